@@ -1,0 +1,45 @@
+"""ppaip-rules: the CCTP of the PPAIP market of the DISP de Dijon as executable, cited rules.
+
+Public API (everything else is internal):
+
+- :func:`rules`, :func:`get_rule`: the registry (ID, clause, severity, French text);
+- :func:`deadline`, :func:`check_deadline`: the contract's deadlines (CCAG FCS 2021 art. 3.2);
+- :func:`get_calendar`: the French working-day calendar;
+- :func:`run_check`, :func:`kinds`: check JSON-like input of any kind;
+- :data:`DIJON`, :func:`load_parameters`: the contract's figures;
+- :class:`Report`, :class:`Finding`, :class:`Severity`, :class:`InputError`.
+"""
+
+from .calendar import PARIS, Unit, get_calendar
+from .checks import kinds, report_schema, run_check
+from .deadlines import Deadline, check_deadline, deadline
+from .errors import CalendarRangeError, InputError
+from .model import Finding, Report, Rule, Severity, get_rule, rules
+from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DIJON",
+    "PARIS",
+    "CalendarRangeError",
+    "ContractParameters",
+    "Deadline",
+    "Finding",
+    "InputError",
+    "Report",
+    "Rule",
+    "Severity",
+    "Unit",
+    "__version__",
+    "check_deadline",
+    "deadline",
+    "get_calendar",
+    "get_rule",
+    "kinds",
+    "load_parameters",
+    "parameters_from_dict",
+    "report_schema",
+    "rules",
+    "run_check",
+]

@@ -1,0 +1,6 @@
+"""Imports every area module of the contract, so that all rules and check kinds register.
+
+One line per module; a module added to the package is added here.
+"""
+
+from . import checks, deadlines  # noqa: F401

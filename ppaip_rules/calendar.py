@@ -1,0 +1,396 @@
+"""French working-day calendar and the computation of periods (CCAG FCS 2021 art. 3.2).
+
+All date arithmetic of the library lives here.
+
+Public holidays are the 11 days of Code du travail art. L3133-1, taken from
+the ``holidays`` package (French names): 1 January, Easter Monday, 1 May,
+8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November,
+25 December. In départements 57, 67 and 68 (Alsace-Moselle) Good Friday and
+26 December are added. Whit Monday can be treated as worked (``journée de
+solidarité``) by a policy switch.
+
+Units:
+
+- ``jours``: calendar days;
+- ``jours ouvrés``: Monday to Friday, less public holidays;
+- ``jours ouvrables``: Monday to Saturday, less public holidays (the French
+  labour-law meaning; regulation 1182/71 uses the word for Monday–Friday);
+- ``heures``: real elapsed hours in Europe/Paris, across daylight-saving changes;
+- ``mois``: from date to same date (``de quantième à quantième``).
+
+Working-day arithmetic is precomputed once per calendar variant (sorted
+tables of working days over the years the holiday data covers) and answered
+by bisection: adding N working days never loops day by day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+from bisect import bisect_left, bisect_right
+from zoneinfo import ZoneInfo
+
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
+
+from .errors import CalendarRangeError, InputError
+from .frenchtext import plural
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = dt.timezone.utc
+
+#: Years for which the calendar is trusted. Outside them it raises rather than
+#: compute a date with missing or anachronistic holidays. 2008: the first year
+#: of the current regime (from 2005 to 2007 Whit Monday was by law the
+#: "journée de solidarité", and ``holidays`` leaves it out of those years).
+FIRST_YEAR = 2008
+LAST_YEAR = 2100
+
+#: Départements with the Alsace-Moselle local law, and the ``holidays`` subdivision of each.
+ALSACE_MOSELLE = {"57": "57", "67": "6AE", "68": "6AE"}
+
+
+class Unit(str, enum.Enum):
+    """The unit of a contract period, named as the contract names it."""
+
+    CALENDAR_DAYS = "jours"
+    JOURS_OUVRES = "jours ouvrés"
+    JOURS_OUVRABLES = "jours ouvrables"
+    HOURS = "heures"
+    MONTHS = "mois"
+
+    def describe(self, amount: int) -> str:
+        """``5 jours calendaires``, ``1 jour ouvré``, ``48 heures``, ``1 mois``."""
+        if self is Unit.CALENDAR_DAYS:
+            return plural(amount, "jour calendaire", "jours calendaires")
+        if self is Unit.JOURS_OUVRES:
+            return plural(amount, "jour ouvré", "jours ouvrés")
+        if self is Unit.JOURS_OUVRABLES:
+            return plural(amount, "jour ouvrable", "jours ouvrables")
+        if self is Unit.HOURS:
+            return plural(amount, "heure")
+        return f"{amount} mois"
+
+    @property
+    def is_day_unit(self) -> bool:
+        return self in (Unit.CALENDAR_DAYS, Unit.JOURS_OUVRES, Unit.JOURS_OUVRABLES)
+
+
+_BASE = dt.date(FIRST_YEAR, 1, 1).toordinal()
+_LAST = dt.date(LAST_YEAR, 12, 31).toordinal()
+_OUVRE = 1
+_OUVRABLE = 2
+
+
+def _range_error(field: str) -> CalendarRangeError:
+    return CalendarRangeError(
+        field, f"une date entre le 1er janvier {FIRST_YEAR} et le 31 décembre {LAST_YEAR}",
+        "date hors des années couvertes par le calendrier des jours fériés")
+
+
+class WorkingCalendar:
+    """Public holidays and working days of metropolitan France (one policy variant).
+
+    Get one with :func:`get_calendar`; its tables are built on first use.
+    """
+
+    def __init__(self, departement: str | None = None, whit_monday_worked: bool = False):
+        if departement is not None and not isinstance(departement, str):
+            raise InputError("departement", "un code de département en texte, ex. \"57\"")
+        self.departement = departement
+        self.whit_monday_worked = whit_monday_worked
+        self._holidays: dict[dt.date, str] | None = None
+        self._flags = bytearray()
+        self._ouvres: list[int] = []
+        self._ouvrables: list[int] = []
+
+    def __repr__(self) -> str:
+        return (f"WorkingCalendar(departement={self.departement!r}, "
+                f"whit_monday_worked={self.whit_monday_worked})")
+
+    # -- tables -------------------------------------------------------------
+
+    def _build(self) -> None:
+        import holidays as holidays_lib  # heavy import: only when a date is computed
+
+        subdiv = ALSACE_MOSELLE.get(self.departement or "")
+        table = holidays_lib.country_holidays(
+            "FR", subdiv=subdiv, years=range(FIRST_YEAR, LAST_YEAR + 1), language="fr")
+        days = {d: str(name) for d, name in table.items()}
+        if self.whit_monday_worked:
+            for year in range(FIRST_YEAR, LAST_YEAR + 1):
+                days.pop(easter(year) + dt.timedelta(days=50), None)
+        flags = bytearray(_LAST - _BASE + 1)
+        ouvres: list[int] = []
+        ouvrables: list[int] = []
+        holiday_ordinals = {d.toordinal() for d in days}
+        for o in range(_BASE, _LAST + 1):
+            if o in holiday_ordinals:
+                continue
+            weekday = (o - 1) % 7  # date.fromordinal(1) is a Monday
+            if weekday < 6:
+                flags[o - _BASE] |= _OUVRABLE
+                ouvrables.append(o)
+                if weekday < 5:
+                    flags[o - _BASE] |= _OUVRE
+                    ouvres.append(o)
+        self._flags, self._ouvres, self._ouvrables = flags, ouvres, ouvrables
+        self._holidays = days
+
+    def _ordinal(self, d: dt.date, field: str = "date") -> int:
+        if self._holidays is None:
+            self._build()
+        o = d.toordinal()
+        if not _BASE <= o <= _LAST:
+            raise _range_error(field)
+        return o
+
+    def _table(self, unit: Unit) -> list[int]:
+        if unit is Unit.JOURS_OUVRES:
+            return self._ouvres
+        if unit is Unit.JOURS_OUVRABLES:
+            return self._ouvrables
+        raise InputError("unit", "« jours ouvrés » ou « jours ouvrables »")
+
+    # -- questions about one day ---------------------------------------------
+
+    def holidays(self, year: int) -> dict[dt.date, str]:
+        """The public holidays of a year, date → French name."""
+        if isinstance(year, bool) or not isinstance(year, int) or \
+                not FIRST_YEAR <= year <= LAST_YEAR:
+            raise _range_error("year")
+        if self._holidays is None:
+            self._build()
+        return {d: n for d, n in sorted(self._holidays.items()) if d.year == year}
+
+    def holiday_name(self, d: dt.date) -> str | None:
+        """The French name of the public holiday on ``d``, or None."""
+        self._ordinal(d)
+        assert self._holidays is not None
+        return self._holidays.get(d)
+
+    def is_holiday(self, d: dt.date) -> bool:
+        return self.holiday_name(d) is not None
+
+    def is_jour_ouvre(self, d: dt.date) -> bool:
+        """Monday–Friday and not a public holiday."""
+        return bool(self._flags[self._ordinal(d) - _BASE] & _OUVRE)
+
+    def is_jour_ouvrable(self, d: dt.date) -> bool:
+        """Monday–Saturday and not a public holiday."""
+        return bool(self._flags[self._ordinal(d) - _BASE] & _OUVRABLE)
+
+    def is_working_day(self, d: dt.date, unit: Unit = Unit.JOURS_OUVRES) -> bool:
+        if unit is Unit.JOURS_OUVRABLES:
+            return self.is_jour_ouvrable(d)
+        return self.is_jour_ouvre(d)
+
+    def why_not_working(self, d: dt.date) -> str | None:
+        """Why ``d`` is not a jour ouvré (``samedi``, ``dimanche``, ``férié : Noël``)."""
+        name = self.holiday_name(d)
+        if name:
+            return f"jour férié ({name})"
+        if d.weekday() == 5:
+            return "samedi"
+        if d.weekday() == 6:
+            return "dimanche"
+        return None
+
+    # -- arithmetic -----------------------------------------------------------
+
+    def add_working_days(self, d: dt.date, n: int, unit: Unit = Unit.JOURS_OUVRES,
+                         field: str = "date") -> dt.date:
+        """The ``n``-th working day after ``d`` (``d`` itself is not counted).
+
+        A negative ``n`` counts backward: the ``|n|``-th working day before ``d``.
+        ``n == 0`` returns ``d``.
+        """
+        o = self._ordinal(d, field)
+        table = self._table(unit)
+        if n > 0:
+            i = bisect_right(table, o) + n - 1
+        elif n < 0:
+            i = bisect_left(table, o) + n
+        else:
+            return d
+        if not 0 <= i < len(table):
+            raise _range_error(field)
+        return dt.date.fromordinal(table[i])
+
+    def count_working_days(self, start: dt.date, end: dt.date,
+                           unit: Unit = Unit.JOURS_OUVRES) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+        table = self._table(unit)
+        a = bisect_right(table, self._ordinal(start, "start"))
+        b = bisect_right(table, self._ordinal(end, "end"))
+        return b - a
+
+    def next_working_day(self, d: dt.date, unit: Unit = Unit.JOURS_OUVRES,
+                         inclusive: bool = False) -> dt.date:
+        """The first working day after ``d`` (or ``d`` itself when ``inclusive`` and it is one)."""
+        o = self._ordinal(d)
+        table = self._table(unit)
+        i = bisect_left(table, o) if inclusive else bisect_right(table, o)
+        if i >= len(table):
+            raise _range_error("date")
+        return dt.date.fromordinal(table[i])
+
+    def previous_working_day(self, d: dt.date, unit: Unit = Unit.JOURS_OUVRES,
+                             inclusive: bool = False) -> dt.date:
+        """The last working day before ``d`` (or ``d`` itself when ``inclusive`` and it is one)."""
+        o = self._ordinal(d)
+        table = self._table(unit)
+        i = (bisect_right(table, o) if inclusive else bisect_left(table, o)) - 1
+        if i < 0:
+            raise _range_error("date")
+        return dt.date.fromordinal(table[i])
+
+
+@functools.cache
+def _cached_calendar(departement: str | None, whit_monday_worked: bool) -> WorkingCalendar:
+    return WorkingCalendar(departement, whit_monday_worked)
+
+
+def get_calendar(departement: str | None = None, whit_monday_worked: bool = False) -> WorkingCalendar:
+    """The (shared, cached) calendar for a département and a Whit Monday policy.
+
+    Only Alsace-Moselle (57, 67, 68) changes the holidays; every other
+    département shares the metropolitan calendar.
+    """
+    if departement is not None and not isinstance(departement, str):
+        raise InputError("departement", "un code de département en texte, ex. \"57\"")
+    key = departement if departement in ALSACE_MOSELLE else None
+    return _cached_calendar(key, bool(whit_monday_worked))
+
+
+# --- periods (CCAG FCS 2021 art. 3.2) ----------------------------------------
+
+class Period:
+    """The end of one period, with the facts needed to explain it.
+
+    Built by :func:`compute_period`; ``end`` is a date for day and month
+    periods and an aware Europe/Paris datetime for hour periods.
+    """
+
+    __slots__ = ("amount", "backward", "calendar", "end", "moved", "raw_end", "start", "unit")
+
+    def __init__(self, start, amount, unit, raw_end, end, moved, backward, calendar):
+        self.start = start
+        self.amount = amount
+        self.unit = unit
+        self.raw_end = raw_end
+        self.end = end
+        self.moved = moved
+        self.backward = backward
+        self.calendar = calendar
+
+    def explain(self) -> list[str]:
+        """The French steps of the computation (built only when asked for)."""
+        from .frenchtext import format_date, format_datetime
+
+        cal = self.calendar
+        what = self.unit.describe(self.amount)
+        if self.unit is Unit.HOURS:
+            sign = "avant" if self.backward else "à compter de"
+            steps = [f"{what} {sign} l'instant exact, en heure de Paris, en temps réellement "
+                     f"écoulé (changements d'heure compris), sans prolongation "
+                     f"(règlement 1182/71, art. 3 § 4) → {format_datetime(self.end)}"]
+            offset_start, offset_end = self.start.utcoffset(), self.end.utcoffset()
+            if offset_start != offset_end:
+                steps.append("un changement d'heure a lieu pendant le délai : l'heure légale "
+                             "de l'échéance en tient compte")
+            return steps
+        if self.backward:
+            steps = [f"{what} avant le {format_date(self.start)}, de quantième à quantième "
+                     f"(CPC art. 641) → {format_date(self.raw_end)}"
+                     if self.unit is Unit.MONTHS else
+                     f"{what} avant le {format_date(self.start)} → {format_date(self.raw_end)}"]
+            if self.moved:
+                steps.append(f"{format_date(self.raw_end)} : {cal.why_not_working(self.raw_end)}, "
+                             f"ramené au jour ouvré précédent → {format_date(self.end)}")
+            else:
+                steps.append("délai compté à rebours : jamais prolongé vers l'avant")
+            return steps
+        if self.unit is Unit.MONTHS:
+            first = (f"{what} de quantième à quantième (CPC art. 641) à compter du "
+                     f"{format_date(self.start)} → {format_date(self.raw_end)}")
+            if self.raw_end.day != self.start.day:
+                first += " (pas de même quantième dans ce mois : dernier jour du mois)"
+        else:
+            first = (f"{what} à compter du lendemain (CCAG FCS 2021, art. 3.2), soit du "
+                     f"{format_date(self.start + dt.timedelta(days=1))} → "
+                     f"{format_date(self.raw_end)}")
+        steps = [first]
+        reason = cal.why_not_working(self.raw_end)
+        if self.moved:
+            steps.append(f"{format_date(self.raw_end)} : {reason} ; délai prolongé au premier "
+                         f"jour ouvré suivant (CCAG FCS 2021, art. 3.2) → {format_date(self.end)}")
+        elif reason:
+            steps.append(f"{format_date(self.raw_end)} : {reason} ; prolongation désactivée "
+                         f"par la politique choisie")
+        else:
+            steps.append(f"{format_date(self.end)}, jour ouvré : pas de prolongation")
+        return steps
+
+
+def to_paris_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar day of a date or instant, in Paris (naive datetimes are taken as Paris time)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            return value.astimezone(PARIS).date()
+        return value.date()
+    return value
+
+
+def compute_period(
+    calendar: WorkingCalendar,
+    start: dt.date | dt.datetime,
+    amount: int,
+    unit: Unit,
+    *,
+    backward: bool = False,
+    extend_to_working_day: bool = True,
+    backward_to_working_day: bool = False,
+    field: str = "trigger",
+) -> Period:
+    """The end of a period of ``amount`` ``unit`` from ``start``, per CCAG FCS 2021 art. 3.2.
+
+    - days: counted from the day after ``start``; a last day that is a
+      Saturday, Sunday or public holiday is extended to the next jour ouvré
+      (``extend_to_working_day``);
+    - months: from date to same date, or the last day of a shorter month;
+      extended like days;
+    - hours: from the exact instant (an aware datetime), in real elapsed time,
+      never extended;
+    - ``backward`` (``au moins un mois avant``): never extended forward; with
+      ``backward_to_working_day`` the date moves back to the previous jour ouvré.
+    """
+    if unit is Unit.HOURS:
+        if not isinstance(start, dt.datetime) or start.tzinfo is None or start.utcoffset() is None:
+            raise InputError(field, "une date et heure avec fuseau horaire, ex. "
+                                    "« 2025-05-02T14:30:00+02:00 » (délai en heures)")
+        delta = dt.timedelta(hours=-amount if backward else amount)
+        paris = start.astimezone(PARIS)
+        end = (start.astimezone(UTC) + delta).astimezone(PARIS)
+        if not FIRST_YEAR <= end.year <= LAST_YEAR or not FIRST_YEAR <= paris.year <= LAST_YEAR:
+            raise _range_error(field)
+        return Period(paris, amount, unit, end, end, False, backward, calendar)
+
+    day = to_paris_date(start)
+    o = calendar._ordinal(day, field)
+    if unit is Unit.CALENDAR_DAYS:
+        raw = dt.date.fromordinal(o - amount if backward else o + amount)
+    elif unit is Unit.MONTHS:
+        raw = day + relativedelta(months=-amount if backward else amount)
+    else:
+        raw = calendar.add_working_days(day, -amount if backward else amount, unit, field)
+    end = raw
+    ro = calendar._ordinal(raw, field)
+    if not calendar._flags[ro - _BASE] & _OUVRE:
+        if backward:
+            if backward_to_working_day:
+                end = calendar.previous_working_day(raw)
+        elif extend_to_working_day:
+            end = calendar.next_working_day(raw)
+    return Period(day, amount, unit, raw, end, end != raw, backward, calendar)

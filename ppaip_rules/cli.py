@@ -1,0 +1,250 @@
+"""The ``ppaip-rules`` command: JSON in, JSON (or French text) out.
+
+Exit codes: 0 success and no violation; 1 the check found violations;
+2 bad input (a one-line French message naming the argument or field);
+3 internal error (a one-line message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as our InputError (exit 2, one line)."""
+
+    def error(self, message: str):
+        raise InputError("ligne de commande", "des arguments valides (voir --help)",
+                         _french_usage(message))
+
+
+def _french_usage(message: str) -> str:
+    replacements = {
+        "the following arguments are required": "arguments obligatoires manquants",
+        "unrecognized arguments": "arguments non reconnus",
+        "invalid choice": "choix invalide",
+        "expected one argument": "une valeur est attendue",
+    }
+    for english, french in replacements.items():
+        message = message.replace(english, french)
+    return message
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- commands -------------------------------------------------------------
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .model import rules
+
+    registry = rules()
+    if args.json:
+        _print_json([r.to_dict() for r in registry])
+        return EXIT_OK
+    for r in registry:
+        print(f"{r.id:<24} {r.clause:<22} {r.severity.label:<14} {r.title}")
+    print(f"{len(registry)} règles.")
+    return EXIT_OK
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from .deadlines import deadline, deadline_finding
+
+    policy = {
+        "extend_to_working_day": not args.no_extension,
+        "backward_to_working_day": args.backward_to_working_day,
+        "whit_monday_worked": args.whit_monday_worked,
+        "departement": args.departement,
+    }
+    params = _params(args)
+    d = deadline(args.rule_id, args.trigger, params=params, **policy)
+    finding = deadline_finding(args.rule_id, args.trigger, args.act, params=params,
+                               **policy) if args.act else None
+    if args.json:
+        out = d.to_dict()
+        if args.act:
+            out["act"] = args.act
+            out["met"] = finding is None
+            out["finding"] = finding.to_dict() if finding else None
+        _print_json(out)
+    else:
+        print(f"{d.rule_id} ({d.spec.clause}) — {d.spec.title}")
+        for step in d.trace:
+            print(f"  {step}")
+        if args.act:
+            print(finding.format() if finding else "Délai respecté.")
+    return EXIT_VIOLATIONS if finding else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import get_kind, load_json
+
+    kind = get_kind(args.kind)
+    raw, name = _read_input(args.file)
+    data = (kind.load or load_json)(raw, name)
+    options = {}
+    for option in kind.options:
+        value = getattr(args, option, None)
+        if value is not None:
+            options[option] = value
+    report = kind.run(data, _params(args), **options)
+    _emit(report, args.format)
+    return EXIT_OK if report.ok else EXIT_VIOLATIONS
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .checks import get_kind, report_schema
+
+    _print_json(report_schema() if args.kind == "report" else get_kind(args.kind).schema())
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run every check on the example files shipped with the package."""
+    from .checks import get_kind, load_json
+    from .deadlines import deadline
+
+    print("ppaip-rules — démonstration sur les exemples fournis (CCTP PPAIP, DISP de Dijon)\n")
+    d = deadline("PROG-FIRST-MEETING", "2025-05-02")
+    print(f"== Délai {d.rule_id} ({d.spec.clause}) ==")
+    print("\n".join(f"  {s}" for s in d.trace))
+    print()
+    for path in _example_files():
+        kind_name = path.name.split(".", 1)[0]
+        kind = get_kind(kind_name)
+        data = (kind.load or load_json)(path.read_bytes(), path.name)
+        options = {"as_of": _DEMO_AS_OF} if "as_of" in kind.options else {}
+        report = kind.run(data, _params(args), **options)
+        print(f"== {kind.title} — exemple « {path.name} » ==")
+        print(report.format())
+        print()
+    return EXIT_OK
+
+
+#: The "today" of the demo: fixed, so the demo prints the same thing every day.
+_DEMO_AS_OF = "2025-06-30T18:00:00+02:00"
+
+
+def _example_files() -> list[Path]:
+    folder = resources.files("ppaip_rules") / "examples"
+    if not folder.is_dir():
+        return []
+    return sorted(Path(str(p)) for p in folder.iterdir()
+                  if p.name.endswith((".json", ".csv")) and "." in p.name)
+
+
+# --- helpers --------------------------------------------------------------
+
+def _params(args: argparse.Namespace):
+    from .parameters import DIJON, load_parameters
+
+    path = getattr(args, "parameters", None)
+    return load_parameters(path) if path else DIJON
+
+
+def _read_input(file: str) -> tuple[bytes, str]:
+    if file == "-":
+        return sys.stdin.buffer.read(), "entrée standard"
+    try:
+        return Path(file).read_bytes(), Path(file).name
+    except OSError:
+        raise InputError("FILE", "un fichier lisible (ou - pour l'entrée standard)",
+                         "fichier introuvable ou illisible") from None
+
+
+def _emit(report, fmt: str) -> None:
+    if fmt == "json":
+        print(report.to_json())
+    else:
+        print(report.format())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ppaip-rules",
+                     description="Règles du CCTP PPAIP (DISP de Dijon) : délais, contrôles, "
+                                 "catalogue des règles.")
+    parser.add_argument("--parameters", metavar="FICHIER",
+                        help="paramètres d'un contrat variante (TOML ou JSON)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    p = sub.add_parser("rules", help="lister les règles")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("deadline", help="calculer un délai du contrat")
+    p.add_argument("rule_id", metavar="RULE-ID", help="ex. PROG-FIRST-MEETING")
+    p.add_argument("trigger", metavar="TRIGGER",
+                   help="date (AAAA-MM-JJ, JJ/MM/AAAA) ou date et heure ISO avec fuseau")
+    p.add_argument("--act", metavar="DATE", help="date de l'acte, pour dire si le délai est tenu")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.add_argument("--no-extension", action="store_true",
+                   help="ne pas prolonger au jour ouvré suivant (CCAG FCS art. 3.2)")
+    p.add_argument("--backward-to-working-day", action="store_true",
+                   help="délai à rebours : ramener au jour ouvré précédent")
+    p.add_argument("--whit-monday-worked", action="store_true",
+                   help="traiter le lundi de Pentecôte comme travaillé")
+    p.add_argument("--departement", metavar="DEP", help="57, 67 ou 68 : jours fériés d'Alsace-Moselle")
+    p.set_defaults(func=cmd_deadline)
+
+    p = sub.add_parser("check", help="contrôler un fichier (JSON ; CSV pour roster)")
+    p.add_argument("kind", metavar="KIND", help="type de contrôle (voir « ppaip-rules schema »)")
+    p.add_argument("file", metavar="FILE", help="fichier, ou - pour l'entrée standard")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="date (ou date et heure) du contrôle ; obligatoire pour les contrôles "
+                        "qui dépendent du jour")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("schema", help="schéma JSON d'une entrée (ou de « report »)")
+    p.add_argument("kind", metavar="KIND")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("demo", help="démonstration sur les exemples fournis")
+    p.set_defaults(func=cmd_demo)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+#: Area modules add their own sub-commands here (``register(subparsers)``).
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from . import _areas  # noqa: F401  (area modules register their commands)
+
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_INPUT
+        return args.func(args)
+    except InputError as error:
+        print(f"ppaip-rules : erreur : {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # a bug of ours: one line, never a traceback
+        print(f"ppaip-rules : erreur interne ({type(error).__name__}) ; merci de la signaler.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""The rule model: rules, findings and reports.
+
+A rule is one declarative unit (Catala / OpenFisca style): a stable ID, the
+clause of the CCTP it encodes, a French title and requirement, a severity,
+the contract parameters it reads, and the function that decides it. Rules are
+declared with the :func:`rule` decorator in the module of their area of the
+contract, and registered here, in one registry, in declaration order.
+
+A deciding function receives the parsed input and the contract parameters and
+*yields* :class:`Flag` objects, one per problem; it never stops at the first.
+:func:`run_rules` turns flags into :class:`Finding` objects carrying the rule's
+ID, clause and severity, and gathers them into a :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is; ``violation`` makes a report not ``ok``."""
+
+    VIOLATION = "violation"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_LABELS[self]
+
+
+_SEVERITY_LABELS = {
+    Severity.VIOLATION: "violation",
+    Severity.WARNING: "avertissement",
+    Severity.INFO: "information",
+}
+
+VIOLATION = Severity.VIOLATION
+WARNING = Severity.WARNING
+INFO = Severity.INFO
+
+
+@attrs.frozen
+class Flag:
+    """What a deciding function yields: one problem, before the rule is attached.
+
+    ``severity`` overrides the rule's own (e.g. a warning band, or an info
+    finding when a fact needed to decide is missing). ``path`` names the
+    input field concerned; ``trace`` explains a computation (deadlines).
+    """
+
+    message: str
+    expected: Any = None
+    found: Any = None
+    severity: Severity | None = None
+    path: str | None = None
+    trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Finding:
+    """One result of a rule on one input, with everything needed to act on it."""
+
+    rule_id: str
+    clause: str
+    severity: Severity
+    title: str
+    message: str
+    expected: Any = None
+    found: Any = None
+    path: str | None = None
+    trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule_id": self.rule_id,
+            "clause": self.clause,
+            "severity": self.severity.value,
+            "title": self.title,
+            "message": self.message,
+            "expected": _plain(self.expected),
+            "found": _plain(self.found),
+            "path": self.path,
+            "trace": list(self.trace),
+        }
+
+    def format(self) -> str:
+        """The finding as a contract manager reads it (STYLE.md)."""
+        head = f"{self.rule_id} ({self.clause}) — {self.severity.label} : {self.message}"
+        lines = [head]
+        if self.path:
+            lines.append(f"    champ : {self.path}")
+        if self.expected is not None:
+            lines.append(f"    attendu : {_plain_text(self.expected)}")
+        if self.found is not None:
+            lines.append(f"    constaté : {_plain_text(self.found)}")
+        lines.extend(f"    calcul : {step}" for step in self.trace)
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class Example:
+    """A worked example for the documentation, executed by the test suite.
+
+    ``kind`` is a check kind (see :mod:`ppaip_rules.checks`), ``data`` the
+    JSON-like input given to it; ``fires`` says whether the rule is expected to
+    produce a finding on it, and ``severity`` which one.
+    """
+
+    title: str
+    kind: str
+    data: Any
+    fires: bool = True
+    severity: Severity | None = None
+    options: dict = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Rule:
+    """One rule of the contract."""
+
+    id: str
+    clause: str
+    title: str
+    severity: Severity
+    requirement: str
+    subject: str
+    parameters: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    interpretation: str | None = None
+    examples: tuple[Example, ...] = attrs.field(default=(), converter=tuple)
+    decide: Callable[..., Iterable[Flag]] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def finding(self, flag: Flag) -> Finding:
+        """Attach this rule's identity to a flag."""
+        return Finding(
+            rule_id=self.id,
+            clause=self.clause,
+            severity=flag.severity or self.severity,
+            title=self.title,
+            message=flag.message,
+            expected=flag.expected,
+            found=flag.found,
+            path=flag.path,
+            trace=flag.trace,
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "clause": self.clause,
+            "title": self.title,
+            "severity": self.severity.value,
+            "requirement": self.requirement,
+            "subject": self.subject,
+            "parameters": list(self.parameters),
+            "interpretation": self.interpretation,
+        }
+
+
+@attrs.frozen
+class Report:
+    """Every finding of one check; ``ok`` when none is a violation."""
+
+    subject: str
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=tuple)
+    checked: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.VIOLATION)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def by_rule(self, rule_id: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.rule_id == rule_id)
+
+    def merged(self, other: Report) -> Report:
+        return Report(self.subject, self.findings + other.findings,
+                      self.checked + tuple(r for r in other.checked if r not in self.checked))
+
+    def to_dict(self) -> dict:
+        return {
+            "subject": self.subject,
+            "ok": self.ok,
+            "counts": {s.value: sum(f.severity is s for f in self.findings) for s in Severity},
+            "checked_rules": list(self.checked),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def format(self) -> str:
+        """French text: a verdict line, then every finding."""
+        counts = {s: sum(f.severity is s for f in self.findings) for s in Severity}
+        verdict = "conforme" if self.ok else "NON CONFORME"
+        lines = [
+            f"Contrôle « {self.subject} » : {verdict} — {counts[VIOLATION]} violation(s), "
+            f"{counts[WARNING]} avertissement(s), {counts[INFO]} information(s) ; "
+            f"{len(self.checked)} règle(s) vérifiée(s)."
+        ]
+        lines.extend(f.format() for f in self.findings)
+        return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready form of an expected/found value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain_text(value: Any) -> str:
+    from .frenchtext import format_value
+
+    return format_value(value)
+
+
+# --- the registry ---------------------------------------------------------
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule_obj: Rule) -> Rule:
+    """Add a rule to the registry; an ID is registered once."""
+    if rule_obj.id in _REGISTRY:
+        raise ValueError(f"rule {rule_obj.id} registered twice")
+    _REGISTRY[rule_obj.id] = rule_obj
+    return rule_obj
+
+
+def rule(
+    id: str,
+    *,
+    clause: str,
+    title: str,
+    severity: Severity,
+    requirement: str,
+    subject: str,
+    parameters: Iterable[str] = (),
+    interpretation: str | None = None,
+    examples: Iterable[Example] = (),
+) -> Callable[[Callable[..., Iterable[Flag]]], Rule]:
+    """Declare a rule whose decision is the decorated function.
+
+    The function takes ``(subject_input, params)`` and yields :class:`Flag`.
+    The decorator returns the registered :class:`Rule`.
+    """
+
+    def wrap(fn: Callable[..., Iterable[Flag]]) -> Rule:
+        return register(Rule(id=id, clause=clause, title=title, severity=severity,
+                             requirement=requirement, subject=subject,
+                             parameters=tuple(parameters), interpretation=interpretation,
+                             examples=tuple(examples), decide=fn))
+
+    return wrap
+
+
+def rules(subject: str | None = None) -> tuple[Rule, ...]:
+    """Every registered rule (of one subject when given), in declaration order."""
+    _load_all()
+    return tuple(r for r in _REGISTRY.values() if subject is None or r.subject == subject)
+
+
+def get_rule(rule_id: str) -> Rule:
+    """The rule with this ID, or an :class:`InputError` naming it as unknown."""
+    _load_all()
+    try:
+        return _REGISTRY[rule_id]
+    except (KeyError, TypeError):
+        from .errors import InputError
+
+        raise InputError("rule_id", "un identifiant de règle connu (voir « ppaip-rules rules »)",
+                         "règle inconnue") from None
+
+
+def run_rules(subject: str, data: Any, params: Any) -> Report:
+    """Run every rule of ``subject`` on ``data``; gather all their findings."""
+    findings: list[Finding] = []
+    checked: list[str] = []
+    for r in rules(subject):
+        if r.decide is None:
+            continue
+        checked.append(r.id)
+        findings.extend(r.finding(flag) for flag in _flags(r, data, params))
+    return Report(subject, findings, checked)
+
+
+def _flags(r: Rule, data: Any, params: Any) -> Iterator[Flag]:
+    yield from r.decide(data, params) or ()
+
+
+def _load_all() -> None:
+    """Import every area module so that all rules are registered."""
+    from . import _areas  # noqa: F401

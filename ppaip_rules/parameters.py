@@ -1,0 +1,356 @@
+"""Every figure of the contract, in one immutable object.
+
+Rules never write a contract figure as a literal: they read it from a
+:class:`ContractParameters`. :data:`DIJON` is the CCTP of the DISP de Dijon;
+a variant contract is a TOML or JSON file loaded with :func:`load_parameters`
+(only the keys that differ need to be given).
+
+Each field cites its clause in its metadata, so the documentation can list
+"the parameters a rule reads, with their values for the Dijon contract".
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .calendar import Unit
+from .errors import InputError
+
+
+def _meta(clause: str, label: str) -> dict:
+    return {"clause": clause, "label": label}
+
+
+@attrs.frozen
+class Delay:
+    """A contract period: an amount and a unit (``5 jours ouvrés``)."""
+
+    amount: int = attrs.field(validator=[attrs.validators.instance_of(int),
+                                         attrs.validators.ge(0)])
+    unit: Unit = attrs.field(converter=Unit)
+
+    def describe(self) -> str:
+        return self.unit.describe(self.amount)
+
+
+@attrs.frozen
+class CatalogueItem:
+    """An entry of a catalogue of the contract: a stable code and its French label."""
+
+    code: str
+    label: str
+
+
+@attrs.frozen
+class Spip:
+    code: str
+    name: str
+
+
+@attrs.frozen
+class Lot:
+    """A lot (CCTP 1.2, 1.5): its SPIPs and forecast hours over the forecast period."""
+
+    number: int
+    spips: tuple[Spip, ...] = attrs.field(converter=tuple)
+    individual_hours: int
+    collective_hours: int
+
+    @property
+    def departements(self) -> tuple[str, ...]:
+        """Département codes served (``SPIP 25/39`` serves 25 and 39)."""
+        return tuple(code for s in self.spips for code in s.code.split("/"))
+
+
+def _cat(*items: tuple[str, str]) -> tuple[CatalogueItem, ...]:
+    return tuple(CatalogueItem(code, label) for code, label in items)
+
+
+DIJON_LOTS = (
+    Lot(1, (Spip("18", "SPIP du Cher"), Spip("36", "SPIP de l'Indre")), 660, 300),
+    Lot(2, (Spip("28", "SPIP d'Eure-et-Loir"), Spip("45", "SPIP du Loiret")), 1740, 780),
+    Lot(3, (Spip("37", "SPIP d'Indre-et-Loire"), Spip("41", "SPIP de Loir-et-Cher")), 840, 480),
+    Lot(4, (Spip("89", "SPIP de l'Yonne"), Spip("58", "SPIP de la Nièvre")), 1680, 300),
+    Lot(5, (Spip("21", "SPIP de Côte-d'Or"), Spip("71", "SPIP de Saône-et-Loire")), 1200, 300),
+    Lot(6, (Spip("25/39", "SPIP du Doubs et du Jura"),
+            Spip("70/90", "SPIP de la Haute-Saône et du Territoire de Belfort")), 1320, 300),
+)
+
+# CCTP 6.2 A: actions of an individual programme (the last five "peuvent
+# également être proposées sous forme d'actions individuelles").
+INDIVIDUAL_ACTIONS = _cat(
+    ("bilan-positionnement", "Bilan de positionnement"),
+    ("bilan-orientation", "Bilan d'orientation"),
+    ("bilan-competences", "Bilan de compétences"),
+    ("tests-psychotechniques", "Tests psychotechniques ou psychologiques (RIASEC, MBTI, "
+                               "Holland, NEO-PI, NV7…)"),
+    ("projet-professionnel", "Définition d'un projet professionnel"),
+    ("info-dispositifs", "Information sur les dispositifs régionaux et locaux autour du projet"),
+    ("dossiers-partenaires", "Accompagnement à la constitution de dossiers ou à la mise en "
+                             "relation avec les partenaires"),
+    ("partenaires-emploi", "Information sur les partenaires emplois"),
+    ("bassin-emploi", "Connaissance des domaines d'activité et du bassin d'emploi"),
+    ("recherche-offres-tre", "Recherches d'offres d'emploi ou de formation, ateliers TRE "
+                             "(CV et lettre de motivation)"),
+)
+
+# CCTP 6.2 B: themes of collective workshops ("à la carte" workshops are allowed too).
+COLLECTIVE_THEMES = _cat(
+    ("vae", "Information sur la validation des acquis de l'expérience (VAE)"),
+    ("apprentissage", "Information sur le dispositif d'apprentissage"),
+    ("creation-entreprise", "Information sur la création ou la reprise d'entreprises"),
+    ("tre", "Apprentissage des techniques de recherche d'emploi"),
+    ("image-de-soi", "Travail sur l'image de soi, la confiance en soi, la présentation de soi"),
+    ("forum-emploi", "Forum emploi, job dating, découverte de métiers, rencontres avec des "
+                     "professionnels"),
+    ("info-dispositifs", "Information sur les dispositifs régionaux et locaux autour du projet"),
+    ("dossiers-partenaires", "Accompagnement à la constitution de dossiers ou à la mise en "
+                             "relation avec les partenaires"),
+    ("partenaires-emploi", "Information sur les partenaires emplois"),
+    ("iae", "Information sur les dispositifs IAE"),
+    ("bassin-emploi", "Connaissance des domaines d'activité et du bassin d'emploi"),
+    ("recherche-offres", "Recherches d'offres d'emploi ou de formation adaptées au projet"),
+    ("cv-lettre", "Ateliers curriculum vitae et lettre de motivation"),
+    ("savoir-etre", "Ateliers sur les savoir-être (gestion du stress, de la colère…)"),
+    ("coaching", "Coaching"),
+    ("communication-orale", "Améliorer sa communication orale"),
+    ("prise-de-parole", "Prendre la parole en public"),
+)
+
+# CCTP 6.1-1: who may ask for an orientation toward the SPIP.
+ORIENTATION_SOURCES = _cat(
+    ("personne", "La personne elle-même"),
+    ("direction-etablissement", "L'équipe de direction de l'établissement"),
+    ("rlfp", "Responsable local de formation professionnelle (RLFP)"),
+    ("cpu", "Commission pluridisciplinaire unique (CPU)"),
+    ("rle", "Responsable local d'enseignement (RLE)"),
+    ("france-travail-justice", "Conseiller France Travail justice"),
+    ("mission-locale", "Conseiller Mission locale"),
+    ("psychologue-pep", "Psychologue du parcours d'exécution de peine (PEP)"),
+    ("equipe-sanitaire", "Membre de l'équipe sanitaire"),
+    ("organisme-formation", "Organisme de formation"),
+    ("association-emploi", "Association d'accompagnement vers l'emploi"),
+    ("sep", "Service de l'emploi pénitentiaire (SEP)"),
+)
+
+DIJON_DELAYS = {
+    "PROG-FIRST-MEETING": Delay(5, Unit.CALENDAR_DAYS),
+    "PROG-START": Delay(5, Unit.CALENDAR_DAYS),
+    "PROG-CALENDAR-CHANGE": Delay(48, Unit.HOURS),
+    "REFUSAL-48H": Delay(48, Unit.HOURS),
+    "RUN-INTERRUPTION-48H": Delay(48, Unit.HOURS),
+    "END-BILAN-IND": Delay(5, Unit.JOURS_OUVRES),
+    "END-BILAN-COLL": Delay(10, Unit.JOURS_OUVRES),
+    "STAFF-REPLACE": Delay(10, Unit.JOURS_OUVRABLES),
+    "STAFF-ACCESS": Delay(1, Unit.MONTHS),
+}
+
+
+def _frozen_mapping(value: Mapping) -> Mapping:
+    return types.MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class ContractParameters:
+    """The figures of one contract. Defaults are those of the Dijon CCTP."""
+
+    name: str = attrs.field(default="CCTP PPAIP — DISP de Dijon",
+                            metadata=_meta("page de garde", "Nom du contrat"))
+    # §1 Contract and lots
+    start_year: int = attrs.field(default=2025, metadata=_meta(
+        "CCTP 1.4", "Année de démarrage des prestations"))
+    initial_term_months: int = attrs.field(default=24, metadata=_meta(
+        "CCTP 1.4", "Durée initiale du marché (mois)"))
+    renewals: int = attrs.field(default=2, metadata=_meta(
+        "CCTP 1.4", "Nombre de reconductions tacites"))
+    renewal_months: int = attrs.field(default=12, metadata=_meta(
+        "CCTP 1.4", "Durée d'une reconduction (mois)"))
+    forecast_months: int = attrs.field(default=24, metadata=_meta(
+        "CCTP 1.5", "Période couverte par les volumes prévisionnels (mois)"))
+    lots: tuple[Lot, ...] = attrs.field(default=DIJON_LOTS, converter=tuple, metadata=_meta(
+        "CCTP 1.2, 1.5", "Lots, SPIP et volumes prévisionnels (heures individuelles / collectives)"))
+    # §5 Eligibility
+    age_of_majority: int = attrs.field(default=18, metadata=_meta(
+        "CCTP 5", "Âge de la majorité (ans)"))
+    # §6.1 Entry
+    orientation_sources: tuple[CatalogueItem, ...] = attrs.field(
+        default=ORIENTATION_SOURCES, converter=tuple,
+        metadata=_meta("CCTP 6.1-1", "Origines possibles d'une demande d'orientation"))
+    permanences_per_month: int = attrs.field(default=2, metadata=_meta(
+        "CCTP 6.1-3", "Permanences minimales par site et par mois sans prescription"))
+    # §6.2 Programme
+    individual_hours_min: float = attrs.field(default=3, metadata=_meta(
+        "CCTP 6.2 A", "Durée minimale d'un PPAIP individuel (heures)"))
+    individual_hours_max: float = attrs.field(default=30, metadata=_meta(
+        "CCTP 6.2 A", "Durée maximale d'un PPAIP individuel (heures)"))
+    workshop_hours_min: float = attrs.field(default=2, metadata=_meta(
+        "CCTP 6.2 B", "Durée minimale d'un atelier collectif (heures)"))
+    workshop_hours_max: float = attrs.field(default=30, metadata=_meta(
+        "CCTP 6.2 B", "Durée maximale d'un atelier collectif (heures)"))
+    group_size_max: int = attrs.field(default=6, metadata=_meta(
+        "CCTP 6.3", "Nombre maximal de personnes par groupe"))
+    group_size_ideal_min: int = attrs.field(default=4, metadata=_meta(
+        "CCTP 6.2 B", "Taille idéale minimale d'un groupe"))
+    individual_actions: tuple[CatalogueItem, ...] = attrs.field(
+        default=INDIVIDUAL_ACTIONS, converter=tuple,
+        metadata=_meta("CCTP 6.2 A", "Catalogue des actions individuelles"))
+    collective_themes: tuple[CatalogueItem, ...] = attrs.field(
+        default=COLLECTIVE_THEMES, converter=tuple,
+        metadata=_meta("CCTP 6.2 B", "Catalogue des thèmes d'ateliers collectifs"))
+    # Deadlines (amount and unit; what triggers them lives in deadlines.py)
+    delays: Mapping[str, Delay] = attrs.field(
+        default=DIJON_DELAYS, converter=_frozen_mapping, hash=False, metadata=_meta(
+            "CCTP 3, 6.1-2, 6.1-3, 6.2 B, 6.4, 6.6, 6.7", "Délais du contrat, par règle"))
+    # §6.7 Staffing
+    psychologist_share_percent: float = attrs.field(default=30, metadata=_meta(
+        "CCTP 6.7", "Part de psychologues du travail parmi les intervenants (%)"))
+    psychologist_tolerance_points: float = attrs.field(default=5, metadata=_meta(
+        "CCTP 6.7", "Tolérance sous la part visée (« environ ») en points"))
+    min_qualification_level: int = attrs.field(default=5, metadata=_meta(
+        "CCTP 6.7", "Niveau de qualification minimal des non-psychologues "
+                    "(nouvelle nomenclature ; 5 = ancien niveau III)"))
+    # §6.8 Premises
+    mo_premises_capacity: int = attrs.field(default=6, metadata=_meta(
+        "CCTP 6.8", "Capacité d'accueil minimale d'un lieu en milieu ouvert (personnes)"))
+
+    def delay(self, rule_id: str) -> Delay:
+        try:
+            return self.delays[rule_id]
+        except KeyError:
+            raise InputError("rule_id", "une règle de délai du contrat",
+                             "aucun délai pour cette règle") from None
+
+    def lot(self, number: int) -> Lot:
+        for lot in self.lots:
+            if lot.number == number:
+                return lot
+        raise InputError("lot", f"un numéro de lot parmi {[lot.number for lot in self.lots]}",
+                         "lot inconnu")
+
+    def describe(self, name: str) -> dict:
+        """Clause, French label and value of one parameter (for the docs)."""
+        field = attrs.fields_dict(type(self))[name]
+        return {"name": name, "clause": field.metadata["clause"],
+                "label": field.metadata["label"], "value": getattr(self, name)}
+
+
+DIJON = ContractParameters()
+
+
+# --- loading a variant contract --------------------------------------------
+
+def load_parameters(path: str | Path) -> ContractParameters:
+    """A variant contract from a TOML or JSON file (keys that differ from Dijon)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise InputError("fichier de paramètres", "un fichier lisible", "fichier illisible") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # Python 3.10
+                import tomli as tomllib
+            data = tomllib.loads(raw.decode("utf-8"))
+        else:
+            data = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("fichier de paramètres", "un document TOML ou JSON valide en UTF-8",
+                         "contenu illisible") from None
+    return parameters_from_dict(data)
+
+
+def parameters_from_dict(data: Any, base: ContractParameters = DIJON) -> ContractParameters:
+    """Override ``base`` with the keys of ``data``; unknown keys and wrong types are errors."""
+    if not isinstance(data, Mapping):
+        raise InputError("", "un objet de paramètres (clé = valeur)")
+    fields = attrs.fields_dict(ContractParameters)
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            raise InputError(str(key), f"une clé parmi : {', '.join(fields)}", "clé inconnue")
+        changes[key] = _convert_param(key, value, getattr(base, key))
+    return attrs.evolve(base, **changes)
+
+
+def _convert_param(key: str, value: Any, current: Any) -> Any:
+    if key == "delays":
+        if not isinstance(value, Mapping):
+            raise InputError(key, "une table règle = { amount = N, unit = \"…\" }")
+        merged = dict(current)
+        for rule_id, spec in value.items():
+            merged[rule_id] = _delay(f"{key}.{rule_id}", spec)
+        return merged
+    if key == "lots":
+        return tuple(_lot(f"lots[{i}]", v) for i, v in enumerate(_list(key, value)))
+    if key in ("individual_actions", "collective_themes", "orientation_sources"):
+        return tuple(_item(f"{key}[{i}]", v) for i, v in enumerate(_list(key, value)))
+    if isinstance(current, str):
+        if not isinstance(value, str):
+            raise InputError(key, "un texte")
+        return value
+    if isinstance(current, int) and key not in _DECIMAL_KEYS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InputError(key, "un nombre entier positif ou nul")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise InputError(key, "un nombre positif ou nul")
+    return value
+
+
+_DECIMAL_KEYS = {"individual_hours_min", "individual_hours_max", "workshop_hours_min",
+                 "workshop_hours_max", "psychologist_share_percent",
+                 "psychologist_tolerance_points"}
+
+
+def _list(path: str, value: Any) -> list:
+    if not isinstance(value, list):
+        raise InputError(path, "une liste")
+    return value
+
+
+def _delay(path: str, spec: Any) -> Delay:
+    if not isinstance(spec, Mapping) or set(spec) != {"amount", "unit"}:
+        raise InputError(path, "{ amount = N, unit = \"jours\" | \"jours ouvrés\" | "
+                               "\"jours ouvrables\" | \"heures\" | \"mois\" }")
+    amount = spec["amount"]
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise InputError(f"{path}.amount", "un nombre entier positif ou nul")
+    try:
+        unit = Unit(spec["unit"])
+    except ValueError:
+        raise InputError(f"{path}.unit", "une unité parmi : " +
+                         ", ".join(u.value for u in Unit)) from None
+    return Delay(amount, unit)
+
+
+def _item(path: str, value: Any) -> CatalogueItem:
+    if not isinstance(value, Mapping) or set(value) != {"code", "label"} or not all(
+            isinstance(v, str) for v in value.values()):
+        raise InputError(path, "{ code = \"…\", label = \"…\" }")
+    return CatalogueItem(value["code"], value["label"])
+
+
+def _lot(path: str, value: Any) -> Lot:
+    keys = {"number", "spips", "individual_hours", "collective_hours"}
+    if not isinstance(value, Mapping) or set(value) != keys:
+        raise InputError(path, "{ number, spips = [{code, name}], individual_hours, "
+                               "collective_hours }")
+    for k in ("number", "individual_hours", "collective_hours"):
+        v = value[k]
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise InputError(f"{path}.{k}", "un nombre entier positif ou nul")
+    spips = []
+    for i, s in enumerate(_list(f"{path}.spips", value["spips"])):
+        if not isinstance(s, Mapping) or set(s) != {"code", "name"} or not all(
+                isinstance(v, str) for v in s.values()):
+            raise InputError(f"{path}.spips[{i}]", "{ code = \"18\", name = \"SPIP du Cher\" }")
+        spips.append(Spip(s["code"], s["name"]))
+    return Lot(value["number"], tuple(spips), value["individual_hours"], value["collective_hours"])
