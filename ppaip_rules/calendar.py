@@ -32,7 +32,6 @@ from bisect import bisect_left, bisect_right
 from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
-from dateutil.relativedelta import relativedelta
 
 from .errors import CalendarRangeError, InputError
 from .frenchtext import plural
@@ -206,8 +205,18 @@ class WorkingCalendar:
         A negative ``n`` counts backward: the ``|n|``-th working day before ``d``.
         ``n == 0`` returns ``d``.
         """
-        o = self._ordinal(d, field)
-        table = self._table(unit)
+        # Inlined _ordinal/_table: this is the hot path of every working-day deadline.
+        if self._holidays is None:
+            self._build()
+        o = d.toordinal()
+        if not _BASE <= o <= _LAST:
+            raise _range_error(field)
+        if unit is Unit.JOURS_OUVRES:
+            table = self._ouvres
+        elif unit is Unit.JOURS_OUVRABLES:
+            table = self._ouvrables
+        else:
+            table = self._table(unit)
         if n > 0:
             i = bisect_right(table, o) + n - 1
         elif n < 0:
@@ -296,7 +305,8 @@ class Period:
             steps = [f"{what} {sign} l'instant exact, en heure de Paris, en temps réellement "
                      f"écoulé (changements d'heure compris), sans prolongation "
                      f"(règlement 1182/71, art. 3 § 4) → {format_datetime(self.end)}"]
-            offset_start, offset_end = self.start.utcoffset(), self.end.utcoffset()
+            offset_start = self.start.astimezone(PARIS).utcoffset()
+            offset_end = self.end.utcoffset()
             if offset_start != offset_end:
                 steps.append("un changement d'heure a lieu pendant le délai : l'heure légale "
                              "de l'échéance en tient compte")
@@ -332,6 +342,23 @@ class Period:
         else:
             steps.append(f"{format_date(self.end)}, jour ouvré : pas de prolongation")
         return steps
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """``d`` plus ``months`` months, "de quantième à quantième" (CPC art. 641).
+
+    With no such day in the final month, the last day of that month
+    (31 January + 1 month = 28 or 29 February).
+    """
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _DAYS_IN_MONTH[month - 1] + (
+        month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+    return dt.date(year, month, min(d.day, last))
 
 
 def to_paris_date(value: dt.date | dt.datetime) -> dt.date:
@@ -371,26 +398,84 @@ def compute_period(
             raise InputError(field, "une date et heure avec fuseau horaire, ex. "
                                     "« 2025-05-02T14:30:00+02:00 » (délai en heures)")
         delta = dt.timedelta(hours=-amount if backward else amount)
-        paris = start.astimezone(PARIS)
-        end = (start.astimezone(UTC) + delta).astimezone(PARIS)
-        if not FIRST_YEAR <= end.year <= LAST_YEAR or not FIRST_YEAR <= paris.year <= LAST_YEAR:
+        utc = start.astimezone(UTC)
+        end = (utc + delta).astimezone(PARIS)
+        if not FIRST_YEAR <= end.year <= LAST_YEAR or not FIRST_YEAR <= utc.year <= LAST_YEAR:
             raise _range_error(field)
-        return Period(paris, amount, unit, end, end, False, backward, calendar)
+        # ``start`` is kept as sent; explain() and callers convert it to Paris time.
+        return Period(start, amount, unit, end, end, False, backward, calendar)
 
-    day = to_paris_date(start)
-    o = calendar._ordinal(day, field)
+    # Hot path of every deadline(): ordinals and the precomputed tables, no day loop.
+    day = start if type(start) is dt.date else to_paris_date(start)
+    if calendar._holidays is None:
+        calendar._build()
+    o = day.toordinal()
+    if not _BASE <= o <= _LAST:
+        raise _range_error(field)
     if unit is Unit.CALENDAR_DAYS:
-        raw = dt.date.fromordinal(o - amount if backward else o + amount)
+        ro = o - amount if backward else o + amount
     elif unit is Unit.MONTHS:
-        raw = day + relativedelta(months=-amount if backward else amount)
+        ro = add_months(day, -amount if backward else amount).toordinal()
+    elif amount == 0:
+        ro = o
     else:
-        raw = calendar.add_working_days(day, -amount if backward else amount, unit, field)
-    end = raw
-    ro = calendar._ordinal(raw, field)
+        table = calendar._table(unit)
+        i = bisect_left(table, o) - amount if backward else bisect_right(table, o) + amount - 1
+        if not 0 <= i < len(table):
+            raise _range_error(field)
+        ro = table[i]
+    if not _BASE <= ro <= _LAST:
+        raise _range_error(field)
+    eo = ro
     if not calendar._flags[ro - _BASE] & _OUVRE:
+        ouvres = calendar._ouvres
         if backward:
             if backward_to_working_day:
-                end = calendar.previous_working_day(raw)
+                i = bisect_left(ouvres, ro) - 1
+                if i < 0:
+                    raise _range_error(field)
+                eo = ouvres[i]
         elif extend_to_working_day:
-            end = calendar.next_working_day(raw)
+            i = bisect_left(ouvres, ro)
+            if i >= len(ouvres):
+                raise _range_error(field)
+            eo = ouvres[i]
+    raw = dt.date.fromordinal(ro)
+    end = raw if eo == ro else dt.date.fromordinal(eo)
     return Period(day, amount, unit, raw, end, end != raw, backward, calendar)
+
+
+# --- ages and instants (eligibility and programme checks, issue 3) ----------
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Full years of age on ``day`` of a person born on ``birth``.
+
+    A year is completed on the anniversary of the birth date. A person born
+    on 29 February completes a year on 1 March in a non-leap year: 28 February
+    is still before the anniversary (the prudent reading: nobody is counted as
+    of age before the whole day of birth has come round).
+
+    >>> age_on(dt.date(2007, 5, 15), dt.date(2025, 5, 15))
+    18
+    >>> age_on(dt.date(2008, 2, 29), dt.date(2026, 2, 28))
+    17
+    """
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def to_utc(value: dt.datetime) -> dt.datetime:
+    """An instant in UTC; a naive datetime is read as Europe/Paris wall time.
+
+    An ambiguous wall time (the repeated hour of the autumn change) is taken
+    at its first occurrence; a wall time skipped in spring is read with the
+    winter offset (``zoneinfo`` with ``fold=0``).
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=PARIS, fold=0)
+    return value.astimezone(UTC)
+
+
+def elapsed_interval(start: dt.datetime, hours: float) -> tuple[dt.datetime, dt.datetime]:
+    """``(start, end)`` in UTC of something lasting ``hours`` real hours from ``start``."""
+    begin = to_utc(start)
+    return begin, begin + dt.timedelta(hours=hours)

@@ -187,8 +187,8 @@ class Deadline:
     def trace(self) -> tuple[str, ...]:
         if self._trace is None:
             p = self.period
-            start = (format_datetime(p.start) if isinstance(p.start, dt.datetime)
-                     else format_date(p.start))
+            start = (format_datetime(p.start.astimezone(PARIS))
+                     if isinstance(p.start, dt.datetime) else format_date(p.start))
             due = (format_datetime(p.end) if isinstance(p.end, dt.datetime)
                    else format_date(p.end))
             self._trace = (
@@ -242,10 +242,14 @@ class Deadline:
     def to_dict(self) -> dict:
         due = self.due
         return {"rule_id": self.rule_id, "clause": self.spec.clause,
-                "trigger": self.period.start.isoformat(), "due": due.isoformat(),
+                "trigger": _paris(self.period.start).isoformat(), "due": due.isoformat(),
                 "amount": self.period.amount, "unit": self.period.unit.value,
                 "backward": self.period.backward, "extended": self.period.moved,
                 "trace": list(self.trace)}
+
+
+def _paris(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    return value.astimezone(PARIS) if isinstance(value, dt.datetime) and value.tzinfo else value
 
 
 def _act_value(act: Any, unit: Unit) -> dt.date | dt.datetime:

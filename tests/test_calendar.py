@@ -191,3 +191,12 @@ def test_property_extended_period_ends_on_a_jour_ouvre_not_before_the_raw_end(st
     assert CAL.is_jour_ouvre(p.end)
     assert p.raw_end <= p.end
     assert (p.end - p.raw_end).days <= 4  # at most a long weekend with holidays
+
+
+@given(st.dates(D(1900, 1, 1), D(2200, 12, 31)), st.integers(-600, 600))
+def test_property_add_months_agrees_with_dateutil(day, months):
+    from dateutil.relativedelta import relativedelta
+
+    from ppaip_rules.calendar import add_months
+
+    assert add_months(day, months) == day + relativedelta(months=months)

@@ -205,3 +205,22 @@ def test_property_hour_deadlines_are_exactly_48_real_hours(trigger):
     d = deadline("REFUSAL-48H", trigger)
     assert d.due.astimezone(dt.timezone.utc) - trigger.astimezone(dt.timezone.utc) == \
         dt.timedelta(hours=48)
+
+
+def test_is_met_compares_real_instants_across_the_autumn_change():
+    # 48 h after Fri 24 Oct 2025 02:30 (UTC+2) is Sun 26 Oct 01:30 UTC = 02:30 UTC+1 (fold=1).
+    d = deadline("REFUSAL-48H", at(2025, 10, 24, 2, 30))
+    assert d.due.astimezone(dt.timezone.utc) == dt.datetime(2025, 10, 26, 1, 30,
+                                                             tzinfo=dt.timezone.utc)
+    first_0230 = dt.datetime(2025, 10, 26, 2, 30, fold=0, tzinfo=PARIS)  # 00:30 UTC: in time
+    second_0240 = dt.datetime(2025, 10, 26, 2, 40, fold=1, tzinfo=PARIS)  # 01:40 UTC: late
+    assert d.is_met(first_0230)
+    assert not d.is_met(second_0240)
+    assert d.lateness(second_0240) == "10 min de retard"
+
+
+def test_trace_of_an_hour_deadline_mentions_the_clock_change():
+    trace = deadline("PROG-CALENDAR-CHANGE", "2025-10-25T08:00:00Z").trace
+    assert trace[0].startswith("Modification du calendrier décidée le samedi 25 octobre 2025 "
+                               "à 10 h 00 (heure de Paris)")
+    assert any("changement d'heure" in step for step in trace)
