@@ -208,8 +208,8 @@ def test_property_hour_deadlines_are_exactly_48_real_hours(trigger):
 
 
 def test_is_met_compares_real_instants_across_the_autumn_change():
-    # 48 h after Fri 24 Oct 2025 02:30 (UTC+2) is Sun 26 Oct 01:30 UTC = 02:30 UTC+1 (fold=1).
-    d = deadline("REFUSAL-48H", at(2025, 10, 24, 2, 30))
+    # 48 h after Fri 24 Oct 2025 03:30 (UTC+2) is Sun 26 Oct 01:30 UTC = 02:30 UTC+1 (fold=1).
+    d = deadline("REFUSAL-48H", at(2025, 10, 24, 3, 30))
     assert d.due.astimezone(dt.timezone.utc) == dt.datetime(2025, 10, 26, 1, 30,
                                                              tzinfo=dt.timezone.utc)
     first_0230 = dt.datetime(2025, 10, 26, 2, 30, fold=0, tzinfo=PARIS)  # 00:30 UTC: in time
