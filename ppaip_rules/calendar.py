@@ -29,6 +29,7 @@ import datetime as dt
 import enum
 import functools
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
@@ -323,15 +324,16 @@ class Period:
                 steps.append("délai compté à rebours : jamais prolongé vers l'avant")
             return steps
         if self.unit is Unit.MONTHS:
+            counted = self._counted_end()
             first = (f"{what} de quantième à quantième (CPC art. 641) à compter du "
-                     f"{format_date(self.start)} → {format_date(self.raw_end)}")
-            if self.raw_end.day != self.start.day:
+                     f"{format_date(self.start)} → {format_date(counted)}")
+            if counted.day != self.start.day:
                 first += " (pas de même quantième dans ce mois : dernier jour du mois)"
         else:
             first = (f"{what} à compter du lendemain (CCAG FCS 2021, art. 3.2), soit du "
                      f"{format_date(self.start + dt.timedelta(days=1))} → "
-                     f"{format_date(self.raw_end)}")
-        steps = [first]
+                     f"{format_date(self._counted_end())}")
+        steps = [first, *self._pause_steps()]
         reason = cal.why_not_working(self.raw_end)
         if self.moved:
             steps.append(f"{format_date(self.raw_end)} : {reason} ; délai prolongé au premier "
@@ -342,6 +344,13 @@ class Period:
         else:
             steps.append(f"{format_date(self.end)}, jour ouvré : pas de prolongation")
         return steps
+
+    def _counted_end(self) -> dt.date:
+        """The last day of the count before any pause (see :class:`PausedPeriod`)."""
+        return self.raw_end
+
+    def _pause_steps(self) -> list[str]:
+        return []
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -380,6 +389,7 @@ def compute_period(
     extend_to_working_day: bool = True,
     backward_to_working_day: bool = False,
     field: str = "trigger",
+    pauses: Sequence[tuple[dt.date, dt.date]] = (),
 ) -> Period:
     """The end of a period of ``amount`` ``unit`` from ``start``, per CCAG FCS 2021 art. 3.2.
 
@@ -391,9 +401,16 @@ def compute_period(
     - hours: from the exact instant (an aware datetime), in real elapsed time,
       never extended;
     - ``backward`` (``au moins un mois avant``): never extended forward; with
-      ``backward_to_working_day`` the date moves back to the previous jour ouvré.
+      ``backward_to_working_day`` the date moves back to the previous jour ouvré;
+    - ``pauses``: inclusive ``(first day, last day)`` intervals during which the
+      clock stops (a suspension): the days of the period's unit that fall in a
+      pause are not counted, so the end moves later by as many days of that
+      unit (calendar days for months); then the working-day extension applies.
+      Forward periods in days or months only. See :func:`_push_by_pauses`.
     """
     if unit is Unit.HOURS:
+        if pauses:
+            raise InputError("pauses", "aucune suspension pour un délai en heures")
         if not isinstance(start, dt.datetime) or start.tzinfo is None or start.utcoffset() is None:
             raise InputError(field, "une date et heure avec fuseau horaire, ex. "
                                     "« 2025-05-02T14:30:00+02:00 » (délai en heures)")
@@ -424,6 +441,11 @@ def compute_period(
         if not 0 <= i < len(table):
             raise _range_error(field)
         ro = table[i]
+    if pauses:
+        if backward:
+            raise InputError("pauses", "aucune suspension pour un délai compté à rebours")
+        counted = ro
+        ro, applied = _push_by_pauses(calendar, o, ro, unit, pauses)
     if not _BASE <= ro <= _LAST:
         raise _range_error(field)
     eo = ro
@@ -442,7 +464,153 @@ def compute_period(
             eo = ouvres[i]
     raw = dt.date.fromordinal(ro)
     end = raw if eo == ro else dt.date.fromordinal(eo)
+    if pauses:
+        return PausedPeriod(day, amount, unit, raw, end, end != raw, backward, calendar,
+                            dt.date.fromordinal(counted), applied)
     return Period(day, amount, unit, raw, end, end != raw, backward, calendar)
+
+
+# --- pauses, weeks, months and contract durations (case timeline and lot report, issue 5) ---
+
+class PausedPeriod(Period):
+    """A period whose clock stopped during pauses (suspensions); see :func:`compute_period`.
+
+    ``counted_end`` is the last day of the count without pauses; ``paused``
+    lists, for each pause that moved the end, ``(first day, last day, days of
+    the unit not counted, end after this pause)``.
+    """
+
+    __slots__ = ("counted_end", "paused")
+
+    def __init__(self, start, amount, unit, raw_end, end, moved, backward, calendar,
+                 counted_end, paused):
+        super().__init__(start, amount, unit, raw_end, end, moved, backward, calendar)
+        self.counted_end = counted_end
+        self.paused = tuple(paused)
+
+    def _counted_end(self) -> dt.date:
+        return self.counted_end
+
+    def _pause_steps(self) -> list[str]:
+        from .frenchtext import format_date
+
+        unit = Unit.CALENDAR_DAYS if self.unit is Unit.MONTHS else self.unit
+        return [f"suspension du {format_date(first)} au {format_date(last)} : "
+                f"{unit.describe(skipped)} non décompté{'s' if skipped > 1 else ''} "
+                f"→ {format_date(after)}"
+                for first, last, skipped, after in self.paused]
+
+
+def _merge_pauses(pauses: Sequence[tuple[dt.date, dt.date]]) -> list[tuple[int, int]]:
+    """Pauses as sorted, disjoint ``(first, last)`` ordinals; overlapping or touching ones merge."""
+    spans = []
+    for i, pause in enumerate(pauses):
+        try:
+            first, last = pause
+        except (TypeError, ValueError):
+            raise InputError(f"pauses[{i}]", "un couple (premier jour, dernier jour)") from None
+        if type(first) is not dt.date or type(last) is not dt.date:
+            raise InputError(f"pauses[{i}]", "deux dates (premier jour, dernier jour)")
+        if last < first:
+            raise InputError(f"pauses[{i}]", "un dernier jour postérieur ou égal au premier",
+                             "intervalle inversé")
+        a, b = first.toordinal(), last.toordinal()
+        if not (_BASE <= a <= _LAST and _BASE <= b <= _LAST):
+            raise _range_error(f"pauses[{i}]")
+        spans.append((a, b))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + 1:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _push_by_pauses(calendar: WorkingCalendar, o: int, ro: int, unit: Unit,
+                    pauses: Sequence[tuple[dt.date, dt.date]]) -> tuple[int, list]:
+    """Move the last counted day ``ro`` of a period starting after day ``o`` past the pauses.
+
+    The period counts days of ``unit`` from the day after ``o``. Walking the
+    pauses in order, the days of the unit that a pause hides inside the
+    current reach (from the day after ``o`` up to the current end) are counted
+    again after the later of the pause's last day and the current end. A pause
+    that begins after the current end does not matter; a pause that the move
+    brings inside the reach does, as the walk goes on. Months count their
+    pauses in calendar days.
+    """
+    applied = []
+    by_days = unit in (Unit.CALENDAR_DAYS, Unit.MONTHS)
+    table = None if by_days else calendar._table(unit)
+    for a, b in _merge_pauses(pauses):
+        if b <= o:
+            continue
+        a = max(a, o + 1)
+        if a > ro:
+            break
+        if by_days:
+            skipped = min(b, ro) - a + 1
+            new = max(ro, b) + skipped
+        else:
+            skipped = bisect_right(table, min(b, ro)) - bisect_left(table, a)
+            if not skipped:
+                continue
+            i = bisect_right(table, max(ro, b)) + skipped - 1
+            if i >= len(table):
+                raise _range_error("pauses")
+            new = table[i]
+        if new > _LAST:
+            raise _range_error("pauses")
+        applied.append((dt.date.fromordinal(a), dt.date.fromordinal(b), skipped,
+                        dt.date.fromordinal(new)))
+        ro = new
+    return ro, applied
+
+
+def week_bounds(d: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of the week (ISO, Monday first) containing ``d``."""
+    monday = d - dt.timedelta(days=d.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every calendar month that ``[first, last]`` touches, in order."""
+    months: list[dt.date] = []
+    if last < first:
+        return months
+    current = first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def month_end(d: dt.date) -> dt.date:
+    """The last day of the calendar month of ``d``."""
+    return add_months(d.replace(day=1), 1) - dt.timedelta(days=1)
+
+
+def duration_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a duration of ``months`` months that begins on (and includes) ``start``.
+
+    Counted "de quantième à quantième" (CPC art. 641): the duration ends at
+    24:00 on the eve of the same date ``months`` months later — 24 months from
+    1 March 2025 end on 28 February 2027, 12 months from 1 March 2027 on
+    29 February 2028 —; when the final month has no such date, on its last
+    day (one month from 31 January ends on 28 or 29 February). No working-day
+    extension: this is the length of a contract, not a time limit for an act.
+    """
+    same_date = add_months(start, months)
+    if same_date.day != start.day:
+        return same_date
+    return same_date - dt.timedelta(days=1)
+
+
+def days_between(first: dt.date, last: dt.date) -> int:
+    """The number of days from ``first`` to ``last``, both included (0 if ``last < first``)."""
+    return max(0, (last - first).days + 1)
 
 
 # --- ages and instants (eligibility and programme checks, issue 3) ----------

@@ -276,6 +276,7 @@ def deadline(
     backward_to_working_day: bool = False,
     whit_monday_worked: bool = False,
     departement: str | None = None,
+    pauses: tuple = (),
 ) -> Deadline:
     """The deadline of ``rule_id`` for an event at ``trigger``.
 
@@ -287,7 +288,9 @@ def deadline(
     - ``backward_to_working_day`` (default False): a backward period (STAFF-ACCESS)
       whose date is not a jour ouvré moves back to the previous one;
     - ``whit_monday_worked`` (default False): treat Whit Monday as worked;
-    - ``departement``: "57", "67" or "68" adds the Alsace-Moselle holidays.
+    - ``departement``: "57", "67" or "68" adds the Alsace-Moselle holidays;
+    - ``pauses``: ``(first day, last day)`` intervals during which the clock
+      stops (suspensions, see :func:`~ppaip_rules.calendar.compute_period`).
     """
     spec = SPECS.get(rule_id) if isinstance(rule_id, str) else None
     if spec is None:
@@ -298,7 +301,8 @@ def deadline(
     period = compute_period(calendar, _trigger_value(trigger), delay.amount, delay.unit,
                             backward=spec.backward,
                             extend_to_working_day=extend_to_working_day,
-                            backward_to_working_day=backward_to_working_day)
+                            backward_to_working_day=backward_to_working_day,
+                            pauses=pauses)
     return Deadline(spec, period)
 
 
