@@ -4,3 +4,6 @@ One line per module; a module added to the package is added here.
 """
 
 from . import checks, deadlines  # noqa: F401
+
+# isort: split
+from . import staffing, premises  # noqa: F401, I001  (issue 4: staffing first, rule order)

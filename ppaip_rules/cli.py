@@ -205,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", metavar="DATE",
                    help="date (ou date et heure) du contrôle ; obligatoire pour les contrôles "
                         "qui dépendent du jour")
+    p.add_argument("--basis", choices=("headcount", "hours", "fte", "effectif", "heures", "etp"),
+                   help="roster : base de calcul de la part de psychologues (défaut : effectif)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="schéma JSON d'une entrée (ou de « report »)")

@@ -218,6 +218,15 @@ class ContractParameters:
     # §6.8 Premises
     mo_premises_capacity: int = attrs.field(default=6, metadata=_meta(
         "CCTP 6.8", "Capacité d'accueil minimale d'un lieu en milieu ouvert (personnes)"))
+    # --- staffing: registry numbers of psychologists (issue 4) ---
+    adeli_digits: int = attrs.field(default=9, metadata=_meta(
+        "CCTP 6.7", "Nombre de chiffres d'un numéro ADELI (département 2, profession 2, "
+                    "ordre 4, clé 1)"))
+    adeli_psychologist_code: str = attrs.field(default="93", metadata=_meta(
+        "CCTP 6.7", "Code profession « psychologue » d'un numéro ADELI (3e et 4e chiffres)"))
+    rpps_digits: int = attrs.field(default=11, metadata=_meta(
+        "CCTP 6.7", "Nombre de chiffres d'un numéro RPPS (psychologues depuis 2024)"))
+    # --- end of the issue 4 block ---
 
     def delay(self, rule_id: str) -> Delay:
         try:

@@ -1,0 +1,173 @@
+"""CCTP 6.8 — Les locaux: reception places in the community (milieu ouvert).
+
+In prison (MF) the establishment provides the rooms; in the community (MO)
+the provider has, in each département of the lot, a reception place that is
+easy to reach by public transport, meets the rules for establishments open to
+the public (ERP), holds 6 people, and whose address and phone number are sent
+to the SPIP concerned and to the DISP de Dijon.
+
+The places are part of a staffing roster (check kind ``roster``, see
+:mod:`ppaip_rules.staffing`); this module holds their model, their reader and
+the rule PREM-MO.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ._roster_example import example_roster
+from .errors import InputError
+from .model import VIOLATION, WARNING, Example, Flag, rule
+from .parsing import Fields, as_bool, as_int
+
+#: Départements of metropolitan France and overseas (``21``, ``2A``, ``971``).
+DEPARTEMENT_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
+
+
+def as_departement(value: Any, path: str) -> str:
+    """A département code as text: ``21``, ``2A``, ``971``."""
+    if isinstance(value, str) and re.match(DEPARTEMENT_PATTERN, value.strip()):
+        return value.strip()
+    raise InputError(path, "un code de département en texte, ex. « 21 », « 2A », « 971 »")
+
+
+@attrs.frozen
+class Premises:
+    """A reception place in the community (MO), as the provider declares it."""
+
+    id: str
+    departement: str
+    public_transport: bool | None = None
+    erp_compliant: bool | None = None
+    capacity: int | None = None
+    sent_to_spip: bool | None = None
+    sent_to_disp: bool | None = None
+
+
+def read_premises(fields: Fields, as_id) -> Premises:
+    """One MO place from a JSON-like object (``premises[i]``)."""
+    place = Premises(
+        id=fields.required("id", as_id),
+        departement=fields.required("departement", as_departement),
+        public_transport=fields.optional("public_transport", as_bool),
+        erp_compliant=fields.optional("erp_compliant", as_bool),
+        capacity=fields.optional("capacity", as_int(minimum=0, maximum=100_000)),
+        sent_to_spip=fields.optional("sent_to_spip", as_bool),
+        sent_to_disp=fields.optional("sent_to_disp", as_bool),
+    )
+    fields.done()
+    return place
+
+
+PREMISES_SCHEMA = {
+    "type": "object",
+    "required": ["id", "departement"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "description": "identifiant du lieu, ex. « MO-DIJON »"},
+        "departement": {"type": "string", "pattern": DEPARTEMENT_PATTERN},
+        "public_transport": {"type": "boolean",
+                             "description": "facilement accessible en transport en commun"},
+        "erp_compliant": {"type": "boolean",
+                          "description": "conforme aux normes des établissements recevant "
+                                         "du public (ERP)"},
+        "capacity": {"type": "integer", "minimum": 0,
+                     "description": "capacité d'accueil (personnes)"},
+        "sent_to_spip": {"type": "boolean",
+                         "description": "adresse et téléphone transmis au SPIP"},
+        "sent_to_disp": {"type": "boolean",
+                         "description": "adresse et téléphone transmis à la DISP"},
+    },
+}
+
+
+# --- the rule ----------------------------------------------------------------
+
+def _example(premises: list[dict]) -> dict:
+    data = example_roster(premises=premises)
+    known = {p["id"] for p in premises} | {e["id"] for e in data["establishments"]}
+    for person in data["facilitators"]:
+        person["sites"] = [site for site in person["sites"] if site in known]
+    return data
+
+
+_GOOD_PLACES = [
+    {"id": "MO-DIJON", "departement": "21", "public_transport": True, "erp_compliant": True,
+     "capacity": 6, "sent_to_spip": True, "sent_to_disp": True},
+    {"id": "MO-MACON", "departement": "71", "public_transport": True, "erp_compliant": True,
+     "capacity": 8, "sent_to_spip": True, "sent_to_disp": True},
+]
+
+
+def _examples() -> tuple[Example, ...]:
+    small = [dict(_GOOD_PLACES[0]), dict(_GOOD_PLACES[1], capacity=4)]
+    return (
+        Example("Un lieu conforme dans chacun des deux départements du lot 5 (21 et 71)",
+                "roster", _example(_GOOD_PLACES), fires=False,
+                options={"as_of": "2025-06-30"}),
+        Example("Lot 5 : aucun lieu d'accueil en Saône-et-Loire (71)", "roster",
+                _example(_GOOD_PLACES[:1]), fires=True, severity=VIOLATION,
+                options={"as_of": "2025-06-30"}),
+        Example("Le lieu de Mâcon n'accueille que 4 personnes", "roster", _example(small),
+                fires=True, severity=VIOLATION, options={"as_of": "2025-06-30"}),
+    )
+
+
+_CRITERIA = (
+    ("public_transport", "accessible en transport en commun"),
+    ("erp_compliant", "conforme aux normes des établissements recevant du public (ERP)"),
+    ("sent_to_spip", "adresse et téléphone transmis au SPIP"),
+    ("sent_to_disp", "adresse et téléphone transmis à la DISP de Dijon"),
+)
+
+
+@rule("PREM-MO", clause="CCTP 6.8", title="Un lieu d'accueil en milieu ouvert par département",
+      severity=VIOLATION, subject="roster", parameters=("mo_premises_capacity", "lots"),
+      requirement="En milieu ouvert, chaque département du lot dispose d'un lieu d'accueil "
+                  "facilement accessible en transport en commun, conforme aux normes des "
+                  "établissements recevant du public, d'une capacité de 6 personnes, dont "
+                  "l'adresse et le téléphone sont transmis au SPIP concerné et à la DISP.",
+      interpretation="Un critère non renseigné donne un avertissement (à vérifier), un critère "
+                     "renseigné « non » une violation. Les départements du lot sont ceux de "
+                     "ses SPIP (CCTP 1.2), sauf liste fournie dans le tableau.",
+      examples=_examples())
+def prem_mo(check, params) -> Iterator[Flag]:
+    roster = check.roster
+    covered = {p.departement for p in roster.premises}
+    for dep in check.departements:
+        if dep not in covered:
+            yield Flag(f"Aucun lieu d'accueil en milieu ouvert dans le département {dep} "
+                       f"({check.spip_name(dep)}). Déclarer un lieu dans ce département.",
+                       expected=f"un lieu d'accueil dans le département {dep}",
+                       found="aucun", path="premises")
+    for i, place in enumerate(roster.premises):
+        path = f"premises[{i}]"
+        if place.departement not in check.departements:
+            yield Flag(f"Le lieu {place.id} est dans le département {place.departement}, qui "
+                       f"n'est pas un département du lot {roster.lot}.",
+                       expected=", ".join(check.departements), found=place.departement,
+                       severity=WARNING, path=f"{path}.departement")
+        for field, label in _CRITERIA:
+            value = getattr(place, field)
+            if value is False:
+                yield Flag(f"Le lieu {place.id} n'est pas {label}." if field in (
+                    "public_transport", "erp_compliant") else
+                    f"Lieu {place.id} : {label} — non.", expected="oui", found="non",
+                    path=f"{path}.{field}")
+            elif value is None:
+                yield Flag(f"Lieu {place.id} : « {label} » non renseigné ; à vérifier.",
+                           expected="oui", found="non renseigné", severity=WARNING,
+                           path=f"{path}.{field}")
+        minimum = params.mo_premises_capacity
+        if place.capacity is None:
+            yield Flag(f"Lieu {place.id} : capacité d'accueil non renseignée ; "
+                       f"{minimum} personnes au minimum.", expected=minimum,
+                       found="non renseignée", severity=WARNING, path=f"{path}.capacity")
+        elif place.capacity < minimum:
+            yield Flag(f"Le lieu {place.id} accueille {place.capacity} personnes ; "
+                       f"{minimum} au minimum. Choisir un lieu plus grand.",
+                       expected=minimum, found=place.capacity, path=f"{path}.capacity")
