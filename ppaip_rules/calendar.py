@@ -608,6 +608,16 @@ def duration_end(start: dt.date, months: int) -> dt.date:
     return same_date - dt.timedelta(days=1)
 
 
+def paris_midnight(d: dt.date) -> dt.datetime:
+    """0:00 in Paris at the start of ``d`` (an aware datetime)."""
+    return dt.datetime(d.year, d.month, d.day, tzinfo=PARIS)
+
+
+def next_paris_midnight(d: dt.date) -> dt.datetime:
+    """0:00 in Paris at the start of the day after ``d``: the end (24:00) of ``d``."""
+    return paris_midnight(d + dt.timedelta(days=1))
+
+
 def days_between(first: dt.date, last: dt.date) -> int:
     """The number of days from ``first`` to ``last``, both included (0 if ``last < first``)."""
     return max(0, (last - first).days + 1)

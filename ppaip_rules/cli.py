@@ -216,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="démonstration sur les exemples fournis")
     p.set_defaults(func=cmd_demo)
 
-    for register in _EXTRA_COMMANDS:
+    from . import cli  # the module's one list, also when this file runs as __main__ (-m)
+
+    for register in cli._EXTRA_COMMANDS:
         register(sub)
     return parser
 

@@ -1,0 +1,826 @@
+"""Case timeline: obligations and deadlines from a beneficiary's event log (evaluate_case).
+
+Dates are chosen next to real weekends and holidays (8 May, 14 July, Christmas,
+the autumn clock change). Each obligation is tried met on its last day, one
+day (or one minute) late, pending before its due date and overdue after it.
+"""
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ppaip_rules import InputError, run_check
+from ppaip_rules.events import (
+    EVENT_TYPES,
+    Case,
+    FirstMeeting,
+    PrescriptionReceived,
+    SessionHeld,
+    case_schema,
+    read_event,
+)
+from ppaip_rules.timeline import CaseState, ObligationStatus, evaluate_case
+
+PARIS = ZoneInfo("Europe/Paris")
+EXAMPLES = Path(__file__).parent.parent / "ppaip_rules" / "examples"
+MET, MET_LATE, PENDING, OVERDUE = (ObligationStatus.MET, ObligationStatus.MET_LATE,
+                                   ObligationStatus.PENDING, ObligationStatus.OVERDUE)
+
+
+def e(type_, at, **fields):
+    return {"type": type_, "at": at, **fields}
+
+
+def session(at, hours=2, mode="individual", **fields):
+    return e("session_held", at, mode=mode, hours=hours, **fields)
+
+
+def missed(at, justified=False):
+    return e("session_missed", at, justified=justified)
+
+
+def evaluate(events, as_of="2025-12-31T12:00:00+01:00", **policy):
+    return evaluate_case({"case_id": "T-1", "events": events}, as_of=as_of, **policy)
+
+
+def only(result, rule_id):
+    found = [o for o in result.obligations if o.rule_id == rule_id]
+    assert len(found) == 1, (rule_id, found)
+    return found[0]
+
+
+def findings(result, rule_id):
+    return [f for f in result.report.findings if f.rule_id == rule_id]
+
+
+# A programme that starts cleanly: prescription Fri 2 May 2025, validated Fri 9 May.
+RX = e("prescription_received", "2025-05-02")
+MEETING = e("first_meeting", "2025-05-06T10:00:00+02:00", duration_hours=1)
+CALENDAR = e("calendar_sent", "2025-05-06")
+PROPOSAL = e("proposal_sent", "2025-05-06", individual_hours=12, collective_hours=6)
+VALIDATED = e("proposal_validated", "2025-05-09")
+FIRST = session("2025-05-12T10:00:00+02:00")
+START = [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED, FIRST]
+
+
+# --- each obligation: met on the last day, late, pending, overdue -------------------
+
+SCENARIOS = [
+    # PROG-FIRST-MEETING: prescription Fri 2 May 2025 → Wed 7 May.
+    ("PROG-FIRST-MEETING", [RX, e("first_meeting", "2025-05-07T17:00:00+02:00")],
+     "2025-06-01T00:00:00+02:00", MET, dt.date(2025, 5, 7)),
+    ("PROG-FIRST-MEETING", [RX, e("first_meeting", "2025-05-08T09:00:00+02:00")],
+     "2025-06-01T00:00:00+02:00", MET_LATE, dt.date(2025, 5, 7)),
+    ("PROG-FIRST-MEETING", [RX], "2025-05-07T23:59:00+02:00", PENDING, dt.date(2025, 5, 7)),
+    ("PROG-FIRST-MEETING", [RX], "2025-05-08T00:01:00+02:00", OVERDUE, dt.date(2025, 5, 7)),
+    # … received Sat 3 May: Thu 8 May is a holiday → Fri 9 May.
+    ("PROG-FIRST-MEETING", [e("prescription_received", "2025-05-03"),
+                            e("first_meeting", "2025-05-09T16:00:00+02:00")],
+     "2025-06-01T00:00:00+02:00", MET, dt.date(2025, 5, 9)),
+    # PROG-START: validated Fri 9 May → Wed 14 May.
+    ("PROG-START", [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+                    session("2025-05-14T16:00:00+02:00")],
+     "2025-06-01T00:00:00+02:00", MET, dt.date(2025, 5, 14)),
+    ("PROG-START", [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+                    session("2025-05-15T09:00:00+02:00")],
+     "2025-06-01T00:00:00+02:00", MET_LATE, dt.date(2025, 5, 14)),
+    ("PROG-START", [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED],
+     "2025-05-14T20:00:00+02:00", PENDING, dt.date(2025, 5, 14)),
+    ("PROG-START", [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED],
+     "2025-05-15T08:00:00+02:00", OVERDUE, dt.date(2025, 5, 14)),
+    # … validated Wed 9 July: Mon 14 July is a holiday → Tue 15 July.
+    ("PROG-START", [RX, MEETING, CALENDAR, PROPOSAL, e("proposal_validated", "2025-07-09"),
+                    session("2025-07-15T10:00:00+02:00")],
+     "2025-08-01T00:00:00+02:00", MET, dt.date(2025, 7, 15)),
+    # PROG-CALENDAR-CHANGE: decided Sat 25 Oct 2025 10:00 (CEST) → Mon 27 Oct 9:00 (CET).
+    ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00"),
+                              e("calendar_change_communicated", "2025-10-27T09:00:00+01:00")],
+     "2025-11-30T00:00:00+01:00", MET, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
+    ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00"),
+                              e("calendar_change_communicated", "2025-10-27T09:01:00+01:00")],
+     "2025-11-30T00:00:00+01:00", MET_LATE, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
+    ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00")],
+     "2025-10-27T09:00:00+01:00", PENDING, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
+    ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00")],
+     "2025-10-27T09:00:01+01:00", OVERDUE, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
+    # … communicated to the CPIP only: not done until the person is told too.
+    ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00"),
+                              e("calendar_change_communicated", "2025-10-25T11:00:00+02:00",
+                                to=["cpip"]),
+                              e("calendar_change_communicated", "2025-10-28T11:00:00+01:00",
+                                to=["person"])],
+     "2025-11-30T00:00:00+01:00", MET_LATE, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
+    # RUN-INTERRUPTION-48H: interrupted Fri 4 July 2025 16:00 → Sun 6 July 16:00, never extended.
+    ("RUN-INTERRUPTION-48H", [*START, e("course_interrupted", "2025-07-04T16:00:00+02:00"),
+                              e("interruption_reported", "2025-07-06T16:00:00+02:00")],
+     "2025-08-01T00:00:00+02:00", MET, dt.datetime(2025, 7, 6, 16, tzinfo=PARIS)),
+    ("RUN-INTERRUPTION-48H", [*START, e("course_interrupted", "2025-07-04T16:00:00+02:00"),
+                              e("interruption_reported", "2025-07-07T09:00:00+02:00")],
+     "2025-08-01T00:00:00+02:00", MET_LATE, dt.datetime(2025, 7, 6, 16, tzinfo=PARIS)),
+    ("RUN-INTERRUPTION-48H", [*START, e("course_interrupted", "2025-07-04T16:00:00+02:00")],
+     "2025-07-06T15:00:00+02:00", PENDING, dt.datetime(2025, 7, 6, 16, tzinfo=PARIS)),
+    ("RUN-INTERRUPTION-48H", [*START, e("course_interrupted", "2025-07-04T16:00:00+02:00")],
+     "2025-07-07T09:00:00+02:00", OVERDUE, dt.datetime(2025, 7, 6, 16, tzinfo=PARIS)),
+    # REFUSAL-48H: first meeting Mon 3 March 2025 10:00 for 1 h → Wed 5 March 11:00.
+    ("REFUSAL-48H", [e("prescription_received", "2025-02-28"),
+                     e("first_meeting", "2025-03-03T10:00:00+01:00", duration_hours=1),
+                     e("impossibility_reported", "2025-03-05T11:00:00+01:00", reason="…")],
+     "2025-04-01T00:00:00+02:00", MET, dt.datetime(2025, 3, 5, 11, tzinfo=PARIS)),
+    ("REFUSAL-48H", [e("prescription_received", "2025-02-28"),
+                     e("first_meeting", "2025-03-03T10:00:00+01:00", duration_hours=1),
+                     e("impossibility_reported", "2025-03-06T11:00:00+01:00", reason="…")],
+     "2025-04-01T00:00:00+02:00", MET_LATE, dt.datetime(2025, 3, 5, 11, tzinfo=PARIS)),
+    # END-BILAN-IND: last interview Wed 7 May 2025 (8 May holiday) → Thu 15 May.
+    ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07"),
+                       e("bilan_delivered", "2025-05-15")],
+     "2025-06-01T00:00:00+02:00", MET, dt.date(2025, 5, 15)),
+    ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07"),
+                       e("bilan_delivered", "2025-05-16")],
+     "2025-06-01T00:00:00+02:00", MET_LATE, dt.date(2025, 5, 15)),
+    ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07")],
+     "2025-05-15T23:00:00+02:00", PENDING, dt.date(2025, 5, 15)),
+    ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07")],
+     "2025-05-16T07:00:00+02:00", OVERDUE, dt.date(2025, 5, 15)),
+    # END-BILAN-COLL: workshop ended Fri 19 Dec 2025 → Tue 6 Jan 2026 (Christmas, New Year).
+    ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1"),
+                        e("bilan_delivered", "2026-01-06", scope="collective", workshop="A1")],
+     "2026-02-01T00:00:00+01:00", MET, dt.date(2026, 1, 6)),
+    ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1"),
+                        e("bilan_delivered", "2026-01-07", scope="collective", workshop="A1")],
+     "2026-02-01T00:00:00+01:00", MET_LATE, dt.date(2026, 1, 6)),
+    ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1"),
+                        e("bilan_delivered", "2026-01-05", scope="collective", workshop="B2")],
+     "2026-01-06T18:00:00+01:00", PENDING, dt.date(2026, 1, 6)),
+    ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1")],
+     "2026-01-07T08:00:00+01:00", OVERDUE, dt.date(2026, 1, 6)),
+]
+
+
+@pytest.mark.parametrize("rule_id, events, as_of, status, due", SCENARIOS,
+                         ids=[f"{s[0]}-{s[3].value}-{i}" for i, s in enumerate(SCENARIOS)])
+def test_deadline_obligation_scenarios(rule_id, events, as_of, status, due):
+    result = evaluate(events, as_of)
+    o = only(result, rule_id)
+    assert o.status is status
+    assert o.due == due
+    breaches = findings(result, rule_id)
+    if status.is_breach:
+        (finding,) = [f for f in breaches if f.severity.value == "violation"]
+        assert finding.trace == o.deadline.trace
+        assert finding.expected == due
+        assert "retard" in finding.message
+    else:
+        assert not [f for f in breaches if f.severity.value == "violation"]
+
+
+SESSION_2 = session("2025-05-19T10:00:00+02:00")
+
+TIED = [
+    # PROG-PROPOSAL: due before the validation (or the first session).
+    ("PROG-PROPOSAL", [RX, MEETING, CALENDAR, e("proposal_sent", "2025-05-09",
+                                                individual_hours=4), VALIDATED], MET),
+    ("PROG-PROPOSAL", [RX, MEETING, CALENDAR, VALIDATED,
+                       e("proposal_sent", "2025-05-10", individual_hours=4)], MET_LATE),
+    ("PROG-PROPOSAL", [RX, MEETING, CALENDAR], PENDING),
+    ("PROG-PROPOSAL", [RX, MEETING, CALENDAR, FIRST], OVERDUE),
+    # PROG-CALENDAR: due at the first session (the same day counts).
+    ("PROG-CALENDAR", [RX, MEETING, PROPOSAL, VALIDATED, e("calendar_sent", "2025-05-12"),
+                       FIRST], MET),
+    ("PROG-CALENDAR", [RX, MEETING, PROPOSAL, VALIDATED, FIRST,
+                       e("calendar_sent", "2025-05-13")], MET_LATE),
+    ("PROG-CALENDAR", [RX, MEETING, PROPOSAL, VALIDATED], PENDING),
+    ("PROG-CALENDAR", [RX, MEETING, PROPOSAL, VALIDATED, FIRST], OVERDUE),
+    # RUN-ABSENCE: a reconvocation due before the next appointment.
+    ("RUN-ABSENCE", [*START, missed("2025-05-19T10:00:00+02:00"),
+                     e("reconvocation", "2025-05-26T10:00:00+02:00"),
+                     session("2025-05-26T10:00:00+02:00")], MET),
+    ("RUN-ABSENCE", [*START, missed("2025-05-19T10:00:00+02:00"),
+                     session("2025-05-26T10:00:00+02:00"),
+                     e("reconvocation", "2025-05-27T10:00:00+02:00")], MET_LATE),
+    ("RUN-ABSENCE", [*START, missed("2025-05-19T10:00:00+02:00")], PENDING),
+    ("RUN-ABSENCE", [*START, missed("2025-05-19T10:00:00+02:00"),
+                     session("2025-05-26T10:00:00+02:00")], OVERDUE),
+]
+
+
+@pytest.mark.parametrize("rule_id, events, status", TIED,
+                         ids=[f"{t[0]}-{t[2].value}-{i}" for i, t in enumerate(TIED)])
+def test_obligations_due_before_a_later_event(rule_id, events, status):
+    result = evaluate(events)
+    o = only(result, rule_id)
+    assert o.status is status
+    assert (o.due is None) is (status in (PENDING,))
+    assert bool(findings(result, rule_id)) is status.is_breach
+    assert o.trace and o.trace[0].endswith(".")
+
+
+def test_refusal_48h_is_owed_only_when_an_impossibility_is_reported():
+    result = evaluate(START)
+    assert not [o for o in result.obligations if o.rule_id == "REFUSAL-48H"]
+    assert result.state is CaseState.RUNNING
+
+
+def test_refusal_48h_needs_a_reason_and_counts_from_the_end_of_the_first_meeting():
+    result = evaluate([RX, MEETING, e("impossibility_reported", "2025-05-08T10:30:00+02:00")])
+    o = only(result, "REFUSAL-48H")
+    assert o.due == dt.datetime(2025, 5, 8, 11, tzinfo=PARIS)  # meeting ended at 11:00
+    assert o.status is MET
+    assert any("motif" in f.message for f in findings(result, "REFUSAL-48H"))
+    assert result.state is CaseState.NOT_TAKEN_ON
+
+
+def test_first_meeting_without_duration_counts_from_its_start_and_says_so():
+    result = evaluate([RX, e("first_meeting", "2025-05-06T10:00:00+02:00"),
+                       e("impossibility_reported", "2025-05-08T10:30:00+02:00", reason="x")])
+    assert only(result, "REFUSAL-48H").status is MET_LATE
+    assert any(f.severity.value == "info" and "durée" in f.message
+               for f in findings(result, "REFUSAL-48H"))
+
+
+# --- absences ---------------------------------------------------------------------
+
+def test_absence_sequence_unjustified_reconvocation_unjustified_is_an_abandonment():
+    events = [*START, missed("2025-05-19T10:00:00+02:00"),
+              e("reconvocation", "2025-05-19T15:00:00+02:00"),
+              missed("2025-05-26T10:00:00+02:00")]
+    result = evaluate(events, "2025-05-27T09:00:00+02:00")
+    assert result.state is CaseState.ABANDONED
+    interruption = only(result, "RUN-INTERRUPTION-48H")
+    assert interruption.trigger_index == len(events) - 1
+    assert interruption.due == dt.datetime(2025, 5, 28, 10, tzinfo=PARIS)
+    assert interruption.status is PENDING
+    assert only(result, "RUN-ABSENCE").status is MET
+    later = evaluate(events, "2025-05-28T10:00:01+02:00")
+    assert only(later, "RUN-INTERRUPTION-48H").status is OVERDUE
+    reported = evaluate([*events, e("interruption_reported", "2025-05-28T09:00:00+02:00")])
+    assert only(reported, "RUN-INTERRUPTION-48H").status is MET
+    assert reported.report.ok
+
+
+def test_a_session_attended_after_the_reconvocation_resets_the_count():
+    events = [*START, missed("2025-05-19T10:00:00+02:00"),
+              e("reconvocation", "2025-05-19T15:00:00+02:00"),
+              session("2025-05-26T10:00:00+02:00"),
+              missed("2025-06-02T10:00:00+02:00")]
+    result = evaluate(events, "2025-06-02T12:00:00+02:00")
+    assert result.state is CaseState.RUNNING
+    assert [o.status for o in result.obligations if o.rule_id == "RUN-ABSENCE"] == [MET, PENDING]
+    assert not [o for o in result.obligations if o.rule_id == "RUN-INTERRUPTION-48H"]
+
+
+def test_justified_absences_neither_call_for_a_reconvocation_nor_count():
+    events = [*START, missed("2025-05-19T10:00:00+02:00", justified=True),
+              missed("2025-05-26T10:00:00+02:00", justified=True),
+              missed("2025-06-02T10:00:00+02:00", justified=True)]
+    result = evaluate(events)
+    assert result.state is CaseState.RUNNING
+    assert not [o for o in result.obligations if o.rule_id == "RUN-ABSENCE"]
+
+
+def test_two_unjustified_absences_without_reconvocation_are_not_an_abandonment():
+    events = [*START, missed("2025-05-19T10:00:00+02:00"), missed("2025-05-26T10:00:00+02:00")]
+    result = evaluate(events)
+    assert result.state is CaseState.RUNNING
+    first, second = [o for o in result.obligations if o.rule_id == "RUN-ABSENCE"]
+    assert first.status is OVERDUE and second.status is PENDING
+    assert not result.report.ok
+
+
+def test_one_reconvocation_answers_one_absence():
+    events = [*START, missed("2025-05-19T10:00:00+02:00"), missed("2025-05-26T10:00:00+02:00"),
+              e("reconvocation", "2025-05-26T15:00:00+02:00")]
+    first, second = [o for o in evaluate(events).obligations if o.rule_id == "RUN-ABSENCE"]
+    assert first.status is OVERDUE and first.act is None
+    assert second.status is MET
+
+
+# --- suspensions (RULES.md ambiguity 7) ---------------------------------------------
+
+# Validated Fri 9 May 2025 → Wed 14 May; suspended from Mon 12 to Tue 13 May (2 days paused).
+SUSPENDED = [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+             e("suspension_started", "2025-05-12", cause="general_search"),
+             e("suspension_ended", "2025-05-13")]
+
+
+def test_suspended_days_do_not_count_toward_the_start_deadline_by_default():
+    result = evaluate([*SUSPENDED, session("2025-05-16T10:00:00+02:00")])
+    o = only(result, "PROG-START")
+    assert o.due == dt.date(2025, 5, 16)
+    assert o.status is MET
+    assert any("suspension du lundi 12 mai 2025 au mardi 13 mai 2025" in s for s in o.trace)
+    assert result.report.ok
+
+
+def test_with_the_policy_off_suspended_days_count():
+    result = evaluate([*SUSPENDED, session("2025-05-16T10:00:00+02:00")],
+                      suspension_stops_clock=False)
+    o = only(result, "PROG-START")
+    assert o.due == dt.date(2025, 5, 14)
+    assert o.status is MET_LATE
+    assert not result.report.ok
+
+
+def test_a_suspension_still_running_stops_the_clock_until_as_of():
+    events = [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+              e("suspension_started", "2025-05-12", cause="person_unavailable")]
+    result = evaluate(events, "2025-06-30T08:00:00+02:00")
+    assert result.state is CaseState.SUSPENDED
+    o = only(result, "PROG-START")
+    assert o.status is PENDING and o.due > dt.date(2025, 6, 30)
+    assert any(f.severity.value == "info" for f in findings(result, "RUN-SUSPENSION"))
+    off = evaluate(events, "2025-06-30T08:00:00+02:00", suspension_stops_clock=False)
+    assert only(off, "PROG-START").status is OVERDUE
+
+
+def test_sessions_recorded_during_a_suspension_are_flagged():
+    result = evaluate([*START, e("suspension_started", "2025-05-13", cause="incident"),
+                       session("2025-05-15T10:00:00+02:00"),
+                       e("suspension_ended", "2025-05-20")])
+    assert any("pendant la suspension" in f.message for f in findings(result, "RUN-SUSPENSION"))
+
+
+# --- order, impossible logs, prescription ---------------------------------------------
+
+def test_events_before_the_prescription_breach_elig_prescribed():
+    result = evaluate([e("first_meeting", "2025-05-01T10:00:00+02:00"), *START])
+    (finding,) = findings(result, "ELIG-PRESCRIBED")
+    assert finding.path == "events[0]"
+    assert finding.severity.value == "violation"
+
+
+def test_a_log_without_prescription_says_so():
+    result = evaluate([MEETING, CALENDAR])
+    assert result.state is CaseState.NOT_PRESCRIBED
+    assert findings(result, "ELIG-PRESCRIBED")
+
+
+def test_a_date_only_prescription_and_a_meeting_the_same_day_are_in_order():
+    result = evaluate([e("prescription_received", "2025-05-06"), MEETING])
+    assert not findings(result, "ELIG-PRESCRIBED")
+    assert only(result, "PROG-FIRST-MEETING").status is MET
+
+
+@pytest.mark.parametrize("events, rule_id, words", [
+    ([RX, e("bilan_delivered", "2025-05-05")], "END-BILAN-IND", "avant toute séance"),
+    ([*START, VALIDATED], "PROG-VALIDATION", "sans proposition en attente"),
+    ([RX, MEETING, e("proposal_refused", "2025-05-07")], "PROG-VALIDATION",
+     "sans proposition en attente"),
+    ([*START, e("change_validated", "2025-05-20")], "PROG-VALIDATION",
+     "sans modification en attente"),
+    ([*START, e("suspension_ended", "2025-05-20")], "RUN-SUSPENSION", "sans suspension"),
+    ([*START, e("interruption_reported", "2025-05-20T10:00:00+02:00")],
+     "RUN-INTERRUPTION-48H", "sans parcours interrompu"),
+    ([RX, e("proposal_sent", "2025-05-03", individual_hours=3), MEETING], "PROG-PROPOSAL",
+     "avant le premier entretien"),
+    ([*START, e("programme_ended", "2025-05-20T10:00:00+02:00", cause="person_initiative"),
+      session("2025-05-27T10:00:00+02:00")], "END-CAUSE", "après la fin du programme"),
+    ([*START, e("last_individual_interview", "2025-05-20", cpip_invited=False)],
+     "END-BILAN-IND", "pas été convié"),
+])
+def test_impossible_or_incomplete_logs_give_a_clear_finding(events, rule_id, words):
+    result = evaluate(events)
+    assert any(words in f.message for f in findings(result, rule_id)), result.report.format()
+
+
+def test_hours_delivered_beyond_the_validated_programme():
+    events = [RX, MEETING, CALENDAR, e("proposal_sent", "2025-05-06", individual_hours=3),
+              VALIDATED, session("2025-05-12T10:00:00+02:00", 2),
+              session("2025-05-19T10:00:00+02:00", 2)]
+    result = evaluate(events)
+    (finding,) = findings(result, "PROG-HOURS-REALISED")
+    assert finding.path == "events[6]"
+    assert result.hours.validated_individual == 3
+    assert result.hours.delivered_individual == 4
+    # A validated change that raises the hours covers later sessions.
+    changed = evaluate([*events[:6], e("change_proposed", "2025-05-13", individual_hours=8),
+                        e("change_validated", "2025-05-14"), events[6]])
+    assert not findings(changed, "PROG-HOURS-REALISED")
+    assert changed.hours.validated_individual == 8
+
+
+def test_a_refusal_then_a_new_proposal_the_same_day():
+    result = evaluate([RX, MEETING, CALENDAR, PROPOSAL, e("proposal_refused", "2025-05-07"),
+                       e("proposal_sent", "2025-05-07", individual_hours=10),
+                       e("proposal_validated", "2025-05-09"), FIRST])
+    assert result.report.ok, result.report.format()
+    assert result.hours.validated_individual == 10
+
+
+@pytest.mark.parametrize("events, state", [
+    ([], CaseState.EMPTY),
+    ([RX], CaseState.PRESCRIBED),
+    ([RX, MEETING], CaseState.FIRST_MEETING_HELD),
+    ([RX, MEETING, PROPOSAL], CaseState.PROPOSAL_PENDING),
+    ([RX, MEETING, PROPOSAL, e("proposal_refused", "2025-05-07")], CaseState.PROPOSAL_REFUSED),
+    ([RX, MEETING, PROPOSAL, VALIDATED], CaseState.VALIDATED),
+    (START, CaseState.RUNNING),
+    ([*START, e("course_interrupted", "2025-05-20T10:00:00+02:00")], CaseState.INTERRUPTED),
+    ([*START, e("programme_ended", "2025-05-20T10:00:00+02:00", cause="interruption")],
+     CaseState.INTERRUPTED),
+    ([*START, e("last_individual_interview", "2025-05-20")], CaseState.ENDED),
+])
+def test_states(events, state):
+    result = evaluate(events)
+    assert result.state is state
+    assert result.state.label
+
+
+def test_an_end_by_interruption_is_an_interruption_to_report():
+    result = evaluate([*START, e("programme_ended", "2025-05-20T10:00:00+02:00",
+                                 cause="interruption")], "2025-05-23T00:00:00+02:00")
+    assert only(result, "RUN-INTERRUPTION-48H").status is OVERDUE
+
+
+def test_a_terminal_event_lets_open_obligations_lapse_but_not_the_reports_it_calls_for():
+    result = evaluate([RX, MEETING, PROPOSAL, VALIDATED,
+                       e("course_interrupted", "2025-05-10T10:00:00+02:00")],
+                      "2025-06-30T00:00:00+02:00")
+    rules = {o.rule_id for o in result.obligations}
+    assert "PROG-START" not in rules and "PROG-CALENDAR" not in rules
+    assert only(result, "RUN-INTERRUPTION-48H").status is OVERDUE
+
+
+def test_events_after_as_of_are_ignored_and_counted():
+    result = evaluate([*START, session("2025-07-01T10:00:00+02:00")],
+                      "2025-06-30T08:00:00+02:00")
+    assert result.ignored_after_as_of == 1
+    assert result.hours.delivered_individual == 2
+
+
+def test_a_date_as_of_means_the_end_of_that_day():
+    assert only(evaluate([RX], "2025-05-07"), "PROG-FIRST-MEETING").status is PENDING
+    assert only(evaluate([RX], "2025-05-08"), "PROG-FIRST-MEETING").status is OVERDUE
+
+
+@pytest.mark.parametrize("as_of", [None, "", "demain", "2025-06-30T08:00:00", 20250630,
+                                   "2025-13-01"])
+def test_as_of_is_required_and_must_be_an_aware_instant_or_a_date(as_of):
+    with pytest.raises(InputError) as error:
+        evaluate_case([RX], as_of=as_of)
+    assert error.value.path == "as_of"
+
+
+@pytest.mark.parametrize("events, path", [
+    ([RX, {"type": "session_held", "at": "2025-05-12", "mode": "individual"}],
+     "events[1].hours"),
+    ([RX, {"type": "first_meeting", "at": "2025-05-06"}], "events[1].at"),
+    ([RX, {"type": "session_missed", "at": "2025-05-06T10:00:00+02:00"}],
+     "events[1].justified"),
+    ([{"type": "nope", "at": "2025-05-06"}], "events[0].type"),
+    ([RX, {"type": "suspension_started", "at": "2025-05-06", "cause": "strike"}],
+     "events[1].cause"),
+    ([RX, {"type": "bilan_delivered", "at": "2025-05-06", "to": []}], "events[1].to"),
+    ([RX, {"type": "prescription_received", "at": "1990-01-01"}], "events[1].at"),
+    ([RX, "x"], "events[1]"),
+])
+def test_bad_events_are_input_errors_naming_the_path(events, path):
+    with pytest.raises(InputError) as error:
+        evaluate(events)
+    assert error.value.path == path
+
+
+def test_models_and_dicts_give_the_same_result():
+    case = Case(case_id="T-1", events=[read_event(x) for x in START])
+    a = evaluate_case(case, as_of="2025-12-31T12:00:00+01:00").to_dict()
+    b = evaluate(START).to_dict()
+    assert a == b
+    assert isinstance(case.events[0], PrescriptionReceived)
+    assert isinstance(case.events[1], FirstMeeting)
+    assert isinstance(case.events[-1], SessionHeld)
+
+
+def test_a_bare_list_of_events_is_accepted():
+    assert evaluate_case(START, as_of="2025-12-31").state is CaseState.RUNNING
+
+
+def test_events_round_trip_through_their_json_form():
+    for x in json.loads((EXAMPLES / "case.non-conforme.json").read_text())["events"]:
+        event = read_event(x)
+        assert read_event(event.to_dict()) == event
+
+
+# --- the Monday-morning text -----------------------------------------------------------
+
+def test_monday_text_lists_what_is_late_and_what_is_due_this_week():
+    data = json.loads((EXAMPLES / "case.conforme.json").read_text())
+    text = evaluate_case(data, as_of="2025-06-30T08:00:00+02:00").format()
+    assert "situation au lundi 30 juin 2025 à 8 h 00" in text
+    week = text.split("À FAIRE CETTE SEMAINE")[1].split("PLUS TARD")[0]
+    assert "vendredi 4 juillet 2025 — END-BILAN-IND" in week
+    assert "EN RETARD (0)" in text
+    data = json.loads((EXAMPLES / "case.non-conforme.json").read_text())
+    text = evaluate_case(data, as_of="2025-06-30T08:00:00+02:00").format()
+    late = text.split("EN RETARD (")[1].split("À FAIRE")[0]
+    assert "PROG-CALENDAR" in late
+
+
+def test_the_example_files_say_what_their_names_say():
+    for name, ok in (("case.conforme.json", True), ("case.non-conforme.json", False)):
+        data = json.loads((EXAMPLES / name).read_text())
+        report = run_check("case", data, as_of="2025-06-30T18:00:00+02:00")
+        assert report.ok is ok, report.format()
+        assert not report.warnings or not ok
+
+
+def test_example_files_follow_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    for name in ("case.conforme.json", "case.non-conforme.json"):
+        jsonschema.validate(json.loads((EXAMPLES / name).read_text()), case_schema())
+    jsonschema.Draft202012Validator.check_schema(case_schema())
+
+
+# --- properties ---------------------------------------------------------------------
+
+BASE = dt.datetime(2025, 3, 1, tzinfo=PARIS)
+AS_OF = "2025-09-01T00:00:00+02:00"
+
+
+@st.composite
+def instants(draw, timed=False):
+    minutes = draw(st.integers(0, 150 * 24 * 60))
+    at = (BASE.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(PARIS)
+    if not timed and draw(st.booleans()):
+        return at.date().isoformat()
+    return at.isoformat()
+
+
+@st.composite
+def events(draw):
+    type_ = draw(st.sampled_from(sorted(EVENT_TYPES)))
+    cls = EVENT_TYPES[type_]
+    out = {"type": type_, "at": draw(instants(cls.TIMED))}
+    hours = st.sampled_from([0, 1, 1.5, 2, 3, 6, 12])
+    workshop = st.sampled_from(["A1", "B2"])
+    if type_ in ("proposal_sent", "change_proposed"):
+        out["individual_hours"] = draw(hours)
+        out["collective_hours"] = draw(hours)
+    elif type_ == "session_held":
+        out.update(mode=draw(st.sampled_from(["individual", "collective"])), hours=draw(hours))
+        if out["mode"] == "collective":
+            out["workshop"] = draw(workshop)
+    elif type_ == "session_missed":
+        out["justified"] = draw(st.booleans())
+    elif type_ == "suspension_started":
+        out["cause"] = draw(st.sampled_from(["person_unavailable", "general_search", "other"]))
+    elif type_ == "programme_ended":
+        out["cause"] = draw(st.sampled_from(["person_initiative", "hours_completed",
+                                             "interruption"]))
+    elif type_ == "first_meeting" and draw(st.booleans()):
+        out["duration_hours"] = draw(hours)
+    elif type_ == "bilan_delivered":
+        out["scope"] = draw(st.sampled_from(["individual", "collective"]))
+        out["to"] = draw(st.sampled_from([["cpip"], ["person"], ["cpip", "person"]]))
+    elif type_ == "calendar_change_communicated":
+        out["to"] = draw(st.sampled_from([["cpip"], ["person"], ["cpip", "person"]]))
+    elif type_ in ("workshop_ended",):
+        out["workshop"] = draw(workshop)
+    elif type_ == "impossibility_reported" and draw(st.booleans()):
+        out["reason"] = "motif"
+    return out
+
+
+def _at(day0, days, hour=10, minute=0):
+    return (dt.datetime.combine(day0 + dt.timedelta(days), dt.time(hour, minute),
+                                tzinfo=PARIS)).isoformat()
+
+
+@st.composite
+def workflow_logs(draw):
+    """A plausible case (prescription, meeting, proposal, decision, sessions, absences,
+    suspension, changes, end, bilans) with random delays, plus a few random events."""
+    d0 = dt.date(2025, 3, 1) + dt.timedelta(draw(st.integers(0, 90)))
+    day = st.integers(0, 9)
+    out = [e("prescription_received", d0.isoformat())]
+    t = draw(day)
+    out.append(e("first_meeting", _at(d0, t, draw(st.integers(8, 17))),
+                 duration_hours=draw(st.sampled_from([1, 1.5, 2]))))
+    if draw(st.booleans()):
+        out.append(e("calendar_sent", (d0 + dt.timedelta(t + draw(day))).isoformat()))
+    if draw(st.integers(0, 9)) == 0:
+        out.append(e("impossibility_reported", _at(d0, t + draw(st.integers(0, 4)), 16),
+                     reason="motif"))
+        return out + draw(st.lists(events(), max_size=3))
+    t += draw(st.integers(0, 3))
+    out.append(e("proposal_sent", (d0 + dt.timedelta(t)).isoformat(),
+                 individual_hours=draw(st.sampled_from([4, 6, 12])),
+                 collective_hours=draw(st.sampled_from([0, 4]))))
+    t += draw(st.integers(0, 5))
+    if draw(st.integers(0, 4)) == 0:
+        out.append(e("proposal_refused", (d0 + dt.timedelta(t)).isoformat()))
+        out.append(e("proposal_sent", (d0 + dt.timedelta(t)).isoformat(), individual_hours=6))
+        t += draw(st.integers(0, 4))
+    out.append(e("proposal_validated", (d0 + dt.timedelta(t)).isoformat()))
+    if draw(st.integers(0, 3)) == 0:
+        s = t + draw(st.integers(0, 6))
+        out.append(e("suspension_started", (d0 + dt.timedelta(s)).isoformat(),
+                     cause="person_unavailable"))
+        if draw(st.booleans()):
+            out.append(e("suspension_ended", (d0 + dt.timedelta(s + draw(day))).isoformat()))
+    t += draw(st.integers(1, 9))
+    for _ in range(draw(st.integers(0, 8))):
+        kind = draw(st.sampled_from(["held", "held", "held", "missed", "missed_j", "reconv"]))
+        when = _at(d0, t, 10)
+        if kind == "held":
+            out.append(session(when, draw(st.sampled_from([1, 2, 3])),
+                               draw(st.sampled_from(["individual", "individual", "collective"])),
+                               workshop="A1"))
+        elif kind == "reconv":
+            out.append(e("reconvocation", _at(d0, t, 15)))
+        else:
+            out.append(missed(when, kind == "missed_j"))
+        t += draw(st.integers(1, 8))
+    if draw(st.booleans()):
+        out.append(e("calendar_changed", _at(d0, t, 9)))
+        out.append(e("calendar_change_communicated", _at(d0, t + draw(st.integers(0, 3)), 9,
+                                                         draw(st.integers(0, 59)))))
+    end = draw(st.sampled_from(["none", "last", "interrupted", "ended"]))
+    if end == "last":
+        out.append(e("last_individual_interview", (d0 + dt.timedelta(t)).isoformat()))
+        if draw(st.booleans()):
+            out.append(e("bilan_delivered", (d0 + dt.timedelta(t + draw(day))).isoformat()))
+    elif end == "interrupted":
+        out.append(e("course_interrupted", _at(d0, t, 11)))
+        if draw(st.booleans()):
+            out.append(e("interruption_reported", _at(d0, t + draw(st.integers(0, 4)), 10)))
+    elif end == "ended":
+        out.append(e("programme_ended", _at(d0, t, 12),
+                     cause=draw(st.sampled_from(["hours_completed", "person_initiative"]))))
+    if draw(st.booleans()):
+        out.append(e("workshop_ended", (d0 + dt.timedelta(t)).isoformat(), workshop="A1"))
+        out.append(e("bilan_delivered", (d0 + dt.timedelta(t + draw(day))).isoformat(),
+                     scope="collective", workshop="A1"))
+    return out + draw(st.lists(events(), max_size=3))
+
+
+logs = st.one_of(st.lists(events(), max_size=25), workflow_logs())
+
+
+def canonical(result):
+    """The result without the input positions (which a shuffle changes)."""
+    return ([(o.rule_id, o.trigger, o.due, o.act, o.status) for o in result.obligations],
+            [(f.rule_id, f.severity, f.message, f.trace) for f in result.report.findings],
+            result.state, result.hours)
+
+
+@given(logs, st.randoms(use_true_random=False))
+def test_property_random_valid_logs_never_crash_and_order_does_not_matter(log, rnd):
+    result = evaluate_case(log, as_of=AS_OF)
+    assert result.report.checked
+    shuffled = list(log)
+    rnd.shuffle(shuffled)
+    assert canonical(evaluate_case(shuffled, as_of=AS_OF)) == canonical(result)
+    json.dumps(result.to_dict())
+    result.format()
+
+
+def due_instant(o):
+    if isinstance(o.due, dt.datetime):
+        return o.due
+    return dt.datetime.combine(o.due + dt.timedelta(1), dt.time(), tzinfo=PARIS)
+
+
+@given(logs, events())
+def test_property_adding_an_event_never_changes_an_obligation_due_before_it(log, extra):
+    """An obligation is "due before" an added event when its due date ends (24:00 of a due
+    day, or the due instant) strictly before the event — the event's instant, or the
+    start (0:00) of its day when it is given as a date only. Evaluated at the same
+    ``as_of`` (after every event), such an obligation is still there with the same
+    trigger and due date, and its status is unchanged — with one exception that is not
+    a change of verdict: an overdue obligation whose act is the added (late) event
+    becomes "met late", a breach all the same.
+    """
+    extra_event = read_event(extra)
+    when = (dt.datetime.fromtimestamp(extra_event.ts, dt.timezone.utc) if extra_event.timed
+            else dt.datetime.combine(extra_event.day, dt.time(), tzinfo=PARIS))
+    before = evaluate_case(log, as_of=AS_OF)
+    after = evaluate_case([*log, extra], as_of=AS_OF)
+    key = lambda o: (o.rule_id, o.trigger_index, o.due)  # noqa: E731
+    then = {key(o): o for o in after.obligations}
+    for o in before.obligations:
+        if o.due is None or not due_instant(o) < when:
+            continue
+        assert key(o) in then, (o, extra)
+        now = then[key(o)]
+        if now.status is not o.status:
+            assert (o.status, now.status) == (OVERDUE, MET_LATE), (o, now, extra)
+            assert now.act_index == len(log)
+
+
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["type", "at", "hours", "mode", "events", "cause",
+                                       "justified", "x"]), children, max_size=4),
+    max_leaves=12)
+
+
+@given(st.one_of(junk, st.lists(st.fixed_dictionaries(
+    {"type": st.sampled_from(sorted(EVENT_TYPES))}, optional={"at": junk, "hours": junk,
+                                                              "mode": junk}))))
+def test_property_junk_input_is_an_input_error_never_a_crash_nor_an_echo(data):
+    try:
+        evaluate_case(data, as_of=AS_OF)
+    except InputError as error:
+        text = str(error)
+        for leaf in _strings(data):
+            if len(leaf) > 3:
+                assert leaf not in text
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_property_regression_same_instant_events_sort_by_content():
+    a = [missed("2025-05-19T10:00:00+02:00", True), missed("2025-05-19T10:00:00+02:00")]
+    r1 = evaluate([*START, *a])
+    r2 = evaluate([*START, *reversed(a)])
+    assert canonical(r1) == canonical(r2)
+
+
+def test_random_shuffles_of_the_example_give_the_same_obligations():
+    data = json.loads((EXAMPLES / "case.non-conforme.json").read_text())
+    reference = canonical(evaluate_case(data, as_of=AS_OF))
+    rnd = random.Random(5)
+    for _ in range(20):
+        rnd.shuffle(data["events"])
+        assert canonical(evaluate_case(data, as_of=AS_OF)) == reference
+
+
+# --- the command line ------------------------------------------------------------------
+
+ENV = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "TZ"))}
+
+
+def run(*args, env=None, stdin=None):
+    return subprocess.run([sys.executable, "-m", "ppaip_rules.cli", *args], capture_output=True,
+                          text=True, env={**ENV, **(env or {})}, input=stdin, timeout=60)
+
+
+def test_cli_timeline_text_and_exit_codes():
+    ok = run("timeline", str(EXAMPLES / "case.conforme.json"), "--as-of",
+             "2025-06-30T08:00:00+02:00")
+    assert ok.returncode == 0, ok.stderr
+    assert "À FAIRE CETTE SEMAINE" in ok.stdout
+    bad = run("timeline", str(EXAMPLES / "case.non-conforme.json"), "--as-of",
+              "2025-06-30T08:00:00+02:00")
+    assert bad.returncode == 1
+    assert "RUN-INTERRUPTION-48H" in bad.stdout
+
+
+def test_cli_timeline_json():
+    out = run("timeline", "-", "--as-of", "2025-06-30", "--format", "json",
+              stdin=(EXAMPLES / "case.non-conforme.json").read_text())
+    assert out.returncode == 1
+    data = json.loads(out.stdout)
+    assert data["state"] == "abandoned"
+    assert {o["status"] for o in data["obligations"]} >= {"met", "met_late", "overdue"}
+    assert data["report"]["ok"] is False
+
+
+def test_cli_timeline_without_as_of_names_it_and_exits_2():
+    out = run("timeline", str(EXAMPLES / "case.conforme.json"))
+    assert out.returncode == 2
+    assert "« --as-of »" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_cli_check_case_kind_needs_as_of_too():
+    path = str(EXAMPLES / "case.conforme.json")
+    assert run("check", "case", path).returncode == 2
+    assert run("check", "case", path, "--as-of", "2025-06-30T18:00:00+02:00").returncode == 0
+
+
+def test_cli_suspension_policy_switch():
+    doc = {"events": [*SUSPENDED, session("2025-05-16T10:00:00+02:00")]}
+    default = run("timeline", "-", "--as-of", "2025-06-01", stdin=json.dumps(doc))
+    counted = run("timeline", "-", "--as-of", "2025-06-01", "--suspensions-count",
+                  stdin=json.dumps(doc))
+    assert (default.returncode, counted.returncode) == (0, 1)
+
+
+@pytest.mark.parametrize("env", [{"TZ": "UTC"}, {"TZ": "Pacific/Auckland"},
+                                 {"TZ": "America/Los_Angeles", "LC_ALL": "C"}])
+def test_results_do_not_depend_on_the_machine_time_zone(env):
+    for name in ("case.conforme.json", "case.non-conforme.json"):
+        args = ("timeline", str(EXAMPLES / name), "--as-of", "2025-06-30T08:00:00+02:00",
+                "--format", "json")
+        reference, other = run(*args), run(*args, env=env)
+        assert other.returncode == reference.returncode
+        assert other.stdout == reference.stdout
