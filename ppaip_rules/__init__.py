@@ -6,6 +6,8 @@ Public API (everything else is internal):
 - :func:`deadline`, :func:`check_deadline`: the contract's deadlines (CCAG FCS 2021 art. 3.2);
 - :func:`get_calendar`: the French working-day calendar;
 - :func:`run_check`, :func:`kinds`: check JSON-like input of any kind;
+- :func:`check_roster`, :func:`read_roster_csv`: the staffing roster (CCTP 6.7, 6.8),
+  from JSON-like data or a spreadsheet's CSV export;
 - :data:`DIJON`, :func:`load_parameters`: the contract's figures;
 - :class:`Report`, :class:`Finding`, :class:`Severity`, :class:`InputError`.
 """
@@ -16,6 +18,8 @@ from .deadlines import Deadline, check_deadline, deadline
 from .errors import CalendarRangeError, InputError
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+from .roster_csv import read_roster_csv
+from .staffing import Roster, check_roster, read_roster
 
 __version__ = "0.1.0"
 
@@ -28,17 +32,21 @@ __all__ = [
     "Finding",
     "InputError",
     "Report",
+    "Roster",
     "Rule",
     "Severity",
     "Unit",
     "__version__",
     "check_deadline",
+    "check_roster",
     "deadline",
     "get_calendar",
     "get_rule",
     "kinds",
     "load_parameters",
     "parameters_from_dict",
+    "read_roster",
+    "read_roster_csv",
     "report_schema",
     "rules",
     "run_check",

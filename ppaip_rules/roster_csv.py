@@ -413,6 +413,8 @@ class _Sheet:
 def roster_dict_from_csv(raw: bytes) -> tuple[dict, _Sheet]:
     """The JSON-like roster of a CSV file, and the line of each item (for error messages)."""
     rows = _rows(_decode(raw))
+    if not rows:
+        raise InputError(FILE, "un en-tête de colonnes puis des lignes", "aucune cellule remplie")
     header_line, header_cells = rows[0]
     columns = _header(header_line, header_cells)
     type_index = columns.index(_TYPE_HEADER)
