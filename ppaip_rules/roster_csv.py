@@ -32,6 +32,8 @@ The file is turned into the JSON-like form of :func:`ppaip_rules.staffing.read_r
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -42,7 +44,6 @@ from typing import Any
 import attrs
 
 from .errors import InputError
-from .parsing import as_date
 from .staffing import (
     ADVISER,
     DEPARTURE,
@@ -162,6 +163,7 @@ COLUMN_TABLE: tuple[tuple[str, str, str], ...] = tuple(
 IGNORED_HEADERS = ("commentaire", "commentaires", "remarque", "remarques")
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     """Compare headers and words without case, accents, hyphens or extra spaces."""
     text = unicodedata.normalize("NFKD", text)
@@ -170,49 +172,68 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
-# --- cell converters: (cell text, where) → JSON-like value ---------------------------
+# --- cell converters: cell text → JSON-like value --------------------------------------
 
-Cell = Callable[[str, str], Any]
+class _Bad(Exception):
+    """A cell that does not have the expected form (placed at its line and column later)."""
+
+    def __init__(self, expected: str):
+        self.expected = expected
 
 
-def _text(cell: str, where: str) -> str:
+Cell = Callable[[str], Any]
+
+
+def _text(cell: str) -> str:
     return cell
 
 
-def _int(cell: str, where: str) -> int:
-    if re.fullmatch(r"[0-9]{1,9}", cell):
+def _int(cell: str) -> int:
+    if _INT.fullmatch(cell):
         return int(cell)
-    raise InputError(where, "un nombre entier, ex. « 6 »")
+    raise _Bad("un nombre entier, ex. « 6 »")
 
 
-def _number(cell: str, where: str) -> float:
-    if re.fullmatch(r"[0-9]{1,9}([.,][0-9]{1,9})?", cell):
+def _number(cell: str) -> float:
+    if _NUMBER.fullmatch(cell):
         return float(cell.replace(",", "."))
-    raise InputError(where, "un nombre, virgule ou point décimal, ex. « 17,5 »")
+    raise _Bad("un nombre, virgule ou point décimal, ex. « 17,5 »")
 
 
-def _date(cell: str, where: str) -> str:
+_INT = re.compile(r"[0-9]{1,9}")
+_NUMBER = re.compile(r"[0-9]{1,9}([.,][0-9]{1,9})?")
+_FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _date(cell: str) -> str:
+    """``JJ/MM/AAAA`` or ``AAAA-MM-JJ`` → ISO text."""
+    french = _FR_DATE.fullmatch(cell)
+    iso = None if french else _ISO_DATE.fullmatch(cell)
     try:
-        return as_date(cell, where).isoformat()
-    except InputError:
-        raise InputError(where, "une date JJ/MM/AAAA ou AAAA-MM-JJ, ex. « 03/03/2025 »") \
-            from None
+        if french:
+            return dt.date(int(french[3]), int(french[2]), int(french[1])).isoformat()
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+    except ValueError:
+        pass
+    raise _Bad("une date JJ/MM/AAAA ou AAAA-MM-JJ, ex. « 03/03/2025 »")
 
 
 _YES = {"oui", "o", "vrai", "yes", "y", "true", "1", "x"}
 _NO = {"non", "n", "faux", "no", "false", "0"}
 
 
-def _bool(cell: str, where: str) -> bool:
+def _bool(cell: str) -> bool:
     word = _key(cell)
     if word in _YES:
         return True
     if word in _NO:
         return False
-    raise InputError(where, "oui ou non")
+    raise _Bad("oui ou non")
 
 
-def _list(cell: str, where: str) -> list[str]:
+def _list(cell: str) -> list[str]:
     return [item for item in re.split(r"[\s,;/|]+", cell) if item]
 
 
@@ -220,10 +241,10 @@ def _choice(labels: dict[str, str]) -> Cell:
     table = {_key(label): code for label, code in labels.items()}
     shown = ", ".join(dict.fromkeys(labels))
 
-    def convert(cell: str, where: str) -> str:
+    def convert(cell: str) -> str:
         code = table.get(_key(cell))
         if code is None:
-            raise InputError(where, f"une valeur parmi : {shown}")
+            raise _Bad(f"une valeur parmi : {shown}")
         return code
     return convert
 
@@ -365,8 +386,9 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     try:
         for cells in reader:
             start, last = last + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                rows.append((start, [cell.strip() for cell in cells]))
+            cells = [cell.strip() if cell else cell for cell in cells]
+            if any(cells):
+                rows.append((start, cells))
     except csv.Error:
         raise InputError(f"ligne {last + 1}", "des cellules bien délimitées (guillemets "
                          "appariés, moins de 128 000 caractères)", "ligne CSV illisible") \
@@ -401,6 +423,19 @@ def _header(line: int, cells: list[str]) -> list[str | None]:
     return columns
 
 
+def _plan(columns: list[str | None], layout: dict[str, tuple[str, Cell]]):
+    """For one line type: the columns it reads, and those that must stay empty."""
+    used, unused = [], []
+    for i, header in enumerate(columns):
+        if header is None or header == _TYPE_HEADER:
+            continue
+        if header in layout:
+            used.append((i, header, *layout[header]))
+        else:
+            unused.append(i)
+    return used, unused
+
+
 @attrs.define
 class _Sheet:
     """The JSON-like roster being built, and where each item came from."""
@@ -417,29 +452,37 @@ def roster_dict_from_csv(raw: bytes) -> tuple[dict, _Sheet]:
         raise InputError(FILE, "un en-tête de colonnes puis des lignes", "aucune cellule remplie")
     header_line, header_cells = rows[0]
     columns = _header(header_line, header_cells)
+    width = len(columns)
     type_index = columns.index(_TYPE_HEADER)
+    plans = {row_type: _plan(columns, layout) for row_type, (_, layout) in _LAYOUT.items()}
     sheet = _Sheet()
     for line, cells in rows[1:]:
-        extra = [i for i in range(len(columns), len(cells)) if cells[i]]
-        if extra:
-            raise InputError(_at_position(line, extra[0]), "des cellules sous un en-tête",
-                             "cellule au-delà de la dernière colonne")
-        row_type = _ROW_TYPE_KEYS.get(_key(cells[type_index])) if type_index < len(cells) \
-            else None
+        if len(cells) > width:
+            extra = [i for i in range(width, len(cells)) if cells[i]]
+            if extra:
+                raise InputError(_at_position(line, extra[0]), "des cellules sous un en-tête",
+                                 "cellule au-delà de la dernière colonne")
+        else:
+            cells += [""] * (width - len(cells))
+        row_type = _ROW_TYPE_KEYS.get(_key(cells[type_index]))
         if row_type is None:
             raise InputError(_at(line, _TYPE_HEADER), f"un type de ligne parmi : {_TYPES_SHOWN}",
                              "type de ligne manquant ou inconnu")
-        section, layout = _LAYOUT[row_type]
-        item: dict[str, Any] = {}
-        for i, (header, cell) in enumerate(zip(columns, cells, strict=False)):
-            if not cell or header is None or header == _TYPE_HEADER:
-                continue
-            if header == "" or header not in layout:
-                where = _at_position(line, i) if header == "" else _at(line, header)
+        section = _LAYOUT[row_type][0]
+        used, unused = plans[row_type]
+        for i in unused:
+            if cells[i]:
+                header = columns[i]
+                where = _at(line, header) if header else _at_position(line, i)
                 raise InputError(where, f"une cellule vide (cette colonne ne sert pas aux lignes "
                                  f"de type « {row_type} »)", "cellule remplie")
-            field, convert = layout[header]
-            item[field] = convert(cell, _at(line, header))
+        item: dict[str, Any] = {}
+        for i, header, field, convert in used:
+            if cells[i]:
+                try:
+                    item[field] = convert(cells[i])
+                except _Bad as bad:
+                    raise InputError(_at(line, header), bad.expected) from None
         if section is None:
             if sheet.lot_line is not None:
                 raise InputError(_at(line, _TYPE_HEADER), "une seule ligne de type « lot »",

@@ -122,9 +122,19 @@ def as_id(value: Any, path: str) -> str:
     raise InputError(path, _ID_EXPECTED)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def as_roster_date(value: Any, path: str) -> dt.date:
     """A date (``AAAA-MM-JJ`` or ``JJ/MM/AAAA``) inside the calendar's years."""
-    day = as_date(value, path)
+    day = None
+    if type(value) is str and _ISO_DATE.fullmatch(value):      # the common case, fast
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if day is None:
+        day = as_date(value, path)
     if not FIRST_YEAR < day.year < LAST_YEAR:
         raise InputError(path, f"une date entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}",
                          "année hors limites")
