@@ -181,7 +181,7 @@ def test_matrix_goes_through_every_article_from_1_to_6_11():
 def test_coverage_page_marks_what_cannot_be_automated():
     text = catalogue.coverage_matrix(page="couverture.md")
     assert "### 6.11 — L'évaluation du programme" in text
-    assert "**non automatisable** : participation à des commissions" in text
+    assert "| Non automatisable | Pourquoi : participation à des commissions" in text
     for rule_id in matrix_rule_ids() & set(REGISTRY):
         assert f"[{rule_id}](" in text
 
@@ -196,7 +196,8 @@ def test_the_nine_ambiguities_each_quote_the_contract_and_give_a_default():
         assert a.default in text
         assert a.choices
         for quote in a.quotes:
-            assert f"> « {quote.text} »" in text
+            assert f'!!! quote "{quote.source}"\n\n    {interpretations.quote_text(quote)}' in text
+        assert any(q.source.startswith("CCTP ") for q in a.quotes)
 
 
 def test_each_ambiguity_names_a_switch_that_exists_in_the_code_or_says_there_is_none():

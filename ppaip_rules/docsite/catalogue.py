@@ -282,7 +282,7 @@ def coverage_cell(obligation, page: str, registry: Mapping[str, Rule]) -> str:
         parts.append("paramètre : " + ", ".join(param_link(p, page)
                                                  for p in obligation.parameters))
     if obligation.not_automatable:
-        parts.append(f"**non automatisable** : {obligation.not_automatable}")
+        parts.append(f"Pourquoi : {obligation.not_automatable}")
     if obligation.note:
         parts.append(f"*{obligation.note}*")
     return "<br>".join(parts)
@@ -295,7 +295,7 @@ def coverage_matrix(*, page: str, **_: Any) -> str:
         rows = [(o.text, STATUS_LABELS[o.status], coverage_cell(o, page, registry))
                 for o in obligations(section.number)]
         parts.append(f"### {section.number} — {section.title}\n\n"
-                     + table(("Obligation", "Couverture", "Par"), rows) + "\n")
+                     + table(("Obligation", "Couverture", "Règles, paramètres ou raison"), rows) + "\n")
     return "\n".join(parts)
 
 

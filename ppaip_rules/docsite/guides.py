@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shlex
@@ -15,6 +16,7 @@ import attrs
 
 from ..checks import CheckKind, kinds, load_json, report_schema
 from ..coverage import MATRIX, specified_rule_ids
+from ..frenchtext import format_date
 from ..model import Rule, Severity, rules
 from .catalogue import example_result, rule_link
 from .markdown import (
@@ -146,7 +148,7 @@ def _form(schema: dict, root: dict) -> str:
                ("maxItems", "au plus")) if k in schema]
     if bounds:
         text += " — " + ", ".join(bounds)
-    if "pattern" in schema:
+    if "pattern" in schema and not schema.get("description"):
         text += f" — forme `{schema['pattern']}`"
     return text
 
@@ -228,22 +230,32 @@ def kind_guide(names: str, *, page: str, **_: Any) -> str:
                    [(rule_link(r, page, registry), registry[r].title, registry[r].clause)
                     for r in checked if r in registry]) + "\n"]
     rows = schema_rows(kind.schema())
-    parts.append("## Les données à fournir\n")
-    if rows:
-        parts.append(table(("Champ", "Obligatoire", "Forme attendue", "Signification"), rows)
-                     + "\n")
-    parts.append(f"Le schéma JSON complet : [{kind.name}.schema.json]"
-                 f"({link(page, schema_path(kind.name))}).\n")
+    fields = (table(("Champ", "Obligatoire", "Forme attendue", "Signification"), rows) + "\n\n"
+              if rows else "")
+    fields += (f"Le schéma JSON complet : [{kind.name}.schema.json]"
+               f"({link(page, schema_path(kind.name))}).\n")
+    if kind.load is None:
+        parts.append("## Les données à fournir\n\n" + fields)
+    else:
+        # A kind read from another format (a CSV roster): JSON is for software.
+        parts.append(admonition("info", "Les mêmes données en JSON, pour les logiciels", fields,
+                                "???"))
     files = _kind_files(kind)
-    if files:
+    templates = [n for n, _ in files if ".modele." in n]
+    if templates:
+        parts.append("**Modèle à remplir** : " + ", ".join(
+            f"[{n}]({link(page, f'{DOWNLOADS}/{n}')})" for n in templates) + ".\n")
+    others = [n for n, _ in files if n not in templates]
+    if others:
         parts.append("Fichiers d'exemple à télécharger : " + ", ".join(
-            f"[{n}]({link(page, f'{DOWNLOADS}/{n}')})" for n, _ in files) + ".\n")
+            f"[{n}]({link(page, f'{DOWNLOADS}/{n}')})" for n in others) + ".\n")
     failing = [(n, c) for n, c in files if "non-conforme" in n]
     if failing:
         name, content = failing[0]
         report = kind_report(kind, name, content)
         as_of = _demo_options(kind).get("as_of")
-        when = f", contrôlé à la date du {as_of[:10]}" if as_of else ""
+        when = (f", contrôlé à la date du {format_date(dt.date.fromisoformat(as_of[:10]))}"
+                if as_of else "")
         parts.append(f"## Lire le rapport\n\nLe rapport du fichier d'exemple `{name}`{when}, "
                      f"tel que l'affiche `ppaip-rules check {kind.name} {name}` :\n")
         parts.append(code(report.format()) + "\n")
@@ -266,7 +278,7 @@ de chaque gravité et le nombre de règles vérifiées. Chaque constat suit :
 
 
 def roster_columns(*, page: str, **_: Any) -> str:
-    """The CSV columns of a roster, as the staffing module declares them."""
+    """The CSV columns of a roster (and its line types), as the roster module declares them."""
     for module_name in ("roster_csv", "staffing"):
         module = optional_module(module_name)
         if module is None:
@@ -276,15 +288,34 @@ def roster_columns(*, page: str, **_: Any) -> str:
             if callable(value) and not isinstance(value, type):
                 value = value()
             if value:
-                return columns_table(value)
+                row_types = getattr(module, "ROW_TYPES", None)
+                head = ""
+                if row_types:
+                    head = ("Chaque ligne du tableau décrit une chose, dite dans sa colonne "
+                            f"« {_plain(_first_field(value[0]))} » :\n\n"
+                            + table(("Type de ligne", "Ce que la ligne décrit"),
+                                    [(f"`{t}`", text) for t, text in row_types]) + "\n\n"
+                            "Les colonnes :\n\n")
+                return head + columns_table(value)
     return to_come("La liste des colonnes du tableau d'effectifs")
+
+
+def _first_field(column: Any) -> Any:
+    if isinstance(column, str):
+        return column
+    if attrs.has(type(column)):
+        return getattr(column, attrs.fields(type(column))[0].name)
+    if isinstance(column, dict):
+        return next(iter(column.values()))
+    return column[0]
 
 
 _COLUMN_HEADERS = {"name": "Colonne", "header": "Colonne", "column": "Colonne",
                    "label": "Contenu", "description": "Contenu", "meaning": "Contenu",
                    "required": "Obligatoire", "example": "Exemple", "form": "Forme",
                    "format": "Forme", "kind": "Forme", "type": "Forme", "sheet": "Feuille",
-                   "section": "Feuille", "table": "Feuille", "record": "Type de ligne"}
+                   "section": "Feuille", "table": "Feuille", "record": "Type de ligne",
+                   "row_types": "Lignes concernées", "rows": "Lignes concernées"}
 
 
 def _plain(value: Any) -> str:
@@ -293,7 +324,7 @@ def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (tuple, list)):
-        return ", ".join(_plain(v) for v in value)
+        return ", ".join(_plain(v) for v in value) if value else "toutes"
     return str(value)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -23,6 +23,7 @@ from ..checks import CheckKind, kinds, run_check
 from ..deadlines import deadline
 from ..errors import InputError
 from ..frenchtext import format_date, format_datetime
+from ..model import Report
 from ..parameters import DIJON, ContractParameters, parameters_from_dict
 from .catalogue import param_value, rule_link
 from .markdown import (
@@ -68,7 +69,8 @@ class Ambiguity:
 # --- switches: where a name lives in the code ------------------------------------
 
 #: Command-line flags whose destination is not the policy's name.
-_CLI_ALIASES = {"extend_to_working_day": "no_extension"}
+_CLI_ALIASES = {"extend_to_working_day": "no_extension",
+                "suspension_stops_clock": "suspensions_count"}
 
 
 def _public_functions() -> list[tuple[str, Callable]]:
@@ -111,12 +113,18 @@ def _schema_paths(kind: CheckKind, name: str) -> list[str]:
     return paths
 
 
-def switch_locations(name: str) -> list[str]:
-    """Every place a caller can set the switch ``name``, in French (empty: not in this version)."""
+def switch_locations(name: str, rule_ids: tuple[str, ...] = ()) -> list[str]:
+    """Every place a caller can set the switch ``name``, in French (empty: not in this version).
+
+    For a per-rule parameter (the delays), only the values of ``rule_ids`` are shown.
+    """
     out = []
     fields = attrs.fields_dict(ContractParameters)
     if name in fields:
-        value = param_value(name, getattr(DIJON, name))
+        value = getattr(DIJON, name)
+        if isinstance(value, Mapping) and rule_ids:
+            value = {k: v for k, v in value.items() if k in rule_ids}
+        value = param_value(name, value).replace("<br>", " ; ")
         out.append(f"paramètre du contrat `{name}`, dans un fichier de contrat variante "
                    f"(`ppaip-rules --parameters variante.toml …`) ; valeur pour Dijon : {value}")
     for fname, fn in _public_functions():
@@ -142,7 +150,21 @@ def _variant(kind: CheckKind, name: str, value: Any) -> dict | None:
         return {"options": {name: value}}
     if name in _schema_paths(kind, name):
         return {"data": {name: value}}
+    # A keyword of the kind's own public function (``evaluate_case`` for ``case``).
+    suffix = "_" + kind.name.replace("-", "_")
+    for fname, fn in _public_functions():
+        if fname.endswith(suffix) and name in inspect.signature(fn).parameters:
+            return {"call": fn, "kwargs": {name: value}}
     return None
+
+
+def _run_variant(example, data: Any, how: dict) -> Report:
+    params = how.get("params", DIJON)
+    options = {**example.options, **how.get("options", {})}
+    if "call" in how:
+        result = how["call"](data, params=params, **options, **how["kwargs"])
+        return result if isinstance(result, Report) else result.report
+    return run_check(example.kind, data, params, **options)
 
 
 # --- computed examples ----------------------------------------------------------
@@ -194,8 +216,7 @@ def _rule_examples(rule_ids: tuple[str, ...], switch: tuple[str, ...] = (),
                     data = {**data, **how["data"]}
                 parts.append(f"*{rule_id} — {example.title}*\n")
                 try:
-                    report = run_check(example.kind, data, how.get("params", DIJON),
-                                       **{**example.options, **how.get("options", {})})
+                    report = _run_variant(example, data, how)
                 except InputError as error:
                     parts.append(f"Les données de cet exemple ne permettent pas ce calcul : "
                                  f"{error}.\n")
@@ -270,10 +291,13 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         "Un groupe de 3 personnes, ou de 7, est-il une faute ?",
         "Plus de 6 personnes est une violation (6.3 dit « maximum ») ; moins de 4 est un "
         "avertissement (6.2 B dit « idéalement »).",
-        ("group_size_max", "group_size_ideal_min", "group_size_min_severity",
-         "small_group_severity"),
+        ("group_size_max", "group_size_ideal_min", "group_under_ideal_is_violation"),
         (Choice("Défaut : 7 interdit, 3 signalé", "Rien à faire : c'est le contrat de Dijon.",
                 _rule_examples(("PROG-GROUP-SIZE",))),
+         Choice("Moins de 4 : violation", "Un fichier de contrat variante : "
+                "`group_under_ideal_is_violation = true`.",
+                _rule_examples(("PROG-GROUP-SIZE",), ("group_under_ideal_is_violation",),
+                               True)),
          Choice("Aucun avertissement sous 4", "Un fichier de contrat variante : "
                 "`group_size_ideal_min = 0`.",
                 _rule_examples(("PROG-GROUP-SIZE",), ("group_size_ideal_min",), 0))),
@@ -285,23 +309,22 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
                            "inclus) est composé d'un volume suffisant de psychologues du travail "
                            "(environ 30 %) inscrits au répertoire ADELI (Automatisation des "
                            "Listes, ministère des affaires sociales)."),
-         Quote("Question", "« Environ » : jusqu'où ? 30 % de quoi : des personnes, de leurs "
-                           "heures, de leurs équivalents temps plein ?")),
-        "Quand la part de psychologues est-elle insuffisante ?",
+),
+        "Quand la part de psychologues est-elle insuffisante ? « Environ » : jusqu'où ? Et "
+        "30 % de quoi : des personnes, de leurs heures, de leurs équivalents temps plein ?",
         "30 % des intervenants comptés par tête (sous-traitants inclus). Entre 25 % et 30 % "
         "(tolérance de 5 points, pour « environ »), c'est un avertissement ; sous 25 %, une "
         "violation. La part peut aussi se calculer en heures ou en équivalents temps plein.",
-        ("psychologist_share_percent", "psychologist_tolerance_points", "psychologist_basis",
-         "share_basis", "basis"),
+        ("psychologist_share_percent", "psychologist_tolerance_points", "basis"),
         (Choice("Défaut : 30 % par tête, tolérance 5 points",
                 "Rien à faire : c'est le contrat de Dijon.",
                 _rule_examples(("STAFF-PSY-SHARE",))),
          Choice("30 % strict, sans tolérance", "Un fichier de contrat variante : "
                 "`psychologist_tolerance_points = 0`.",
                 _rule_examples(("STAFF-PSY-SHARE",), ("psychologist_tolerance_points",), 0)),
-         Choice("Calcul en heures", "L'interrupteur de base de calcul, à la valeur « heures ».",
-                _rule_examples(("STAFF-PSY-SHARE",), ("psychologist_basis", "share_basis",
-                                                      "basis"), "hours"))),
+         Choice("Calcul en heures", "L'option `basis` à la valeur `hours` (ou `fte` pour les "
+                "équivalents temps plein).",
+                _rule_examples(("STAFF-PSY-SHARE",), ("basis",), "hours"))),
     ),
     Ambiguity(
         "permanence-bimensuelle", "« Permanence bimensuelle » : deux fois par mois",
@@ -327,9 +350,8 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
                          "être signalée par le titulaire au CPIP référent dans les 48 heures "
                          "suivant le premier entretien individuel. L'impossibilité de prendre "
                          "en charge la personne sera obligatoirement motivée."),
-         Quote("Question", "Un entretien dure : les 48 heures partent-elles de son début ou de "
-                           "sa fin ?")),
-        "À partir de quel instant compter les 48 heures ?",
+),
+        "Un entretien dure : les 48 heures partent-elles de son début ou de sa fin ?",
         "À partir de la fin du premier entretien : c'est seulement à la fin de l'entretien que "
         "l'impossibilité de suivre la personne est connue.",
         (),
@@ -352,9 +374,9 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         ("PROG-CALENDAR-CHANGE",),
         (Quote("CCTP 6.4", "Toute modification du calendrier devra être communiquée au CPIP "
                            "référent et au bénéficiaire dans un délai de 48 heures."),
-         Quote("Question", "48 heures après la décision de modifier, ou au moins 48 heures "
-                           "avant le rendez-vous modifié ?")),
-        "De quel instant partent les 48 heures ?",
+),
+        "Les 48 heures partent-elles de la décision de modifier, ou faut-il prévenir au moins "
+        "48 heures avant le rendez-vous modifié ?",
         "48 heures après la décision de modifier le calendrier : le texte fixe un délai pour "
         "communiquer, pas un préavis.",
         (),
@@ -435,15 +457,20 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
 )
 
 
+def quote_text(q: Quote) -> str:
+    """A clause of the contract in guillemets; a question or a definition as is."""
+    return f"« {q.text} »" if q.source.startswith("CCTP") else q.text
+
+
 def _quotes(quotes: tuple[Quote, ...]) -> str:
-    blocks = [f"> **{q.source}**\n>\n> « {q.text} »\n" for q in quotes]
+    blocks = [admonition("quote", q.source, quote_text(q)) for q in quotes]
     return '<div class="grid" markdown>\n\n' + "\n".join(blocks) + "\n</div>\n"
 
 
 def _switches(a: Ambiguity) -> str:
     lines = []
     for name in a.switches:
-        for where in switch_locations(name):
+        for where in switch_locations(name, a.rules):
             lines.append(f"- {where}")
     if a.no_switch:
         lines.append(f"- {a.no_switch}")
