@@ -35,6 +35,15 @@ def as_departement(value: Any, path: str) -> str:
     raise InputError(path, "un code de département en texte, ex. « 21 », « 2A », « 971 »")
 
 
+def yes_no_flag(value: bool | None, path: str, no: str, unknown: str) -> Flag | None:
+    """A yes/no fact of a roster: « non » breaks the rule, not filled in is to be checked."""
+    if value is False:
+        return Flag(no, expected="oui", found="non", path=path)
+    if value is None:
+        return Flag(unknown, expected="oui", found="non renseigné", severity=WARNING, path=path)
+    return None
+
+
 @attrs.frozen
 class Premises:
     """A reception place in the community (MO), as the provider declares it."""
@@ -117,11 +126,16 @@ def _examples() -> tuple[Example, ...]:
     )
 
 
-_CRITERIA = (
-    ("public_transport", "accessible en transport en commun"),
-    ("erp_compliant", "conforme aux normes des établissements recevant du public (ERP)"),
-    ("sent_to_spip", "adresse et téléphone transmis au SPIP"),
-    ("sent_to_disp", "adresse et téléphone transmis à la DISP de Dijon"),
+_CRITERIA = (  # field, what it says, the message when it is « non »
+    ("public_transport", "accessible en transport en commun",
+     "Le lieu {place} n'est pas facilement accessible en transport en commun."),
+    ("erp_compliant", "conforme aux normes ERP",
+     "Le lieu {place} n'est pas conforme aux normes des établissements recevant du public "
+     "(ERP)."),
+    ("sent_to_spip", "adresse et téléphone transmis au SPIP",
+     "L'adresse et le téléphone du lieu {place} n'ont pas été transmis au SPIP."),
+    ("sent_to_disp", "adresse et téléphone transmis à la DISP",
+     "L'adresse et le téléphone du lieu {place} n'ont pas été transmis à la DISP de Dijon."),
 )
 
 
@@ -151,17 +165,12 @@ def prem_mo(check, params) -> Iterator[Flag]:
                        f"n'est pas un département du lot {roster.lot}.",
                        expected=", ".join(check.departements), found=place.departement,
                        severity=WARNING, path=f"{path}.departement")
-        for field, label in _CRITERIA:
-            value = getattr(place, field)
-            if value is False:
-                yield Flag(f"Le lieu {place.id} n'est pas {label}." if field in (
-                    "public_transport", "erp_compliant") else
-                    f"Lieu {place.id} : {label} — non.", expected="oui", found="non",
-                    path=f"{path}.{field}")
-            elif value is None:
-                yield Flag(f"Lieu {place.id} : « {label} » non renseigné ; à vérifier.",
-                           expected="oui", found="non renseigné", severity=WARNING,
-                           path=f"{path}.{field}")
+        for field, label, no in _CRITERIA:
+            flag = yes_no_flag(getattr(place, field), f"{path}.{field}",
+                               no.format(place=place.id),
+                               f"Lieu {place.id} : « {label} » non renseigné ; à vérifier.")
+            if flag:
+                yield flag
         minimum = params.mo_premises_capacity
         if place.capacity is None:
             yield Flag(f"Lieu {place.id} : capacité d'accueil non renseignée ; "

@@ -74,7 +74,7 @@ from .parsing import (
     as_number,
     as_object,
 )
-from .premises import PREMISES_SCHEMA, Premises, as_departement, read_premises
+from .premises import PREMISES_SCHEMA, Premises, as_departement, read_premises, yes_no_flag
 
 # --- vocabulary ----------------------------------------------------------------
 
@@ -844,14 +844,14 @@ def staff_qualif(check: RosterCheck, params: ContractParameters) -> Iterator[Fla
                        f"au moins le {level_label(minimum)} est exigé des non-psychologues.",
                        expected=level_label(minimum), found=level_label(f.qualification),
                        path=f"{path}.qualification")
-        if f.experience is False:
-            yield Flag(f"Intervenant {f.id} : pas d'expérience dans l'animation de prestations "
-                       f"d'orientation ou d'insertion socioprofessionnelle.", expected="oui",
-                       found="non", path=f"{path}.experience")
-        elif f.experience is None:
-            yield Flag(f"Intervenant {f.id} : expérience en orientation ou insertion non "
-                       f"renseignée ; à vérifier.", expected="oui", found="non renseignée",
-                       severity=WARNING, path=f"{path}.experience")
+        flag = yes_no_flag(
+            f.experience, f"{path}.experience",
+            f"Intervenant {f.id} : pas d'expérience dans l'animation de prestations "
+            f"d'orientation ou d'insertion socioprofessionnelle.",
+            f"Intervenant {f.id} : expérience en orientation ou insertion non renseignée ; "
+            f"à vérifier.")
+        if flag:
+            yield flag
 
 
 def _replacement(replaced_by: str, role: str) -> dict:
@@ -1163,14 +1163,14 @@ def _access_flags(check: RosterCheck) -> Iterator[Flag]:
                                f"après le début d'intervention du {format_date(start)} ; "
                                f"vérifier qu'il n'est pas intervenu avant.",
                                expected=start, found=a.granted_on, severity=WARNING, path=path)
-        if f.criminal_record_clean is False:
-            yield Flag(f"Intervenant {f.id} : casier judiciaire non vierge ; l'accès en "
-                       f"détention suppose un casier judiciaire vierge.", expected="oui",
-                       found="non", path=f"{path}.criminal_record_clean")
-        elif f.criminal_record_clean is None:
-            yield Flag(f"Intervenant {f.id} : casier judiciaire vierge non attesté ; à vérifier "
-                       f"avant la demande d'accès.", expected="oui", found="non renseigné",
-                       severity=WARNING, path=f"{path}.criminal_record_clean")
+        flag = yes_no_flag(
+            f.criminal_record_clean, f"{path}.criminal_record_clean",
+            f"Intervenant {f.id} : casier judiciaire non vierge ; l'accès en détention suppose "
+            f"un casier judiciaire vierge.",
+            f"Intervenant {f.id} : casier judiciaire vierge non attesté ; à vérifier avant la "
+            f"demande d'accès.")
+        if flag:
+            yield flag
 
 
 # --- the check -------------------------------------------------------------------------
