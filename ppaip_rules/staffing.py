@@ -703,7 +703,7 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
     basis = check.basis
     field = {"hours": "weekly_hours", "fte": "fte"}.get(basis)
     total = psy = Fraction(0)
-    uncounted = 0
+    uncounted = advisers = 0
     for f in team:
         if field is None:
             weight = Fraction(1)
@@ -721,6 +721,8 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
                 psy += weight
             else:
                 uncounted += 1
+        else:
+            advisers += 1
     if total == 0:
         yield Flag("Le volume total des intervenants en poste est nul : la part de "
                    "psychologues du travail ne peut être atteinte.",
@@ -742,15 +744,17 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
     missing_added = missing_same / (1 - target) if target < 1 else None
     if basis == "headcount":
         same = math.ceil(missing_same)
-        fix = (f"il manque {plural(same, 'psychologue du travail', 'psychologues du travail')} "
-               f"pour atteindre {_share_text(target)} : remplacer "
-               + ("1 conseiller par un psychologue du travail" if same == 1 else
-                  f"{same} conseillers par des psychologues du travail"))
+        ways = []
+        if same <= advisers:
+            ways.append("remplacer " + ("1 conseiller par un psychologue du travail" if same == 1
+                                        else f"{same} conseillers par des psychologues du travail"))
         if missing_added is not None:
             added = math.ceil(missing_added)
-            fix += (f", ou ajouter "
-                    f"{plural(added, 'psychologue du travail', 'psychologues du travail')} "
-                    f"à l'équipe")
+            ways.append(f"ajouter {plural(added, 'psychologue du travail', 'psychologues du travail')}"
+                        f" à l'équipe")
+        fix = (f"il manque {plural(same, 'psychologue du travail', 'psychologues du travail')} "
+               f"pour atteindre {_share_text(target)}" + (" : " + ", ou ".join(ways) if ways
+                                                           else ""))
     else:
         fix = (f"il manque {_decimal_text(missing_same, up=True)} {unit} de psychologue du "
                f"travail pour atteindre {_share_text(target)} à volume constant")

@@ -205,6 +205,14 @@ def test_staff_psy_share_ignores_unregistered_departed_and_future_people():
     assert f.severity is V and "Aucun intervenant en poste" in f.message
 
 
+def test_staff_psy_share_fix_without_advisers_to_replace():
+    data = team(2, 0)
+    for person in data["facilitators"]:
+        person["registry_number"] = "12"                          # neither is counted
+    [f] = check(data).by_rule("STAFF-PSY-SHARE")
+    assert "remplacer" not in f.message and "ajouter 1 psychologue du travail" in f.message
+
+
 def test_staff_psy_share_subcontractors_are_counted():
     data = team(1, 3)
     data["facilitators"][0]["employment"] = "sous-traitant"
