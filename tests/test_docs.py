@@ -112,7 +112,7 @@ def test_an_example_that_no_longer_gives_its_documented_result_fails_the_build()
 def test_rule_entry_links_its_interpretation():
     entry = catalogue.rule_entry(get_rule("END-BILAN-IND"), "regles/fin-et-documents.md")
     assert "Interprétation retenue" in entry
-    assert "(../interpretations.md)" in entry
+    assert "(../interpretations.md#bilan-individuel)" in entry
 
 
 def test_parameters_table_lists_every_contract_parameter_with_its_value():

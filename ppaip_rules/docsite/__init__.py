@@ -55,6 +55,8 @@ def _renderers() -> dict[str, Callable[..., str]]:
         "exit-codes": guides.exit_codes,
         "snippet-output": guides.snippet_output,
         "cli-help": guides.cli_help,
+        "cli-usage": guides.cli_usage,
+        "cli-example": guides.cli_example,
         "version": guides.version,
     }
 

@@ -203,8 +203,7 @@ def rule_entry(rule: Rule, page: str, level: int = 2) -> str:
              f"**Contrôle :** {', '.join(kind_label(k) for k in rule_kinds(rule))}\n",
              f"{rule.requirement}\n"]
     if rule.interpretation:
-        body = (f"{rule.interpretation}\n\n"
-                f"[Toutes les interprétations]({link(page, INTERPRETATIONS)})")
+        body = f"{rule.interpretation}\n\n" + _interpretation_links(rule.id, page)
         parts.append(admonition("abstract", "Interprétation retenue", body))
     if rule.parameters:
         parts.append("**Paramètres du contrat de Dijon**\n\n" + _rule_parameters(rule, page) + "\n")
@@ -212,6 +211,14 @@ def rule_entry(rule: Rule, page: str, level: int = 2) -> str:
     for i, example in enumerate(rule.examples, 1):
         parts.append(example_block(rule, example, i if many else None))
     return "\n".join(parts)
+
+
+def _interpretation_links(rule_id: str, page: str) -> str:
+    from .interpretations import AMBIGUITIES
+
+    links = [f"[Interprétation n° {i} : {a.title}]({link(page, INTERPRETATIONS, a.slug)})"
+             for i, a in enumerate(AMBIGUITIES, 1) if rule_id in a.rules]
+    return " · ".join(links) or f"[Toutes les interprétations]({link(page, INTERPRETATIONS)})"
 
 
 def rule_card(rule_id: str, *, page: str, **_: Any) -> str:

@@ -16,7 +16,7 @@ import attrs
 
 from ..checks import CheckKind, kinds, load_json, report_schema
 from ..coverage import MATRIX, specified_rule_ids
-from ..frenchtext import format_date
+from ..frenchtext import format_date, format_value
 from ..model import Rule, Severity, rules
 from .catalogue import example_result, rule_link
 from .markdown import (
@@ -128,6 +128,9 @@ def _form(schema: dict, root: dict) -> str:
     if "enum" in schema:
         return "une valeur parmi : " + ", ".join(
             f"`{json.dumps(v, ensure_ascii=False)}`" for v in schema["enum"])
+    variants = _variants(schema, root)
+    if variants:
+        return f"un objet parmi {len(variants)} sortes (détail ci-dessous)"
     for key in ("oneOf", "anyOf"):
         if key in schema:
             return " ou ".join(_form(s, root) for s in schema[key] if isinstance(s, dict))
@@ -138,11 +141,13 @@ def _form(schema: dict, root: dict) -> str:
         text = _TYPES.get(kind, "valeur") if kind else "valeur"
     if kind == "array" and isinstance(schema.get("items"), dict):
         inner = _resolve(schema["items"], root)
-        if inner.get("type") != "object":
+        if _variants(inner, root):
+            text = f"liste d'objets de {len(_variants(inner, root))} sortes (détail ci-dessous)"
+        elif inner.get("type") != "object":
             text = f"liste de : {_form(inner, root)}"
     if schema.get("format") in ("date", "date-time"):
         text += " (date)" if schema["format"] == "date" else " (date et heure)"
-    bounds = [f"{label} {schema[k]}" for k, label in
+    bounds = [f"{label} {_number(schema[k])}" for k, label in
               (("minimum", "min."), ("maximum", "max."), ("minLength", "longueur min."),
                ("maxLength", "longueur max."), ("minItems", "au moins"),
                ("maxItems", "au plus")) if k in schema]
@@ -153,8 +158,44 @@ def _form(schema: dict, root: dict) -> str:
     return text
 
 
+def _variants(schema: dict, root: dict) -> list[tuple[str, Any, dict]] | None:
+    """A ``oneOf`` of objects told apart by a constant field (``"type": "first_meeting"``):
+    (field, constant, object schema) for each sort; None for any other schema."""
+    alternatives = schema.get("oneOf") or schema.get("anyOf")
+    if not isinstance(alternatives, list) or not alternatives:
+        return None
+    out = []
+    for alt in alternatives:
+        alt = _resolve(alt, root) if isinstance(alt, dict) else None
+        if not alt or not isinstance(alt.get("properties"), dict):
+            return None
+        tag = next(((k, v["const"]) for k, v in alt["properties"].items()
+                    if isinstance(v, dict) and "const" in v), None)
+        if tag is None:
+            return None
+        out.append((tag[0], tag[1], alt))
+    return out
+
+
+def _variant_rows(path: str, variants: list[tuple[str, Any, dict]], root: dict,
+                  depth: int) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for field, value, alt in variants:
+        shown = json.dumps(value, ensure_ascii=False)
+        rows.append((f"`{path}` avec `\"{field}\": {shown}`", "", "objet",
+                     f"**{alt.get('title', '')}**"))
+        rows.extend(schema_rows(alt, root, f"{path[:-2]}[{value}].", depth + 1, skip=field))
+    return rows
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return format_value(value)
+
+
 def schema_rows(schema: dict, root: dict | None = None, prefix: str = "",
-                depth: int = 0) -> list[tuple[str, str, str, str]]:
+                depth: int = 0, skip: str | None = None) -> list[tuple[str, str, str, str]]:
     """(field path, required, expected form, description) for every field of a schema."""
     root = schema if root is None else root
     schema = _resolve(schema, root)
@@ -163,7 +204,7 @@ def schema_rows(schema: dict, root: dict | None = None, prefix: str = "",
         return rows
     required = set(schema.get("required", ()))
     for name, sub in schema.get("properties", {}).items():
-        if not isinstance(sub, dict):
+        if not isinstance(sub, dict) or name == skip:
             continue
         sub = _resolve(sub, root)
         path = f"{prefix}{name}"
@@ -178,7 +219,10 @@ def schema_rows(schema: dict, root: dict | None = None, prefix: str = "",
         items = sub.get("items")
         if isinstance(items, dict):
             items = _resolve(items, root)
-            if items.get("type") == "object" or "properties" in items:
+            variants = _variants(items, root)
+            if variants:
+                rows.extend(_variant_rows(f"{path}[]", variants, root, depth))
+            elif items.get("type") == "object" or "properties" in items:
                 rows.extend(schema_rows(items, root, f"{path}[].", depth + 1))
     return rows
 
@@ -401,6 +445,32 @@ def cli_help(*, page: str, **_: Any) -> str:
     from ..cli import build_parser
 
     return code(build_parser().format_help())
+
+
+def cli_usage(command: str, *, page: str, **_: Any) -> str:
+    """The help of one sub-command of ``ppaip-rules``; nothing when it is not in this version."""
+    import argparse
+
+    from .. import _areas  # noqa: F401  (area modules add their sub-commands)
+    from ..cli import build_parser
+
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return code(action.choices[command].format_help())
+    return to_come(f"La commande « ppaip-rules {command} »")
+
+
+def cli_example(*argv: str, page: str, **_: Any) -> str:
+    """A command run now on the package's example files, with what it prints."""
+    if not cli_usage(argv[0], page=page).startswith("```"):
+        return to_come(f"La commande « ppaip-rules {argv[0]} »")
+    folder = Path(str(resources.files("ppaip_rules") / "examples"))
+    done = subprocess.run([sys.executable, "-m", "ppaip_rules.cli", *argv], cwd=folder,
+                          capture_output=True, timeout=120, env=_env())
+    if done.returncode not in (0, 1):
+        raise DocsError(f"ppaip-rules {' '.join(argv)} exited {done.returncode}: "
+                        f"{done.stderr.decode(errors='replace')[-300:]}")
+    return code(f"$ ppaip-rules {' '.join(argv)}\n{done.stdout.decode()}")
 
 
 # --- snippets: the same files are shown, run at build time and run by the tests -------
