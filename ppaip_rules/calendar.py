@@ -608,6 +608,23 @@ def duration_end(start: dt.date, months: int) -> dt.date:
     return same_date - dt.timedelta(days=1)
 
 
+def successive_durations(start: dt.date, months: Sequence[int]) -> list[tuple[dt.date, dt.date]]:
+    """Back-to-back durations of ``months[i]`` months, each beginning the day after the last.
+
+    ``(first day, last day)`` of each, both included (see :func:`duration_end`): an
+    initial term of 24 months from 1 March 2025 then two renewals of 12 months give
+    1 March 2025 – 28 February 2027, 1 March 2027 – 29 February 2028, 1 March 2028 –
+    28 February 2029.
+    """
+    spans = []
+    first = start
+    for n in months:
+        last = duration_end(first, n)
+        spans.append((first, last))
+        first = last + dt.timedelta(days=1)
+    return spans
+
+
 def paris_midnight(d: dt.date) -> dt.datetime:
     """0:00 in Paris at the start of ``d`` (an aware datetime)."""
     return dt.datetime(d.year, d.month, d.day, tzinfo=PARIS)
@@ -616,6 +633,11 @@ def paris_midnight(d: dt.date) -> dt.datetime:
 def next_paris_midnight(d: dt.date) -> dt.datetime:
     """0:00 in Paris at the start of the day after ``d``: the end (24:00) of ``d``."""
     return paris_midnight(d + dt.timedelta(days=1))
+
+
+def end_of_paris_day(d: dt.date) -> dt.datetime:
+    """The last instant of ``d`` in Paris (23:59:59.999999): "as of that day"."""
+    return next_paris_midnight(d) - dt.timedelta(microseconds=1)
 
 
 def days_between(first: dt.date, last: dt.date) -> int:
@@ -656,4 +678,7 @@ def to_utc(value: dt.datetime) -> dt.datetime:
 def elapsed_interval(start: dt.datetime, hours: float) -> tuple[dt.datetime, dt.datetime]:
     """``(start, end)`` in UTC of something lasting ``hours`` real hours from ``start``."""
     begin = to_utc(start)
-    return begin, begin + dt.timedelta(hours=hours)
+    return begin, begin + _ONE_HOUR * hours
+
+
+_ONE_HOUR = dt.timedelta(hours=1)

@@ -216,9 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="démonstration sur les exemples fournis")
     p.set_defaults(func=cmd_demo)
 
-    from . import cli  # the module's one list, also when this file runs as __main__ (-m)
+    from .lot import add_report_command
+    from .timeline import add_timeline_command
 
-    for register in cli._EXTRA_COMMANDS:
+    add_timeline_command(sub)  # issue 5: ppaip-rules timeline CASE.json --as-of …
+    add_report_command(sub)  # issue 5: ppaip-rules report ACTIVITY.json --lot N
+
+    for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
 

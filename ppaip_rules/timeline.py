@@ -65,7 +65,13 @@ from typing import Any
 
 import attrs
 
-from .calendar import PARIS, elapsed_interval, next_paris_midnight, week_bounds
+from .calendar import (
+    PARIS,
+    elapsed_interval,
+    end_of_paris_day,
+    next_paris_midnight,
+    week_bounds,
+)
 from .checks import register_kind
 from .deadlines import SPECS, Deadline, deadline
 from .errors import InputError
@@ -1083,7 +1089,7 @@ def _case_checks() -> list[tuple[Rule, Any]]:
 
 # --- evaluation ------------------------------------------------------------------------
 
-def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
+def read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
     """``as_of`` (an aware datetime, or a date meaning the end of that day in Paris)."""
     expected = ("la date et heure de la situation, avec fuseau, ex. « 2025-06-30T08:00:00+02:00 » "
                 "(ou une date : fin de ce jour) ; aucune horloge implicite")
@@ -1096,10 +1102,10 @@ def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
             raise InputError("as_of", expected) from None
     if type(value) is dt.date:
         try:
-            end = next_paris_midnight(value)
+            end = end_of_paris_day(value)
         except (OverflowError, ValueError):
             raise InputError("as_of", expected) from None
-        return end, value, end.timestamp() - 1e-6
+        return end, value, end.timestamp()
     try:
         instant = as_datetime(aware=True)(value, "as_of")
     except InputError:
@@ -1126,7 +1132,7 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     :func:`~ppaip_rules.deadlines.deadline`. Bad input raises
     :class:`~ppaip_rules.errors.InputError` naming the field.
     """
-    as_of_dt, as_of_day, as_of_ts = _read_as_of(as_of)
+    as_of_dt, as_of_day, as_of_ts = read_as_of(as_of)
     case = read_case(events)
     policy = {"extend_to_working_day": bool(extend_to_working_day),
               "whit_monday_worked": bool(whit_monday_worked), "departement": departement}
@@ -1264,7 +1270,7 @@ register_kind("case", "Suivi d'un parcours (journal d'événements)", _run_case,
 
 # --- the "timeline" command -----------------------------------------------------------
 
-def _timeline_command(sub: Any) -> None:
+def add_timeline_command(sub: Any) -> None:
     p = sub.add_parser("timeline", help="situation d'un parcours : retards, échéances de la "
                                         "semaine, manquements")
     p.add_argument("file", metavar="CASE.json", help="journal d'un parcours, ou - pour l'entrée "
@@ -1296,14 +1302,6 @@ def _cmd_timeline(args: Any) -> int:
         print(evaluation.format())
     return EXIT_OK if evaluation.report.ok else EXIT_VIOLATIONS
 
-
-def _register_command() -> None:
-    from .cli import _EXTRA_COMMANDS
-
-    _EXTRA_COMMANDS.append(_timeline_command)
-
-
-_register_command()
 
 
 __all__ = ["CaseEvaluation", "CaseFacts", "CaseState", "Hours", "Obligation",

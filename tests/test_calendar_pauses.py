@@ -172,3 +172,24 @@ def test_month_helpers():
 ])
 def test_duration_end_includes_the_first_day(start, months, end):
     assert duration_end(start, months) == end
+
+
+def test_successive_durations_follow_each_other_day_after_day():
+    from ppaip_rules.calendar import successive_durations
+
+    assert successive_durations(D(2025, 3, 1), [24, 12, 12]) == [
+        (D(2025, 3, 1), D(2027, 2, 28)), (D(2027, 3, 1), D(2028, 2, 29)),
+        (D(2028, 3, 1), D(2029, 2, 28))]
+    assert successive_durations(D(2025, 1, 31), [1, 1]) == [
+        (D(2025, 1, 31), D(2025, 2, 28)), (D(2025, 3, 1), D(2025, 3, 31))]
+
+
+def test_paris_midnights():
+    from ppaip_rules.calendar import next_paris_midnight, paris_midnight
+
+    assert paris_midnight(D(2025, 10, 26)).utcoffset() == dt.timedelta(hours=2)
+    assert next_paris_midnight(D(2025, 10, 26)).utcoffset() == dt.timedelta(hours=1)
+    assert (next_paris_midnight(D(2025, 10, 26)) - paris_midnight(D(2025, 10, 26))
+            ).total_seconds() in (86400, 90000)
+    assert next_paris_midnight(D(2025, 10, 26)).timestamp() - \
+        paris_midnight(D(2025, 10, 26)).timestamp() == 25 * 3600
