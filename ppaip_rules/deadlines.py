@@ -78,7 +78,7 @@ SPECS: dict[str, DeadlineSpec] = {s.rule_id: s for s in (
                                 "lundi au samedi, hors jours fériés."),
     DeadlineSpec("STAFF-ACCESS", "CCTP 6.7",
                  "Demande d'accès au moins un mois avant le démarrage",
-                 "Démarrage du dispositif", "Dépôt de la demande d'autorisation d'accès",
+                 "Démarrage de l'intervention", "Dépôt de la demande d'autorisation d'accès",
                  backward=True,
                  interpretation="Compté à rebours de quantième à quantième, jamais prolongé "
                                 "vers l'avant."),
