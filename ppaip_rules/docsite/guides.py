@@ -72,8 +72,10 @@ def home_stats(*, page: str, **_: Any) -> str:
     by_severity = {s: sum(r.severity is s for r in registry.values()) for s in Severity}
     spec = specified_rule_ids()
     rows = [
-        ("Règles", f"{len(registry)}, dont {by_severity[Severity.VIOLATION]} dont le manquement "
-                   f"est une violation et {by_severity[Severity.WARNING]} un avertissement"),
+        ("Règles", f"{len(registry)} : gravité « violation » pour "
+                   f"{by_severity[Severity.VIOLATION]}, « avertissement » pour "
+                   f"{by_severity[Severity.WARNING]}, « information » pour "
+                   f"{by_severity[Severity.INFO]}"),
         ("Règles prévues par la spécification et disponibles",
          f"{sum(r in registry for r in spec)} sur {len(spec)}"),
         ("Types de contrôle (entrées JSON ou CSV)", str(len(kinds()))),
