@@ -229,6 +229,11 @@ def test_interpretation_examples_are_computed_for_each_choice():
     # "Dans un délai de 5 jours" from Tuesday 6 May 2025: extended, not extended, jours ouvrés.
     assert "Échéance : **dimanche 11 mai 2025**." in text
     assert "Échéance : **mercredi 14 mai 2025**." in text
+    # A suspension between validation and start: days not counted (default), or counted.
+    assert "Échéance : **lundi 19 mai 2025** ; état : **respectée**." in text
+    assert "après l'échéance du lundi 12 mai 2025 (3 jours de retard)" in text
+    # The psychologists' share by hours: an example file whose verdict changes.
+    assert "*Fichier d'exemple `roster." in text
     # 48 hours from the end, or from the start, of the first interview.
     assert "Délai respecté." in text
     assert "REFUSAL-48H (CCTP 3) — violation" in text

@@ -19,15 +19,16 @@ from typing import Any
 import attrs
 
 from ..calendar import Unit, compute_period, get_calendar
-from ..checks import CheckKind, kinds, run_check
+from ..checks import CheckKind, kinds, load_json, run_check
 from ..deadlines import deadline
 from ..errors import InputError
 from ..frenchtext import format_date, format_datetime
-from ..model import Report
+from ..model import Example, Report
 from ..parameters import DIJON, ContractParameters, parameters_from_dict
 from .catalogue import param_value, rule_link
 from .markdown import (
     admonition,
+    as_json,
     code,
     finding_block,
     registered_rules,
@@ -64,6 +65,8 @@ class Ambiguity:
     switches: tuple[str, ...]
     choices: tuple[Choice, ...]
     no_switch: str | None = None
+    #: The situation shared by the choices' examples, shown once above them.
+    example: Callable[[], str] | None = None
 
 
 # --- switches: where a name lives in the code ------------------------------------
@@ -231,6 +234,81 @@ def _rule_examples(rule_ids: tuple[str, ...], switch: tuple[str, ...] = (),
     return show
 
 
+#: A case whose programme is suspended between its validation and its start (ambiguity 7).
+_SUSPENDED_CASE = {"case_id": "EXEMPLE-SUSPENSION", "events": [
+    {"type": "prescription_received", "at": "2025-05-02"},
+    {"type": "first_meeting", "at": "2025-05-05T10:00:00+02:00", "duration_hours": 1},
+    {"type": "calendar_sent", "at": "2025-05-05"},
+    {"type": "proposal_sent", "at": "2025-05-05", "individual_hours": 10},
+    {"type": "proposal_validated", "at": "2025-05-06"},
+    {"type": "suspension_started", "at": "2025-05-07", "cause": "person_unavailable"},
+    {"type": "suspension_ended", "at": "2025-05-13"},
+    {"type": "session_held", "at": "2025-05-15T10:00:00+02:00", "mode": "individual",
+     "hours": 2},
+]}
+_SUSPENDED_AS_OF = "2025-05-20T18:00:00+02:00"
+
+
+def _case_example(rule_id: str, **policy: Any) -> Callable[[str], str]:
+    """One obligation of :data:`_SUSPENDED_CASE`, evaluated with a policy."""
+    def show(page: str) -> str:
+        import ppaip_rules
+
+        evaluate = getattr(ppaip_rules, "evaluate_case", None)
+        if evaluate is None:
+            return to_come("Le suivi de parcours (`evaluate_case`)")
+        evaluation = evaluate(_SUSPENDED_CASE, as_of=_SUSPENDED_AS_OF, **policy)
+        parts = []
+        for o in evaluation.obligations:
+            if o.rule_id != rule_id:
+                continue
+            due = format_datetime(o.due) if isinstance(o.due, dt.datetime) else \
+                format_date(o.due)
+            parts.append(f"Échéance : **{due}** ; état : **{o.status.label}**.\n")
+            parts.append("\n".join(f"{i}. {step}" for i, step in enumerate(o.trace, 1)) + "\n")
+        found = evaluation.report.by_rule(rule_id)
+        parts.append("\n".join(finding_block(f) for f in found) if found else
+                     f'!!! success "Aucun constat de {rule_id}."\n')
+        return "\n".join(parts)
+    return show
+
+
+def _suspended_case_text() -> str:
+    return ("Programme validé le mardi 6 mai 2025 ; la personne est indisponible du 7 au "
+            "13 mai ; première séance le jeudi 15 mai.\n\n"
+            + admonition("example", "Le journal d'événements de ce parcours (JSON)",
+                         code(as_json(_SUSPENDED_CASE), "json"), "???"))
+
+
+def _file_examples(kind_name: str, rule_id: str, switch: str, value: Any) -> Callable[[str], str]:
+    """The kind's example files whose result for ``rule_id`` changes with the switch."""
+    def show(page: str) -> str:
+        from .guides import _demo_options, _kind_files
+
+        kind = next((k for k in kinds() if k.name == kind_name), None)
+        how = _variant(kind, switch, value) if kind else None
+        if how is None:
+            return to_come(f"L'interrupteur `{switch}`")
+        parts = []
+        for name, content in _kind_files(kind):
+            data = (kind.load or load_json)(content, name)
+            default = kind.run(data, DIJON, **_demo_options(kind)).by_rule(rule_id)
+            example = attrs.evolve(_FILE_EXAMPLE, kind=kind.name, options=_demo_options(kind))
+            found = _run_variant(example, data, how).by_rule(rule_id)
+            if [f.message for f in found] == [f.message for f in default]:
+                continue
+            before = (f"{len(default)} constat(s)" if default else "aucun constat")
+            parts.append(f"*Fichier d'exemple `{name}`* — par défaut : {before} de {rule_id} ; "
+                         f"avec `{switch}` = `{value}` :\n")
+            parts.append("\n".join(finding_block(f) for f in found) if found else
+                         f'!!! success "Aucun constat de {rule_id}."\n')
+        return "\n".join(parts) or to_come("Un exemple qui change avec cet interrupteur")
+    return show
+
+
+_FILE_EXAMPLE = Example("fichier d'exemple", "", None)
+
+
 def _backward_hours_example(appointment: str, communicated: str) -> Callable[[str], str]:
     def show(page: str) -> str:
         start = dt.datetime.fromisoformat(appointment)
@@ -324,7 +402,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
                 _rule_examples(("STAFF-PSY-SHARE",), ("psychologist_tolerance_points",), 0)),
          Choice("Calcul en heures", "L'option `basis` à la valeur `hours` (ou `fte` pour les "
                 "équivalents temps plein).",
-                _rule_examples(("STAFF-PSY-SHARE",), ("basis",), "hours"))),
+                _file_examples("roster", "STAFF-PSY-SHARE", "basis", "hours"))),
     ),
     Ambiguity(
         "permanence-bimensuelle", "« Permanence bimensuelle » : deux fois par mois",
@@ -408,11 +486,11 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         ("suspension_stops_clock",),
         (Choice("Les jours suspendus ne comptent pas (défaut)",
                 "Rien à faire : c'est le comportement par défaut.",
-                _rule_examples(("PROG-START", "RUN-SUSPENSION"), ("suspension_stops_clock",),
-                               True)),
-         Choice("Le délai court pendant la suspension", "L'interrupteur à la valeur `false`.",
-                _rule_examples(("PROG-START", "RUN-SUSPENSION"), ("suspension_stops_clock",),
-                               False))),
+                _case_example("PROG-START")),
+         Choice("Le délai court pendant la suspension",
+                "`suspension_stops_clock=False` (ligne de commande : `--suspensions-count`).",
+                _case_example("PROG-START", suspension_stops_clock=False))),
+        example=_suspended_case_text,
     ),
     Ambiguity(
         "delai-de-5-jours", "« Dans un délai de 5 jours » : quels jours ?",
@@ -504,6 +582,7 @@ def render_ambiguity(number: int, a: Ambiguity, page: str) -> str:
         "**Comment choisir une autre lecture**\n",
         _switches(a),
         "**Exemples, calculés à la construction de ce site**\n",
+        a.example() + "\n" if a.example else "",
         choice_tabs,
     ))
 
