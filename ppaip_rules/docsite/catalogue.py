@@ -9,6 +9,7 @@ import attrs
 
 from ..checks import get_kind, run_check
 from ..coverage import AREAS, MATRIX, SECTIONS, Area, area_of, obligations
+from ..errors import InputError
 from ..frenchtext import format_value
 from ..model import Example, Rule
 from ..parameters import DIJON, CatalogueItem, ContractParameters, Delay, Lot
@@ -148,7 +149,7 @@ def _rule_parameters(rule: Rule, page: str) -> str:
 def kind_label(kind: str) -> str:
     try:
         return f"{get_kind(kind).title} (`{kind}`)"
-    except Exception:
+    except InputError:  # a kind not in this version
         return f"`{kind}`"
 
 
