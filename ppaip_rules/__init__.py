@@ -6,6 +6,9 @@ Public API (everything else is internal):
 - :func:`deadline`, :func:`check_deadline`: the contract's deadlines (CCAG FCS 2021 art. 3.2);
 - :func:`get_calendar`: the French working-day calendar;
 - :func:`run_check`, :func:`kinds`: check JSON-like input of any kind;
+- :func:`check_eligibility`, :func:`check_orientation`, :func:`check_programme`,
+  :func:`check_attendance_sheet`, :func:`check_convocation`, :func:`check_bilan`,
+  :func:`check_deliverables`: the entry, programme and document checks (models or dicts);
 - :func:`check_roster`, :func:`read_roster_csv`: the staffing roster (CCTP 6.7, 6.8),
   from JSON-like data or a spreadsheet's CSV export;
 - :data:`DIJON`, :func:`load_parameters`: the contract's figures;
@@ -15,9 +18,12 @@ Public API (everything else is internal):
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline
+from .documents import check_attendance_sheet, check_bilan, check_convocation, check_deliverables
+from .eligibility import check_eligibility, check_orientation
 from .errors import CalendarRangeError, InputError
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+from .programme import check_programme
 from .roster_csv import read_roster_csv
 from .staffing import Roster, check_roster, read_roster
 
@@ -37,7 +43,14 @@ __all__ = [
     "Severity",
     "Unit",
     "__version__",
+    "check_attendance_sheet",
+    "check_bilan",
+    "check_convocation",
     "check_deadline",
+    "check_deliverables",
+    "check_eligibility",
+    "check_orientation",
+    "check_programme",
     "check_roster",
     "deadline",
     "get_calendar",

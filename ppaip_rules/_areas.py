@@ -7,3 +7,6 @@ from . import checks, deadlines  # noqa: F401
 
 # isort: split
 from . import staffing, premises  # noqa: F401, I001  (issue 4: staffing first, rule order)
+
+# isort: split
+from . import eligibility, programme, documents  # noqa: F401, I001  (issue 3: rule order)

@@ -139,6 +139,43 @@ ORIENTATION_SOURCES = _cat(
     ("sep", "Service de l'emploi pénitentiaire (SEP)"),
 )
 
+# --- eligibility, programme and documents (issue 3) ---------------------------
+
+# CCTP 5: "être une personne prévenue ou condamnée, suivie par le SPIP".
+ELIGIBLE_STATUSES = _cat(
+    ("prevenu", "Personne prévenue"),
+    ("condamne", "Personne condamnée"),
+)
+
+# CCTP 5, 6.1-2: who may prescribe ("CPIP ou assistante sociale" of the SPIP).
+PRESCRIBER_ROLES = _cat(
+    ("cpip", "Conseiller pénitentiaire d'insertion et de probation (CPIP)"),
+    ("assistant-social", "Assistant·e de service social du SPIP"),
+)
+
+# CCTP 3, 6.6: what a final bilan contains ("notamment"), then what it may contain.
+BILAN_REQUIRED_SECTIONS = _cat(
+    ("programme-realise", "Programme d'accompagnement réalisé"),
+    ("projet-professionnel", "Projet professionnel de la personne"),
+    ("plan-action", "Plan d'action pour mettre en œuvre le projet"),
+)
+BILAN_OPTIONAL_SECTIONS = _cat(
+    ("realisations", "Réalisations éventuelles"),
+    ("recommandations", "Recommandations d'orientation vers des partenaires de l'insertion"),
+    ("bilan-mi-parcours", "Bilan à mi-parcours"),
+)
+
+# CCTP 6.9: deliverables of the provider ("le titulaire s'engage à fournir").
+DELIVERABLES = _cat(
+    ("affiche", "Affiche de présentation du dispositif à l'attention des personnes détenues"),
+    ("fiches-presentation", "Fiches de présentation du dispositif à l'attention des SPIP et "
+                            "partenaires"),
+    ("bilan-individuel", "Bilans individuels"),
+    ("bilan-atelier", "Bilans d'ateliers collectifs"),
+)
+
+# --- end of the issue 3 block --------------------------------------------------
+
 DIJON_DELAYS = {
     "PROG-FIRST-MEETING": Delay(5, Unit.CALENDAR_DAYS),
     "PROG-START": Delay(5, Unit.CALENDAR_DAYS),
@@ -218,6 +255,29 @@ class ContractParameters:
     # §6.8 Premises
     mo_premises_capacity: int = attrs.field(default=6, metadata=_meta(
         "CCTP 6.8", "Capacité d'accueil minimale d'un lieu en milieu ouvert (personnes)"))
+    # --- eligibility, programme and documents (issue 3) ---
+    eligible_statuses: tuple[CatalogueItem, ...] = attrs.field(
+        default=ELIGIBLE_STATUSES, converter=tuple,
+        metadata=_meta("CCTP 5", "Situations pénales ouvrant droit au PPAIP"))
+    prescriber_roles: tuple[CatalogueItem, ...] = attrs.field(
+        default=PRESCRIBER_ROLES, converter=tuple,
+        metadata=_meta("CCTP 5, 6.1-2", "Prescripteurs habilités (SPIP)"))
+    individual_meetings_min: int = attrs.field(default=2, metadata=_meta(
+        "CCTP 6.2 A", "Nombre minimal de rencontres d'un PPAIP individuel (« plusieurs "
+                      "rencontres »)"))
+    group_under_ideal_is_violation: bool = attrs.field(default=False, metadata=_meta(
+        "CCTP 6.2 B, 6.3", "Politique : un groupe sous la taille idéale est une violation "
+                           "(sinon un avertissement)"))
+    bilan_required_sections: tuple[CatalogueItem, ...] = attrs.field(
+        default=BILAN_REQUIRED_SECTIONS, converter=tuple,
+        metadata=_meta("CCTP 3, 6.6", "Rubriques obligatoires du bilan final"))
+    bilan_optional_sections: tuple[CatalogueItem, ...] = attrs.field(
+        default=BILAN_OPTIONAL_SECTIONS, converter=tuple,
+        metadata=_meta("CCTP 3, 6.6", "Rubriques facultatives du bilan final"))
+    deliverables: tuple[CatalogueItem, ...] = attrs.field(
+        default=DELIVERABLES, converter=tuple,
+        metadata=_meta("CCTP 6.9", "Livrables du titulaire"))
+    # --- end of the issue 3 block ---
     # --- staffing: registry numbers of psychologists (issue 4) ---
     adeli_digits: int = attrs.field(default=9, metadata=_meta(
         "CCTP 6.7", "Nombre de chiffres d'un numéro ADELI (département 2, profession 2, "
@@ -299,8 +359,12 @@ def _convert_param(key: str, value: Any, current: Any) -> Any:
         return merged
     if key == "lots":
         return tuple(_lot(f"lots[{i}]", v) for i, v in enumerate(_list(key, value)))
-    if key in ("individual_actions", "collective_themes", "orientation_sources"):
+    if key in _CATALOGUE_KEYS:
         return tuple(_item(f"{key}[{i}]", v) for i, v in enumerate(_list(key, value)))
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise InputError(key, "true ou false")
+        return value
     if isinstance(current, str):
         if not isinstance(value, str):
             raise InputError(key, "un texte")
@@ -313,6 +377,11 @@ def _convert_param(key: str, value: Any, current: Any) -> Any:
         raise InputError(key, "un nombre positif ou nul")
     return value
 
+
+_CATALOGUE_KEYS = {"individual_actions", "collective_themes", "orientation_sources",
+                   # issue 3
+                   "eligible_statuses", "prescriber_roles", "bilan_required_sections",
+                   "bilan_optional_sections", "deliverables"}
 
 _DECIMAL_KEYS = {"individual_hours_min", "individual_hours_max", "workshop_hours_min",
                  "workshop_hours_max", "psychologist_share_percent",

@@ -1,0 +1,803 @@
+"""Documents of the programme (CCTP 3, 6.5, 6.6, 6.9): attendance sheets, convocations,
+final bilans and the provider's deliverables.
+
+A document check reads what a document *carries*. A mandatory entry that is
+absent from the input is absent from the document: a violation (unlike the
+eligibility facts, where an absent fact is "not known"). Entries that carry
+personal data (names, signatures) are checked for presence only — the input
+may hold the text or ``true``/``false`` — and never kept nor echoed.
+
+    >>> report = check_attendance_sheet({"kind": "individuel", "date": "2025-05-13",
+    ...     "place": "x", "start_time": "09:00", "duration_hours": 1.5,
+    ...     "person": {"surname": "x", "first_name": "x", "signature": False},
+    ...     "facilitator": {"surname": "x", "first_name": "x", "signature": True}})
+    >>> [f.path for f in report.violations]
+    ['person.signature']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import attrs
+
+from ._inputs import (
+    SETTINGS,
+    as_id,
+    as_presence,
+    as_setting,
+    codes,
+    missing,
+    v_date,
+    v_id,
+    v_in,
+    v_is,
+    v_number,
+    v_opt,
+    v_text,
+    v_tuple_of,
+)
+from .checks import register_kind
+from .errors import InputError
+from .model import VIOLATION, WARNING, Example, Flag, Report, get_rule, rule, run_rules
+from .parameters import DIJON, ContractParameters
+from .parsing import (
+    Fields,
+    as_bool,
+    as_date,
+    as_date_or_datetime,
+    as_int,
+    as_list,
+    as_number,
+    as_object,
+    as_str,
+    read_model,
+)
+from .programme import A_LA_CARTE, group_size_flags, workshop_hours_flags, workshop_name
+
+SHEET_KINDS = ("individuel", "collectif")
+BILAN_KINDS = ("final", "atelier")
+MAX_ITEMS = 1_000
+
+
+_opt = v_opt
+_BOOL = v_is(bool)
+
+
+# --- models ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Signatory:
+    """Presence of a facilitator's (or CPIP's) surname, first name and signature."""
+
+    surname: bool = attrs.field(default=False, validator=_BOOL)
+    first_name: bool = attrs.field(default=False, validator=_BOOL)
+    signature: bool = attrs.field(default=False, validator=_BOOL)
+
+
+@attrs.frozen
+class Attendee:
+    """One line of an attendance sheet: presence of the person's entries.
+
+    ``absent``: ``None`` when the sheet says neither present nor absent.
+    """
+
+    surname: bool = attrs.field(default=False, validator=_BOOL)
+    first_name: bool = attrs.field(default=False, validator=_BOOL)
+    signature: bool = attrs.field(default=False, validator=_BOOL)
+    absent: bool | None = attrs.field(default=None, validator=_opt(bool))
+    absence_reason: bool = attrs.field(default=False, validator=_BOOL)
+
+
+@attrs.frozen
+class AttendanceSheet:
+    """An attendance sheet ("feuille d'émargement", CCTP 6.5, annexes 3 and 4).
+
+    Individual sheets have ``person``; collective ones ``theme`` (a catalogue
+    code, ``a-la-carte`` or a free text, never echoed), ``session_number``
+    and ``participants``.
+    """
+
+    kind: str = attrs.field(validator=v_in(SHEET_KINDS, optional=False))
+    date: dt.date | None = attrs.field(default=None, validator=v_date)
+    place: bool = attrs.field(default=False, validator=_BOOL)
+    start_time: dt.time | None = attrs.field(default=None, validator=v_opt(dt.time))
+    duration_hours: float | None = attrs.field(default=None, validator=v_number(10_000))
+    facilitator: Signatory = attrs.field(factory=Signatory,
+                                         validator=v_is(Signatory))
+    person: Attendee | None = attrs.field(default=None, validator=_opt(Attendee))
+    theme: str | None = attrs.field(default=None, validator=v_text(1_000), repr=False)
+    session_number: int | None = attrs.field(default=None, validator=v_number(10_000, True))
+    participants: tuple[Attendee, ...] = attrs.field(default=(), converter=tuple,
+                                                     validator=v_tuple_of(Attendee))
+    id: str | None = attrs.field(default=None, validator=v_id)
+
+
+@attrs.frozen
+class Invitee:
+    """One person convened to a workshop (CCTP 6.5, annex 2)."""
+
+    surname: bool = attrs.field(default=False, validator=_BOOL)
+    first_name: bool = attrs.field(default=False, validator=_BOOL)
+    cpip: Signatory = attrs.field(factory=Signatory,
+                                  validator=v_is(Signatory))
+    individual_followup: bool | None = attrs.field(default=None, validator=_opt(bool))
+    other_workshops: bool | None = attrs.field(default=None, validator=_opt(bool))
+    prescribed: bool | None = attrs.field(default=None, validator=_opt(bool))
+
+
+@attrs.frozen
+class Convocation:
+    """A workshop convocation. ``theme``: catalogue code, ``a-la-carte`` or free text."""
+
+    spip: bool = attrs.field(default=False, validator=_BOOL)
+    establishment: bool = attrs.field(default=False, validator=_BOOL)
+    setting: str | None = attrs.field(default=None, validator=v_in(SETTINGS))
+    theme: str | None = attrs.field(default=None, validator=v_text(1_000), repr=False)
+    dates: tuple[dt.date | dt.datetime, ...] = attrs.field(default=(), converter=tuple,
+                                                           validator=v_tuple_of(dt.date))
+    duration_hours: float | None = attrs.field(default=None, validator=v_number(10_000))
+    participants: tuple[Invitee, ...] = attrs.field(default=(), converter=tuple,
+                                                    validator=v_tuple_of(Invitee))
+    id: str | None = attrs.field(default=None, validator=v_id)
+
+
+@attrs.frozen
+class Bilan:
+    """A bilan: ``final`` (end of a person's course) or ``atelier`` (collective workshop).
+
+    ``sections``: codes of :attr:`ContractParameters.bilan_required_sections`
+    and ``bilan_optional_sections``.
+    """
+
+    kind: str = attrs.field(validator=v_in(BILAN_KINDS, optional=False))
+    sections: tuple[str, ...] = attrs.field(default=(), converter=tuple,
+                                            validator=v_tuple_of(str))
+    plain_language: bool | None = attrs.field(default=None, validator=_opt(bool))
+    person_copy_has_justice_logo: bool | None = attrs.field(default=None, validator=_opt(bool))
+    deposited_on_ipro360: bool | None = attrs.field(default=None, validator=_opt(bool))
+    shared_with_partners: bool | None = attrs.field(default=None, validator=_opt(bool))
+    consent_to_share: bool | None = attrs.field(default=None, validator=_opt(bool))
+    id: str | None = attrs.field(default=None, validator=v_id)
+
+
+@attrs.frozen
+class Deliverables:
+    """The provider's deliverables (CCTP 6.9): codes delivered, codes not applicable yet."""
+
+    delivered: tuple[str, ...] = attrs.field(default=(), converter=tuple,
+                                             validator=v_tuple_of(str))
+    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=tuple,
+                                                  validator=v_tuple_of(str))
+    bilan_templates_validated_by_spip: bool | None = attrs.field(default=None,
+                                                                 validator=_opt(bool))
+    bilan_templates_copied_to_disp: bool | None = attrs.field(default=None, validator=_opt(bool))
+
+
+# --- reading JSON-like input --------------------------------------------------------
+
+_TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
+
+
+def as_time(value: Any, path: str) -> dt.time:
+    """A time of day: ``09:00``, ``9h``, ``14h30``."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str) and len(value) <= 10:
+        m = _TIME.match(value)
+        if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60:
+            return dt.time(int(m.group(1)), int(m.group(2) or 0))
+    raise InputError(path, "une heure de début « HH:MM » ou « 14h30 »")
+
+
+def _as_kind(choices: tuple[str, ...]):
+    def convert(value: Any, path: str) -> str:
+        if isinstance(value, str) and value.strip().lower() in choices:
+            return value.strip().lower()
+        raise InputError(path, "une valeur parmi : " + ", ".join(choices))
+    return convert
+
+
+_as_duration = as_number(minimum=0, maximum=10_000)
+_as_theme = as_str(max_length=1_000)
+
+
+def _read_signatory(f: Fields) -> Signatory:
+    s = Signatory(surname=f.optional("surname", as_presence, False),
+                  first_name=f.optional("first_name", as_presence, False),
+                  signature=f.optional("signature", as_presence, False))
+    f.done()
+    return s
+
+
+def _read_attendee(f: Fields) -> Attendee:
+    a = Attendee(surname=f.optional("surname", as_presence, False),
+                 first_name=f.optional("first_name", as_presence, False),
+                 signature=f.optional("signature", as_presence, False),
+                 absent=f.optional("absent", as_bool),
+                 absence_reason=f.optional("absence_reason", as_presence, False))
+    f.done()
+    return a
+
+
+def _read_invitee(f: Fields) -> Invitee:
+    i = Invitee(surname=f.optional("surname", as_presence, False),
+                first_name=f.optional("first_name", as_presence, False),
+                cpip=f.optional("cpip", as_object(_read_signatory, Signatory), Signatory()),
+                individual_followup=f.optional("individual_followup", as_bool),
+                other_workshops=f.optional("other_workshops", as_bool),
+                prescribed=f.optional("prescribed", as_bool))
+    f.done()
+    return i
+
+
+def read_attendance_sheet(data: Any) -> AttendanceSheet:
+    def build(f: Fields) -> AttendanceSheet:
+        kind = f.required("kind", _as_kind(SHEET_KINDS))
+        collective = kind == "collectif"
+        sheet = AttendanceSheet(
+            kind=kind, date=f.optional("date", as_date),
+            place=f.optional("place", as_presence, False),
+            start_time=f.optional("start_time", as_time),
+            duration_hours=f.optional("duration_hours", _as_duration),
+            facilitator=f.optional("facilitator", as_object(_read_signatory, Signatory),
+                                   Signatory()),
+            person=None if collective else f.optional(
+                "person", as_object(_read_attendee, Attendee), Attendee()),
+            theme=f.optional("theme", _as_theme) if collective else None,
+            session_number=f.optional("session_number", as_int(1, 10_000))
+            if collective else None,
+            participants=f.optional("participants", as_list(
+                as_object(_read_attendee, Attendee), MAX_ITEMS), ()) if collective else (),
+            id=f.optional("id", as_id))
+        f.done()
+        return sheet
+    return read_model(data, AttendanceSheet, build)
+
+
+def read_convocation(data: Any) -> Convocation:
+    def build(f: Fields) -> Convocation:
+        c = Convocation(
+            spip=f.optional("spip", as_presence, False),
+            establishment=f.optional("establishment", as_presence, False),
+            setting=f.optional("setting", as_setting),
+            theme=f.optional("theme", _as_theme),
+            dates=f.optional("dates", as_list(as_date_or_datetime, MAX_ITEMS), ()),
+            duration_hours=f.optional("duration_hours", _as_duration),
+            participants=f.optional("participants", as_list(
+                as_object(_read_invitee, Invitee), MAX_ITEMS), ()),
+            id=f.optional("id", as_id))
+        f.done()
+        return c
+    return read_model(data, Convocation, build)
+
+
+def _as_codes(allowed: frozenset[str]):
+    def convert(value: Any, path: str) -> str:
+        if isinstance(value, str) and value in allowed:
+            return value
+        raise InputError(path, "un code parmi : " + ", ".join(sorted(allowed)))
+    return as_list(convert, MAX_ITEMS)
+
+
+def read_bilan(data: Any, params: ContractParameters = DIJON) -> Bilan:
+    sections = codes(params.bilan_required_sections) | codes(params.bilan_optional_sections)
+
+    def build(f: Fields) -> Bilan:
+        b = Bilan(kind=f.required("kind", _as_kind(BILAN_KINDS)),
+                  sections=f.optional("sections", _as_codes(sections), ()),
+                  plain_language=f.optional("plain_language", as_bool),
+                  person_copy_has_justice_logo=f.optional("person_copy_has_justice_logo",
+                                                          as_bool),
+                  deposited_on_ipro360=f.optional("deposited_on_ipro360", as_bool),
+                  shared_with_partners=f.optional("shared_with_partners", as_bool),
+                  consent_to_share=f.optional("consent_to_share", as_bool),
+                  id=f.optional("id", as_id))
+        f.done()
+        return b
+    return read_model(data, Bilan, build)
+
+
+def read_deliverables(data: Any, params: ContractParameters = DIJON) -> Deliverables:
+    allowed = codes(params.deliverables)
+
+    def build(f: Fields) -> Deliverables:
+        d = Deliverables(
+            delivered=f.optional("delivered", _as_codes(allowed), ()),
+            not_applicable=f.optional("not_applicable", _as_codes(allowed), ()),
+            bilan_templates_validated_by_spip=f.optional("bilan_templates_validated_by_spip",
+                                                         as_bool),
+            bilan_templates_copied_to_disp=f.optional("bilan_templates_copied_to_disp",
+                                                      as_bool))
+        f.done()
+        return d
+    return read_model(data, Deliverables, build)
+
+
+# --- example inputs (documentation, tests) --------------------------------------------
+
+def example_sheet(kind: str = "individuel", **changes: Any) -> dict:
+    """A complete attendance sheet of a kind, with ``changes``. Names are placeholders."""
+    signer = {"surname": "NOM", "first_name": "Prénom", "signature": True}
+    line = {"surname": "NOM", "first_name": "Prénom", "signature": True, "absent": False}
+    base = {"kind": kind, "date": "2025-05-13", "place": "CD d'Auxerre, salle 2",
+            "start_time": "09:00", "duration_hours": 2, "facilitator": signer}
+    if kind == "individuel":
+        base["person"] = line
+    else:
+        base.update(theme="tre", session_number=1, participants=[line] * 5)
+    return {**base, **changes}
+
+
+def example_convocation(**participant: Any) -> dict:
+    """A complete convocation; ``participant`` changes the last participant."""
+    cpip = {"surname": "NOM", "first_name": "Prénom"}
+    line = {"surname": "NOM", "first_name": "Prénom", "cpip": cpip,
+            "individual_followup": True, "other_workshops": False, "prescribed": True}
+    return {"spip": "SPIP de l'Yonne", "establishment": "Centre pénitentiaire d'Auxerre",
+            "setting": "MF", "theme": "cv-lettre",
+            "dates": ["2025-06-03T14:00:00+02:00", "2025-06-10T14:00:00+02:00"],
+            "duration_hours": 4, "participants": [line] * 4 + [{**line, **participant}]}
+
+
+def _bilan(**changes: Any) -> dict:
+    base = {"kind": "final", "sections": ["programme-realise", "projet-professionnel",
+                                          "plan-action"],
+            "plain_language": True, "person_copy_has_justice_logo": False,
+            "deposited_on_ipro360": True, "shared_with_partners": False}
+    return {**base, **changes}
+
+
+# --- attendance sheets (CCTP 6.5) -----------------------------------------------------
+
+def _absent_mention(what: str, path: str, annex: str) -> Flag:
+    return Flag(f"la feuille d'émargement ne porte pas {what} ({annex}). Compléter la feuille.",
+                expected="mention présente", found="absente", path=path)
+
+
+def _sheet_common(sheet: AttendanceSheet, annex: str):
+    if sheet.date is None:
+        yield _absent_mention("la date de la séance", "date", annex)
+    if not sheet.place:
+        yield _absent_mention("le lieu d'intervention", "place", annex)
+    if sheet.start_time is None:
+        yield _absent_mention("l'heure de début", "start_time", annex)
+    if sheet.duration_hours is None:
+        yield _absent_mention("la durée", "duration_hours", annex)
+    elif sheet.duration_hours <= 0:
+        yield Flag(f"la durée portée sur la feuille est nulle ({annex}).",
+                   expected="une durée positive", found=0, path="duration_hours")
+    yield from _signatory(sheet.facilitator, "de l'intervenant", "facilitator", annex)
+
+
+def _signatory(s: Signatory, whose: str, path: str, annex: str, sign: bool = True):
+    if not s.surname:
+        yield _absent_mention(f"le nom {whose}", f"{path}.surname", annex)
+    if not s.first_name:
+        yield _absent_mention(f"le prénom {whose}", f"{path}.first_name", annex)
+    if sign and not s.signature:
+        yield _absent_mention(f"la signature {whose}", f"{path}.signature", annex)
+
+
+def _attendee(a: Attendee, whose: str, path: str, annex: str, reason_required: bool):
+    yield from _signatory(a, whose, path, annex, sign=False)
+    if a.absent:
+        if reason_required and not a.absence_reason:
+            yield Flag(f"absence {whose} sans motif ; la feuille indique le motif de l'absence "
+                       f"({annex}).", expected="motif d'absence", found="absent",
+                       path=f"{path}.absence_reason")
+    elif not a.signature:
+        state = "présent" if a.absent is False else "ni présence ni absence indiquée"
+        yield Flag(f"signature {whose} manquante ({state}). Faire signer la feuille, ou "
+                   f"indiquer l'absence{' et son motif' if reason_required else ''} ({annex}).",
+                   expected="signature", found="absente", path=f"{path}.signature")
+
+
+_SHEET_IND = "CCTP 6.5, annexe 3"
+_SHEET_COLL = "CCTP 6.5, annexe 4"
+
+
+@rule("DOC-SHEET-IND", clause="CCTP 6.5", title="Feuille d'émargement individuelle complète",
+      severity=VIOLATION, subject="attendance-sheet",
+      requirement="La feuille d'émargement individuelle porte : nom et prénom du bénéficiaire, "
+                  "date de l'entretien, lieu, heure de début, durée, signature du bénéficiaire, "
+                  "motif en cas d'absence, nom, prénom et signature de l'intervenant.",
+      interpretation="Les noms et signatures ne sont vérifiés que par leur présence (texte non "
+                     "vide ou true) ; ils ne sont jamais repris.",
+      examples=(
+          Example("Feuille complète", "attendance-sheet", example_sheet(), fires=False),
+          Example("Absence avec motif, sans signature", "attendance-sheet", example_sheet(
+              person={"surname": "NOM", "first_name": "Prénom", "absent": True,
+                      "absence_reason": "parloir"}), fires=False),
+          Example("Bénéficiaire présent, non signé", "attendance-sheet", example_sheet(
+              person={"surname": "NOM", "first_name": "Prénom", "absent": False})),
+          Example("Absence sans motif", "attendance-sheet", example_sheet(
+              person={"surname": "NOM", "first_name": "Prénom", "absent": True})),
+          Example("Sans lieu ni heure de début", "attendance-sheet",
+                  example_sheet(place=None, start_time=None)),
+      ))
+def doc_sheet_ind(sheet: AttendanceSheet, params: ContractParameters):
+    if sheet.kind != "individuel":
+        return
+    yield from _sheet_common(sheet, _SHEET_IND)
+    yield from _attendee(sheet.person or Attendee(), "du bénéficiaire", "person", _SHEET_IND,
+                         reason_required=True)
+
+
+@rule("DOC-SHEET-COLL", clause="CCTP 6.5", title="Feuille d'émargement collective complète",
+      severity=VIOLATION, subject="attendance-sheet",
+      requirement="La feuille d'émargement collective porte : thème de l'atelier, nom, prénom et "
+                  "signature de l'intervenant, date, heure de début, durée, numéro de la "
+                  "séance, lieu, nom et prénom des bénéficiaires, motif en cas d'absence (si "
+                  "connu), signature des bénéficiaires.",
+      interpretation="Le motif d'absence n'est exigé que « si connu » : son absence n'est pas "
+                     "une violation. La taille du groupe est contrôlée par PROG-GROUP-SIZE.",
+      examples=(
+          Example("Feuille complète", "attendance-sheet", example_sheet("collectif"),
+                  fires=False),
+          Example("Sans numéro de séance", "attendance-sheet",
+                  example_sheet("collectif", session_number=None)),
+          Example("Un participant présent non signé", "attendance-sheet", example_sheet(
+              "collectif", participants=[{"surname": "NOM", "first_name": "Prénom",
+                                          "signature": False, "absent": False}] * 4)),
+      ))
+def doc_sheet_coll(sheet: AttendanceSheet, params: ContractParameters):
+    if sheet.kind != "collectif":
+        return
+    if not sheet.theme or not sheet.theme.strip():
+        yield _absent_mention("le thème de l'atelier", "theme", _SHEET_COLL)
+    if sheet.session_number is None:
+        yield _absent_mention("le numéro de la séance", "session_number", _SHEET_COLL)
+    yield from _sheet_common(sheet, _SHEET_COLL)
+    if not sheet.participants:
+        yield _absent_mention("la liste des bénéficiaires", "participants", _SHEET_COLL)
+    for i, a in enumerate(sheet.participants):
+        yield from _attendee(a, f"du bénéficiaire n° {i + 1}", f"participants[{i}]",
+                             _SHEET_COLL, reason_required=False)
+
+
+def check_attendance_sheet(sheet: Any, params: ContractParameters = DIJON) -> Report:
+    """DOC-SHEET-IND / DOC-SHEET-COLL, and PROG-GROUP-SIZE for a collective sheet."""
+    sheet = read_attendance_sheet(sheet)
+    report = run_rules("attendance-sheet", sheet, params)
+    if sheet.kind == "collectif" and sheet.participants:
+        report = report.merged(_group_size(sheet.theme, len(sheet.participants),
+                                           "participants", params))
+    return report
+
+
+def _group_size(theme: str | None, count: int, path: str, params: ContractParameters) -> Report:
+    size = get_rule("PROG-GROUP-SIZE")
+    name = workshop_name(theme or "", 0, params) if theme in codes(params.collective_themes) \
+        else "l'atelier"
+    flags = group_size_flags(name, count, path, params)
+    return Report("", tuple(size.finding(flag) for flag in flags), (size.id,))
+
+
+# --- convocation (CCTP 6.5, annex 2) ----------------------------------------------------
+
+_CONVOCATION = "CCTP 6.5, annexe 2"
+
+
+def _absent_from_convocation(what: str, path: str) -> Flag:
+    return Flag(f"la convocation ne mentionne pas {what} ({_CONVOCATION}). La compléter.",
+                expected="mention présente", found="absente", path=path)
+
+
+@rule("DOC-CONVOCATION", clause="CCTP 6.5", title="Convocation à un atelier collectif complète",
+      severity=VIOLATION, subject="convocation",
+      requirement="La convocation à un atelier collectif mentionne le SPIP compétent, "
+                  "l'établissement, la thématique avec les dates prévues et la durée, les nom et "
+                  "prénom des bénéficiaires et de leur CPIP référent, si un suivi individuel est "
+                  "en cours et si la personne participe à d'autres ateliers.",
+      interpretation="En milieu ouvert (setting = MO), l'établissement de détention ne "
+                     "s'applique pas.",
+      examples=(
+          Example("Convocation complète", "convocation", example_convocation(), fires=False),
+          Example("Sans mention du suivi individuel", "convocation",
+                  example_convocation(individual_followup=None)),
+          Example("Sans nom du CPIP référent", "convocation",
+                  example_convocation(cpip={"first_name": "Prénom"})),
+      ))
+def doc_convocation(c: Convocation, params: ContractParameters):
+    if not c.spip:
+        yield _absent_from_convocation("le SPIP compétent", "spip")
+    if not c.establishment and c.setting != "MO":
+        if c.setting is None:
+            yield missing("setting", "milieu (MF ou MO) : l'établissement de détention n'est "
+                                     "exigé qu'en milieu fermé")
+        else:
+            yield _absent_from_convocation("l'établissement de détention", "establishment")
+    if not c.theme or not c.theme.strip():
+        yield _absent_from_convocation("la thématique de l'atelier", "theme")
+    if not c.dates:
+        yield _absent_from_convocation("les dates prévues", "dates")
+    if c.duration_hours is None:
+        yield _absent_from_convocation("la durée de l'atelier", "duration_hours")
+    if not c.participants:
+        yield _absent_from_convocation("les bénéficiaires", "participants")
+    for i, p in enumerate(c.participants):
+        path = f"participants[{i}]"
+        if not p.surname:
+            yield _absent_from_convocation(f"le nom du participant n° {i + 1}", f"{path}.surname")
+        if not p.first_name:
+            yield _absent_from_convocation(f"le prénom du participant n° {i + 1}",
+                                           f"{path}.first_name")
+        if not p.cpip.surname or not p.cpip.first_name:
+            yield _absent_from_convocation(f"les nom et prénom du CPIP référent du participant "
+                                           f"n° {i + 1}", f"{path}.cpip")
+        if p.individual_followup is None:
+            yield _absent_from_convocation(f"si un suivi individuel est en cours pour le "
+                                           f"participant n° {i + 1}",
+                                           f"{path}.individual_followup")
+        if p.other_workshops is None:
+            yield _absent_from_convocation(f"si le participant n° {i + 1} participe à "
+                                           f"d'autres ateliers",
+                                           f"{path}.other_workshops")
+
+
+def check_convocation(convocation: Any, params: ContractParameters = DIJON) -> Report:
+    """DOC-CONVOCATION, COLL-ONLY-PRESCRIBED, and the workshop's size and duration."""
+    c = read_convocation(convocation)
+    report = run_rules("convocation", c, params)
+    if c.participants:
+        report = report.merged(_group_size(c.theme, len(c.participants), "participants",
+                                           params))
+    if c.duration_hours is not None:
+        hours = get_rule("PROG-COLL-HOURS")
+        name = workshop_name(c.theme or A_LA_CARTE, 0, params) \
+            if c.theme in codes(params.collective_themes) else "l'atelier"
+        flags = workshop_hours_flags(name, c.duration_hours, "duration_hours", params)
+        report = report.merged(Report("", tuple(hours.finding(f) for f in flags), (hours.id,)))
+    return report
+
+
+# --- bilans (CCTP 3, 6.6, 6.9) -----------------------------------------------------------
+
+@rule("END-BILAN-CONTENT", clause="CCTP 3, 6.6", title="Contenu du bilan final",
+      severity=VIOLATION, subject="bilan",
+      parameters=("bilan_required_sections", "bilan_optional_sections"),
+      requirement="Le bilan final contient le programme d'accompagnement réalisé, le projet "
+                  "professionnel de la personne et un plan d'action pour le mettre en œuvre ; "
+                  "des recommandations et un bilan à mi-parcours sont facultatifs ; il est "
+                  "rédigé pour des personnes non initiées au langage technique.",
+      interpretation="Les rubriques obligatoires valent pour le bilan final d'un parcours "
+                     "(kind = final) ; pour un bilan d'atelier, seule la lisibilité est vérifiée. "
+                     "La lisibilité est une déclaration (plain_language) : le logiciel ne juge "
+                     "pas un texte.",
+      examples=(
+          Example("Bilan final complet", "bilan", _bilan(), fires=False),
+          Example("Bilan final sans plan d'action", "bilan",
+                  _bilan(sections=["programme-realise", "projet-professionnel"])),
+          Example("Bilan d'atelier sans rubriques", "bilan", _bilan(kind="atelier", sections=[]),
+                  fires=False),
+      ))
+def end_bilan_content(b: Bilan, params: ContractParameters):
+    if b.kind == "final":
+        present = set(b.sections)
+        for item in params.bilan_required_sections:
+            if item.code not in present:
+                yield Flag(f"le bilan final ne contient pas la rubrique « {item.label} ». "
+                           f"L'ajouter avant la remise.", expected="rubrique présente",
+                           found="absente", path="sections")
+    if b.plain_language is None:
+        yield missing("plain_language", "bilan rédigé pour des non-initiés (oui ou non)")
+    elif not b.plain_language:
+        yield Flag("le bilan n'est pas rédigé pour des personnes non initiées au langage "
+                   "technique ; le reformuler pour qu'il soit compréhensible par le "
+                   "bénéficiaire.", expected=True, found=False, path="plain_language")
+
+
+@rule("END-BILAN-LOGO", clause="CCTP 6.9", title="Pas de logo du ministère de la Justice sur "
+      "la copie du bénéficiaire", severity=VIOLATION, subject="bilan",
+      requirement="Le bilan remis au bénéficiaire ne porte pas le logo du ministère de la "
+                  "Justice, afin qu'il puisse l'utiliser à sa sortie.",
+      examples=(
+          Example("Copie sans logo", "bilan", _bilan(), fires=False),
+          Example("Copie avec le logo du ministère", "bilan",
+                  _bilan(person_copy_has_justice_logo=True)),
+      ))
+def end_bilan_logo(b: Bilan, params: ContractParameters):
+    if b.person_copy_has_justice_logo is None:
+        yield missing("person_copy_has_justice_logo", "logo du ministère de la Justice sur la "
+                                                      "copie du bénéficiaire (oui ou non)")
+    elif b.person_copy_has_justice_logo:
+        yield Flag("la copie remise au bénéficiaire porte le logo du ministère de la Justice ; "
+                   "le retirer pour que la personne puisse utiliser son bilan à sa sortie.",
+                   expected=False, found=True, path="person_copy_has_justice_logo")
+
+
+@rule("END-BILAN-SHARING", clause="CCTP 6.6, 6.9", title="Dépôt sur IPRO 360° et partage avec "
+      "consentement", severity=VIOLATION, subject="bilan",
+      requirement="Le bilan est déposé dans le dossier professionnel IPRO 360° ; les autres "
+                  "partenaires de l'insertion n'y ont accès qu'avec l'autorisation de la "
+                  "personne.",
+      interpretation="Un partage sans consentement renseigné (ni oui ni non) est un "
+                     "avertissement : à vérifier avant tout nouveau partage.",
+      examples=(
+          Example("Déposé, non partagé", "bilan", _bilan(), fires=False),
+          Example("Partagé avec consentement", "bilan",
+                  _bilan(shared_with_partners=True, consent_to_share=True), fires=False),
+          Example("Partagé sans consentement", "bilan",
+                  _bilan(shared_with_partners=True, consent_to_share=False)),
+          Example("Non déposé sur IPRO 360°", "bilan", _bilan(deposited_on_ipro360=False)),
+      ))
+def end_bilan_sharing(b: Bilan, params: ContractParameters):
+    if b.deposited_on_ipro360 is None:
+        yield missing("deposited_on_ipro360", "dépôt du bilan sur IPRO 360° (oui ou non)")
+    elif not b.deposited_on_ipro360:
+        yield Flag("le bilan n'est pas déposé dans le dossier professionnel IPRO 360° ; l'y "
+                   "déposer.", expected=True, found=False, path="deposited_on_ipro360")
+    if b.shared_with_partners is None:
+        yield missing("shared_with_partners", "partage du bilan avec d'autres partenaires (oui "
+                                              "ou non)")
+    elif b.shared_with_partners:
+        if b.consent_to_share is None:
+            yield Flag("le bilan est partagé avec d'autres partenaires sans que le consentement "
+                       "de la personne soit renseigné ; le vérifier et l'enregistrer.",
+                       severity=WARNING, expected=True, found="non renseigné",
+                       path="consent_to_share")
+        elif not b.consent_to_share:
+            yield Flag("le bilan est partagé avec d'autres partenaires sans le consentement de "
+                       "la personne ; retirer l'accès des partenaires.", expected=True,
+                       found=False, path="consent_to_share")
+
+
+def check_bilan(bilan: Any, params: ContractParameters = DIJON) -> Report:
+    """END-BILAN-CONTENT, END-BILAN-LOGO and END-BILAN-SHARING on one bilan."""
+    return run_rules("bilan", read_bilan(bilan, params), params)
+
+
+# --- deliverables (CCTP 6.9) --------------------------------------------------------------
+
+@rule("DOC-DELIVERABLES", clause="CCTP 6.9", title="Livrables du titulaire",
+      severity=VIOLATION, subject="deliverables", parameters=("deliverables",),
+      requirement="Le titulaire fournit : une affiche de présentation du dispositif pour les "
+                  "personnes détenues, des fiches de présentation pour les SPIP et partenaires, "
+                  "les bilans individuels et les bilans d'ateliers collectifs ; les modèles de "
+                  "bilan sont soumis à la validation du SPIP, avec copie à la DISP.",
+      interpretation="Un livrable peut être « sans objet » à la date du contrôle (aucun atelier "
+                     "terminé, par exemple) : il est alors listé dans not_applicable.",
+      examples=(
+          Example("Tous les livrables fournis", "deliverables",
+                  {"delivered": ["affiche", "fiches-presentation", "bilan-individuel"],
+                   "not_applicable": ["bilan-atelier"],
+                   "bilan_templates_validated_by_spip": True,
+                   "bilan_templates_copied_to_disp": True}, fires=False),
+          Example("Pas d'affiche pour les personnes détenues", "deliverables",
+                  {"delivered": ["fiches-presentation", "bilan-individuel", "bilan-atelier"],
+                   "bilan_templates_validated_by_spip": True,
+                   "bilan_templates_copied_to_disp": True}),
+      ))
+def doc_deliverables(d: Deliverables, params: ContractParameters):
+    done = set(d.delivered) | set(d.not_applicable)
+    for item in params.deliverables:
+        if item.code not in done:
+            yield Flag(f"livrable non fourni : {item.label}. Le fournir (CCTP 6.9).",
+                       expected="fourni", found="non fourni", path="delivered")
+    if d.bilan_templates_validated_by_spip is None:
+        yield missing("bilan_templates_validated_by_spip", "validation des modèles de bilan "
+                                                           "par le SPIP")
+    elif not d.bilan_templates_validated_by_spip:
+        yield Flag("les modèles de bilan ne sont pas validés par le SPIP ; les lui soumettre, "
+                   "avec copie à la DISP.", expected=True, found=False,
+                   path="bilan_templates_validated_by_spip")
+    if d.bilan_templates_copied_to_disp is None:
+        yield missing("bilan_templates_copied_to_disp", "copie des modèles de bilan à la DISP")
+    elif not d.bilan_templates_copied_to_disp:
+        yield Flag("les modèles de bilan n'ont pas été adressés en copie à la DISP.",
+                   expected=True, found=False, path="bilan_templates_copied_to_disp")
+
+
+def check_deliverables(deliverables: Any, params: ContractParameters = DIJON) -> Report:
+    """DOC-DELIVERABLES on the provider's list of deliverables."""
+    return run_rules("deliverables", read_deliverables(deliverables, params), params)
+
+
+# --- schemas and kinds ----------------------------------------------------------------------
+
+_PRESENCE = {"type": ["string", "boolean", "null"],
+             "description": "la mention (texte) ou true/false ; vérifiée par sa présence, "
+                            "jamais reprise"}
+_SIGNATORY = {"type": "object", "additionalProperties": False,
+              "properties": {"surname": _PRESENCE, "first_name": _PRESENCE,
+                             "signature": _PRESENCE}}
+_ATTENDEE = {"type": "object", "additionalProperties": False,
+             "properties": {"surname": _PRESENCE, "first_name": _PRESENCE,
+                            "signature": _PRESENCE, "absent": {"type": ["boolean", "null"]},
+                            "absence_reason": _PRESENCE}}
+_BOOL_OR_NULL = {"type": ["boolean", "null"]}
+_ID = {"type": ["string", "integer"], "description": "identifiant pseudonyme"}
+_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+
+
+def attendance_sheet_schema() -> dict:
+    return {
+        "$schema": _SCHEMA,
+        "title": "Feuille d'émargement individuelle ou collective (CCTP 6.5, annexes 3 et 4)",
+        "type": "object", "required": ["kind"], "additionalProperties": False,
+        "properties": {
+            "id": _ID,
+            "kind": {"enum": list(SHEET_KINDS)},
+            "date": {"type": ["string", "null"], "description": "AAAA-MM-JJ ou JJ/MM/AAAA"},
+            "place": _PRESENCE,
+            "start_time": {"type": ["string", "null"], "description": "HH:MM"},
+            "duration_hours": {"type": ["number", "null"], "minimum": 0},
+            "facilitator": _SIGNATORY,
+            "person": {**_ATTENDEE, "description": "feuille individuelle"},
+            "theme": {"type": ["string", "null"], "description": "feuille collective : code du "
+                      "catalogue, a-la-carte ou intitulé (jamais repris)"},
+            "session_number": {"type": ["integer", "null"], "minimum": 1},
+            "participants": {"type": "array", "items": _ATTENDEE},
+        },
+    }
+
+
+def convocation_schema() -> dict:
+    invitee = {"type": "object", "additionalProperties": False, "properties": {
+        "surname": _PRESENCE, "first_name": _PRESENCE,
+        "cpip": {"type": "object", "additionalProperties": False,
+                 "properties": {"surname": _PRESENCE, "first_name": _PRESENCE,
+                                "signature": _PRESENCE}},
+        "individual_followup": _BOOL_OR_NULL, "other_workshops": _BOOL_OR_NULL,
+        "prescribed": {**_BOOL_OR_NULL, "description": "inscription validée par une "
+                                                       "prescription du SPIP"}}}
+    return {
+        "$schema": _SCHEMA,
+        "title": "Convocation à un atelier collectif (CCTP 6.5, annexe 2)",
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "id": _ID, "spip": _PRESENCE, "establishment": _PRESENCE,
+            "setting": {"type": ["string", "null"], "description": "MF ou MO"},
+            "theme": {"type": ["string", "null"]},
+            "dates": {"type": "array", "items": {"type": "string"}},
+            "duration_hours": {"type": ["number", "null"], "minimum": 0},
+            "participants": {"type": "array", "items": invitee},
+        },
+    }
+
+
+def bilan_schema() -> dict:
+    sections = [i.code for i in (*DIJON.bilan_required_sections,
+                                 *DIJON.bilan_optional_sections)]
+    return {
+        "$schema": _SCHEMA, "title": "Bilan final ou d'atelier (CCTP 3, 6.6, 6.9)",
+        "type": "object", "required": ["kind"], "additionalProperties": False,
+        "properties": {
+            "id": _ID, "kind": {"enum": list(BILAN_KINDS)},
+            "sections": {"type": "array", "items": {"enum": sections}},
+            "plain_language": _BOOL_OR_NULL, "person_copy_has_justice_logo": _BOOL_OR_NULL,
+            "deposited_on_ipro360": _BOOL_OR_NULL, "shared_with_partners": _BOOL_OR_NULL,
+            "consent_to_share": _BOOL_OR_NULL,
+        },
+    }
+
+
+def deliverables_schema() -> dict:
+    items = {"type": "array", "items": {"enum": [i.code for i in DIJON.deliverables]}}
+    return {
+        "$schema": _SCHEMA, "title": "Livrables du titulaire (CCTP 6.9)",
+        "type": "object", "additionalProperties": False,
+        "properties": {"delivered": items, "not_applicable": items,
+                       "bilan_templates_validated_by_spip": _BOOL_OR_NULL,
+                       "bilan_templates_copied_to_disp": _BOOL_OR_NULL},
+    }
+
+
+register_kind("attendance-sheet", "Feuille d'émargement",
+              lambda data, params, **_: check_attendance_sheet(data, params),
+              attendance_sheet_schema)
+register_kind("convocation", "Convocation à un atelier collectif",
+              lambda data, params, **_: check_convocation(data, params), convocation_schema)
+register_kind("bilan", "Bilan", lambda data, params, **_: check_bilan(data, params),
+              bilan_schema)
+register_kind("deliverables", "Livrables du titulaire",
+              lambda data, params, **_: check_deliverables(data, params), deliverables_schema)
+
+__all__ = ["AttendanceSheet", "Attendee", "Bilan", "Convocation", "Deliverables", "Invitee",
+           "Signatory", "check_attendance_sheet", "check_bilan", "check_convocation",
+           "check_deliverables", "read_attendance_sheet", "read_bilan", "read_convocation",
+           "read_deliverables"]

@@ -1,0 +1,854 @@
+"""The programme proposed to the CPIP (CCTP 6.1-3, 6.2 A, 6.2 B, 6.3, 6.6).
+
+A :class:`Proposal` is what the provider sends on IPRO 360° after the first
+interview: individual hours and actions, the collective workshops the person
+would attend, the planned sessions, and — when the person also follows a
+Region-funded training — the training slots. Once validated, the hours
+recorded on IPRO 360° are compared with the validated hours.
+
+Times: a session or a training slot is an ISO 8601 date and time, with an
+offset (compared as instants, in UTC) or without one (read as Europe/Paris
+wall time, then compared in UTC: see :func:`ppaip_rules.calendar.to_utc`).
+Two intervals that only touch (a session ending at 9:00, training starting
+at 9:00) do not overlap.
+
+Workshop titles of "à la carte" workshops are free text typed by a provider:
+they are never echoed; a workshop is named by its catalogue label, or as
+"l'atelier à la carte n° N" (its rank in ``workshops``).
+
+    >>> report = check_programme({"individual_hours": 12,
+    ...     "individual_actions": ["bilan-orientation", "projet-professionnel"],
+    ...     "workshops": [{"theme": "tre", "hours": 6, "participants": 7}]})
+    >>> print(report.violations[0].message)
+    l'atelier « Apprentissage des techniques de recherche d'emploi » compte 7 participants ; 6 au maximum. Retirer 1 participant ou dédoubler l'atelier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from ._inputs import (
+    ID_MAX,
+    SETTINGS,
+    as_id,
+    as_instant,
+    as_setting,
+    codes,
+    hours_text,
+    label_of,
+    missing,
+    v_id,
+    v_in,
+    v_instant,
+    v_number,
+    v_opt,
+    v_text,
+    v_tuple_of,
+)
+from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, elapsed_interval, to_utc
+from .checks import register_kind
+from .errors import InputError
+from .frenchtext import format_date, plural
+from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, rule, run_rules
+from .parameters import DIJON, ContractParameters
+from .parsing import Fields, as_bool, as_int, as_list, as_number, as_object, as_str
+
+#: Theme code of a workshop outside the catalogue, agreed with the SPIP (CCTP 6.2 B).
+A_LA_CARTE = "a-la-carte"
+MAX_HOURS = 10_000
+MAX_PARTICIPANTS = 10_000
+MAX_ITEMS = 1_000
+
+# --- models ---------------------------------------------------------------------
+
+
+_opt = v_opt
+_hours = v_number(MAX_HOURS)
+_count = v_number(MAX_PARTICIPANTS, integer=True)
+
+
+@attrs.frozen
+class Workshop:
+    """A collective workshop of the programme.
+
+    ``theme``: a code of :attr:`ContractParameters.collective_themes` or
+    ``a-la-carte``; ``title`` (free text, à la carte) is kept but never
+    echoed; ``agreed_with_spip``: an à la carte workshop is set up at the
+    SPIP's request (CCTP 6.2 B); ``participants``: the size of the group.
+    """
+
+    theme: str = attrs.field(validator=v_text(100, optional=False))
+    hours: float | None = attrs.field(default=None, validator=_hours)
+    participants: int | None = attrs.field(default=None, validator=_count)
+    agreed_with_spip: bool | None = attrs.field(default=None, validator=_opt(bool))
+    title: str | None = attrs.field(default=None, validator=v_text(1_000, allow_empty=True),
+                                    repr=False)
+    id: str | None = attrs.field(default=None, validator=v_id)
+
+
+@attrs.frozen
+class Session:
+    """A planned session: start, duration in hours, and the workshop it belongs to.
+
+    ``workshop`` is the index (from 0) of the workshop in the proposal's
+    ``workshops``; ``None`` for an individual interview. ``in_person``:
+    individual interviews are face-to-face and in person (CCTP 6.2 A).
+    """
+
+    start: dt.datetime = attrs.field(validator=v_instant)
+    hours: float = attrs.field(validator=v_number(MAX_HOURS, optional=False))
+    workshop: int | None = attrs.field(default=None, validator=_count)
+    in_person: bool | None = attrs.field(default=None, validator=_opt(bool))
+    #: ``(start, end)`` as UTC instants (derived, computed once).
+    utc: tuple[dt.datetime, dt.datetime] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "utc", elapsed_interval(self.start, self.hours))
+
+
+@attrs.frozen
+class TrainingSlot:
+    """A slot of a Region-funded training the person follows (CCTP 6.1-3)."""
+
+    start: dt.datetime = attrs.field(validator=v_instant)
+    end: dt.datetime = attrs.field(validator=v_instant)
+    #: ``(start, end)`` as UTC instants (derived, computed once).
+    utc: tuple[dt.datetime, dt.datetime] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        interval = (to_utc(self.start), to_utc(self.end))
+        if interval[1] <= interval[0]:
+            raise InputError("end", "une fin de créneau postérieure à son début")
+        object.__setattr__(self, "utc", interval)
+
+
+_slots_validator = v_tuple_of(TrainingSlot)
+
+
+def v_opt_tuple_of_slots(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _slots_validator(instance, attribute, value)
+
+
+@attrs.frozen
+class RecordedHours:
+    """Hours actually delivered, as recorded on IPRO 360° (CCTP 6.1-3)."""
+
+    individual: float | None = attrs.field(default=None, validator=_hours)
+    collective: float | None = attrs.field(default=None, validator=_hours)
+
+
+@attrs.frozen
+class Proposal:
+    """A programme proposal (or the validated programme, with ``validated=True``).
+
+    ``training_slots``: ``None`` when it is not known whether the person
+    follows a Region-funded training; an empty tuple when they do not.
+    """
+
+    individual_hours: float | None = attrs.field(default=None, validator=_hours)
+    individual_actions: tuple[str, ...] = attrs.field(default=(), converter=tuple,
+                                                      validator=v_tuple_of(str, v_text(100)))
+    workshops: tuple[Workshop, ...] = attrs.field(default=(), converter=tuple,
+                                                  validator=v_tuple_of(Workshop))
+    sessions: tuple[Session, ...] = attrs.field(default=(), converter=tuple,
+                                                validator=v_tuple_of(Session))
+    training_slots: tuple[TrainingSlot, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple),
+        validator=v_opt_tuple_of_slots)
+    validated: bool | None = attrs.field(default=None, validator=_opt(bool))
+    recorded_hours: RecordedHours | None = attrs.field(default=None, validator=_opt(RecordedHours))
+    setting: str | None = attrs.field(default=None, validator=v_in(SETTINGS))
+    id: str | None = attrs.field(default=None, validator=v_id)
+
+    def __attrs_post_init__(self) -> None:
+        for i, session in enumerate(self.sessions):
+            if session.workshop is not None and session.workshop >= len(self.workshops):
+                raise InputError(f"sessions[{i}].workshop", _WORKSHOP_INDEX)
+
+    @property
+    def has_individual_part(self) -> bool:
+        return bool(self.individual_hours or self.individual_actions
+                    or any(s.workshop is None for s in self.sessions))
+
+
+_WORKSHOP_INDEX = "l'indice (à partir de 0) d'un atelier de « workshops », ou null pour un " \
+                  "entretien individuel"
+
+# --- reading JSON-like input -------------------------------------------------------
+
+_as_hours = as_number(minimum=0, maximum=MAX_HOURS)
+_as_count = as_int(minimum=0, maximum=MAX_PARTICIPANTS)
+_as_code = as_str(max_length=100)
+_as_title = as_str(max_length=1_000, allow_empty=True)
+
+
+def _read_workshop(f: Fields) -> Workshop:
+    w = Workshop(theme=f.required("theme", _as_code), hours=f.optional("hours", _as_hours),
+                 participants=f.optional("participants", _as_count),
+                 agreed_with_spip=f.optional("agreed_with_spip", as_bool),
+                 title=f.optional("title", _as_title), id=f.optional("id", as_id))
+    f.done()
+    return w
+
+
+def _read_session(f: Fields) -> Session:
+    s = Session(start=f.required("start", as_instant), hours=f.required("hours", _as_hours),
+                workshop=f.optional("workshop", _as_count),
+                in_person=f.optional("in_person", as_bool))
+    f.done()
+    return s
+
+
+def _read_slot(f: Fields) -> TrainingSlot:
+    start, end = f.required("start", as_instant), f.required("end", as_instant)
+    f.done()
+    if to_utc(end) <= to_utc(start):
+        raise InputError(f"{f.path}.end", "une fin de créneau postérieure à son début")
+    return TrainingSlot(start, end)
+
+
+def _read_recorded(f: Fields) -> RecordedHours:
+    r = RecordedHours(individual=f.optional("individual", _as_hours),
+                      collective=f.optional("collective", _as_hours))
+    f.done()
+    return r
+
+
+_as_workshops = as_list(as_object(_read_workshop, Workshop), MAX_ITEMS)
+_as_sessions = as_list(as_object(_read_session, Session), MAX_ITEMS)
+_as_slots = as_list(as_object(_read_slot, TrainingSlot), MAX_ITEMS)
+_as_actions = as_list(_as_code, MAX_ITEMS)
+_as_recorded = as_object(_read_recorded, RecordedHours)
+
+
+def _read_proposal(f: Fields) -> Proposal:
+    workshops = f.optional("workshops", _as_workshops, ())
+    sessions = f.optional("sessions", _as_sessions, ())
+    for i, session in enumerate(sessions):
+        if session.workshop is not None and session.workshop >= len(workshops):
+            raise InputError(f"sessions[{i}].workshop", _WORKSHOP_INDEX)
+    proposal = Proposal(
+        individual_hours=f.optional("individual_hours", _as_hours),
+        individual_actions=f.optional("individual_actions", _as_actions, ()),
+        workshops=workshops, sessions=sessions,
+        training_slots=f.optional("training_slots", _as_slots),
+        validated=f.optional("validated", as_bool),
+        recorded_hours=f.optional("recorded_hours", _as_recorded),
+        setting=f.optional("setting", as_setting), id=f.optional("id", as_id))
+    f.done()
+    return proposal
+
+
+def read_proposal(data: Any) -> Proposal:
+    """A :class:`Proposal` from a dict as parsed from JSON (or the model itself)."""
+    if isinstance(data, Proposal):
+        return data
+    return _fast_proposal(data) or _read_proposal(Fields(data))
+
+
+# The fast path: the same converters, without the path bookkeeping of Fields. Any
+# surprise (an unknown key, a value a converter refuses, another container type)
+# gives up and lets the strict reader above run, which names the field in its error.
+# tests/test_embedding.py checks that both readers agree on arbitrary input.
+
+class _GiveUp(Exception):
+    pass
+
+
+_PROPOSAL_KEYS = frozenset(("individual_hours", "individual_actions", "workshops", "sessions",
+                            "training_slots", "validated", "recorded_hours", "setting", "id"))
+_WORKSHOP_KEYS = frozenset(("theme", "hours", "participants", "agreed_with_spip", "title", "id"))
+_SESSION_KEYS = frozenset(("start", "hours", "workshop", "in_person"))
+_SLOT_KEYS = frozenset(("start", "end"))
+_RECORDED_KEYS = frozenset(("individual", "collective"))
+
+
+def _obj(value: Any, keys: frozenset[str]) -> dict:
+    if type(value) is not dict or not value.keys() <= keys:
+        raise _GiveUp
+    return value
+
+
+def _seq(value: Any) -> list | tuple:
+    if type(value) not in (list, tuple) or len(value) > MAX_ITEMS:
+        raise _GiveUp
+    return value
+
+
+# Building a model from values already checked, without running its validators again.
+# The checks below are those of the models' validators, inline: this is the hot path
+# of check_programme (>= 20,000 proposals a second, benchmarks/bench_programme.py).
+
+_new, _set = object.__new__, object.__setattr__
+_NUMBER = (int, float)
+
+
+def _new_workshop(theme, hours, participants, agreed, title, id_) -> Workshop:
+    w = _new(Workshop)
+    _set(w, "theme", theme)
+    _set(w, "hours", hours)
+    _set(w, "participants", participants)
+    _set(w, "agreed_with_spip", agreed)
+    _set(w, "title", title)
+    _set(w, "id", id_)
+    return w
+
+
+def _new_session(start, hours, workshop, in_person, utc) -> Session:
+    s = _new(Session)
+    _set(s, "start", start)
+    _set(s, "hours", hours)
+    _set(s, "workshop", workshop)
+    _set(s, "in_person", in_person)
+    _set(s, "utc", utc)
+    return s
+
+
+def _new_slot(start, end, utc) -> TrainingSlot:
+    t = _new(TrainingSlot)
+    _set(t, "start", start)
+    _set(t, "end", end)
+    _set(t, "utc", utc)
+    return t
+
+
+def _new_recorded(individual, collective) -> RecordedHours:
+    r = _new(RecordedHours)
+    _set(r, "individual", individual)
+    _set(r, "collective", collective)
+    return r
+
+
+def _new_proposal(hours, actions, workshops, sessions, slots, validated, recorded, setting,
+                  id_) -> Proposal:
+    p = _new(Proposal)
+    _set(p, "individual_hours", hours)
+    _set(p, "individual_actions", actions)
+    _set(p, "workshops", workshops)
+    _set(p, "sessions", sessions)
+    _set(p, "training_slots", slots)
+    _set(p, "validated", validated)
+    _set(p, "recorded_hours", recorded)
+    _set(p, "setting", setting)
+    _set(p, "id", id_)
+    return p
+
+
+def _number_ok(value: Any, maximum: float) -> bool:
+    return value is None or (type(value) in _NUMBER and 0 <= value <= maximum)
+
+
+def _text_ok(value: Any, maximum: int, allow_empty: bool = False) -> bool:
+    return value is None or (type(value) is str and len(value) <= maximum
+                             and (allow_empty or bool(value.strip())))
+
+
+def _flag_ok(value: Any) -> bool:
+    return value is None or type(value) is bool
+
+
+def _fast_instant(value: Any) -> dt.datetime:
+    if type(value) is not dt.datetime:
+        value = as_instant(value, "")
+    elif not FIRST_YEAR < value.year < LAST_YEAR:
+        raise _GiveUp
+    return value
+
+
+def _fast_workshop(value: Any) -> Workshop:
+    if type(value) is Workshop:
+        return value
+    get = _obj(value, _WORKSHOP_KEYS).get
+    theme, hours, participants = get("theme"), get("hours"), get("participants")
+    agreed, title, id_ = get("agreed_with_spip"), get("title"), get("id")
+    if theme is None or not _text_ok(theme, 100) or not _number_ok(hours, MAX_HOURS) or (
+            participants is not None and (type(participants) is not int
+                                          or not 0 <= participants <= MAX_PARTICIPANTS)) \
+            or not _flag_ok(agreed) or not _text_ok(title, 1_000, True) \
+            or not _text_ok(id_, ID_MAX):
+        raise _GiveUp
+    return _new_workshop(theme, hours, participants, agreed, title, id_)
+
+
+def _fast_session(value: Any) -> Session:
+    if type(value) is Session:
+        return value
+    get = _obj(value, _SESSION_KEYS).get
+    start, hours = _fast_instant(get("start")), get("hours")
+    workshop, in_person = get("workshop"), get("in_person")
+    if hours is None or not _number_ok(hours, MAX_HOURS) or (
+            workshop is not None and (type(workshop) is not int
+                                      or not 0 <= workshop <= MAX_PARTICIPANTS)) \
+            or not _flag_ok(in_person):
+        raise _GiveUp
+    return _new_session(start, hours, workshop, in_person, elapsed_interval(start, hours))
+
+
+def _fast_slot(value: Any) -> TrainingSlot:
+    if type(value) is TrainingSlot:
+        return value
+    get = _obj(value, _SLOT_KEYS).get
+    start, end = _fast_instant(get("start")), _fast_instant(get("end"))
+    interval = (to_utc(start), to_utc(end))
+    if interval[1] <= interval[0]:
+        raise _GiveUp
+    return _new_slot(start, end, interval)
+
+
+def _fast_proposal(data: Any) -> Proposal | None:
+    """The proposal when the input has the plain form; ``None`` to let the strict reader run.
+
+    Accepts exactly the values that the strict reader's converters accept
+    unchanged (tests/test_embedding.py checks that both readers agree); anything
+    else (``"3,5"``, an integer ID, ``"mf"``) is left to the strict reader.
+    """
+    try:
+        get = _obj(data, _PROPOSAL_KEYS).get
+        value = get("workshops")
+        workshops = () if value is None else tuple([_fast_workshop(w) for w in _seq(value)])
+        value = get("sessions")
+        sessions = () if value is None else tuple([_fast_session(x) for x in _seq(value)])
+        value = get("training_slots")
+        slots = None if value is None else tuple([_fast_slot(t) for t in _seq(value)])
+        value = get("individual_actions")
+        actions = () if value is None else tuple(_seq(value))
+        recorded = get("recorded_hours")
+        if recorded is not None and type(recorded) is not RecordedHours:
+            r = _obj(recorded, _RECORDED_KEYS)
+            individual, collective = r.get("individual"), r.get("collective")
+            if not _number_ok(individual, MAX_HOURS) or not _number_ok(collective, MAX_HOURS):
+                raise _GiveUp
+            recorded = _new_recorded(individual, collective)
+        hours, validated = get("individual_hours"), get("validated")
+        setting, id_ = get("setting"), get("id")
+        if not _number_ok(hours, MAX_HOURS) or not _flag_ok(validated) or not _text_ok(
+                id_, ID_MAX) or (setting is not None and setting not in SETTINGS):
+            raise _GiveUp
+        for action in actions:
+            if action is None or not _text_ok(action, 100):
+                raise _GiveUp
+        count = len(workshops)
+        for session in sessions:
+            if session.workshop is not None and session.workshop >= count:
+                raise _GiveUp
+        return _new_proposal(hours, actions, workshops, sessions, slots, validated, recorded,
+                             setting, id_)
+    except (_GiveUp, InputError):
+        return None
+
+
+# --- wording ---------------------------------------------------------------------
+
+def workshop_name(theme: str, index: int, params: ContractParameters = DIJON) -> str:
+    """How a finding names a workshop: its catalogue label; never a free-text title."""
+    label = label_of(params.collective_themes, theme)
+    if label:
+        return f"l'atelier « {label} »"
+    if theme == A_LA_CARTE:
+        return f"l'atelier à la carte n° {index + 1}"
+    return f"l'atelier n° {index + 1}"
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    """``le mardi 13 mai 2025 de 9 h 00 à 11 h 00`` (Paris time) from UTC instants."""
+    a, b = start.astimezone(PARIS), end.astimezone(PARIS)
+    if a.date() == b.date():
+        return f"le {format_date(a.date())} de {a.hour} h {a.minute:02d} à {b.hour} h {b.minute:02d}"
+    return (f"du {format_date(a.date())} à {a.hour} h {a.minute:02d} au "
+            f"{format_date(b.date())} à {b.hour} h {b.minute:02d}")
+
+
+# --- decisions shared with the document checks -------------------------------------
+
+def group_size_flags(name: str, count: int | None, path: str,
+                     params: ContractParameters = DIJON):
+    """PROG-GROUP-SIZE on one group of ``count`` people (``name``: see :func:`workshop_name`)."""
+    if count is None:
+        yield missing(path, f"nombre de participants — {name}")
+        return
+    top, ideal = params.group_size_max, params.group_size_ideal_min
+    if count > top:
+        excess = count - top
+        yield Flag(f"{name} compte {plural(count, 'participant')} ; {top} au maximum. "
+                   f"Retirer {plural(excess, 'participant')} ou dédoubler l'atelier.",
+                   expected=f"{top} au maximum", found=count, path=path)
+    elif count < ideal:
+        yield Flag(f"{name} compte {plural(count, 'participant')} ; idéalement "
+                   f"{ideal} à {top}. Compléter le groupe si possible.",
+                   severity=VIOLATION if params.group_under_ideal_is_violation else WARNING,
+                   expected=f"{ideal} à {top}", found=count, path=path)
+
+
+def workshop_hours_flags(name: str, hours: float | None, path: str,
+                         params: ContractParameters = DIJON):
+    """PROG-COLL-HOURS on one workshop of ``hours`` hours."""
+    low, high = params.workshop_hours_min, params.workshop_hours_max
+    if hours is None:
+        yield missing(path, f"durée en heures — {name}")
+    elif hours < low:
+        yield Flag(f"{name} dure {hours_text(hours)} ; {hours_text(low)} au minimum. Allonger "
+                   f"l'atelier ou le regrouper avec un autre.",
+                   expected=f"{hours_text(low)} à {hours_text(high)}",
+                   found=hours_text(hours), path=path)
+    elif hours > high:
+        yield Flag(f"{name} dure {hours_text(hours)} ; {hours_text(high)} au maximum. Le "
+                   f"scinder en plusieurs ateliers.",
+                   expected=f"{hours_text(low)} à {hours_text(high)}",
+                   found=hours_text(hours), path=path)
+
+
+def hours_realised_flags(kind: str, recorded: float, validated: float | None, path: str):
+    """PROG-HOURS-REALISED for one kind of hours (``individuelles``/``collectives``).
+
+    ``validated`` ``None``: nothing of that kind was validated.
+    """
+    allowed = validated or 0
+    if recorded > allowed:
+        yield Flag(f"heures {kind} réalisées : {hours_text(recorded)} ; "
+                   f"{hours_text(allowed)} validées, soit {hours_text(recorded - allowed)} de "
+                   f"trop. Soumettre une modification du programme au CPIP sur IPRO 360° : "
+                   f"les heures au-delà du programme validé ne sont pas couvertes.",
+                   expected=f"{hours_text(allowed)} au plus", found=hours_text(recorded),
+                   path=path)
+
+
+# --- the rules -------------------------------------------------------------------
+
+_OK = {"individual_hours": 12,
+       "individual_actions": ["bilan-orientation", "projet-professionnel"],
+       "workshops": [{"theme": "cv-lettre", "hours": 6, "participants": 5}],
+       "training_slots": []}
+
+
+def _prog(**changes: Any) -> dict:
+    return {**_OK, **changes}
+
+
+@rule("PROG-IND-HOURS", clause="CCTP 6.2 A", title="Durée d'un PPAIP individuel (3 h à 30 h)",
+      severity=VIOLATION, subject="programme",
+      parameters=("individual_hours_min", "individual_hours_max", "individual_meetings_min"),
+      requirement=f"Un PPAIP individuel dure de {DIJON.individual_hours_min:g} heures minimum "
+                  f"à {DIJON.individual_hours_max:g} heures maximum ; il est fait d'entretiens "
+                  f"en face-à-face, en présentiel, en plusieurs rencontres à intervalle régulier.",
+      interpretation="« Plusieurs rencontres » : au moins 2 entretiens individuels au calendrier "
+                     "(avertissement sinon, seulement quand un calendrier est fourni). Le "
+                     "présentiel n'est vérifié que pour les séances qui l'indiquent.",
+      examples=(
+          Example("3 h : le minimum", "programme", _prog(individual_hours=3), fires=False),
+          Example("30 h : le maximum", "programme", _prog(individual_hours=30), fires=False),
+          Example("2,5 h", "programme", _prog(individual_hours=2.5)),
+          Example("31 h", "programme", _prog(individual_hours=31)),
+          Example("Un seul entretien individuel au calendrier", "programme",
+                  _prog(sessions=[{"start": "2025-05-13T09:00:00+02:00", "hours": 3}]),
+                  severity=WARNING),
+      ))
+def prog_ind_hours(p: Proposal, params: ContractParameters):
+    hours = p.individual_hours
+    low, high = params.individual_hours_min, params.individual_hours_max
+    if hours is None:
+        if p.has_individual_part:
+            yield missing("individual_hours", "nombre d'heures du PPAIP individuel")
+    elif hours < low:
+        yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(low)} au "
+                   f"minimum. Porter la durée à {hours_text(low)} au moins, ou ne proposer que "
+                   f"des ateliers collectifs.", expected=f"{hours_text(low)} à {hours_text(high)}",
+                   found=hours_text(hours), path="individual_hours")
+    elif hours > high:
+        yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(high)} au "
+                   f"maximum. Retirer {hours_text(hours - high)}.",
+                   expected=f"{hours_text(low)} à {hours_text(high)}", found=hours_text(hours),
+                   path="individual_hours")
+    if not p.sessions:
+        return
+    individual = [i for i, s in enumerate(p.sessions) if s.workshop is None]
+    if hours and len(individual) < params.individual_meetings_min:
+        yield Flag(f"le calendrier prévoit {plural(len(individual), 'entretien individuel', 'entretiens individuels')} ; "
+                   f"le PPAIP individuel est constitué de plusieurs rencontres fixées à "
+                   f"intervalle régulier ({params.individual_meetings_min} au moins).",
+                   severity=WARNING, expected=f"{params.individual_meetings_min} au moins",
+                   found=len(individual), path="sessions")
+    for i in individual:
+        if p.sessions[i].in_person is False:
+            yield Flag(f"la séance n° {i + 1} n'est pas prévue en présentiel ; les entretiens "
+                       f"individuels ont lieu en face-à-face, en présentiel.",
+                       expected=True, found=False, path=f"sessions[{i}].in_person")
+
+
+@rule("PROG-IND-ACTIONS", clause="CCTP 6.2 A", title="Actions individuelles du catalogue",
+      severity=VIOLATION, subject="programme", parameters=("individual_actions",),
+      requirement="Les actions d'un PPAIP individuel sont choisies dans le catalogue du CCTP "
+                  "6.2 A (bilans de positionnement, d'orientation, de compétences ; tests "
+                  "psychotechniques ; définition d'un projet professionnel ; et, si opportun, "
+                  "informations, dossiers, partenaires, bassin d'emploi, recherche d'offres et "
+                  "TRE).",
+      examples=(
+          Example("Actions du catalogue", "programme", _prog(), fires=False),
+          Example("Action hors catalogue", "programme",
+                  _prog(individual_actions=["bilan-orientation", "sophrologie"])),
+          Example("Heures individuelles sans action", "programme",
+                  _prog(individual_actions=[]), severity=INFO),
+      ))
+def prog_ind_actions(p: Proposal, params: ContractParameters):
+    known = codes(params.individual_actions)
+    for i, action in enumerate(p.individual_actions):
+        if action not in known:
+            yield Flag(f"l'action individuelle n° {i + 1} n'est pas au catalogue du CCTP 6.2 A. "
+                       f"Choisir une action du catalogue, ou la proposer en atelier « à la "
+                       f"carte » validé par le SPIP.", expected="un code du catalogue des "
+                       "actions individuelles", found="code hors catalogue",
+                       path=f"individual_actions[{i}]")
+    if p.individual_hours and not p.individual_actions:
+        yield missing("individual_actions", "actions du PPAIP individuel")
+
+
+@rule("PROG-COLL-HOURS", clause="CCTP 6.2 B", title="Durée d'un atelier collectif (2 h à 30 h)",
+      severity=VIOLATION, subject="programme",
+      parameters=("workshop_hours_min", "workshop_hours_max"),
+      requirement=f"Un atelier collectif dure de {DIJON.workshop_hours_min:g} heures minimum à "
+                  f"{DIJON.workshop_hours_max:g} heures maximum.",
+      examples=(
+          Example("2 h : le minimum", "programme",
+                  _prog(workshops=[{"theme": "vae", "hours": 2, "participants": 4}]), fires=False),
+          Example("30 h : le maximum", "programme",
+                  _prog(workshops=[{"theme": "vae", "hours": 30, "participants": 4}]),
+                  fires=False),
+          Example("1,5 h", "programme",
+                  _prog(workshops=[{"theme": "vae", "hours": 1.5, "participants": 4}])),
+          Example("32 h", "programme",
+                  _prog(workshops=[{"theme": "coaching", "hours": 32, "participants": 4}])),
+      ))
+def prog_coll_hours(p: Proposal, params: ContractParameters):
+    low, high = params.workshop_hours_min, params.workshop_hours_max
+    for i, w in enumerate(p.workshops):
+        if w.hours is None or not low <= w.hours <= high:
+            yield from workshop_hours_flags(workshop_name(w.theme, i, params), w.hours,
+                                            f"workshops[{i}].hours", params)
+
+
+@rule("PROG-GROUP-SIZE", clause="CCTP 6.2 B, 6.3", title="Taille des groupes (6 au maximum)",
+      severity=VIOLATION, subject="programme",
+      parameters=("group_size_max", "group_size_ideal_min", "group_under_ideal_is_violation"),
+      requirement=f"Un groupe compte {DIJON.group_size_max} personnes au maximum ; idéalement "
+                  f"{DIJON.group_size_ideal_min} à {DIJON.group_size_max}.",
+      interpretation="6.2 B dit « idéalement 4 à 6 personnes », 6.3 « 6 personnes maximum » : "
+                     "au-delà de 6, violation ; en dessous de 4, avertissement. La politique "
+                     "group_under_ideal_is_violation = true en fait une violation.",
+      examples=(
+          Example("6 participants", "programme",
+                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 6}]),
+                  fires=False),
+          Example("4 participants", "programme",
+                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 4}]),
+                  fires=False),
+          Example("7 participants", "programme",
+                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 7}]),
+                  severity=VIOLATION),
+          Example("3 participants", "programme",
+                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 3}]),
+                  severity=WARNING),
+      ))
+def prog_group_size(p: Proposal, params: ContractParameters):
+    low, high = params.group_size_ideal_min, params.group_size_max
+    for i, w in enumerate(p.workshops):
+        if w.participants is None or not low <= w.participants <= high:
+            yield from group_size_flags(workshop_name(w.theme, i, params), w.participants,
+                                        f"workshops[{i}].participants", params)
+
+
+@rule("PROG-COLL-ACTIONS", clause="CCTP 6.2 B", title="Thèmes d'ateliers du catalogue ou "
+      "« à la carte »", severity=VIOLATION, subject="programme", parameters=("collective_themes",),
+      requirement="Le thème d'un atelier collectif est choisi dans le catalogue du CCTP 6.2 B, "
+                  "ou l'atelier est « à la carte », mis en place à la demande du SPIP.",
+      interpretation="Un atelier « à la carte » doit être convenu avec le SPIP "
+                     "(agreed_with_spip) ; son intitulé, saisi librement, n'est jamais repris "
+                     "dans un constat.",
+      examples=(
+          Example("Thème du catalogue", "programme", _prog(), fires=False),
+          Example("Atelier à la carte convenu avec le SPIP", "programme",
+                  _prog(workshops=[{"theme": "a-la-carte", "title": "Permis de conduire",
+                                    "agreed_with_spip": True, "hours": 4, "participants": 5}]),
+                  fires=False),
+          Example("Atelier à la carte non convenu avec le SPIP", "programme",
+                  _prog(workshops=[{"theme": "a-la-carte", "title": "Permis de conduire",
+                                    "agreed_with_spip": False, "hours": 4, "participants": 5}])),
+          Example("Thème hors catalogue", "programme",
+                  _prog(workshops=[{"theme": "yoga", "hours": 4, "participants": 5}])),
+      ))
+def prog_coll_actions(p: Proposal, params: ContractParameters):
+    known = codes(params.collective_themes)
+    for i, w in enumerate(p.workshops):
+        if w.theme in known:
+            continue
+        path = f"workshops[{i}]"
+        if w.theme != A_LA_CARTE:
+            yield Flag(f"le thème de l'atelier n° {i + 1} n'est pas au catalogue du CCTP 6.2 B. "
+                       f"Choisir un thème du catalogue, ou le déclarer « à la carte » convenu "
+                       f"avec le SPIP.", expected=f"un thème du catalogue ou « {A_LA_CARTE} »",
+                       found="thème hors catalogue", path=f"{path}.theme")
+        elif w.agreed_with_spip is None:
+            yield missing(f"{path}.agreed_with_spip",
+                          f"accord du SPIP sur l'atelier à la carte n° {i + 1}")
+        elif not w.agreed_with_spip:
+            yield Flag(f"l'atelier à la carte n° {i + 1} n'a pas été convenu avec le SPIP ; les "
+                       f"ateliers « à la carte » sont mis en place à la demande du SPIP.",
+                       expected=True, found=False, path=f"{path}.agreed_with_spip")
+
+
+@rule("PROG-TRAINING-OVERLAP", clause="CCTP 6.1-3",
+      title="Pas de séance pendant une formation financée par la Région", severity=VIOLATION,
+      subject="programme",
+      requirement="Quand la personne suit aussi une formation financée par la Région, aucune "
+                  "séance PPAIP n'a lieu pendant le temps de formation.",
+      interpretation="Une séance qui se termine à l'heure où la formation commence (ou "
+                     "l'inverse) ne chevauche pas. Les heures sans fuseau sont lues en heure de "
+                     "Paris ; toutes les heures sont comparées en UTC.",
+      examples=(
+          Example("Séance de 9 h à 11 h, formation de 11 h à 12 h : bords qui se touchent",
+                  "programme", _prog(
+                      sessions=[{"start": "2025-05-13T09:00:00+02:00", "hours": 2},
+                                {"start": "2025-05-20T09:00:00+02:00", "hours": 2}],
+                      training_slots=[{"start": "2025-05-13T11:00:00+02:00",
+                                       "end": "2025-05-13T12:00:00+02:00"}]), fires=False),
+          Example("Séance de 9 h à 11 h, formation de 10 h 30 à 12 h", "programme", _prog(
+              sessions=[{"start": "2025-05-13T09:00:00+02:00", "hours": 2},
+                        {"start": "2025-05-20T09:00:00+02:00", "hours": 2}],
+              training_slots=[{"start": "2025-05-13T10:30:00", "end": "2025-05-13T12:00:00"}])),
+          Example("Séances prévues, formation régionale non renseignée", "programme",
+                  _prog(sessions=[{"start": "2025-05-13T09:00:00+02:00", "hours": 2},
+                                  {"start": "2025-05-20T09:00:00+02:00", "hours": 2}],
+                        training_slots=None), severity=INFO),
+      ))
+def prog_training_overlap(p: Proposal, params: ContractParameters):
+    if not p.sessions:
+        return
+    if p.training_slots is None:
+        yield missing("training_slots", "créneaux de formation financée par la Région (liste "
+                                        "vide si la personne n'en suit pas)")
+        return
+    if not p.training_slots:
+        return
+    slots = [t.utc for t in p.training_slots]
+    for i, s in enumerate(p.sessions):
+        begin, end = s.utc
+        for j, (t_begin, t_end) in enumerate(slots):
+            if begin < t_end and t_begin < end:
+                yield Flag(f"la séance n° {i + 1} ({_span(begin, end)}) chevauche le créneau de "
+                           f"formation financée par la Région n° {j + 1} ({_span(t_begin, t_end)}). "
+                           f"Déplacer la séance hors du temps de formation.",
+                           expected="aucun chevauchement", found=f"créneau n° {j + 1}",
+                           path=f"sessions[{i}]")
+
+
+@rule("PROG-HOURS-REALISED", clause="CCTP 6.1-3, 6.6",
+      title="Heures réalisées dans la limite des heures validées", severity=VIOLATION,
+      subject="programme",
+      requirement="Les heures effectivement réalisées sont renseignées sur IPRO 360° ; elles ne "
+                  "dépassent pas les heures du programme validé par le CPIP sans modification "
+                  "validée.",
+      interpretation="Une modification validée remplace le programme : on compare aux heures du "
+                     "programme validé en vigueur, individuelles et collectives séparément.",
+      examples=(
+          Example("12 h individuelles réalisées sur 12 validées", "programme",
+                  _prog(validated=True, recorded_hours={"individual": 12, "collective": 6}),
+                  fires=False),
+          Example("14 h individuelles réalisées sur 12 validées", "programme",
+                  _prog(validated=True, recorded_hours={"individual": 14, "collective": 6})),
+          Example("Heures réalisées sur une proposition non validée", "programme",
+                  _prog(validated=None, recorded_hours={"individual": 2}), severity=INFO),
+      ))
+def prog_hours_realised(p: Proposal, params: ContractParameters):
+    recorded = p.recorded_hours
+    if recorded is None:
+        return
+    if not p.validated:
+        yield missing("validated", "validation du programme par le CPIP (les heures réalisées "
+                                   "se comparent aux heures validées)")
+        return
+    if recorded.individual is not None:
+        yield from hours_realised_flags("individuelles", recorded.individual,
+                                        p.individual_hours, "recorded_hours.individual")
+    if recorded.collective is not None:
+        if any(w.hours is None for w in p.workshops):
+            yield missing("workshops", "durée de chaque atelier (heures collectives validées)")
+            return
+        validated = sum(w.hours for w in p.workshops) if p.workshops else None
+        yield from hours_realised_flags("collectives", recorded.collective, validated,
+                                        "recorded_hours.collective")
+
+
+# --- the check -------------------------------------------------------------------
+
+def check_programme(proposal: Any, params: ContractParameters = DIJON) -> Report:
+    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON)."""
+    return run_rules("programme", read_proposal(proposal), params)
+
+
+def _schema_time(description: str) -> dict:
+    return {"type": "string", "description": description + " — ISO 8601, avec fuseau (ex. "
+            "2025-05-13T09:00:00+02:00) ou sans (heure de Paris)"}
+
+
+def programme_schema() -> dict:
+    hours = {"type": "number", "minimum": 0, "maximum": MAX_HOURS}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Proposition de programme PPAIP (CCTP 6.1-2, 6.2)",
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "id": {"type": ["string", "integer"], "description": "identifiant pseudonyme"},
+            "setting": {"type": ["string", "null"], "description": "MF ou MO"},
+            "individual_hours": {**hours, "type": ["number", "null"],
+                                 "description": "heures du PPAIP individuel (absent : atelier "
+                                                "collectif seul)"},
+            "individual_actions": {"type": "array", "items": {
+                "type": "string", "description": "; ".join(
+                    f"{i.code} : {i.label}" for i in DIJON.individual_actions)}},
+            "workshops": {"type": "array", "items": {
+                "type": "object", "required": ["theme"], "additionalProperties": False,
+                "properties": {
+                    "id": {"type": ["string", "integer"]},
+                    "theme": {"type": "string", "description": f"{A_LA_CARTE} ou " + "; ".join(
+                        f"{i.code} : {i.label}" for i in DIJON.collective_themes)},
+                    "title": {"type": ["string", "null"],
+                              "description": "intitulé libre (à la carte), jamais repris"},
+                    "hours": {**hours, "type": ["number", "null"]},
+                    "participants": {"type": ["integer", "null"], "minimum": 0},
+                    "agreed_with_spip": {"type": ["boolean", "null"]},
+                }}},
+            "sessions": {"type": "array", "items": {
+                "type": "object", "required": ["start", "hours"], "additionalProperties": False,
+                "properties": {
+                    "start": _schema_time("début de la séance"),
+                    "hours": hours,
+                    "workshop": {"type": ["integer", "null"], "minimum": 0,
+                                 "description": "indice de l'atelier dans workshops (null : "
+                                                "entretien individuel)"},
+                    "in_person": {"type": ["boolean", "null"]},
+                }}},
+            "training_slots": {"type": ["array", "null"], "description": "créneaux de formation "
+                               "financée par la Région ; [] si aucune, null si inconnu",
+                               "items": {"type": "object", "required": ["start", "end"],
+                                         "additionalProperties": False,
+                                         "properties": {"start": _schema_time("début"),
+                                                        "end": _schema_time("fin")}}},
+            "validated": {"type": ["boolean", "null"],
+                          "description": "programme validé par le CPIP"},
+            "recorded_hours": {"type": ["object", "null"], "additionalProperties": False,
+                               "description": "heures réalisées renseignées sur IPRO 360°",
+                               "properties": {"individual": {**hours, "type": ["number", "null"]},
+                                              "collective": {**hours,
+                                                             "type": ["number", "null"]}}},
+        },
+    }
+
+
+register_kind("programme", "Proposition de programme", lambda data, params, **_:
+              check_programme(data, params), programme_schema)
+
+__all__ = ["A_LA_CARTE", "Proposal", "RecordedHours", "Session", "TrainingSlot", "Workshop",
+           "check_programme", "group_size_flags", "hours_realised_flags", "read_proposal",
+           "workshop_hours_flags", "workshop_name"]
