@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .calendar import FIRST_YEAR, LAST_YEAR, PARIS
+from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, UTC, next_paris_midnight
 from .errors import InputError
 from .parsing import MAX_TEXT, Fields, as_bool, as_choice, as_date, as_datetime, as_str, join
 
@@ -63,6 +63,8 @@ END_CAUSES = {
 
 ID_MAX = 64
 HOURS_MAX = 1000.0
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 # --- validators (the models validate themselves; the reader names the path) ------
@@ -141,7 +143,8 @@ class Event:
     """Something that happened to one beneficiary, at a date or an aware instant.
 
     ``day`` (the Paris calendar day), ``ts`` (the POSIX timestamp, None for a
-    date) and ``key`` (the sort key) are derived once, at construction.
+    date) and ``key`` (the sort key, one integer: microseconds since the epoch,
+    then "date only" and the rank in the low bits) are derived once, at construction.
     """
 
     #: The ``type`` of the event in JSON.
@@ -157,18 +160,22 @@ class Event:
     id: str | None = attrs.field(default=None, kw_only=True, validator=_ID)
     day: dt.date = attrs.field(init=False, eq=False, repr=False)
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
-    key: tuple = attrs.field(init=False, eq=False, repr=False)
+    key: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         at = self.at
         if type(at) is dt.date:
-            day, ts, timed = at, None, 1
+            day, ts = at, None
+            # A date stands after every instant of its day (24:00 less 1 µs), then by rank.
+            micro = (next_paris_midnight(at) - _EPOCH) // _MICROSECOND - 1
+            key = micro << 6 | 32 | self.RANK
         else:
             ts = at.timestamp()
-            day, timed = at.astimezone(PARIS).date(), 0
+            day = at.astimezone(PARIS).date()
+            key = (at - _EPOCH) // _MICROSECOND << 6 | self.RANK
         object.__setattr__(self, "day", day)
         object.__setattr__(self, "ts", ts)
-        object.__setattr__(self, "key", (day.toordinal(), timed, ts or 0.0, self.RANK))
+        object.__setattr__(self, "key", key)
 
     @property
     def timed(self) -> bool:
@@ -455,20 +462,17 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in sorted(
 
 def sort_events(events: Iterable[tuple[int, Event]]) -> list[tuple[int, Event]]:
     """``(input index, event)`` pairs in the deterministic order of the module doc."""
-    ordered = sorted(events, key=_primary)
-    # Equal primary keys (same moment, same type) are rare: order them by content.
-    for i in range(len(ordered) - 1):
-        if ordered[i][1].key == ordered[i + 1][1].key:
-            return sorted(ordered, key=_full)
-    return ordered
+    decorated = [(e.key, i, e) for i, e in events]
+    decorated.sort()  # equal keys compare the indexes, never the events
+    if len({item[0] for item in decorated}) < len(decorated):
+        # Equal keys (same moment, same type) are rare: order them by content,
+        # so that the input order never matters.
+        decorated.sort(key=_full)
+    return [(i, e) for _, i, e in decorated]
 
 
-def _primary(pair: tuple[int, Event]) -> tuple:
-    return pair[1].key
-
-
-def _full(pair: tuple[int, Event]) -> tuple:
-    return pair[1].key, pair[1].content()
+def _full(item: tuple) -> tuple:
+    return item[0], item[2].content()
 
 
 # --- the case ---------------------------------------------------------------------

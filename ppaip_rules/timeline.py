@@ -61,7 +61,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -69,7 +69,6 @@ from .calendar import (
     PARIS,
     elapsed_interval,
     end_of_paris_day,
-    next_paris_midnight,
     week_bounds,
 )
 from .checks import register_kind
@@ -184,8 +183,7 @@ MET, MET_LATE, PENDING, OVERDUE = (ObligationStatus.MET, ObligationStatus.MET_LA
                                    ObligationStatus.PENDING, ObligationStatus.OVERDUE)
 
 
-@attrs.frozen(slots=True)
-class Obligation:
+class Obligation(NamedTuple):
     """One obligation of a case: what must happen, after what, by when, and whether it did.
 
     - ``rule_id``: the rule (``PROG-START``);
@@ -199,6 +197,8 @@ class Obligation:
     - ``status``: met, met late, pending or overdue as of the evaluation;
     - ``deadline``: the computed :class:`~ppaip_rules.deadlines.Deadline`, for
       obligations with a contract period.
+
+    An immutable named tuple (cheap to build: a batch evaluates millions).
     """
 
     rule_id: str
@@ -209,10 +209,10 @@ class Obligation:
     act: Event | None
     act_index: int | None
     status: ObligationStatus
-    deadline: Deadline | None = attrs.field(default=None, eq=False, repr=False)
-    due_event: Event | None = attrs.field(default=None, eq=False, repr=False)
-    due_text: str | None = attrs.field(default=None, eq=False, repr=False)
-    due_label: str | None = attrs.field(default=None, eq=False, repr=False)
+    deadline: Deadline | None = None
+    due_event: Event | None = None
+    due_text: str | None = None
+    due_label: str | None = None
 
     @property
     def trace(self) -> tuple[str, ...]:
@@ -328,27 +328,54 @@ class CaseFacts:
     reads it (``decide(facts, params)``).
     """
 
-    __slots__ = ("abandonment", "absences", "as_of", "as_of_day", "as_of_ts", "by", "case",
-                 "decisions", "events", "hour_excess", "hours", "ignored", "interruptions",
-                 "nested_suspensions", "obligations", "orphan_decisions", "orphan_reports",
-                 "orphan_resumes", "params", "policy", "stops_clock", "suspensions",
-                 "terminal", "validations")
+    __slots__ = (
+        "abandonment",
+        "absences",
+        "as_of",
+        "as_of_day",
+        "as_of_ts",
+        "breached",
+        "by",
+        "by_rule",
+        "case",
+        "deadlines",
+        "decisions",
+        "events",
+        "hour_excess",
+        "hours",
+        "ignored",
+        "interruptions",
+        "nested_suspensions",
+        "obligations",
+        "orphan_decisions",
+        "orphan_reports",
+        "orphan_resumes",
+        "params",
+        "policy",
+        "policy_key",
+        "stops_clock",
+        "suspensions",
+        "terminal",
+        "validations",
+    )
 
     def __init__(self, case: Case, as_of: dt.datetime, as_of_day: dt.date, as_of_ts: float,
                  params: ContractParameters, policy: dict, stops_clock: bool):
         self.case, self.params, self.policy, self.stops_clock = case, params, policy, stops_clock
+        self.policy_key = tuple(policy.values())
+        self.deadlines = _deadline_cache(params, self.policy_key)
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
-        kept, ignored = [], 0
-        for i, e in enumerate(case.events):
-            if (e.ts <= as_of_ts) if e.ts is not None else (e.day <= as_of_day):
-                kept.append((i, e))
-            else:
-                ignored += 1
-        self.ignored = ignored
+        kept = [(i, e) for i, e in enumerate(case.events)
+                if ((e.ts <= as_of_ts) if e.ts is not None else (e.day <= as_of_day))]
+        self.ignored = len(case.events) - len(kept)
         self.events: list[Pair] = sort_events(kept)
         by: dict[str, list[Pair]] = {}
         for pair in self.events:
-            by.setdefault(pair[1].TYPE, []).append(pair)
+            group = by.get(pair[1].TYPE)
+            if group is None:
+                by[pair[1].TYPE] = [pair]
+            else:
+                group.append(pair)
         self.by = by
         self.obligations: list[Obligation] = []
 
@@ -366,8 +393,17 @@ class CaseFacts:
                 return pair
         return None
 
-    def mine(self, rule_id: str) -> Iterator[Obligation]:
-        return (o for o in self.obligations if o.rule_id == rule_id)
+    def only(self, *classes: type[Event]) -> list[Pair]:
+        """The events of these types, in the log's order (no re-sorting)."""
+        present = [cls.TYPE for cls in classes if cls.TYPE in self.by]
+        if not present:
+            return []
+        if len(present) == 1:
+            return self.by[present[0]]
+        return [p for p in self.events if p[1].TYPE in present]
+
+    def mine(self, rule_id: str) -> list[Obligation]:
+        return self.by_rule.get(rule_id, [])
 
 
 def _walk(f: CaseFacts) -> None:
@@ -376,8 +412,11 @@ def _walk(f: CaseFacts) -> None:
     validations = []
     for proposal_cls, ok_cls, no_cls in ((ProposalSent, ProposalValidated, ProposalRefused),
                                          (ChangeProposed, ChangeValidated, ChangeRefused)):
-        decisions = sort_events(f.of(ok_cls) + f.of(no_cls))
-        for proposal, decision in _pair(f.of(proposal_cls), decisions, f.orphan_decisions):
+        proposals = f.by.get(proposal_cls.TYPE, ())
+        decisions = f.only(ok_cls, no_cls)
+        if not proposals and not decisions:
+            continue
+        for proposal, decision in _pair(proposals, decisions, f.orphan_decisions):
             f.decisions.append((proposal, decision))
             if decision is not None and isinstance(decision[1], (ProposalValidated,
                                                                  ChangeValidated)):
@@ -453,7 +492,7 @@ def _absence_walk(f: CaseFacts) -> None:
     missed = f.of(SessionMissed)
     if not missed:
         return
-    stream = sort_events(f.of(SessionHeld) + missed + f.of(Reconvocation))
+    stream = f.only(SessionHeld, SessionMissed, Reconvocation)
     awaiting = None  # [absence pair, next appointment pair, reconvoked?]
     for pair in stream:
         e = pair[1]
@@ -482,7 +521,7 @@ def _suspension_walk(f: CaseFacts) -> None:
     if not starts and not ends:
         return
     open_ = None
-    for pair in sort_events(starts + ends):
+    for pair in f.only(SuspensionStarted, SuspensionEnded):
         if isinstance(pair[1], SuspensionStarted):
             if open_ is None:
                 open_ = pair
@@ -502,32 +541,71 @@ _TERMINALS = (ImpossibilityReported, CourseInterrupted, ProgrammeEnded, LastIndi
 
 def _ends_walk(f: CaseFacts) -> None:
     """Interruptions to report, and the first event that ends the case."""
-    triggers = list(f.of(CourseInterrupted))
+    by = f.by
+    triggers = list(by.get(CourseInterrupted.TYPE, ()))
     if f.abandonment is not None:
         triggers.append(f.abandonment)
-    for pair in f.of(ProgrammeEnded):
+    for pair in by.get(ProgrammeEnded.TYPE, ()):
         if pair[1].cause == "interruption" and not any(
                 not before(pair[1], t[1]) for t in triggers):
             triggers.append(pair)
             break
-    f.interruptions = sort_events(triggers)
-    f.orphan_reports = [r for r in f.of(InterruptionReported)
-                        if not any(not before(r[1], t[1]) for t in f.interruptions)]
-    ends = [p for cls in _TERMINALS if (p := f.first(cls)) is not None]
-    if f.abandonment is not None:
-        ends.append(f.abandonment)
-    f.terminal = min(ends, key=lambda p: p[1].key) if ends else None
+    f.interruptions = sort_events(triggers) if len(triggers) > 1 else triggers
+    reports = by.get(InterruptionReported.TYPE)
+    f.orphan_reports = [r for r in reports if not any(
+        not before(r[1], t[1]) for t in f.interruptions)] if reports else []
+    end = f.abandonment
+    for cls in _TERMINALS:
+        found = by.get(cls.TYPE)
+        if found and (end is None or found[0][1].key < end[1].key):
+            end = found[0]
+    f.terminal = end
 
 
 # --- obligations -----------------------------------------------------------------------
 
-def _status(d: Deadline, act: Event | None, f: CaseFacts) -> ObligationStatus:
-    if act is not None:
-        return MET if d.is_met(act.at) else MET_LATE
-    due = d.due
+def _status(d: Deadline, act: Pair | None, f: CaseFacts) -> ObligationStatus:
+    """As :meth:`Deadline.is_met` decides, on the event's precomputed day and instant."""
+    due = d.period.end
     if isinstance(due, dt.datetime):
-        return OVERDUE if f.as_of_ts > due.timestamp() else PENDING
-    return OVERDUE if f.as_of_day > due else PENDING
+        due_ts = due.timestamp()
+        if act is None:
+            return OVERDUE if f.as_of_ts > due_ts else PENDING
+        if act[1].ts is None:
+            raise InputError(f"events[{act[0]}].at", "une date et heure avec fuseau : ce "
+                                                      "délai se compte en heures")
+        return MET if act[1].ts <= due_ts else MET_LATE
+    if act is None:
+        return OVERDUE if f.as_of_day > due else PENDING
+    return MET if act[1].day <= due else MET_LATE
+
+
+#: Deadlines already computed, per parameters and policy, by rule, trigger and pauses: a
+#: batch of cases shares most trigger days. Each entry keeps its parameters, whose
+#: identity is checked (an ``id`` may be reused once an object is gone).
+_DEADLINES: dict[tuple, tuple[ContractParameters, dict]] = {}
+
+
+def _deadline_cache(params: ContractParameters, policy_key: tuple) -> dict:
+    key = (id(params), policy_key)
+    entry = _DEADLINES.get(key)
+    if entry is None or entry[0] is not params:
+        if len(_DEADLINES) > 64:
+            _DEADLINES.clear()
+        entry = _DEADLINES[key] = (params, {})
+    return entry[1]
+
+
+def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> Deadline:
+    key = (rule_id, start, pauses)
+    cache = f.deadlines
+    d = cache.get(key)
+    if d is None:
+        d = deadline(rule_id, start, params=f.params, pauses=pauses, **f.policy)
+        if len(cache) >= 100_000:
+            cache.clear()
+        cache[key] = d
+    return d
 
 
 def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None) -> bool:
@@ -545,13 +623,12 @@ def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None) -> bool:
 
 def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
                    act: Pair | None, lapses: bool = False, pauses: tuple = ()) -> None:
-    d = deadline(rule_id, start, params=f.params, pauses=pauses, **f.policy)
-    if act is None and lapses and _lapsed(f, d.due):
+    d = _deadline(f, rule_id, start, pauses)
+    if act is None and lapses and _lapsed(f, d.period.end):
         return
     f.obligations.append(Obligation(
-        rule_id, SPECS[rule_id].act, trigger[1], trigger[0], d.due,
-        act[1] if act else None, act[0] if act else None, _status(d, act[1] if act else None, f),
-        deadline=d))
+        rule_id, SPECS[rule_id].act, trigger[1], trigger[0], d.period.end,
+        act[1] if act else None, act[0] if act else None, _status(d, act, f), d))
 
 
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
@@ -600,15 +677,15 @@ def _build_obligations(f: CaseFacts) -> None:
         if impossibility is not None:
             end = elapsed_interval(m.at, m.duration_hours)[1] if m.duration_hours else m.at
             _with_deadline(f, "REFUSAL-48H", meeting, end, impossibility)
-        first_step = min((p for p in (f.first_from(ProposalValidated, m),
-                                      _first_session_from(f, m)) if p),
-                         key=lambda p: p[1].key, default=None)
+        validated, session = f.first_from(ProposalValidated, m), _first_session_from(f, m)
+        first_step = validated if session is None or (
+            validated is not None and validated[1].key < session[1].key) else session
         _tied(f, "PROG-PROPOSAL", "Envoi de la proposition de programme au CPIP", meeting,
               f.first_from(ProposalSent, m), first_step,
               "à l'issue du premier entretien", "la validation du programme" if first_step
               and isinstance(first_step[1], ProposalValidated) else "la première séance")
         _tied(f, "PROG-CALENDAR", "Transmission du calendrier personnalisé au CPIP", meeting,
-              f.first_from(CalendarSent, m), _first_session_from(f, m),
+              f.first_from(CalendarSent, m), session,
               "proposé lors du premier entretien puis transmis", "la première séance")
     if f.validations:
         first = next((v[0] for v in f.validations if isinstance(v[0][1], ProposalValidated)),
@@ -640,7 +717,19 @@ def _build_obligations(f: CaseFacts) -> None:
         _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day,
                        _covering(bilans, ended[1], accept=lambda b, w=workshop: (
                            b.scope == "collective" and (w is None or b.workshop in (None, w)))))
-    f.obligations.sort(key=_obligation_order)
+    if len(f.obligations) > 1:
+        f.obligations.sort(key=_obligation_order)
+    by_rule: dict[str, list[Obligation]] = {}
+    breached = set()
+    for o in f.obligations:
+        group = by_rule.get(o.rule_id)
+        if group is None:
+            by_rule[o.rule_id] = [o]
+        else:
+            group.append(o)
+        if o.status is MET_LATE or o.status is OVERDUE:
+            breached.add(o.rule_id)
+    f.by_rule, f.breached = by_rule, breached
 
 
 def _individual(bilan: BilanDelivered) -> bool:
@@ -648,12 +737,19 @@ def _individual(bilan: BilanDelivered) -> bool:
 
 
 def _obligation_order(o: Obligation) -> tuple:
+    """By due instant (a due day ends at 24:00), then trigger; no due date last."""
     due = o.due
     if due is None:
-        return (1, 0.0, o.trigger.key, o.rule_id)
-    ts = due.timestamp() if isinstance(due, dt.datetime) else \
-        next_paris_midnight(due).timestamp() - 1e-6
-    return (0, ts, o.trigger.key, o.rule_id)
+        return (1, 0, o.trigger.key, o.rule_id)
+    if type(due) is dt.date:
+        end = _DAY_ENDS.get(due)
+        if end is None:
+            end = _DAY_ENDS[due] = end_of_paris_day(due).timestamp()
+        return (0, end, o.trigger.key, o.rule_id)
+    return (0, due.timestamp(), o.trigger.key, o.rule_id)
+
+
+_DAY_ENDS: dict[dt.date, float] = {}
 
 
 def _pauses(f: CaseFacts) -> tuple:
@@ -681,8 +777,8 @@ _ACTIONS = {
 
 def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     """A flag for each obligation of ``rule_id`` met late or overdue, with its trace."""
-    for o in f.mine(rule_id):
-        if not o.status.is_breach:
+    for o in f.by_rule.get(rule_id, ()):
+        if o.status is not MET_LATE and o.status is not OVERDUE:
             continue
         path = f"events[{o.trigger_index}]"
         if o.deadline is not None:
@@ -805,8 +901,9 @@ def prog_validation(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
                     expected=f"une {kind} en attente", found="aucune")
     first = next((v[0] for v in f.validations if isinstance(v[0][1], ProposalValidated)), None)
     for pair in f.of(SessionHeld):
-        if first is None or before(pair[1], first[1]):
-            yield _flag(f"séance du {_when(pair[1])} tenue avant la validation du programme "
+        if first is not None and not before(pair[1], first[1]):
+            break  # sessions are in order: the later ones are not before it either
+        yield _flag(f"séance du {_when(pair[1])} tenue avant la validation du programme "
                         f"par le CPIP : le programme ne démarre qu'une fois validé "
                         f"(CCTP 6.1-3).", pair, expected="une séance après la validation",
                         found=pair[1].at)
@@ -980,7 +1077,12 @@ def elig_prescribed_flags(f: CaseFacts) -> Iterator[Flag]:
                         f"prescription du SPIP sur IPRO 360° (CCTP 5, 6.1-2).", None,
                         expected="une prescription avant tout événement", found="aucune")
         return
-    early = [p for p in f.events if before(p[1], rx[1])]
+    early = []
+    for p in f.events:  # the order is consistent with before(): stop at the prescription
+        if p is rx:
+            break
+        if before(p[1], rx[1]):
+            early.append(p)
     if early:
         yield _flag(f"{plural(len(early), 'événement')} antérieur(s) à la prescription du "
                     f"{_when(rx[1])}, le premier : « {early[0][1].LABEL} » le "
@@ -1047,44 +1149,71 @@ def _bilan_ind_flags(f: CaseFacts) -> Iterator[Flag]:
                         severity=WARNING)
 
 
-def _bilan_coll_flags(f: CaseFacts) -> Iterator[Flag]:
-    yield from breach_flags(f, "END-BILAN-COLL")
-
-
 #: Every rule the case check decides, in workflow order, with how it is decided.
 #: A rule registered here (subject "case") uses its own ``decide``; the others
 #: are registered elsewhere (deadlines.py, eligibility.py, programme.py).
 _DECIDED_HERE = ("PROG-PROPOSAL", "PROG-VALIDATION", "PROG-CALENDAR", "RUN-ABSENCE",
                  "RUN-SUSPENSION", "END-CAUSE")
-_EXTERNAL = {
-    "ELIG-PRESCRIBED": elig_prescribed_flags,
-    "PROG-FIRST-MEETING": lambda f: breach_flags(f, "PROG-FIRST-MEETING"),
-    "REFUSAL-48H": _refusal_flags,
-    "PROG-START": lambda f: breach_flags(f, "PROG-START"),
-    "PROG-CALENDAR-CHANGE": lambda f: breach_flags(f, "PROG-CALENDAR-CHANGE"),
-    "PROG-HOURS-REALISED": hours_realised_flags,
-    "RUN-INTERRUPTION-48H": _interruption_flags,
-    "END-BILAN-IND": _bilan_ind_flags,
-    "END-BILAN-COLL": _bilan_coll_flags,
+_EXTERNAL = {  # each ``(facts, params) -> flags``, like a rule's decide
+    "ELIG-PRESCRIBED": lambda f, _: elig_prescribed_flags(f),
+    "PROG-FIRST-MEETING": lambda f, _: breach_flags(f, "PROG-FIRST-MEETING"),
+    "REFUSAL-48H": lambda f, _: _refusal_flags(f),
+    "PROG-START": lambda f, _: breach_flags(f, "PROG-START"),
+    "PROG-CALENDAR-CHANGE": lambda f, _: breach_flags(f, "PROG-CALENDAR-CHANGE"),
+    "PROG-HOURS-REALISED": lambda f, _: hours_realised_flags(f),
+    "RUN-INTERRUPTION-48H": lambda f, _: _interruption_flags(f),
+    "END-BILAN-IND": lambda f, _: _bilan_ind_flags(f),
+    "END-BILAN-COLL": lambda f, _: breach_flags(f, "END-BILAN-COLL"),
 }
 CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "REFUSAL-48H", "PROG-PROPOSAL",
               "PROG-VALIDATION", "PROG-CALENDAR", "PROG-START", "PROG-CALENDAR-CHANGE",
               "PROG-HOURS-REALISED", "RUN-ABSENCE", "RUN-SUSPENSION", "RUN-INTERRUPTION-48H",
               "END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL")
 
-_resolved: list[tuple[Rule, Any]] = []
+#: When a rule can say something: it has a breach, or one of these is not empty — the
+#: events of these types, or these facts of :class:`CaseFacts` (``None``: always run).
+#: A rule that cannot say anything is not run: a batch evaluates millions of cases.
+_GATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {
+    "ELIG-PRESCRIBED": None,
+    "PROG-FIRST-MEETING": ((), ()),
+    "REFUSAL-48H": ((ImpossibilityReported.TYPE,), ()),
+    "PROG-PROPOSAL": ((ProposalSent.TYPE,), ()),
+    "PROG-VALIDATION": None,
+    "PROG-CALENDAR": ((CalendarSent.TYPE,), ()),
+    "PROG-START": ((), ()),
+    "PROG-CALENDAR-CHANGE": ((), ()),
+    "PROG-HOURS-REALISED": ((), ("hour_excess",)),
+    "RUN-ABSENCE": ((), ("abandonment",)),
+    "RUN-SUSPENSION": ((SuspensionStarted.TYPE, SuspensionEnded.TYPE), ()),
+    "RUN-INTERRUPTION-48H": ((), ("orphan_reports",)),
+    "END-CAUSE": ((ProgrammeEnded.TYPE,), ()),
+    "END-BILAN-IND": ((LastIndividualInterview.TYPE, BilanDelivered.TYPE), ()),
+    "END-BILAN-COLL": ((), ()),
+}
+_resolved: list[tuple[Rule, Any, Any]] = []
 
 
-def _case_checks() -> list[tuple[Rule, Any]]:
-    """``(rule, flags function)`` for every rule of :data:`CASE_RULES` (resolved once)."""
+def _case_checks() -> list[tuple[Rule, Any, Any]]:
+    """``(rule, flags function, gate)`` for every rule of :data:`CASE_RULES` (resolved once)."""
     if not _resolved:
         for rule_id in CASE_RULES:
             r = get_rule(rule_id)
-            if rule_id in _DECIDED_HERE:
-                _resolved.append((r, lambda f, r=r: r.decide(f, f.params)))
-            else:
-                _resolved.append((r, _EXTERNAL[rule_id]))
+            flags = r.decide if rule_id in _DECIDED_HERE else _EXTERNAL[rule_id]
+            gate = _GATES[rule_id]
+            _resolved.append((r, flags, None if gate is None else (frozenset(gate[0]), gate[1])))
     return _resolved
+
+
+def _may_speak(f: CaseFacts, rule_id: str, gate: Any) -> bool:
+    if gate is None or rule_id in f.breached:
+        return True
+    types, facts = gate
+    if types and not types.isdisjoint(f.by):
+        return True
+    for name in facts:
+        if getattr(f, name):
+            return True
+    return False
 
 
 # --- evaluation ------------------------------------------------------------------------
@@ -1106,14 +1235,18 @@ def read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
         except (OverflowError, ValueError):
             raise InputError("as_of", expected) from None
         return end, value, end.timestamp()
-    try:
-        instant = as_datetime(aware=True)(value, "as_of")
-    except InputError:
-        raise InputError("as_of", expected) from None
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        instant = value
+    else:
+        try:
+            instant = _AWARE(value, "as_of")
+        except InputError:
+            raise InputError("as_of", expected) from None
     paris = instant.astimezone(PARIS)
     return paris, paris.date(), instant.timestamp()
 
 
+_AWARE = as_datetime(aware=True)
 _POLICY_KEYS = ("extend_to_working_day", "whit_monday_worked", "departement")
 
 
@@ -1142,10 +1275,11 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     _build_obligations(f)
     findings = []
     checked = []
-    for r, flags in _case_checks():
+    for r, flags, gate in _case_checks():
         checked.append(r.id)
-        for flag in flags(f):
-            findings.append(r.finding(flag))
+        if _may_speak(f, r.id, gate):
+            for flag in flags(f, params):
+                findings.append(r.finding(flag))
     state, since = _state(f)
     return CaseEvaluation(case.case_id, as_of_dt, state, since[1] if since else None,
                           tuple(f.obligations), f.hours, Report("case", findings, checked),
