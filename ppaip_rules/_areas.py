@@ -10,3 +10,6 @@ from . import staffing, premises  # noqa: F401, I001  (issue 4: staffing first, 
 
 # isort: split
 from . import eligibility, programme, documents  # noqa: F401, I001  (issue 3: rule order)
+
+# isort: split
+from . import timeline, lot  # noqa: F401, I001  (issue 5: case timeline, lot report)

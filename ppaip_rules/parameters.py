@@ -287,6 +287,11 @@ class ContractParameters:
     rpps_digits: int = attrs.field(default=11, metadata=_meta(
         "CCTP 6.7", "Nombre de chiffres d'un numéro RPPS (psychologues depuis 2024)"))
     # --- end of the issue 4 block ---
+    # --- case timeline and lot report (issue 5) ---
+    young_age_limit: int = attrs.field(default=26, metadata=_meta(
+        "CCTP 2 b", "Âge à la prescription en dessous duquel un bénéficiaire compte parmi les "
+                    "« jeunes » (interprétation : le contrat ne le chiffre pas)"))
+    # --- end of the issue 5 block ---
 
     def delay(self, rule_id: str) -> Delay:
         try:
