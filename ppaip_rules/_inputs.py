@@ -30,6 +30,15 @@ def missing(path: str, what: str) -> Flag:
                 severity=INFO, path=path)
 
 
+def yes_no(value: bool | None, path: str, unknown: str, message: str, wanted: bool = True):
+    """The flags of a yes/no fact a rule needs: information when not known, a violation
+    (``message``) when it is not ``wanted``, nothing when it is."""
+    if value is None:
+        yield missing(path, unknown)
+    elif value is not wanted:
+        yield Flag(message, expected=wanted, found=value, path=path)
+
+
 def hours_text(hours: float) -> str:
     """``3 h``, ``2,5 h``."""
     return f"{format_value(float(hours))} h"

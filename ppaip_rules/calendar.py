@@ -640,6 +640,19 @@ def end_of_paris_day(d: dt.date) -> dt.datetime:
     return next_paris_midnight(d) - dt.timedelta(microseconds=1)
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_DAY_END_US: dict[dt.date, int] = {}
+
+
+def day_end_us(d: dt.date) -> int:
+    """The last microsecond of ``d`` in Paris, as whole microseconds since the epoch (cached)."""
+    end = _DAY_END_US.get(d)
+    if end is None:
+        end = _DAY_END_US[d] = (next_paris_midnight(d) - _EPOCH) // dt.timedelta(
+            microseconds=1) - 1
+    return end
+
+
 def days_between(first: dt.date, last: dt.date) -> int:
     """The number of days from ``first`` to ``last``, both included (0 if ``last < first``)."""
     return max(0, (last - first).days + 1)
@@ -670,7 +683,8 @@ def to_utc(value: dt.datetime) -> dt.datetime:
     at its first occurrence; a wall time skipped in spring is read with the
     winter offset (``zoneinfo`` with ``fold=0``).
     """
-    if value.tzinfo is None or value.utcoffset() is None:
+    tz = value.tzinfo
+    if type(tz) is not dt.timezone and (tz is None or value.utcoffset() is None):
         value = value.replace(tzinfo=PARIS, fold=0)
     return value.astimezone(UTC)
 

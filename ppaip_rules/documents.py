@@ -38,6 +38,7 @@ from ._inputs import (
     v_opt,
     v_text,
     v_tuple_of,
+    yes_no,
 )
 from .checks import register_kind
 from .errors import InputError
@@ -583,12 +584,11 @@ def end_bilan_content(b: Bilan, params: ContractParameters):
                 yield Flag(f"le bilan final ne contient pas la rubrique « {item.label} ». "
                            f"L'ajouter avant la remise.", expected="rubrique présente",
                            found="absente", path="sections")
-    if b.plain_language is None:
-        yield missing("plain_language", "bilan rédigé pour des non-initiés (oui ou non)")
-    elif not b.plain_language:
-        yield Flag("le bilan n'est pas rédigé pour des personnes non initiées au langage "
-                   "technique ; le reformuler pour qu'il soit compréhensible par le "
-                   "bénéficiaire.", expected=True, found=False, path="plain_language")
+    yield from yes_no(b.plain_language, "plain_language",
+                      "bilan rédigé pour des non-initiés (oui ou non)",
+                      "le bilan n'est pas rédigé pour des personnes non initiées au langage "
+                      "technique ; le reformuler pour qu'il soit compréhensible par le "
+                      "bénéficiaire.")
 
 
 @rule("END-BILAN-LOGO", clause="CCTP 6.9", title="Pas de logo du ministère de la Justice sur "
@@ -601,13 +601,11 @@ def end_bilan_content(b: Bilan, params: ContractParameters):
                   _bilan(person_copy_has_justice_logo=True)),
       ))
 def end_bilan_logo(b: Bilan, params: ContractParameters):
-    if b.person_copy_has_justice_logo is None:
-        yield missing("person_copy_has_justice_logo", "logo du ministère de la Justice sur la "
-                                                      "copie du bénéficiaire (oui ou non)")
-    elif b.person_copy_has_justice_logo:
-        yield Flag("la copie remise au bénéficiaire porte le logo du ministère de la Justice ; "
-                   "le retirer pour que la personne puisse utiliser son bilan à sa sortie.",
-                   expected=False, found=True, path="person_copy_has_justice_logo")
+    yield from yes_no(b.person_copy_has_justice_logo, "person_copy_has_justice_logo",
+                      "logo du ministère de la Justice sur la copie du bénéficiaire (oui ou non)",
+                      "la copie remise au bénéficiaire porte le logo du ministère de la Justice ; "
+                      "le retirer pour que la personne puisse utiliser son bilan à sa sortie.",
+                      wanted=False)
 
 
 @rule("END-BILAN-SHARING", clause="CCTP 6.6, 6.9", title="Dépôt sur IPRO 360° et partage avec "
@@ -626,11 +624,10 @@ def end_bilan_logo(b: Bilan, params: ContractParameters):
           Example("Non déposé sur IPRO 360°", "bilan", _bilan(deposited_on_ipro360=False)),
       ))
 def end_bilan_sharing(b: Bilan, params: ContractParameters):
-    if b.deposited_on_ipro360 is None:
-        yield missing("deposited_on_ipro360", "dépôt du bilan sur IPRO 360° (oui ou non)")
-    elif not b.deposited_on_ipro360:
-        yield Flag("le bilan n'est pas déposé dans le dossier professionnel IPRO 360° ; l'y "
-                   "déposer.", expected=True, found=False, path="deposited_on_ipro360")
+    yield from yes_no(b.deposited_on_ipro360, "deposited_on_ipro360",
+                      "dépôt du bilan sur IPRO 360° (oui ou non)",
+                      "le bilan n'est pas déposé dans le dossier professionnel IPRO 360° ; l'y "
+                      "déposer.")
     if b.shared_with_partners is None:
         yield missing("shared_with_partners", "partage du bilan avec d'autres partenaires (oui "
                                               "ou non)")
@@ -678,18 +675,13 @@ def doc_deliverables(d: Deliverables, params: ContractParameters):
         if item.code not in done:
             yield Flag(f"livrable non fourni : {item.label}. Le fournir (CCTP 6.9).",
                        expected="fourni", found="non fourni", path="delivered")
-    if d.bilan_templates_validated_by_spip is None:
-        yield missing("bilan_templates_validated_by_spip", "validation des modèles de bilan "
-                                                           "par le SPIP")
-    elif not d.bilan_templates_validated_by_spip:
-        yield Flag("les modèles de bilan ne sont pas validés par le SPIP ; les lui soumettre, "
-                   "avec copie à la DISP.", expected=True, found=False,
-                   path="bilan_templates_validated_by_spip")
-    if d.bilan_templates_copied_to_disp is None:
-        yield missing("bilan_templates_copied_to_disp", "copie des modèles de bilan à la DISP")
-    elif not d.bilan_templates_copied_to_disp:
-        yield Flag("les modèles de bilan n'ont pas été adressés en copie à la DISP.",
-                   expected=True, found=False, path="bilan_templates_copied_to_disp")
+    yield from yes_no(d.bilan_templates_validated_by_spip, "bilan_templates_validated_by_spip",
+                      "validation des modèles de bilan par le SPIP",
+                      "les modèles de bilan ne sont pas validés par le SPIP ; les lui soumettre, "
+                      "avec copie à la DISP.")
+    yield from yes_no(d.bilan_templates_copied_to_disp, "bilan_templates_copied_to_disp",
+                      "copie des modèles de bilan à la DISP",
+                      "les modèles de bilan n'ont pas été adressés en copie à la DISP.")
 
 
 def check_deliverables(deliverables: Any, params: ContractParameters = DIJON) -> Report:

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTINGS, as_id, as_setting, codes, missing, v_date, v_in, v_is, v_opt
+from ._inputs import SETTINGS, as_id, as_setting, codes, missing, v_date, v_in, v_is, v_opt, yes_no
 from .calendar import age_on
 from .checks import register_kind
 from .errors import InputError
@@ -253,12 +253,10 @@ def elig_status(entry: Entry, params: ContractParameters):
         yield Flag(f"la personne n'est ni prévenue ni condamnée ; le PPAIP s'adresse à une "
                    f"{allowed}, suivie par le SPIP.", expected=allowed,
                    found="autre situation", path="person.status")
-    if person.followed_by_spip is None:
-        yield missing("person.followed_by_spip", "suivi par le SPIP (oui ou non)")
-    elif not person.followed_by_spip:
-        yield Flag("la personne n'est pas suivie par le SPIP ; le PPAIP s'adresse aux personnes "
-                   "suivies par le SPIP.", expected=True, found=False,
-                   path="person.followed_by_spip")
+    yield from yes_no(person.followed_by_spip, "person.followed_by_spip",
+                      "suivi par le SPIP (oui ou non)",
+                      "la personne n'est pas suivie par le SPIP ; le PPAIP s'adresse aux "
+                      "personnes suivies par le SPIP.")
 
 
 @rule("ELIG-VOLUNTEER", clause="CCTP 5", title="Personne volontaire", severity=VIOLATION,
@@ -270,13 +268,10 @@ def elig_status(entry: Entry, params: ContractParameters):
           Example("Personne non volontaire", "eligibility", _elig(volunteer=False)),
       ))
 def elig_volunteer(entry: Entry, params: ContractParameters):
-    volunteer = entry.person.volunteer
-    if volunteer is None:
-        yield missing("person.volunteer", "volontariat de la personne (oui ou non)")
-    elif not volunteer:
-        yield Flag("la personne n'est pas volontaire ; le programme n'a pas de caractère "
-                   "obligatoire (CCTP 3) et suppose son engagement.", expected=True, found=False,
-                   path="person.volunteer")
+    yield from yes_no(entry.person.volunteer, "person.volunteer",
+                      "volontariat de la personne (oui ou non)",
+                      "la personne n'est pas volontaire ; le programme n'a pas de caractère "
+                      "obligatoire (CCTP 3) et suppose son engagement.")
 
 
 @rule("ELIG-NEED", clause="CCTP 5", title="Besoin d'accompagnement vers un projet",
@@ -288,13 +283,11 @@ def elig_volunteer(entry: Entry, params: ContractParameters):
           Example("Pas de besoin d'accompagnement", "eligibility", _elig(needs_support=False)),
       ))
 def elig_need(entry: Entry, params: ContractParameters):
-    need = entry.person.needs_support
-    if need is None:
-        yield missing("person.needs_support", "besoin d'accompagnement (oui ou non)")
-    elif not need:
-        yield Flag("la personne n'a pas besoin d'être accompagnée pour identifier ou construire "
-                   "son projet professionnel ou de formation ; le PPAIP ne s'applique pas.",
-                   expected=True, found=False, path="person.needs_support")
+    yield from yes_no(entry.person.needs_support, "person.needs_support",
+                      "besoin d'accompagnement (oui ou non)",
+                      "la personne n'a pas besoin d'être accompagnée pour identifier ou "
+                      "construire son projet professionnel ou de formation ; le PPAIP ne "
+                      "s'applique pas.")
 
 
 @rule("ELIG-PRESCRIBED", clause="CCTP 5, 6.1-2", title="Entrée sur prescription du SPIP",

@@ -102,11 +102,6 @@ class Session:
     hours: float = attrs.field(validator=v_number(MAX_HOURS, optional=False))
     workshop: int | None = attrs.field(default=None, validator=_count)
     in_person: bool | None = attrs.field(default=None, validator=_opt(bool))
-    #: ``(start, end)`` as UTC instants (derived, computed once).
-    utc: tuple[dt.datetime, dt.datetime] = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "utc", elapsed_interval(self.start, self.hours))
 
 
 @attrs.frozen
@@ -298,13 +293,12 @@ def _new_workshop(theme, hours, participants, agreed, title, id_) -> Workshop:
     return w
 
 
-def _new_session(start, hours, workshop, in_person, utc) -> Session:
+def _new_session(start, hours, workshop, in_person) -> Session:
     s = _new(Session)
     _set(s, "start", start)
     _set(s, "hours", hours)
     _set(s, "workshop", workshop)
     _set(s, "in_person", in_person)
-    _set(s, "utc", utc)
     return s
 
 
@@ -352,11 +346,20 @@ def _flag_ok(value: Any) -> bool:
 
 
 def _fast_instant(value: Any) -> dt.datetime:
-    if type(value) is not dt.datetime:
-        value = as_instant(value, "")
-    elif not FIRST_YEAR < value.year < LAST_YEAR:
+    # as_instant's plain case inline: an ISO text without blanks (or a datetime)
+    if type(value) is str and 10 < len(value) <= 40 and value[:4].isdigit():
+        try:
+            value = _fromisoformat(value)
+        except ValueError:
+            raise _GiveUp from None
+    elif type(value) is not dt.datetime:
+        raise _GiveUp
+    if not FIRST_YEAR < value.year < LAST_YEAR:
         raise _GiveUp
     return value
+
+
+_fromisoformat = dt.datetime.fromisoformat
 
 
 def _fast_workshop(value: Any) -> Workshop:
@@ -385,7 +388,7 @@ def _fast_session(value: Any) -> Session:
                                       or not 0 <= workshop <= MAX_PARTICIPANTS)) \
             or not _flag_ok(in_person):
         raise _GiveUp
-    return _new_session(start, hours, workshop, in_person, elapsed_interval(start, hours))
+    return _new_session(start, hours, workshop, in_person)
 
 
 def _fast_slot(value: Any) -> TrainingSlot:
@@ -733,7 +736,7 @@ def prog_training_overlap(p: Proposal, params: ContractParameters):
         return
     slots = [t.utc for t in p.training_slots]
     for i, s in enumerate(p.sessions):
-        begin, end = s.utc
+        begin, end = elapsed_interval(s.start, s.hours)
         for j, (t_begin, t_end) in enumerate(slots):
             if begin < t_end and t_begin < end:
                 yield Flag(f"la séance n° {i + 1} ({_span(begin, end)}) chevauche le créneau de "
