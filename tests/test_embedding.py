@@ -352,3 +352,16 @@ def test_cli_subprocess_on_random_documents_never_tracebacks(kind, data):
         os.unlink(f.name)
     assume(out.returncode != 0 or out.stdout)
     assert out.returncode in (0, 1, 2) and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("env", [{"TZ": "Pacific/Auckland"}, {"TZ": "America/Los_Angeles"},
+                                 {"LANG": "C", "LC_ALL": "C", "TZ": "UTC"}])
+def test_reports_do_not_depend_on_the_machine_time_zone_or_locale(env):
+    # the non-compliant programme mixes naive (Paris) and offset times in its overlap finding
+    args = ("check", "programme", str(EXAMPLES / "programme.non-conforme.json"))
+    reference = cli(*args)
+    other = subprocess.run([sys.executable, "-m", "ppaip_rules.cli", *args],
+                           capture_output=True, text=True, env={**ENV, **env}, timeout=60)
+    assert reference.returncode == other.returncode == 1
+    assert other.stdout == reference.stdout
+    assert "le mardi 20 mai 2025 de 10 h 00 à 12 h 00" in other.stdout
