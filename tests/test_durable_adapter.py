@@ -111,10 +111,16 @@ def instant(ts: float) -> str:
 
 @given(runs())
 def test_property_adapter_obligations_equal_evaluate_case_at_every_clock(run):
+    """Case C-1 gets the log bit by bit between clock moves; C-2, in the same adapter,
+    gets it all at once in reverse order. At every clock, each case's obligations are
+    evaluate_case's on what it got; at the end, those of the whole log as of AS_OF."""
     log, start, steps = run
     recorder = Recorder()
     returned = []
+    backwards = log[::-1]
     with adapter(recorder, now=instant(start)) as a:
+        if log:
+            returned += a.post_all("C-2", backwards)
         posted = []
         for op, arg in steps:
             if op == "post":
@@ -122,27 +128,31 @@ def test_property_adapter_obligations_equal_evaluate_case_at_every_clock(run):
                 posted += arg
             else:
                 returned += a.advance(instant(arg))
-            if posted:
-                expected = evaluate_case(posted, as_of=a.clock)
-                assert view(a.obligations("C-1")) == view(expected.obligations), (op, arg)
-                assert a.state("C-1") is expected.state
+            for case_id, events in (("C-1", posted), ("C-2", backwards)):
+                if events:
+                    expected = evaluate_case(events, as_of=a.clock)
+                    assert view(a.obligations(case_id)) == view(expected.obligations), (
+                        case_id, op, arg)
+                    assert a.state(case_id) is expected.state
         returned += a.advance(AS_OF)
-        reference = evaluate_case(log, as_of=AS_OF)
         if not log:
+            assert a.cases == () and returned == []
             return
-        # the breaches (rule IDs, due dates, statuses), and every other obligation
-        assert view(a.breaches("C-1")) == view(o for o in reference.obligations
-                                               if o.status.is_breach)
-        assert view(a.obligations("C-1")) == view(reference.obligations)
-        assert [o.trace for o in a.obligations("C-1")] == [o.trace for o in
-                                                           reference.obligations]
+        final = {}
+        for case_id, events in (("C-1", log), ("C-2", backwards)):
+            reference = evaluate_case(events, as_of=AS_OF)
+            # the breaches (rule IDs, due dates, statuses), and every other obligation
+            assert view(a.breaches(case_id)) == view(o for o in reference.obligations
+                                                     if o.status.is_breach)
+            assert view(a.obligations(case_id)) == view(reference.obligations)
+            assert [o.trace for o in a.obligations(case_id)] == [
+                o.trace for o in reference.obligations]
+            final.update({(case_id, o.rule_id, o.trigger_index): o.status
+                          for o in reference.obligations})
     # the callbacks got what the calls returned, in the same order
     assert recorder.notices == returned
-    # the last notice of each obligation says its final status
-    last = {}
-    for n in returned:
-        last[(n.obligation.rule_id, n.obligation.trigger_index)] = n
-    final = {(o.rule_id, o.trigger_index): o.status for o in reference.obligations}
+    # the last notice of each obligation says its final status; every obligation had one
+    last = {(n.case_id, n.obligation.rule_id, n.obligation.trigger_index): n for n in returned}
     expected_kind = {PENDING: DUE, OVERDUE: LATE, MET_S: MET, MET_LATE: MET}
     for key, notice in last.items():
         assert notice.kind is (expected_kind[final[key]] if key in final else WITHDRAWN), key
