@@ -58,7 +58,9 @@ Notices (:class:`ObligationNotice`), in the order of the obligations:
 
 Each change of a case gives the notices between what was known and what is
 now true: when the clock jumps over several days, an obligation opened and met
-in between gives only ``met``.
+in between gives only ``met``. Every call returns its notices; those of a kind
+with a callback also go through durable_rules to that callback, one message
+each, in that order.
 
 Limits
     - durable_rules 2.0.28 (2020, no later release) builds on CPython 3.10 to
@@ -67,7 +69,8 @@ Limits
       (French message) when it is missing.
     - durable_rules keeps its rulesets in a process-wide table (131,071 at
       most): :meth:`DurableAdapter.close` (or ``with DurableAdapter(...)``)
-      deletes the ruleset and the cases' states. Its engine's own polling
+      deletes the ruleset and the cases' states (an adapter dropped without
+      it is released when garbage-collected). Its engine's own polling
       threads are not started: every action runs in the thread that called
       the adapter.
     - Thread safety: an adapter serialises its calls with a lock; callbacks run
