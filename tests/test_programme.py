@@ -387,3 +387,12 @@ def test_elapsed_interval_counts_real_hours_across_the_spring_change():
     begin, end = elapsed_interval(dt.datetime(2025, 3, 30, 1, 0), 2)
     assert end - begin == dt.timedelta(hours=2)
     assert end.astimezone(PARIS).hour == 4
+
+
+def test_check_programme_gives_exactly_the_report_of_the_generic_runner():
+    from ppaip_rules.model import run_rules
+    from ppaip_rules.programme import read_proposal
+
+    for data in (BASE, {**BASE, "individual_hours": 40, "workshops": [workshop(participants=9)],
+                        "sessions": TWO, "training_slots": None}):
+        assert check_programme(data) == run_rules("programme", read_proposal(data), DIJON)
