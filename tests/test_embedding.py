@@ -11,6 +11,7 @@ import copy
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -277,7 +278,8 @@ def test_no_birth_date_is_ever_echoed(birth):
     text = report.to_json() + report.format()
     for form in (birth.isoformat(), birth.strftime("%d/%m/%Y"), format_date(birth),
                  format_date(birth, weekday=False)):
-        assert form not in text
+        # not preceded by a digit: "5 mai 2025" is inside the prescription's "15 mai 2025"
+        assert not re.search(rf"(?<!\d){re.escape(form)}", text)
 
 
 # --- the programme's fast reader agrees with the strict one --------------------------------------
