@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, UTC, next_paris_midnight
+from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, day_end_us
 from .errors import InputError
 from .parsing import MAX_TEXT, Fields, as_bool, as_choice, as_date, as_datetime, as_str, join
 
@@ -63,8 +63,6 @@ END_CAUSES = {
 
 ID_MAX = 64
 HOURS_MAX = 1000.0
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 # --- validators (the models validate themselves; the reader names the path) ------
@@ -167,12 +165,12 @@ class Event:
         if type(at) is dt.date:
             day, ts = at, None
             # A date stands after every instant of its day (24:00 less 1 µs), then by rank.
-            micro = (next_paris_midnight(at) - _EPOCH) // _MICROSECOND - 1
-            key = micro << 6 | 32 | self.RANK
+            key = day_end_us(at) << 6 | 32 | self.RANK
         else:
             ts = at.timestamp()
             day = at.astimezone(PARIS).date()
-            key = (at - _EPOCH) // _MICROSECOND << 6 | self.RANK
+            # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
+            key = round(ts * 1_000_000) << 6 | self.RANK
         object.__setattr__(self, "day", day)
         object.__setattr__(self, "ts", ts)
         object.__setattr__(self, "key", key)
@@ -592,6 +590,10 @@ def read_event(value: Any, path: str = "") -> Event:
     """An :class:`Event` as is, or one read from a JSON-like dict (errors name the path)."""
     if isinstance(value, Event):
         return value
+    if type(value) is dict:
+        event = _read_event_fast(value)
+        if event is not None:
+            return event
     fields = Fields(value, path)
     cls = EVENT_TYPES[fields.required("type", _TYPE)]
     kwargs = {"at": fields.required("at", _AT[cls.TIMED]),
@@ -605,6 +607,33 @@ def read_event(value: Any, path: str = "") -> Event:
         return cls(**kwargs)
     except InputError as error:
         raise error.at(path) from None
+
+
+_KEYS = {name: frozenset(("type", "at", "id", *(f for f, _, _ in _FIELDS.get(name, ()))))
+         for name in EVENT_TYPES}
+
+
+def _read_event_fast(value: dict) -> Event | None:
+    """The same reading as the strict path (same converters, same models) without its
+    bookkeeping; None on anything unusual, and the strict path then names the problem."""
+    name = value.get("type")
+    keys = _KEYS.get(name) if type(name) is str else None
+    if keys is None or not keys.issuperset(value):
+        return None
+    cls = EVENT_TYPES[name]
+    try:
+        kwargs = {"at": _AT[cls.TIMED](value["at"], "at")}
+        if "id" in value:
+            kwargs["id"] = _as_id(value["id"], "id")
+        for field, convert, required in _FIELDS.get(name, ()):
+            got = value.get(field)
+            if got is not None:
+                kwargs[field] = convert(got, field)
+            elif required:
+                return None
+        return cls(**kwargs)
+    except (InputError, KeyError):
+        return None
 
 
 def read_events(value: Any, path: str = "events") -> tuple[Event, ...]:

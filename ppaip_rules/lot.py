@@ -62,6 +62,7 @@ from .timeline import (
     CaseEvaluation,
     CaseState,
     ObligationStatus,
+    emit,
     evaluate_case,
     read_as_of,
 )
@@ -930,19 +931,14 @@ def add_report_command(sub: Any) -> None:
 
 def _cmd_report(args: Any) -> int:
     from .checks import load_json
-    from .cli import EXIT_OK, EXIT_VIOLATIONS, _params, _print_json, _read_input
+    from .cli import _params, _read_input
 
     raw, name = _read_input(args.file)
     activity = read_activity(load_json(raw, name))
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    result = lot_report(params=_params(args), as_of=args.as_of, **activity)
-    if args.format == "json":
-        _print_json(result.to_dict())
-    else:
-        print(result.format())
-    return EXIT_OK if result.report.ok else EXIT_VIOLATIONS
+    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format)
 
 
 

@@ -67,6 +67,7 @@ import attrs
 
 from .calendar import (
     PARIS,
+    day_end_us,
     elapsed_interval,
     end_of_paris_day,
     week_bounds,
@@ -347,6 +348,7 @@ class CaseFacts:
         "interruptions",
         "nested_suspensions",
         "obligations",
+        "order",
         "orphan_decisions",
         "orphan_reports",
         "orphan_resumes",
@@ -365,19 +367,33 @@ class CaseFacts:
         self.policy_key = tuple(policy.values())
         self.deadlines = _deadline_cache(params, self.policy_key)
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
-        kept = [(i, e) for i, e in enumerate(case.events)
+        # Sorted as sort_events() does, inlined: this runs for every case of a batch.
+        kept = [(e.key, i, e) for i, e in enumerate(case.events)
                 if ((e.ts <= as_of_ts) if e.ts is not None else (e.day <= as_of_day))]
         self.ignored = len(case.events) - len(kept)
-        self.events: list[Pair] = sort_events(kept)
+        kept.sort()
+        events: list[Pair] = []
         by: dict[str, list[Pair]] = {}
-        for pair in self.events:
-            group = by.get(pair[1].TYPE)
+        previous = None
+        for key, i, e in kept:
+            if key == previous:  # same moment, same type: order by content instead
+                self.events = sort_events((i, e) for _, i, e in kept)
+                self.by = {}
+                for pair in self.events:
+                    self.by.setdefault(pair[1].TYPE, []).append(pair)
+                break
+            previous = key
+            pair = (i, e)
+            events.append(pair)
+            group = by.get(e.TYPE)
             if group is None:
-                by[pair[1].TYPE] = [pair]
+                by[e.TYPE] = [pair]
             else:
                 group.append(pair)
-        self.by = by
+        else:
+            self.events, self.by = events, by
         self.obligations: list[Obligation] = []
+        self.order: list[tuple] = []
 
     def of(self, cls: type[Event]) -> list[Pair]:
         return self.by.get(cls.TYPE, [])
@@ -564,11 +580,10 @@ def _ends_walk(f: CaseFacts) -> None:
 
 # --- obligations -----------------------------------------------------------------------
 
-def _status(d: Deadline, act: Pair | None, f: CaseFacts) -> ObligationStatus:
+def _status(due: Any, due_us: int, act: Pair | None, f: CaseFacts) -> ObligationStatus:
     """As :meth:`Deadline.is_met` decides, on the event's precomputed day and instant."""
-    due = d.period.end
-    if isinstance(due, dt.datetime):
-        due_ts = due.timestamp()
+    if type(due) is not dt.date:
+        due_ts = due_us / 1e6
         if act is None:
             return OVERDUE if f.as_of_ts > due_ts else PENDING
         if act[1].ts is None:
@@ -596,19 +611,22 @@ def _deadline_cache(params: ContractParameters, policy_key: tuple) -> dict:
     return entry[1]
 
 
-def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> Deadline:
+def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> tuple[Deadline, int]:
+    """The deadline, and its end as whole microseconds since the epoch (a day ends at 24:00)."""
     key = (rule_id, start, pauses)
     cache = f.deadlines
-    d = cache.get(key)
-    if d is None:
+    hit = cache.get(key)
+    if hit is None:
         d = deadline(rule_id, start, params=f.params, pauses=pauses, **f.policy)
+        end = d.period.end
+        end_us = day_end_us(end) if type(end) is dt.date else round(end.timestamp() * 1e6)
         if len(cache) >= 100_000:
             cache.clear()
-        cache[key] = d
-    return d
+        hit = cache[key] = (d, end_us)
+    return hit
 
 
-def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None) -> bool:
+def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None, due_us: int = 0) -> bool:
     """Whether the case ended before ``due`` (None: whenever it ended)."""
     end = f.terminal
     if end is None:
@@ -616,19 +634,21 @@ def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None) -> bool:
     if due is None:
         return True
     e = end[1]
-    if isinstance(due, dt.datetime):
-        return e.ts <= due.timestamp() if e.ts is not None else e.day <= _due_day(due)
+    if type(due) is not dt.date:
+        return e.ts * 1e6 <= due_us if e.ts is not None else e.day <= _due_day(due)
     return e.day <= due
 
 
 def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
                    act: Pair | None, lapses: bool = False, pauses: tuple = ()) -> None:
-    d = _deadline(f, rule_id, start, pauses)
-    if act is None and lapses and _lapsed(f, d.period.end):
+    d, due_us = _deadline(f, rule_id, start, pauses)
+    due = d.period.end
+    if act is None and lapses and _lapsed(f, due, due_us):
         return
+    f.order.append((due_us, trigger[1].key, rule_id, len(f.order)))
     f.obligations.append(Obligation(
-        rule_id, SPECS[rule_id].act, trigger[1], trigger[0], d.period.end,
-        act[1] if act else None, act[0] if act else None, _status(d, act, f), d))
+        rule_id, SPECS[rule_id].act, trigger[1], trigger[0], due,
+        act[1] if act else None, act[0] if act else None, _status(due, due_us, act, f), d))
 
 
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
@@ -642,6 +662,8 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
         return
     else:
         status = PENDING
+    f.order.append((due_event[1].key >> 6 if due_event else _NO_DUE, trigger[1].key, rule_id,
+                    len(f.order)))
     f.obligations.append(Obligation(
         rule_id, what, trigger[1], trigger[0], due_event[1].at if due_event else None,
         act[1] if act else None, act[0] if act else None, status,
@@ -717,8 +739,9 @@ def _build_obligations(f: CaseFacts) -> None:
         _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day,
                        _covering(bilans, ended[1], accept=lambda b, w=workshop: (
                            b.scope == "collective" and (w is None or b.workshop in (None, w)))))
-    if len(f.obligations) > 1:
-        f.obligations.sort(key=_obligation_order)
+    if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger
+        obligations = f.obligations
+        f.obligations = [obligations[k[3]] for k in sorted(f.order)]
     by_rule: dict[str, list[Obligation]] = {}
     breached = set()
     for o in f.obligations:
@@ -736,20 +759,8 @@ def _individual(bilan: BilanDelivered) -> bool:
     return bilan.scope == "individual"
 
 
-def _obligation_order(o: Obligation) -> tuple:
-    """By due instant (a due day ends at 24:00), then trigger; no due date last."""
-    due = o.due
-    if due is None:
-        return (1, 0, o.trigger.key, o.rule_id)
-    if type(due) is dt.date:
-        end = _DAY_ENDS.get(due)
-        if end is None:
-            end = _DAY_ENDS[due] = end_of_paris_day(due).timestamp()
-        return (0, end, o.trigger.key, o.rule_id)
-    return (0, due.timestamp(), o.trigger.key, o.rule_id)
+_NO_DUE = 1 << 62  # after every due instant
 
-
-_DAY_ENDS: dict[dt.date, float] = {}
 
 
 def _pauses(f: CaseFacts) -> tuple:
@@ -785,7 +796,8 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
             d = o.deadline
             if o.status is MET_LATE:
                 flag = d.flag(o.act.at)
-                yield attrs.evolve(flag, path=f"events[{o.act_index}]")
+                yield Flag(flag.message, flag.expected, flag.found, flag.severity,
+                           f"events[{o.act_index}]", flag.trace)
             else:
                 yield Flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
                            f"échéance du {_due_text(o.due)} dépassée "
@@ -1220,6 +1232,18 @@ def _may_speak(f: CaseFacts, rule_id: str, gate: Any) -> bool:
 
 def read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
     """``as_of`` (an aware datetime, or a date meaning the end of that day in Paris)."""
+    last = _LAST_AS_OF[0]
+    if value is last[0]:  # a batch evaluates many cases as of one instant
+        return last[1]
+    result = _read_as_of(value)
+    _LAST_AS_OF[0] = (value, result)  # one atomic replacement: safe across threads
+    return result
+
+
+_LAST_AS_OF: list = [(object(), None)]
+
+
+def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
     expected = ("la date et heure de la situation, avec fuseau, ex. « 2025-06-30T08:00:00+02:00 » "
                 "(ou une date : fin de ce jour) ; aucune horloge implicite")
     if value is None:
@@ -1421,7 +1445,7 @@ def add_timeline_command(sub: Any) -> None:
 
 def _cmd_timeline(args: Any) -> int:
     from .checks import load_json
-    from .cli import EXIT_OK, EXIT_VIOLATIONS, _params, _print_json, _read_input
+    from .cli import _params, _read_input
 
     if args.as_of is None:
         raise InputError("--as-of", "la date et heure de la situation, ex. "
@@ -1430,11 +1454,18 @@ def _cmd_timeline(args: Any) -> int:
     raw, name = _read_input(args.file)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
                                suspension_stops_clock=not args.suspensions_count)
-    if args.format == "json":
-        _print_json(evaluation.to_dict())
+    return emit(evaluation, args.format)
+
+
+def emit(result: Any, fmt: str) -> int:
+    """Print a result (``to_dict``/``format``/``report``) as JSON or text; the exit code."""
+    from .cli import EXIT_OK, EXIT_VIOLATIONS, _print_json
+
+    if fmt == "json":
+        _print_json(result.to_dict())
     else:
-        print(evaluation.format())
-    return EXIT_OK if evaluation.report.ok else EXIT_VIOLATIONS
+        print(result.format())
+    return EXIT_OK if result.report.ok else EXIT_VIOLATIONS
 
 
 
