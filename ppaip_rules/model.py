@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -243,6 +243,7 @@ def register(rule_obj: Rule) -> Rule:
     if rule_obj.id in _REGISTRY:
         raise ValueError(f"rule {rule_obj.id} registered twice")
     _REGISTRY[rule_obj.id] = rule_obj
+    _DECIDING.clear()
     return rule_obj
 
 
@@ -292,19 +293,25 @@ def get_rule(rule_id: str) -> Rule:
 
 
 def run_rules(subject: str, data: Any, params: Any) -> Report:
-    """Run every rule of ``subject`` on ``data``; gather all their findings."""
+    """Run every rule of ``subject`` on ``data``; gather all their findings.
+
+    The hot path of every check: the deciding rules of a subject are looked up
+    once, then each rule's flags are gathered with no intermediate generator.
+    """
+    deciding = _DECIDING.get(subject)
+    if deciding is None:
+        deciding = _DECIDING[subject] = tuple(r for r in rules(subject) if r.decide is not None)
     findings: list[Finding] = []
-    checked: list[str] = []
-    for r in rules(subject):
-        if r.decide is None:
-            continue
-        checked.append(r.id)
-        findings.extend(r.finding(flag) for flag in _flags(r, data, params))
-    return Report(subject, findings, checked)
+    for r in deciding:
+        flags = r.decide(data, params)
+        if flags:
+            findings.extend([r.finding(flag) for flag in flags])
+    return Report(subject, findings, tuple(r.id for r in deciding))
 
 
-def _flags(r: Rule, data: Any, params: Any) -> Iterator[Flag]:
-    yield from r.decide(data, params) or ()
+#: subject → its rules that have a deciding function (filled on first use, after
+#: every area module is loaded; cleared when a rule is registered).
+_DECIDING: dict[str, tuple[Rule, ...]] = {}
 
 
 def _load_all() -> None:

@@ -52,7 +52,7 @@ from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, elapsed_interval, to_utc
 from .checks import register_kind
 from .errors import InputError
 from .frenchtext import format_date, plural
-from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, Rule, rule, rules
+from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, rule, run_rules
 from .parameters import DIJON, ContractParameters
 from .parsing import Fields, as_bool, as_int, as_list, as_number, as_object, as_str
 
@@ -786,31 +786,8 @@ def prog_hours_realised(p: Proposal, params: ContractParameters):
 # --- the check -------------------------------------------------------------------
 
 def check_programme(proposal: Any, params: ContractParameters = DIJON) -> Report:
-    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON).
-
-    The same report as ``model.run_rules("programme", …)``, on the hot path: the
-    rules of the subject are looked up once (every area module is imported by
-    then) and their flags are gathered without intermediate generators — about
-    10 µs of the ~35 µs of a typical check (benchmarks/bench_programme.py).
-    """
-    data = read_proposal(proposal)
-    findings: list = []
-    checked: list[str] = []
-    for r in _programme_rules():
-        checked.append(r.id)
-        for flag in r.decide(data, params):
-            findings.append(r.finding(flag))
-    return Report("programme", findings, checked)
-
-
-_RULES: tuple[Rule, ...] = ()
-
-
-def _programme_rules() -> tuple[Rule, ...]:
-    global _RULES
-    if not _RULES:
-        _RULES = tuple(r for r in rules("programme") if r.decide is not None)
-    return _RULES
+    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON)."""
+    return run_rules("programme", read_proposal(proposal), params)
 
 
 def _schema_time(description: str) -> dict:
