@@ -473,28 +473,33 @@ def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
 
 def _hours_walk(f: CaseFacts) -> None:
     """Delivered hours, and each session that takes them past the hours in force."""
-    delivered = {"individual": 0.0, "collective": 0.0}
+    individual = collective = 0.0
     excess = []
     current = None
     vi, flagged = 0, set()
     validations = f.validations
-    for idx, s in f.of(SessionHeld):
-        while vi < len(validations) and not before(s, validations[vi][0][1]):
+    pending = len(validations)
+    for idx, s in f.by.get(SessionHeld.TYPE, ()):
+        while vi < pending and not before(s, validations[vi][0][1]):
             current = validations[vi]
             vi += 1
-        delivered[s.mode] += s.hours
+        if s.mode == "individual":
+            individual += s.hours
+            done = individual
+        else:
+            collective += s.hours
+            done = collective
         if current is not None:
             proposal = current[1][1]
             allowed = proposal.individual_hours if s.mode == "individual" \
                 else proposal.collective_hours
-            if delivered[s.mode] > allowed + 1e-9 and (s.mode, vi) not in flagged:
+            if done > allowed + 1e-9 and (s.mode, vi) not in flagged:
                 flagged.add((s.mode, vi))
-                excess.append((idx, s, delivered[s.mode], allowed, current[0][1]))
+                excess.append((idx, s, done, allowed, current[0][1]))
     f.hour_excess = excess
     last = validations[-1][1][1] if validations else None
     f.hours = Hours(last.individual_hours if last else None,
-                    last.collective_hours if last else None,
-                    delivered["individual"], delivered["collective"])
+                    last.collective_hours if last else None, individual, collective)
 
 
 def _absence_walk(f: CaseFacts) -> None:
@@ -666,8 +671,8 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
                     len(f.order)))
     f.obligations.append(Obligation(
         rule_id, what, trigger[1], trigger[0], due_event[1].at if due_event else None,
-        act[1] if act else None, act[0] if act else None, status,
-        due_event=due_event[1] if due_event else None, due_text=due_text, due_label=due_label))
+        act[1] if act else None, act[0] if act else None, status, None,
+        due_event[1] if due_event else None, due_text, due_label))
 
 
 def _covering(candidates: list[Pair], trigger: Event, wanted: frozenset = frozenset(RECIPIENTS),
@@ -1202,30 +1207,41 @@ _GATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {
     "END-BILAN-IND": ((LastIndividualInterview.TYPE, BilanDelivered.TYPE), ()),
     "END-BILAN-COLL": ((), ()),
 }
-_resolved: list[tuple[Rule, Any, Any]] = []
+_resolved: list[tuple[Rule, Any]] = []
 
 
-def _case_checks() -> list[tuple[Rule, Any, Any]]:
-    """``(rule, flags function, gate)`` for every rule of :data:`CASE_RULES` (resolved once)."""
+def _case_checks() -> list[tuple[Rule, Any]]:
+    """``(rule, flags function)`` for every rule of :data:`CASE_RULES` (resolved once)."""
     if not _resolved:
         for rule_id in CASE_RULES:
             r = get_rule(rule_id)
             flags = r.decide if rule_id in _DECIDED_HERE else _EXTERNAL[rule_id]
-            gate = _GATES[rule_id]
-            _resolved.append((r, flags, None if gate is None else (frozenset(gate[0]), gate[1])))
+            _resolved.append((r, flags))
     return _resolved
 
 
-def _may_speak(f: CaseFacts, rule_id: str, gate: Any) -> bool:
-    if gate is None or rule_id in f.breached:
-        return True
-    types, facts = gate
-    if types and not types.isdisjoint(f.by):
-        return True
-    for name in facts:
+def _speaking(f: CaseFacts) -> set[str]:
+    """The rules of the case that may say something (see :data:`_GATES`)."""
+    _case_checks()
+    speak = set(_ALWAYS)
+    speak |= f.breached
+    for event_type in f.by:
+        speak.update(_BY_TYPE.get(event_type, ()))
+    for name, rule_ids in _BY_FACT.items():
         if getattr(f, name):
-            return True
-    return False
+            speak.update(rule_ids)
+    return speak
+
+
+_ALWAYS = tuple(r for r, gate in _GATES.items() if gate is None)
+_BY_TYPE: dict[str, list[str]] = {}
+_BY_FACT: dict[str, list[str]] = {}
+for _rule_id, _gate in _GATES.items():
+    if _gate is not None:
+        for _name in _gate[0]:
+            _BY_TYPE.setdefault(_name, []).append(_rule_id)
+        for _name in _gate[1]:
+            _BY_FACT.setdefault(_name, []).append(_rule_id)
 
 
 # --- evaluation ------------------------------------------------------------------------
@@ -1298,15 +1314,14 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     _walk(f)
     _build_obligations(f)
     findings = []
-    checked = []
-    for r, flags, gate in _case_checks():
-        checked.append(r.id)
-        if _may_speak(f, r.id, gate):
+    speak = _speaking(f)
+    for r, flags in _case_checks():
+        if r.id in speak:
             for flag in flags(f, params):
                 findings.append(r.finding(flag))
     state, since = _state(f)
     return CaseEvaluation(case.case_id, as_of_dt, state, since[1] if since else None,
-                          tuple(f.obligations), f.hours, Report("case", findings, checked),
+                          tuple(f.obligations), f.hours, Report("case", findings, CASE_RULES),
                           f.ignored)
 
 
