@@ -587,14 +587,13 @@ def _ends_walk(f: CaseFacts) -> None:
 
 def _status(due: Any, due_us: int, act: Pair | None, f: CaseFacts) -> ObligationStatus:
     """As :meth:`Deadline.is_met` decides, on the event's precomputed day and instant."""
-    if type(due) is not dt.date:
-        due_ts = due_us / 1e6
+    if type(due) is not dt.date:  # whole microseconds: an act at the due instant is in time
         if act is None:
-            return OVERDUE if f.as_of_ts > due_ts else PENDING
+            return OVERDUE if f.as_of_ts * 1e6 > due_us else PENDING
         if act[1].ts is None:
             raise InputError(f"events[{act[0]}].at", "une date et heure avec fuseau : ce "
                                                       "délai se compte en heures")
-        return MET if act[1].ts <= due_ts else MET_LATE
+        return MET if act[1].key >> 6 <= due_us else MET_LATE
     if act is None:
         return OVERDUE if f.as_of_day > due else PENDING
     return MET if act[1].day <= due else MET_LATE
@@ -1187,61 +1186,43 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "REFUSAL-48H", "PROG-PROP
               "PROG-HOURS-REALISED", "RUN-ABSENCE", "RUN-SUSPENSION", "RUN-INTERRUPTION-48H",
               "END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL")
 
-#: When a rule can say something: it has a breach, or one of these is not empty — the
-#: events of these types, or these facts of :class:`CaseFacts` (``None``: always run).
+#: When a rule can say something: it has a breach, or the case has events of these types,
+#: or this fact of :class:`CaseFacts` is not empty (``None``: always run).
 #: A rule that cannot say anything is not run: a batch evaluates millions of cases.
-_GATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {
+_GATES: dict[str, tuple[tuple[str, ...], str | None] | None] = {
     "ELIG-PRESCRIBED": None,
-    "PROG-FIRST-MEETING": ((), ()),
-    "REFUSAL-48H": ((ImpossibilityReported.TYPE,), ()),
-    "PROG-PROPOSAL": ((ProposalSent.TYPE,), ()),
+    "PROG-FIRST-MEETING": ((), None),
+    "REFUSAL-48H": ((ImpossibilityReported.TYPE,), None),
+    "PROG-PROPOSAL": ((ProposalSent.TYPE,), None),
     "PROG-VALIDATION": None,
-    "PROG-CALENDAR": ((CalendarSent.TYPE,), ()),
-    "PROG-START": ((), ()),
-    "PROG-CALENDAR-CHANGE": ((), ()),
-    "PROG-HOURS-REALISED": ((), ("hour_excess",)),
-    "RUN-ABSENCE": ((), ("abandonment",)),
-    "RUN-SUSPENSION": ((SuspensionStarted.TYPE, SuspensionEnded.TYPE), ()),
-    "RUN-INTERRUPTION-48H": ((), ("orphan_reports",)),
-    "END-CAUSE": ((ProgrammeEnded.TYPE,), ()),
-    "END-BILAN-IND": ((LastIndividualInterview.TYPE, BilanDelivered.TYPE), ()),
-    "END-BILAN-COLL": ((), ()),
+    "PROG-CALENDAR": ((CalendarSent.TYPE,), None),
+    "PROG-START": ((), None),
+    "PROG-CALENDAR-CHANGE": ((), None),
+    "PROG-HOURS-REALISED": ((), "hour_excess"),
+    "RUN-ABSENCE": ((), "abandonment"),
+    "RUN-SUSPENSION": ((SuspensionStarted.TYPE, SuspensionEnded.TYPE), None),
+    "RUN-INTERRUPTION-48H": ((), "orphan_reports"),
+    "END-CAUSE": ((ProgrammeEnded.TYPE,), None),
+    "END-BILAN-IND": ((LastIndividualInterview.TYPE, BilanDelivered.TYPE), None),
+    "END-BILAN-COLL": ((), None),
 }
-_resolved: list[tuple[Rule, Any]] = []
+_resolved: list[tuple[Rule, Any, frozenset | None, str | None]] = []
 
 
-def _case_checks() -> list[tuple[Rule, Any]]:
-    """``(rule, flags function)`` for every rule of :data:`CASE_RULES` (resolved once)."""
+def _case_checks() -> list[tuple[Rule, Any, frozenset | None, str | None]]:
+    """``(rule, flags function, event types, fact)`` for every rule of :data:`CASE_RULES`,
+    resolved once: the rule runs when it has a breach, or when the case has an event of
+    one of the types or a non-empty fact (types None: always), see :data:`_GATES`."""
     if not _resolved:
         for rule_id in CASE_RULES:
             r = get_rule(rule_id)
             flags = r.decide if rule_id in _DECIDED_HERE else _EXTERNAL[rule_id]
-            _resolved.append((r, flags))
+            gate = _GATES[rule_id]
+            _resolved.append((r, flags, None if gate is None else frozenset(gate[0]),
+                              None if gate is None else gate[1]))
     return _resolved
 
 
-def _speaking(f: CaseFacts) -> set[str]:
-    """The rules of the case that may say something (see :data:`_GATES`)."""
-    _case_checks()
-    speak = set(_ALWAYS)
-    speak |= f.breached
-    for event_type in f.by:
-        speak.update(_BY_TYPE.get(event_type, ()))
-    for name, rule_ids in _BY_FACT.items():
-        if getattr(f, name):
-            speak.update(rule_ids)
-    return speak
-
-
-_ALWAYS = tuple(r for r, gate in _GATES.items() if gate is None)
-_BY_TYPE: dict[str, list[str]] = {}
-_BY_FACT: dict[str, list[str]] = {}
-for _rule_id, _gate in _GATES.items():
-    if _gate is not None:
-        for _name in _gate[0]:
-            _BY_TYPE.setdefault(_name, []).append(_rule_id)
-        for _name in _gate[1]:
-            _BY_FACT.setdefault(_name, []).append(_rule_id)
 
 
 # --- evaluation ------------------------------------------------------------------------
@@ -1314,11 +1295,13 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     _walk(f)
     _build_obligations(f)
     findings = []
-    speak = _speaking(f)
-    for r, flags in _case_checks():
-        if r.id in speak:
-            for flag in flags(f, params):
-                findings.append(r.finding(flag))
+    by, breached = f.by, f.breached
+    for r, flags, types, fact in _case_checks():
+        if types is not None and r.id not in breached and types.isdisjoint(by) and (
+                fact is None or not getattr(f, fact)):
+            continue
+        for flag in flags(f, params):
+            findings.append(r.finding(flag))
     state, since = _state(f)
     return CaseEvaluation(case.case_id, as_of_dt, state, since[1] if since else None,
                           tuple(f.obligations), f.hours, Report("case", findings, CASE_RULES),
