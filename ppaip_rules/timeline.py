@@ -356,6 +356,7 @@ class CaseFacts:
         "policy",
         "policy_key",
         "stops_clock",
+        "suspects",
         "suspensions",
         "terminal",
         "validations",
@@ -443,6 +444,33 @@ def _walk(f: CaseFacts) -> None:
     _absence_walk(f)
     _suspension_walk(f)
     _ends_walk(f)
+    _order_suspects(f)
+
+
+def _order_suspects(f: CaseFacts) -> None:
+    """Rules whose order checks may fire: a cheap, generous test (the rule decides).
+
+    In the sorted log, an event can only be before another when it sorts first.
+    """
+    by, suspects = f.by, set()
+    first = {t: group[0][1].key for t, group in by.items()}
+    rx = first.get(PrescriptionReceived.TYPE)
+    if f.events and f.events[0][1].key != rx:
+        suspects.add("ELIG-PRESCRIBED")
+    meeting = first.get(FirstMeeting.TYPE)
+    for event_type, rule_id in ((ProposalSent.TYPE, "PROG-PROPOSAL"),
+                                (CalendarSent.TYPE, "PROG-CALENDAR")):
+        if event_type in by and (meeting is None or first[event_type] < meeting):
+            suspects.add(rule_id)
+    if any(p[1].individual_hours + p[1].collective_hours <= 0
+           for p in by.get(ProposalSent.TYPE, ())):
+        suspects.add("PROG-PROPOSAL")
+    session = first.get(SessionHeld.TYPE)
+    validation = first.get(ProposalValidated.TYPE)
+    if f.orphan_decisions or (session is not None and (
+            validation is None or session < validation)):
+        suspects.add("PROG-VALIDATION")
+    f.suspects = suspects
 
 
 def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
@@ -1186,16 +1214,17 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "REFUSAL-48H", "PROG-PROP
               "PROG-HOURS-REALISED", "RUN-ABSENCE", "RUN-SUSPENSION", "RUN-INTERRUPTION-48H",
               "END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL")
 
-#: When a rule can say something: it has a breach, or the case has events of these types,
-#: or this fact of :class:`CaseFacts` is not empty (``None``: always run).
+#: When a rule can say something: it has a breach, or :func:`_order_suspects` suspects it,
+#: or the case has events of these types, or this fact of :class:`CaseFacts` is not empty
+#: (``None``: always run).
 #: A rule that cannot say anything is not run: a batch evaluates millions of cases.
 _GATES: dict[str, tuple[tuple[str, ...], str | None] | None] = {
-    "ELIG-PRESCRIBED": None,
+    "ELIG-PRESCRIBED": ((), None),
     "PROG-FIRST-MEETING": ((), None),
     "REFUSAL-48H": ((ImpossibilityReported.TYPE,), None),
-    "PROG-PROPOSAL": ((ProposalSent.TYPE,), None),
-    "PROG-VALIDATION": None,
-    "PROG-CALENDAR": ((CalendarSent.TYPE,), None),
+    "PROG-PROPOSAL": ((), None),
+    "PROG-VALIDATION": ((), None),
+    "PROG-CALENDAR": ((), None),
     "PROG-START": ((), None),
     "PROG-CALENDAR-CHANGE": ((), None),
     "PROG-HOURS-REALISED": ((), "hour_excess"),
@@ -1295,10 +1324,10 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     _walk(f)
     _build_obligations(f)
     findings = []
-    by, breached = f.by, f.breached
+    by, breached, suspects = f.by, f.breached, f.suspects
     for r, flags, types, fact in _case_checks():
-        if types is not None and r.id not in breached and types.isdisjoint(by) and (
-                fact is None or not getattr(f, fact)):
+        if types is not None and r.id not in breached and r.id not in suspects and \
+                types.isdisjoint(by) and (fact is None or not getattr(f, fact)):
             continue
         for flag in flags(f, params):
             findings.append(r.finding(flag))

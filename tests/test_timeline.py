@@ -824,3 +824,20 @@ def test_results_do_not_depend_on_the_machine_time_zone(env):
         reference, other = run(*args), run(*args, env=env)
         assert other.returncode == reference.returncode
         assert other.stdout == reference.stdout
+
+
+@given(logs)
+def test_property_skipping_silent_rules_never_hides_a_finding(log):
+    """The gates that skip a rule when it cannot speak (a batch optimisation) give the
+    same report as running every rule on every case."""
+    from ppaip_rules import timeline
+
+    gated = evaluate_case(log, as_of=AS_OF).report
+    every = [(r, flags, None, None) for r, flags, _, _ in timeline._case_checks()]
+    original = timeline._case_checks
+    timeline._case_checks = lambda: every
+    try:
+        ungated = evaluate_case(log, as_of=AS_OF).report
+    finally:
+        timeline._case_checks = original
+    assert gated.findings == ungated.findings
