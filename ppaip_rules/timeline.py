@@ -369,10 +369,13 @@ class CaseFacts:
         self.deadlines = _deadline_cache(params, self.policy_key)
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
-        kept = [(e.key, i, e) for i, e in enumerate(case.events)
-                if ((e.ts <= as_of_ts) if e.ts is not None else (e.day <= as_of_day))]
-        self.ignored = len(case.events) - len(kept)
+        kept = [(e.key, i, e) for i, e in enumerate(case.events)]
         kept.sort()
+        if kept and kept[-1][0] > round(as_of_ts * 1e6) << 6 | 63:
+            # Something may be after as_of (a date given alone counts until its 24:00).
+            kept = [item for item in kept if ((item[2].ts <= as_of_ts) if item[2].ts is not None
+                                              else (item[2].day <= as_of_day))]
+        self.ignored = len(case.events) - len(kept)
         events: list[Pair] = []
         by: dict[str, list[Pair]] = {}
         previous = None
@@ -453,23 +456,35 @@ def _order_suspects(f: CaseFacts) -> None:
     In the sorted log, an event can only be before another when it sorts first.
     """
     by, suspects = f.by, set()
-    first = {t: group[0][1].key for t, group in by.items()}
-    rx = first.get(PrescriptionReceived.TYPE)
-    if f.events and f.events[0][1].key != rx:
+
+    def first(event_type: str) -> int | None:
+        group = by.get(event_type)
+        return group[0][1].key if group else None
+
+    if f.events and f.events[0][1].TYPE != PrescriptionReceived.TYPE:
         suspects.add("ELIG-PRESCRIBED")
-    meeting = first.get(FirstMeeting.TYPE)
+    meeting = first(FirstMeeting.TYPE)
     for event_type, rule_id in ((ProposalSent.TYPE, "PROG-PROPOSAL"),
                                 (CalendarSent.TYPE, "PROG-CALENDAR")):
-        if event_type in by and (meeting is None or first[event_type] < meeting):
+        key = first(event_type)
+        if key is not None and (meeting is None or key < meeting):
             suspects.add(rule_id)
-    if any(p[1].individual_hours + p[1].collective_hours <= 0
-           for p in by.get(ProposalSent.TYPE, ())):
-        suspects.add("PROG-PROPOSAL")
-    session = first.get(SessionHeld.TYPE)
-    validation = first.get(ProposalValidated.TYPE)
+    for p in by.get(ProposalSent.TYPE, ()):
+        if p[1].individual_hours + p[1].collective_hours <= 0:
+            suspects.add("PROG-PROPOSAL")
+    session = first(SessionHeld.TYPE)
     if f.orphan_decisions or (session is not None and (
-            validation is None or session < validation)):
+            (validation := first(ProposalValidated.TYPE)) is None or session < validation)):
         suspects.add("PROG-VALIDATION")
+    lasts = by.get(LastIndividualInterview.TYPE, ())
+    bilans = [b for b in by.get(BilanDelivered.TYPE, ()) if b[1].scope == "individual"]
+    if any(last[1].cpip_invited is False for last in lasts) or (bilans and (
+            not lasts or bilans[0][1].key < lasts[0][1].key)):
+        suspects.add("END-BILAN-IND")
+    ends = by.get(ProgrammeEnded.TYPE, ())
+    if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
+            session is not None and by[SessionHeld.TYPE][-1][1].key > ends[0][1].key)):
+        suspects.add("END-CAUSE")
     f.suspects = suspects
 
 
@@ -481,6 +496,9 @@ def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
     strictly before: "refused on 7 May, new proposal on 7 May" pairs the
     refusal with the earlier proposal and leaves the new one open.
     """
+    if len(proposals) == 1 and len(decisions) == 1 and before(proposals[0][1], decisions[0][1]):
+        yield proposals[0], decisions[0]  # the usual case: one proposal, then its decision
+        return
     open_: list[Pair] = []
     i = 0
     for d in decisions:
@@ -722,9 +740,12 @@ def _first_session_from(f: CaseFacts, ref: Event) -> Pair | None:
 
 def _build_obligations(f: CaseFacts) -> None:
     rx = f.first(PrescriptionReceived)
-    meeting = f.first_from(FirstMeeting, rx[1]) if rx else f.first(FirstMeeting)
     if rx is not None:
-        _with_deadline(f, "PROG-FIRST-MEETING", rx, rx[1].at, meeting, lapses=True)
+        _with_deadline(f, "PROG-FIRST-MEETING", rx, rx[1].at,
+                       f.first_from(FirstMeeting, rx[1]), lapses=True)
+    # The first meeting starts its obligations even when it came too early (before the
+    # prescription, which ELIG-PRESCRIBED reports): a later event never removes them.
+    meeting = f.first(FirstMeeting)
     if meeting is not None:
         m = meeting[1]
         impossibility = f.first_from(ImpossibilityReported, m)
@@ -1231,8 +1252,8 @@ _GATES: dict[str, tuple[tuple[str, ...], str | None] | None] = {
     "RUN-ABSENCE": ((), "abandonment"),
     "RUN-SUSPENSION": ((SuspensionStarted.TYPE, SuspensionEnded.TYPE), None),
     "RUN-INTERRUPTION-48H": ((), "orphan_reports"),
-    "END-CAUSE": ((ProgrammeEnded.TYPE,), None),
-    "END-BILAN-IND": ((LastIndividualInterview.TYPE, BilanDelivered.TYPE), None),
+    "END-CAUSE": ((), None),
+    "END-BILAN-IND": ((), None),
     "END-BILAN-COLL": ((), None),
 }
 _resolved: list[tuple[Rule, Any, frozenset | None, str | None]] = []

@@ -841,3 +841,15 @@ def test_property_skipping_silent_rules_never_hides_a_finding(log):
     finally:
         timeline._case_checks = original
     assert gated.findings == ungated.findings
+
+
+def test_regression_a_late_prescription_does_not_remove_the_first_meetings_obligations():
+    """Found by the thorough profile: a first meeting and a session before any prescription,
+    then a prescription; the calendar obligation (due at that session) must stay."""
+    log = [e("first_meeting", "2025-03-01T00:00:00+01:00"),
+           session("2025-03-01T00:00:00+01:00", 0)]
+    before_rx = evaluate(log)
+    after_rx = evaluate([*log, e("prescription_received", "2025-03-01T00:01:00+01:00")])
+    assert only(before_rx, "PROG-CALENDAR").status is OVERDUE
+    assert only(after_rx, "PROG-CALENDAR").status is OVERDUE
+    assert findings(after_rx, "ELIG-PRESCRIBED")
