@@ -18,20 +18,46 @@ Public API (everything else is internal):
 - :class:`Report`, :class:`Finding`, :class:`Severity`, :class:`InputError`.
 """
 
+import importlib
+
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline
-from .documents import check_attendance_sheet, check_bilan, check_convocation, check_deliverables
-from .eligibility import check_eligibility, check_orientation
 from .errors import CalendarRangeError, InputError
-from .events import Case
-from .lot import LotReport, contract_term, lot_report
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
-from .programme import check_programme
-from .roster_csv import read_roster_csv
-from .staffing import Roster, check_roster, read_roster
-from .timeline import CaseEvaluation, CaseState, Obligation, ObligationStatus, evaluate_case
+
+#: Public names of the area modules, imported on first use (PEP 562) so that
+#: ``import ppaip_rules`` stays fast for a program that only computes deadlines.
+#: ``rules()``, ``kinds()`` and ``run_check()`` load every area themselves.
+_LAZY = {
+    "check_attendance_sheet": "documents", "check_bilan": "documents",
+    "check_convocation": "documents", "check_deliverables": "documents",
+    "check_eligibility": "eligibility", "check_orientation": "eligibility",
+    "check_programme": "programme",
+    "Case": "events",
+    "LotReport": "lot", "contract_term": "lot", "lot_report": "lot",
+    "read_roster_csv": "roster_csv",
+    "Roster": "staffing", "check_roster": "staffing", "read_roster": "staffing",
+    "CaseEvaluation": "timeline", "CaseState": "timeline", "Obligation": "timeline",
+    "ObligationStatus": "timeline", "evaluate_case": "timeline",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ppaip_rules' has no attribute {name!r}")
+    from . import _areas  # noqa: F401  (every area, in the contract's order)
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -1,15 +1,20 @@
 """Imports every area module of the contract, so that all rules and check kinds register.
 
-One line per module; a module added to the package is added here.
+One line per module, in the order of the contract (the registry keeps declaration
+order, which is the order of ``ppaip-rules rules`` and of the catalogue): entry
+(§3, §5, §6.1), programme (§6.2–6.4), deadlines, course and end of a case
+(§6.1-3, §6.6), documents (§6.5, §6.6, §6.9), staffing (§6.7), premises (§6.8),
+lots, contract term and reporting (§1, §2, §6.10).
 """
 
-from . import checks, deadlines  # noqa: F401
-
-# isort: split
-from . import staffing, premises  # noqa: F401, I001  (issue 4: staffing first, rule order)
-
-# isort: split
-from . import eligibility, programme, documents  # noqa: F401, I001  (issue 3: rule order)
-
-# isort: split
-from . import timeline, lot  # noqa: F401, I001  (issue 5: case timeline, lot report)
+# isort: off
+from . import checks  # noqa: F401
+from . import eligibility  # noqa: F401
+from . import programme  # noqa: F401
+from . import deadlines  # noqa: F401
+from . import timeline  # noqa: F401
+from . import documents  # noqa: F401
+from . import staffing  # noqa: F401
+from . import premises  # noqa: F401
+from . import lot  # noqa: F401
+# isort: on

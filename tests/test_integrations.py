@@ -54,3 +54,14 @@ def test_without_durable_the_adapter_says_in_french_how_to_install_it(blocked):
     assert message.startswith("durable_rules est absent ou ne s'importe pas")
     assert "pip install 'ppaip-rules[durable]'" in message
     assert "3.13" in message
+
+
+def test_importing_ppaip_rules_leaves_the_area_modules_for_first_use():
+    code = ("import sys, ppaip_rules; "
+            "assert 'ppaip_rules.timeline' not in sys.modules; "
+            "assert ppaip_rules.evaluate_case.__module__ == 'ppaip_rules.timeline'; "
+            "assert len(ppaip_rules.rules()) >= 54; "
+            "from ppaip_rules import check_roster; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.strip() == "ok", out.stderr
