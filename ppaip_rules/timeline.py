@@ -1235,44 +1235,39 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "REFUSAL-48H", "PROG-PROP
               "PROG-HOURS-REALISED", "RUN-ABSENCE", "RUN-SUSPENSION", "RUN-INTERRUPTION-48H",
               "END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL")
 
-#: When a rule can say something: it has a breach, or :func:`_order_suspects` suspects it,
-#: or the case has events of these types, or this fact of :class:`CaseFacts` is not empty
-#: (``None``: always run).
-#: A rule that cannot say anything is not run: a batch evaluates millions of cases.
-_GATES: dict[str, tuple[tuple[str, ...], str | None] | None] = {
-    "ELIG-PRESCRIBED": ((), None),
-    "PROG-FIRST-MEETING": ((), None),
-    "REFUSAL-48H": ((ImpossibilityReported.TYPE,), None),
-    "PROG-PROPOSAL": ((), None),
-    "PROG-VALIDATION": ((), None),
-    "PROG-CALENDAR": ((), None),
-    "PROG-START": ((), None),
-    "PROG-CALENDAR-CHANGE": ((), None),
-    "PROG-HOURS-REALISED": ((), "hour_excess"),
-    "RUN-ABSENCE": ((), "abandonment"),
-    "RUN-SUSPENSION": ((SuspensionStarted.TYPE, SuspensionEnded.TYPE), None),
-    "RUN-INTERRUPTION-48H": ((), "orphan_reports"),
-    "END-CAUSE": ((), None),
-    "END-BILAN-IND": ((), None),
-    "END-BILAN-COLL": ((), None),
-}
-_resolved: list[tuple[Rule, Any, frozenset | None, str | None]] = []
+#: A rule of the case runs only when it may say something: a breach of its obligations,
+#: a suspicion of :func:`_order_suspects`, an event of one of these types, or a non-empty
+#: fact of :class:`CaseFacts` — a batch evaluates millions of cases, most of them quiet. A
+#: property test checks that running every rule every time gives the same report.
+_SPEAKS_ON_TYPE = {ImpossibilityReported.TYPE: "REFUSAL-48H",
+                   SuspensionStarted.TYPE: "RUN-SUSPENSION",
+                   SuspensionEnded.TYPE: "RUN-SUSPENSION"}
+_SPEAKS_ON_FACT = {"hour_excess": "PROG-HOURS-REALISED", "abandonment": "RUN-ABSENCE",
+                   "orphan_reports": "RUN-INTERRUPTION-48H"}
+_resolved: dict[str, tuple[Rule, Any]] = {}
 
 
-def _case_checks() -> list[tuple[Rule, Any, frozenset | None, str | None]]:
-    """``(rule, flags function, event types, fact)`` for every rule of :data:`CASE_RULES`,
-    resolved once: the rule runs when it has a breach, or when the case has an event of
-    one of the types or a non-empty fact (types None: always), see :data:`_GATES`."""
+def _case_checks() -> dict[str, tuple[Rule, Any]]:
+    """``rule ID -> (rule, flags function)`` for :data:`CASE_RULES`, resolved once."""
     if not _resolved:
         for rule_id in CASE_RULES:
             r = get_rule(rule_id)
-            flags = r.decide if rule_id in _DECIDED_HERE else _EXTERNAL[rule_id]
-            gate = _GATES[rule_id]
-            _resolved.append((r, flags, None if gate is None else frozenset(gate[0]),
-                              None if gate is None else gate[1]))
+            _resolved[rule_id] = (r, r.decide if rule_id in _DECIDED_HERE
+                                  else _EXTERNAL[rule_id])
     return _resolved
 
 
+def _speaking(f: CaseFacts) -> set[str]:
+    """The rules of the case that may say something (see above)."""
+    speak = f.breached | f.suspects
+    by = f.by
+    for event_type, rule_id in _SPEAKS_ON_TYPE.items():
+        if event_type in by:
+            speak.add(rule_id)
+    for fact, rule_id in _SPEAKS_ON_FACT.items():
+        if getattr(f, fact):
+            speak.add(rule_id)
+    return speak
 
 
 # --- evaluation ------------------------------------------------------------------------
@@ -1345,13 +1340,14 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     _walk(f)
     _build_obligations(f)
     findings = []
-    by, breached, suspects = f.by, f.breached, f.suspects
-    for r, flags, types, fact in _case_checks():
-        if types is not None and r.id not in breached and r.id not in suspects and \
-                types.isdisjoint(by) and (fact is None or not getattr(f, fact)):
-            continue
-        for flag in flags(f, params):
-            findings.append(r.finding(flag))
+    speak = _speaking(f)
+    if speak:
+        checks = _case_checks()
+        for rule_id in CASE_RULES:
+            if rule_id in speak:
+                r, flags = checks[rule_id]
+                for flag in flags(f, params):
+                    findings.append(r.finding(flag))
     state, since = _state(f)
     return CaseEvaluation(case.case_id, as_of_dt, state, since[1] if since else None,
                           tuple(f.obligations), f.hours, Report("case", findings, CASE_RULES),
