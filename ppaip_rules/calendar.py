@@ -268,10 +268,16 @@ def get_calendar(departement: str | None = None, whit_monday_worked: bool = Fals
     Only Alsace-Moselle (57, 67, 68) changes the holidays; every other
     département shares the metropolitan calendar.
     """
+    if departement is None and whit_monday_worked is False:
+        return _METROPOLITAN  # the common case, on every deadline() call
     if departement is not None and not isinstance(departement, str):
         raise InputError("departement", "un code de département en texte, ex. \"57\"")
     key = departement if departement in ALSACE_MOSELLE else None
     return _cached_calendar(key, bool(whit_monday_worked))
+
+
+#: The metropolitan calendar (its tables are built on first use, not at import).
+_METROPOLITAN = _cached_calendar(None, False)
 
 
 # --- periods (CCAG FCS 2021 art. 3.2) ----------------------------------------

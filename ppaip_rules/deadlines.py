@@ -296,7 +296,7 @@ def deadline(
     if spec is None:
         raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),
                          "règle de délai inconnue")
-    delay = params.delay(rule_id)
+    delay = params.delays.get(rule_id) or params.delay(rule_id)
     calendar = get_calendar(departement, whit_monday_worked)
     period = compute_period(calendar, _trigger_value(trigger), delay.amount, delay.unit,
                             backward=spec.backward,
