@@ -120,8 +120,8 @@ def main() -> None:
 
     cases = generate(replayed)
     events = sum(len(c.events) for c in cases)
-    core_s, core_out = timed(replay_core, cases, repeats=5)
-    adapter_s, adapter_out = timed(replay_adapter, cases, repeats=5)
+    core_s, _, core_out = timed(replay_core, cases, repeats=5)
+    adapter_s, _, adapter_out = timed(replay_adapter, cases, repeats=5)
     assert core_out == adapter_out, "the adapter and evaluate_case disagree"
     print(f"replay, {replayed} cases, {events / replayed:.1f} events/case:")
     print(f"  evaluate_case           median {core_s:6.3f} s ({core_s / replayed * 1e6:7.1f} µs/case)")
@@ -132,8 +132,8 @@ def main() -> None:
     cases = generate(followed, seed=7)
     items = feed(cases)
     ticks = sum(1 for i in items if i[3] is None)
-    core_s, core_out = timed(live_core, cases, items, repeats=3)
-    adapter_s, adapter_out = timed(live_adapter, cases, items, repeats=3)
+    core_s, _, core_out = timed(live_core, cases, items, repeats=3)
+    adapter_s, _, adapter_out = timed(live_adapter, cases, items, repeats=3)
     assert core_out == adapter_out, "the adapter and evaluate_case disagree"
     print(f"live feed, {followed} cases, {len(items) - ticks} events, {ticks} daily ticks:")
     print(f"  evaluate_case on each change and each day, every open case: median "
