@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .calendar import FIRST_YEAR, LAST_YEAR
+from .calendar import require_input_year
 from .errors import InputError
 from .frenchtext import format_value
 from .model import INFO, Flag
@@ -99,9 +99,7 @@ def as_instant(value: Any, path: str) -> dt.datetime:
                 raise InputError(path, _INSTANT) from None
     if not isinstance(value, dt.datetime):
         raise InputError(path, _INSTANT)
-    if not FIRST_YEAR < value.year < LAST_YEAR:
-        raise InputError(path, f"une date et heure entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}",
-                         "année hors limites")
+    require_input_year(value, path, "une date et heure")
     return value
 
 
@@ -202,9 +200,9 @@ def v_number(maximum: float, integer: bool = False, optional: bool = True):
 
 
 def v_instant(instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, dt.datetime) or not FIRST_YEAR < value.year < LAST_YEAR:
-        raise InputError(attribute.name, f"une date et heure entre {FIRST_YEAR + 1} et "
-                                         f"{LAST_YEAR - 1}")
+    if not isinstance(value, dt.datetime):
+        raise InputError(attribute.name, "une date et heure")
+    require_input_year(value, attribute.name, "une date et heure")
 
 
 def v_date(instance: Any, attribute: Any, value: Any) -> None:

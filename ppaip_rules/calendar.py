@@ -77,6 +77,22 @@ class Unit(str, enum.Enum):
         return self in (Unit.CALENDAR_DAYS, Unit.JOURS_OUVRES, Unit.JOURS_OUVRABLES)
 
 
+def in_input_years(year: int) -> bool:
+    """Whether a date of this year is accepted as input.
+
+    Input dates keep one year of margin inside the calendar's range, so that
+    every deadline computed from them (a month, 10 jours ouvrables…) stays inside it.
+    """
+    return FIRST_YEAR < year < LAST_YEAR
+
+
+def require_input_year(value: dt.date, path: str, what: str = "une date") -> None:
+    """Raise an :class:`InputError` naming ``path`` when ``value`` is outside the input years."""
+    if not FIRST_YEAR < value.year < LAST_YEAR:
+        raise InputError(path, f"{what} entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}",
+                         "année hors limites")
+
+
 _BASE = dt.date(FIRST_YEAR, 1, 1).toordinal()
 _LAST = dt.date(LAST_YEAR, 12, 31).toordinal()
 _OUVRE = 1

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, day_end_us
+from .calendar import PARIS, day_end_us, require_input_year
 from .errors import InputError
 from .parsing import MAX_TEXT, Fields, as_bool, as_choice, as_date, as_datetime, as_str, join
 
@@ -71,14 +71,9 @@ def _check_instant(value: Any, path: str, timed: bool) -> None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise InputError(path, _AT_EXPECTED[True], "fuseau horaire manquant")
-        year = value.year
-    elif type(value) is dt.date and not timed:
-        year = value.year
-    else:
+    elif type(value) is not dt.date or timed:
         raise InputError(path, _AT_EXPECTED[timed])
-    if not FIRST_YEAR < year < LAST_YEAR:
-        raise InputError(path, f"une date entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}",
-                         "année hors limites")
+    require_input_year(value, path)
 
 
 _AT_EXPECTED = {

@@ -48,7 +48,7 @@ from ._inputs import (
     v_text,
     v_tuple_of,
 )
-from .calendar import FIRST_YEAR, LAST_YEAR, PARIS, elapsed_interval, to_utc
+from .calendar import PARIS, elapsed_interval, in_input_years, to_utc
 from .checks import register_kind
 from .errors import InputError
 from .frenchtext import format_date, plural
@@ -354,7 +354,7 @@ def _fast_instant(value: Any) -> dt.datetime:
             raise _GiveUp from None
     elif type(value) is not dt.datetime:
         raise _GiveUp
-    if not FIRST_YEAR < value.year < LAST_YEAR:
+    if not in_input_years(value.year):
         raise _GiveUp
     return value
 

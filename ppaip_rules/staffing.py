@@ -45,7 +45,7 @@ from typing import Any
 import attrs
 
 from ._roster_example import example_roster, with_facilitator
-from .calendar import FIRST_YEAR, LAST_YEAR, to_paris_date
+from .calendar import require_input_year, to_paris_date
 from .checks import load_json, register_kind
 from .deadlines import Deadline, deadline
 from .errors import InputError
@@ -135,9 +135,7 @@ def as_roster_date(value: Any, path: str) -> dt.date:
             pass
     if day is None:
         day = as_date(value, path)
-    if not FIRST_YEAR < day.year < LAST_YEAR:
-        raise InputError(path, f"une date entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}",
-                         "année hors limites")
+    require_input_year(day, path)
     return day
 
 
@@ -147,9 +145,7 @@ def as_of_day(value: Any, path: str = "as_of") -> dt.date:
         raise InputError(path, "la date du contrôle (AAAA-MM-JJ, JJ/MM/AAAA ou date et heure "
                                "ISO 8601 ; --as-of en ligne de commande)", "champ manquant")
     day = to_paris_date(as_date_or_datetime(value, path))
-    if not FIRST_YEAR < day.year < LAST_YEAR:
-        raise InputError(path, f"une date entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}",
-                         "année hors limites")
+    require_input_year(day, path)
     return day
 
 
