@@ -24,7 +24,7 @@ import attrs
 
 from .calendar import PARIS, UTC, Period, Unit, compute_period, get_calendar, to_paris_date
 from .errors import InputError
-from .frenchtext import format_date, format_datetime, plural
+from .frenchtext import format_date, format_moment, plural
 from .model import VIOLATION, Example, Finding, Flag, Report, Rule, register
 from .parameters import DIJON, ContractParameters
 from .parsing import as_date_or_datetime
@@ -187,10 +187,7 @@ class Deadline:
     def trace(self) -> tuple[str, ...]:
         if self._trace is None:
             p = self.period
-            start = (format_datetime(p.start.astimezone(PARIS))
-                     if isinstance(p.start, dt.datetime) else format_date(p.start))
-            due = (format_datetime(p.end) if isinstance(p.end, dt.datetime)
-                   else format_date(p.end))
+            start, due = format_moment(p.start), format_moment(p.end)
             self._trace = (
                 f"{self.spec.trigger} le {start}.",
                 *p.explain(),
@@ -229,11 +226,9 @@ class Deadline:
         if self.is_met(act):
             return None
         act = _act_value(act, self.period.unit)
-        shown = format_datetime(act.astimezone(PARIS)) if isinstance(act, dt.datetime) and \
-            act.tzinfo else format_date(to_paris_date(act))
-        due = self.due if isinstance(self.due, dt.datetime) else format_date(self.due)
-        if isinstance(due, dt.datetime):
-            due = format_datetime(due)
+        shown = format_moment(act) if isinstance(act, dt.datetime) and act.tzinfo \
+            else format_date(to_paris_date(act))
+        due = format_moment(self.due)
         return Flag(
             message=f"{self.spec.act} le {shown}, après l'échéance du {due} "
                     f"({self.lateness(act)}).",

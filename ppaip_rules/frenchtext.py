@@ -24,18 +24,31 @@ def format_date(d: dt.date, weekday: bool = True) -> str:
 
 
 def format_datetime(t: dt.datetime) -> str:
-    """``vendredi 2 mai 2025 à 14 h 30 (heure de Paris)``; ``t`` is in Paris time."""
+    """``vendredi 2 mai 2025 à 14 h 30 (heure de Paris)``.
+
+    An aware ``t`` is shown in Paris time, whatever its offset; a naive one is
+    taken as Paris wall time already.
+    """
+    if t.tzinfo is not None:
+        from .calendar import PARIS  # calendar imports this module: no cycle at import
+
+        t = t.astimezone(PARIS)
     return f"{format_date(t.date())} à {t.hour} h {t.minute:02d} (heure de Paris)"
+
+
+def format_moment(value: dt.date | dt.datetime) -> str:
+    """A day (``vendredi 2 mai 2025``) or an instant (with its Paris time)."""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    return format_date(value)
 
 
 def format_value(value: Any) -> str:
     """A value in a finding (expected / found) written for a French reader."""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, dt.datetime):
-        return format_datetime(value)
     if isinstance(value, dt.date):
-        return format_date(value)
+        return format_moment(value)
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     if isinstance(value, (list, tuple)):

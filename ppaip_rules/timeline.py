@@ -110,7 +110,7 @@ from .events import (
     read_case,
     sort_events,
 )
-from .frenchtext import format_date, format_datetime, format_value, plural
+from .frenchtext import format_date, format_datetime, format_moment, format_value, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, Rule, get_rule, rule
 from .parameters import DIJON, ContractParameters
 from .parsing import as_date, as_datetime
@@ -307,14 +307,10 @@ def _due_day(due: dt.date | dt.datetime) -> dt.date:
 
 
 def _when(event: Event) -> str:
-    at = event.at
-    return format_datetime(at.astimezone(PARIS)) if isinstance(at, dt.datetime) \
-        else format_date(at)
+    return format_moment(event.at)
 
 
-def _due_text(due: dt.date | dt.datetime) -> str:
-    return format_datetime(due.astimezone(PARIS)) if isinstance(due, dt.datetime) \
-        else format_date(due)
+_due_text = format_moment
 
 
 # --- the facts of a case, gathered in one pass ---------------------------------------

@@ -22,7 +22,7 @@ from ..calendar import Unit, compute_period, get_calendar
 from ..checks import CheckKind, kinds, load_json, run_check
 from ..deadlines import deadline
 from ..errors import InputError
-from ..frenchtext import format_date, format_datetime
+from ..frenchtext import format_datetime, format_moment
 from ..model import Example, Report
 from ..parameters import DIJON, ContractParameters, parameters_from_dict
 from .catalogue import param_value, rule_link
@@ -176,7 +176,7 @@ def _deadline_example(rule_id: str, trigger: str, act: str | None = None,
                       params: ContractParameters = DIJON, **policy: Any) -> Callable[[str], str]:
     def show(page: str) -> str:
         d = deadline(rule_id, trigger, params=params, **policy)
-        due = format_datetime(d.due) if isinstance(d.due, dt.datetime) else format_date(d.due)
+        due = format_moment(d.due)
         out = [f"Échéance : **{due}**.\n", "\n".join(f"{i}. {s}" for i, s in
                                                       enumerate(d.trace, 1)) + "\n"]
         if act is not None:
@@ -192,7 +192,7 @@ def _deadline_example(rule_id: str, trigger: str, act: str | None = None,
 
 def _when(text: str) -> str:
     value = dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
-    return format_datetime(value) if isinstance(value, dt.datetime) else format_date(value)
+    return format_moment(value)
 
 
 def _rule_examples(rule_ids: tuple[str, ...], switch: tuple[str, ...] = (),
@@ -262,8 +262,7 @@ def _case_example(rule_id: str, **policy: Any) -> Callable[[str], str]:
         for o in evaluation.obligations:
             if o.rule_id != rule_id:
                 continue
-            due = format_datetime(o.due) if isinstance(o.due, dt.datetime) else \
-                format_date(o.due)
+            due = format_moment(o.due)
             parts.append(f"Échéance : **{due}** ; état : **{o.status.label}**.\n")
             parts.append("\n".join(f"{i}. {step}" for i, step in enumerate(o.trace, 1)) + "\n")
         found = evaluation.report.by_rule(rule_id)

@@ -207,7 +207,7 @@ class ObligationNotice:
         """One French line for a log or a message to a coordinator (pseudonymous IDs only)."""
         o = self.obligation
         due = ("sans échéance chiffrée" if o.due is None else
-               f"échéance {format_datetime(o.due.astimezone(PARIS))}"
+               f"échéance {format_datetime(o.due)}"
                if isinstance(o.due, dt.datetime) else f"échéance {format_date(o.due)}")
         what = f"{o.status.label}" if self.kind is MET else self.kind.label
         return (f"{format_datetime(self.clock)} — parcours {self.case_id} — {o.rule_id} "
