@@ -80,7 +80,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             out["finding"] = finding.to_dict() if finding else None
         _print_json(out)
     else:
-        print(f"{d.rule_id} ({d.spec.clause}) — {d.spec.title}")
+        print(f"{d.rule_id} ({d.spec.clause}) — {d.title}")
         for step in d.trace:
             print(f"  {step}")
         if args.act:

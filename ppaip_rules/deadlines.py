@@ -36,7 +36,7 @@ class DeadlineSpec:
 
     rule_id: str
     clause: str
-    title: str
+    title: str          # French, "{delay}" stands for the contract's delay ("sous {delay}")
     trigger: str        # French: the event that starts the period ("Prescription reçue")
     act: str            # French: what must happen ("Premier entretien")
     backward: bool = False
@@ -44,40 +44,40 @@ class DeadlineSpec:
 
 
 SPECS: dict[str, DeadlineSpec] = {s.rule_id: s for s in (
-    DeadlineSpec("PROG-FIRST-MEETING", "CCTP 6.1-2", "Premier entretien sous 5 jours",
+    DeadlineSpec("PROG-FIRST-MEETING", "CCTP 6.1-2", "Premier entretien sous {delay}",
                  "Prescription reçue", "Premier entretien",
                  interpretation="« Dans un délai de 5 jours » : jours calendaires à compter du "
                                 "lendemain de la réception, prolongés au premier jour ouvré "
                                 "suivant (CCAG FCS 2021, art. 3.2)."),
-    DeadlineSpec("PROG-START", "CCTP 6.1-3", "Démarrage du programme sous 5 jours",
+    DeadlineSpec("PROG-START", "CCTP 6.1-3", "Démarrage du programme sous {delay}",
                  "Programme validé par le CPIP", "Démarrage du programme",
                  interpretation="Jours calendaires prolongés au premier jour ouvré ; les jours "
                                 "de suspension ne comptent pas (voir le suivi de parcours)."),
     DeadlineSpec("PROG-CALENDAR-CHANGE", "CCTP 6.4",
-                 "Modification du calendrier communiquée sous 48 heures",
+                 "Modification du calendrier communiquée sous {delay}",
                  "Modification du calendrier décidée",
                  "Communication au CPIP et au bénéficiaire",
                  interpretation="Les 48 heures courent à partir de la décision de modifier."),
     DeadlineSpec("REFUSAL-48H", "CCTP 3",
-                 "Impossibilité de suivi signalée sous 48 heures",
+                 "Impossibilité de suivi signalée sous {delay}",
                  "Fin du premier entretien individuel",
                  "Signalement motivé au CPIP",
                  interpretation="Les 48 heures courent à partir de la fin du premier entretien."),
     DeadlineSpec("RUN-INTERRUPTION-48H", "CCTP 6.2 B",
-                 "Parcours interrompu signalé sous 48 heures",
+                 "Parcours interrompu signalé sous {delay}",
                  "Parcours interrompu", "Signalement au CPIP"),
-    DeadlineSpec("END-BILAN-IND", "CCTP 6.6, 6.9", "Bilan individuel sous 5 jours ouvrés",
+    DeadlineSpec("END-BILAN-IND", "CCTP 6.6, 6.9", "Bilan individuel sous {delay}",
                  "Dernier entretien individuel", "Remise du bilan final",
                  interpretation="6.6 (« 5 jours ouvrés suivant le dernier entretien "
                                 "individuel ») prévaut sur 6.9 (« sous 5 jours »)."),
-    DeadlineSpec("END-BILAN-COLL", "CCTP 6.6, 6.9", "Bilan d'atelier sous 10 jours ouvrés",
+    DeadlineSpec("END-BILAN-COLL", "CCTP 6.6, 6.9", "Bilan d'atelier sous {delay}",
                  "Fin de l'atelier collectif", "Remise du bilan d'atelier"),
-    DeadlineSpec("STAFF-REPLACE", "CCTP 6.7", "Remplacement sous 10 jours ouvrables",
+    DeadlineSpec("STAFF-REPLACE", "CCTP 6.7", "Remplacement sous {delay}",
                  "Départ ou absence de l'intervenant", "Remplacement de l'intervenant",
                  interpretation="Jours ouvrables au sens du droit du travail français : du "
                                 "lundi au samedi, hors jours fériés."),
     DeadlineSpec("STAFF-ACCESS", "CCTP 6.7",
-                 "Demande d'accès au moins un mois avant le démarrage",
+                 "Demande d'accès au moins {delay} avant le démarrage",
                  "Démarrage de l'intervention", "Dépôt de la demande d'autorisation d'accès",
                  backward=True,
                  interpretation="Compté à rebours de quantième à quantième, jamais prolongé "
@@ -152,7 +152,8 @@ def _register_specs() -> None:
                     fires=fires)
             for title, trig, act, fires in _EXAMPLES[spec.rule_id])
         register(Rule(
-            id=spec.rule_id, clause=spec.clause, title=spec.title, severity=VIOLATION,
+            id=spec.rule_id, clause=spec.clause, severity=VIOLATION,
+            title=spec.title.format(delay=delay.describe()),
             requirement=_REQUIREMENTS[spec.rule_id].format(delay=delay.describe()),
             subject="deadline", parameters=("delays",), interpretation=spec.interpretation,
             examples=examples))
@@ -174,6 +175,11 @@ class Deadline:
     @property
     def rule_id(self) -> str:
         return self.spec.rule_id
+
+    @property
+    def title(self) -> str:
+        """The rule's title with this contract's delay (``Premier entretien sous 5 jours …``)."""
+        return self.spec.title.format(delay=self.period.unit.describe(self.period.amount))
 
     @property
     def due(self) -> dt.date | dt.datetime:

@@ -531,7 +531,13 @@ def _prog(**changes: Any) -> dict:
     return {**_OK, **changes}
 
 
-@rule("PROG-IND-HOURS", clause="CCTP 6.2 A", title="Durée d'un PPAIP individuel (3 h à 30 h)",
+def _dijon_hours(kind: str) -> str:
+    """``3 h à 30 h``: the bounds of the Dijon contract, for a rule's title."""
+    low, high = getattr(DIJON, f"{kind}_hours_min"), getattr(DIJON, f"{kind}_hours_max")
+    return f"{hours_text(low)} à {hours_text(high)}"
+
+
+@rule("PROG-IND-HOURS", clause="CCTP 6.2 A", title=f"Durée d'un PPAIP individuel ({_dijon_hours('individual')})",
       severity=VIOLATION, subject="programme",
       parameters=("individual_hours_min", "individual_hours_max", "individual_meetings_min"),
       requirement=f"Un PPAIP individuel dure de {DIJON.individual_hours_min:g} heures minimum "
@@ -608,7 +614,7 @@ def prog_ind_actions(p: Proposal, params: ContractParameters):
         yield missing("individual_actions", "actions du PPAIP individuel")
 
 
-@rule("PROG-COLL-HOURS", clause="CCTP 6.2 B", title="Durée d'un atelier collectif (2 h à 30 h)",
+@rule("PROG-COLL-HOURS", clause="CCTP 6.2 B", title=f"Durée d'un atelier collectif ({_dijon_hours('workshop')})",
       severity=VIOLATION, subject="programme",
       parameters=("workshop_hours_min", "workshop_hours_max"),
       requirement=f"Un atelier collectif dure de {DIJON.workshop_hours_min:g} heures minimum à "
@@ -632,7 +638,7 @@ def prog_coll_hours(p: Proposal, params: ContractParameters):
                                             f"workshops[{i}].hours", params)
 
 
-@rule("PROG-GROUP-SIZE", clause="CCTP 6.2 B, 6.3", title="Taille des groupes (6 au maximum)",
+@rule("PROG-GROUP-SIZE", clause="CCTP 6.2 B, 6.3", title=f"Taille des groupes ({DIJON.group_size_max} au maximum)",
       severity=VIOLATION, subject="programme",
       parameters=("group_size_max", "group_size_ideal_min", "group_under_ideal_is_violation"),
       requirement=f"Un groupe compte {DIJON.group_size_max} personnes au maximum ; idéalement "

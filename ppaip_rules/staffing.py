@@ -667,7 +667,7 @@ def _exact(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-@rule("STAFF-PSY-SHARE", clause="CCTP 6.7", title="Environ 30 % de psychologues du travail",
+@rule("STAFF-PSY-SHARE", clause="CCTP 6.7", title=f"Environ {DIJON.psychologist_share_percent:g} % de psychologues du travail",
       severity=VIOLATION, subject="roster",
       parameters=("psychologist_share_percent", "psychologist_tolerance_points"),
       requirement="L'ensemble des intervenants (sous-traitants inclus) compte un volume "
