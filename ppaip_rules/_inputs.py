@@ -13,7 +13,7 @@ from typing import Any
 from .calendar import require_input_year
 from .errors import InputError
 from .frenchtext import format_value
-from .model import INFO, Flag
+from .model import Flag, missing_fact
 from .parameters import CatalogueItem
 
 #: Settings of a programme: milieu fermé (in prison), milieu ouvert (in the community).
@@ -24,10 +24,8 @@ SETTING_LABELS = {"MF": "milieu fermé", "MO": "milieu ouvert"}
 ID_MAX = 64
 
 
-def missing(path: str, what: str) -> Flag:
-    """The information finding of a rule that lacks a fact to decide ("do not guess")."""
-    return Flag(f"information manquante : {what} ; la règle n'a pas pu être vérifiée.",
-                severity=INFO, path=path)
+#: The information finding of a rule that lacks a fact to decide ("do not guess").
+missing = missing_fact
 
 
 def yes_no(value: bool | None, path: str, unknown: str, message: str, wanted: bool = True):

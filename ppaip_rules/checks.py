@@ -149,6 +149,8 @@ def report_schema() -> dict:
             "found": {},
             "path": {"type": ["string", "null"]},
             "trace": {"type": "array", "items": {"type": "string"}},
+            "missing": {"type": "boolean",
+                        "description": "un fait nécessaire pour décider manque à l'entrée"},
         },
     }
     return {
@@ -159,6 +161,10 @@ def report_schema() -> dict:
         "properties": {
             "subject": {"type": "string"},
             "ok": {"type": "boolean"},
+            "complete": {"type": "boolean",
+                         "description": "faux si une règle n'a pas pu être vérifiée"},
+            "missing_facts": {"type": "integer", "minimum": 0},
+            "verdict": {"enum": ["conforme", "incomplet", "non conforme"]},
             "counts": {"type": "object",
                        "properties": {k: {"type": "integer"} for k in
                                       ("violation", "warning", "info")}},

@@ -60,6 +60,21 @@ class Flag:
     severity: Severity | None = None
     path: str | None = None
     trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: True when the flag says a fact needed to decide is missing from the input
+    #: (RULES.md "Missing facts"): an information finding that makes the report
+    #: incomplete, never read as compliance nor as a breach.
+    missing: bool = False
+
+
+def missing_fact(path: str, what: str, *, expected: Any = None) -> Flag:
+    """The information finding of a rule that lacks a fact to decide ("do not guess").
+
+    ``path`` names the input field that would carry the fact; ``what`` says in French
+    what is missing. The report that holds it is incomplete.
+    """
+    return Flag(f"information manquante : {what} ; la règle n'a pas pu être vérifiée.",
+                expected=expected, found="non renseigné", severity=Severity.INFO, path=path,
+                missing=True)
 
 
 @attrs.frozen
@@ -75,6 +90,8 @@ class Finding:
     found: Any = None
     path: str | None = None
     trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
+    missing: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -87,6 +104,7 @@ class Finding:
             "found": _plain(self.found),
             "path": self.path,
             "trace": list(self.trace),
+            "missing": self.missing,
         }
 
     def format(self) -> str:
@@ -147,6 +165,7 @@ class Rule:
             found=flag.found,
             path=flag.path,
             trace=flag.trace,
+            missing=flag.missing,
         )
 
     def to_dict(self) -> dict:
@@ -175,6 +194,24 @@ class Report:
         return not any(f.severity is Severity.VIOLATION for f in self.findings)
 
     @property
+    def missing_facts(self) -> int:
+        """How many findings say a fact needed to decide is missing."""
+        return sum(f.missing for f in self.findings)
+
+    @property
+    def complete(self) -> bool:
+        """False when some rule could not be decided for lack of a fact."""
+        return not any(f.missing for f in self.findings)
+
+    @property
+    def verdict(self) -> str:
+        """``non conforme`` (a violation), ``incomplet`` (no violation, facts
+        missing) or ``conforme``."""
+        if not self.ok:
+            return "non conforme"
+        return "conforme" if self.complete else "incomplet"
+
+    @property
     def violations(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.VIOLATION)
 
@@ -193,6 +230,9 @@ class Report:
         return {
             "subject": self.subject,
             "ok": self.ok,
+            "complete": self.complete,
+            "missing_facts": self.missing_facts,
+            "verdict": self.verdict,
             "counts": {s.value: sum(f.severity is s for f in self.findings) for s in Severity},
             "checked_rules": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
@@ -204,12 +244,16 @@ class Report:
     def format(self) -> str:
         """French text: a verdict line, then every finding."""
         counts = {s: sum(f.severity is s for f in self.findings) for s in Severity}
-        verdict = "conforme" if self.ok else "NON CONFORME"
+        verdict = "NON CONFORME" if not self.ok else self.verdict
+        missing = self.missing_facts
         lines = [
             f"Contrôle « {self.subject} » : {verdict} — {counts[VIOLATION]} violation(s), "
             f"{counts[WARNING]} avertissement(s), {counts[INFO]} information(s) ; "
             f"{len(self.checked)} règle(s) vérifiée(s)."
         ]
+        if missing:
+            lines.append(f"Rapport incomplet : {missing} information(s) manquante(s) ; les "
+                         "règles concernées n'ont pas pu être vérifiées.")
         lines.extend(f.format() for f in self.findings)
         return "\n".join(lines)
 
