@@ -15,7 +15,8 @@ _BASE: dict[str, Any] = {
     "market_start": "2025-03-03",
     "substitute_list_sent_on": "2025-02-24",
     "establishments": [
-        {"id": "MA-DIJON", "departement": "21", "coordinator": "PSY-1"},
+        {"id": "MA-DIJON", "departement": "21", "coordinator": "PSY-1",
+         "contacts_updated_on": ["2025-02-24"]},
     ],
     "facilitators": [
         {"id": "PSY-1", "role": "psychologue", "employment": "salarie", "registry": "RPPS",
@@ -39,9 +40,11 @@ _BASE: dict[str, Any] = {
     "events": [],
     "premises": [
         {"id": "MO-DIJON", "departement": "21", "public_transport": True, "erp_compliant": True,
-         "capacity": 6, "sent_to_spip": True, "sent_to_disp": True},
+         "capacity": 6, "sent_to_spip": True, "sent_to_disp": True,
+         "opening_days": ["mardi", "jeudi"], "opening_hours": ["09:00-12:00", "14:00-17:00"]},
         {"id": "MO-MACON", "departement": "71", "public_transport": True, "erp_compliant": True,
-         "capacity": 8, "sent_to_spip": True, "sent_to_disp": True},
+         "capacity": 8, "sent_to_spip": True, "sent_to_disp": True,
+         "opening_days": ["lundi"], "opening_hours": ["13:30-17:30"]},
     ],
 }
 

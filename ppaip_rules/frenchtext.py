@@ -53,6 +53,9 @@ def format_value(value: Any) -> str:
         return f"{value:g}".replace(".", ",")
     if isinstance(value, (list, tuple)):
         return ", ".join(format_value(v) for v in value)
+    if isinstance(value, dict):        # figures given as data (e.g. STAFF-PSY-SHARE)
+        text = " ; ".join(f"{k} = {format_value(v)}" for k, v in value.items())
+        return f"({text})" if text else "aucun"
     return str(value)
 
 

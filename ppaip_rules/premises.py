@@ -21,8 +21,8 @@ import attrs
 
 from ._roster_example import example_roster
 from .errors import InputError
-from .model import VIOLATION, WARNING, Example, Flag, rule
-from .parsing import Fields, as_bool, as_int
+from .model import INFO, VIOLATION, WARNING, Example, Flag, missing_fact, rule
+from .parsing import Fields, as_bool, as_int, as_list
 
 #: Départements of metropolitan France and overseas (``21``, ``2A``, ``971``).
 DEPARTEMENT_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
@@ -36,11 +36,12 @@ def as_departement(value: Any, path: str) -> str:
 
 
 def yes_no_flag(value: bool | None, path: str, no: str, unknown: str) -> Flag | None:
-    """A yes/no fact of a roster: « non » breaks the rule, not filled in is to be checked."""
+    """A yes/no fact of a roster: « non » breaks the rule; not filled in is a missing fact
+    (``unknown`` says what is missing: RULES.md "Missing facts", never a default)."""
     if value is False:
         return Flag(no, expected="oui", found="non", path=path)
     if value is None:
-        return Flag(unknown, expected="oui", found="non renseigné", severity=WARNING, path=path)
+        return missing_fact(path, unknown, expected="oui")
     return None
 
 
@@ -55,6 +56,33 @@ class Premises:
     capacity: int | None = None
     sent_to_spip: bool | None = None
     sent_to_disp: bool | None = None
+    #: Days of the week the place is open for the programme (CCTP 6.4); None: not stated.
+    opening_days: tuple[str, ...] | None = None
+    #: Opening hours, ``HH:MM-HH:MM`` ranges (CCTP 6.4); None: not stated.
+    opening_hours: tuple[str, ...] | None = None
+
+
+#: Days of the week, as a roster states them.
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+HOURS_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
+_HOURS = re.compile(HOURS_PATTERN)
+
+
+def as_weekday(value: Any, path: str) -> str:
+    """A day of the week in French (``lundi``… ``dimanche``, case ignored)."""
+    if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
+        return value.strip().lower()
+    raise InputError(path, "un jour de la semaine : " + ", ".join(WEEKDAYS))
+
+
+def as_opening_hours(value: Any, path: str) -> str:
+    """An opening range ``HH:MM-HH:MM`` whose end is after its start."""
+    if isinstance(value, str) and _HOURS.match(value.strip()) and "\n" not in value:
+        start, end = value.strip().split("-")
+        if start < end:
+            return f"{start}-{end}"
+    raise InputError(path, "une plage horaire HH:MM-HH:MM, la fin après le début, "
+                           "ex. « 09:00-12:30 »")
 
 
 def read_premises(fields: Fields, as_id) -> Premises:
@@ -67,6 +95,8 @@ def read_premises(fields: Fields, as_id) -> Premises:
         capacity=fields.optional("capacity", as_int(minimum=0, maximum=100_000)),
         sent_to_spip=fields.optional("sent_to_spip", as_bool),
         sent_to_disp=fields.optional("sent_to_disp", as_bool),
+        opening_days=fields.optional("opening_days", as_list(as_weekday, 7)),
+        opening_hours=fields.optional("opening_hours", as_list(as_opening_hours, 50)),
     )
     fields.done()
     return place
@@ -90,6 +120,11 @@ PREMISES_SCHEMA = {
                          "description": "adresse et téléphone transmis au SPIP"},
         "sent_to_disp": {"type": "boolean",
                          "description": "adresse et téléphone transmis à la DISP"},
+        "opening_days": {"type": "array", "items": {"enum": list(WEEKDAYS)}, "maxItems": 7,
+                         "description": "jours d'ouverture du lieu pour le programme"},
+        "opening_hours": {"type": "array", "maxItems": 50,
+                          "items": {"type": "string", "pattern": HOURS_PATTERN},
+                          "description": "horaires d'ouverture, plages HH:MM-HH:MM"},
     },
 }
 
@@ -106,9 +141,11 @@ def _example(premises: list[dict]) -> dict:
 
 _GOOD_PLACES = [
     {"id": "MO-DIJON", "departement": "21", "public_transport": True, "erp_compliant": True,
-     "capacity": 6, "sent_to_spip": True, "sent_to_disp": True},
+     "capacity": 6, "sent_to_spip": True, "sent_to_disp": True,
+     "opening_days": ["mardi", "jeudi"], "opening_hours": ["09:00-12:00", "14:00-17:00"]},
     {"id": "MO-MACON", "departement": "71", "public_transport": True, "erp_compliant": True,
-     "capacity": 8, "sent_to_spip": True, "sent_to_disp": True},
+     "capacity": 8, "sent_to_spip": True, "sent_to_disp": True,
+     "opening_days": ["lundi"], "opening_hours": ["13:30-17:30"]},
 ]
 
 
@@ -145,8 +182,9 @@ _CRITERIA = (  # field, what it says, the message when it is « non »
                   "facilement accessible en transport en commun, conforme aux normes des "
                   "établissements recevant du public, d'une capacité de 6 personnes, dont "
                   "l'adresse et le téléphone sont transmis au SPIP concerné et à la DISP.",
-      interpretation="Un critère non renseigné donne un avertissement (à vérifier), un critère "
-                     "renseigné « non » une violation. Les départements du lot sont ceux de "
+      interpretation="Un critère non renseigné est une information manquante (constat "
+                     "d'information, rapport incomplet), jamais lu comme conforme ni comme "
+                     "manquement ; un critère renseigné « non » est une violation. Les départements du lot sont ceux de "
                      "ses SPIP (CCTP 1.2), sauf liste fournie dans le tableau.",
       examples=_examples())
 def prem_mo(check, params) -> Iterator[Flag]:
@@ -167,16 +205,58 @@ def prem_mo(check, params) -> Iterator[Flag]:
                        severity=WARNING, path=f"{path}.departement")
         for field, label, no in _CRITERIA:
             flag = yes_no_flag(getattr(place, field), f"{path}.{field}",
-                               no.format(place=place.id),
-                               f"Lieu {place.id} : « {label} » non renseigné ; à vérifier.")
+                               no.format(place=place.id), f"lieu {place.id} : « {label} »")
             if flag:
                 yield flag
         minimum = params.mo_premises_capacity
         if place.capacity is None:
-            yield Flag(f"Lieu {place.id} : capacité d'accueil non renseignée ; "
-                       f"{minimum} personnes au minimum.", expected=minimum,
-                       found="non renseignée", severity=WARNING, path=f"{path}.capacity")
+            yield missing_fact(f"{path}.capacity", f"lieu {place.id} : capacité d'accueil "
+                               f"({minimum} personnes au minimum)", expected=minimum)
         elif place.capacity < minimum:
             yield Flag(f"Le lieu {place.id} accueille {place.capacity} personnes ; "
                        f"{minimum} au minimum. Choisir un lieu plus grand.",
                        expected=minimum, found=place.capacity, path=f"{path}.capacity")
+
+
+def _without(field: str, value: Any = None) -> dict:
+    data = _example(_GOOD_PLACES)
+    if value is None:
+        del data["premises"][1][field]
+    else:
+        data["premises"][1][field] = value
+    return data
+
+
+@rule("PREM-MO-HOURS", clause="CCTP 6.4", title="Jours et horaires d'accueil en milieu ouvert",
+      severity=VIOLATION, subject="roster",
+      requirement="« Chaque établissement, chaque SPIP, ou encore le titulaire pour le volet "
+                  "milieu ouvert (cf. article 6.7 du présent CCTP), précisera les locaux, les "
+                  "jours et les horaires disponibles pour la mise en œuvre du programme. » En "
+                  "milieu ouvert, le titulaire précise pour chacun de ses lieux d'accueil les "
+                  "jours et les horaires.",
+      interpretation="Les locaux sont les lieux d'accueil MO du tableau (leur présence par "
+                     "département relève de PREM-MO). Pour chaque lieu : des jours ou des "
+                     "horaires non renseignés sont une information manquante ; une liste "
+                     "vide (aucun jour, aucune plage horaire) est une violation.",
+      examples=(
+          Example("Lieu de Mâcon ouvert le lundi de 13 h 30 à 17 h 30", "roster",
+                  _example(_GOOD_PLACES), fires=False, options={"as_of": "2025-06-30"}),
+          Example("Lieu de Mâcon sans aucune plage horaire", "roster",
+                  _without("opening_hours", []), severity=VIOLATION,
+                  options={"as_of": "2025-06-30"}),
+          Example("Jours d'ouverture du lieu de Mâcon non renseignés", "roster",
+                  _without("opening_days"), severity=INFO, options={"as_of": "2025-06-30"}),
+      ))
+def prem_mo_hours(check, params) -> Iterator[Flag]:
+    for i, place in enumerate(check.roster.premises):
+        for field, what in (("opening_days", "jours d'ouverture"),
+                            ("opening_hours", "horaires d'ouverture")):
+            value = getattr(place, field)
+            path = f"premises[{i}].{field}"
+            if value is None:
+                yield missing_fact(path, f"lieu {place.id} : {what}")
+            elif not value:
+                yield Flag(f"Lieu {place.id} : aucun jour ou aucune plage horaire indiqué "
+                           f"({what}) ; le titulaire précise les jours et les horaires de son "
+                           f"accueil en milieu ouvert.", expected=f"des {what}", found="aucun",
+                           path=path)

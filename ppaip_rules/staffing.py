@@ -59,6 +59,7 @@ from .model import (
     Flag,
     Report,
     get_rule,
+    missing_fact,
     rule,
     run_rules,
 )
@@ -224,6 +225,11 @@ class Establishment:
     departement: str = attrs.field(validator=_is(str, expected="un code de département"))
     coordinator: str | None = attrs.field(default=None, validator=_is(
         str, optional=True, expected="un identifiant d'intervenant"))
+    #: Days the facilitators' contact details for this establishment were stated or
+    #: updated (CCTP 6.7 « indiquera et actualisera en temps réel »); None: not recorded.
+    contacts_updated_on: tuple[dt.date, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple),
+        validator=attrs.validators.optional(_tuple_of(dt.date, expected="des dates")))
 
 
 @attrs.frozen
@@ -267,6 +273,18 @@ class AccessRequest:
     granted_on: dt.date | None = attrs.field(default=None, validator=_is(
         dt.date, optional=True, expected=_DATE))
     id_document: bool | None = attrs.field(default=None, validator=_OPT_BOOL)
+    #: First session the facilitator delivered in this establishment (STAFF-AUTH-BEFORE-WORK).
+    first_session_on: dt.date | None = attrs.field(default=None, validator=_is(
+        dt.date, optional=True, expected=_DATE))
+
+
+@attrs.frozen
+class SubstituteListUpdate:
+    """A change of the substitute list and the day the updated list was sent to the DISP."""
+
+    changed_on: dt.date = attrs.field(validator=_is(dt.date, expected=_DATE))
+    sent_on: dt.date | None = attrs.field(default=None, validator=_is(
+        dt.date, optional=True, expected=_DATE))
 
 
 @attrs.frozen
@@ -310,6 +328,10 @@ class Roster:
         tuple, optional=True, expected="des codes de département"))
     substitute_list_sent_on: dt.date | None = attrs.field(default=None, validator=_is(
         dt.date, optional=True, expected=_DATE))
+    #: Later changes of the substitute list, each with its transmission to the DISP.
+    substitute_list_updates: tuple[SubstituteListUpdate, ...] = attrs.field(
+        default=(), converter=tuple,
+        validator=_tuple_of(SubstituteListUpdate, expected="des SubstituteListUpdate"))
 
     def __attrs_post_init__(self) -> None:
         _check_references(self)
@@ -371,7 +393,8 @@ def _check_references(roster: Roster) -> None:
 
 def _read_establishment(f: Fields) -> Establishment:
     item = Establishment(f.required("id", as_id), f.required("departement", as_departement),
-                         f.optional("coordinator", as_id))
+                         f.optional("coordinator", as_id),
+                         f.optional("contacts_updated_on", as_list(as_roster_date, 10_000)))
     f.done()
     return item
 
@@ -405,7 +428,15 @@ def _read_access(f: Fields) -> AccessRequest:
     item = AccessRequest(f.required("facilitator", as_id), f.required("establishment", as_id),
                          f.optional("requested_on", as_roster_date),
                          f.optional("granted_on", as_roster_date),
-                         f.optional("id_document", as_bool))
+                         f.optional("id_document", as_bool),
+                         f.optional("first_session_on", as_roster_date))
+    f.done()
+    return item
+
+
+def _read_list_update(f: Fields) -> SubstituteListUpdate:
+    item = SubstituteListUpdate(f.required("changed_on", as_roster_date),
+                                f.optional("sent_on", as_roster_date))
     f.done()
     return item
 
@@ -442,6 +473,8 @@ def read_roster(data: Any) -> Roster:
             lambda fields: read_premises(fields, as_id))), ()),
         departements=f.optional("departements", as_list(as_departement, 200)),
         substitute_list_sent_on=f.optional("substitute_list_sent_on", as_roster_date),
+        substitute_list_updates=f.optional("substitute_list_updates",
+                                           as_list(as_object(_read_list_update), 10_000), ()),
     )
     f.done()
     return roster
@@ -467,12 +500,23 @@ def roster_schema() -> dict:
                 "departement"], "description": "départements du lot (défaut : ceux de ses SPIP)"},
             "substitute_list_sent_on": dict(_DATE_SCHEMA, description="liste des suppléants "
                                             "transmise à la DISP le"),
+            "substitute_list_updates": {"type": "array", "items": {
+                "type": "object", "required": ["changed_on"], "additionalProperties": False,
+                "properties": {
+                    "changed_on": dict(_DATE_SCHEMA, description="liste des suppléants "
+                                       "modifiée le"),
+                    "sent_on": dict(_DATE_SCHEMA, description="liste modifiée transmise à "
+                                    "la DISP le")}}},
             "establishments": {"type": "array", "items": {
                 "type": "object", "required": ["id", "departement"],
                 "additionalProperties": False,
                 "properties": {"id": _ID_SCHEMA,
                                "departement": PREMISES_SCHEMA["properties"]["departement"],
-                               "coordinator": _ID_SCHEMA}}},
+                               "coordinator": _ID_SCHEMA,
+                               "contacts_updated_on": {
+                                   "type": "array", "items": _DATE_SCHEMA,
+                                   "description": "coordonnées des intervenants indiquées ou "
+                                                  "actualisées les"}}}},
             "facilitators": {"type": "array", "items": {
                 "type": "object", "required": ["id", "role"], "additionalProperties": False,
                 "properties": {
@@ -498,7 +542,9 @@ def roster_schema() -> dict:
                 "additionalProperties": False,
                 "properties": {"facilitator": _ID_SCHEMA, "establishment": _ID_SCHEMA,
                                "requested_on": _DATE_SCHEMA, "granted_on": _DATE_SCHEMA,
-                               "id_document": {"type": "boolean"}}}},
+                               "id_document": {"type": "boolean"},
+                               "first_session_on": dict(_DATE_SCHEMA, description=(
+                                   "première séance de l'intervenant dans l'établissement"))}}},
             "events": {"type": "array", "items": {
                 "type": "object", "required": ["facilitator", "kind", "start"],
                 "additionalProperties": False,
@@ -595,12 +641,16 @@ def level_label(level: int) -> str:
 class RosterCheck:
     """A roster on the day of the check, with the indexes every rule needs (built once)."""
 
-    __slots__ = ("access", "active", "as_of", "basis", "by_id", "current", "departed",
-                 "departements", "mf", "params", "position", "registry", "roster", "started")
+    __slots__ = ("access", "access_index", "access_lead_from", "active", "as_of", "basis", "by_id", "current",
+                 "departed", "departements", "mf", "params", "position", "registry", "roster",
+                 "share_counts", "standing", "started")
 
     def __init__(self, roster: Roster, as_of: dt.date, basis: str,
-                 params: ContractParameters):
+                 params: ContractParameters, access_lead_from: str = "market_start",
+                 share_counts: str = "assigned"):
         self.roster = roster
+        self.access_lead_from = access_lead_from
+        self.share_counts = share_counts
         self.as_of = as_of
         self.basis = basis
         self.params = params
@@ -622,11 +672,30 @@ class RosterCheck:
         self.active = tuple(f for f in self.current if self.start_of(f) <= horizon)
         self.mf = {e.id: e for e in roster.establishments}
         self.access = {(a.facilitator, a.establishment): a for a in roster.access}
+        self.access_index = {(a.facilitator, a.establishment): i
+                             for i, a in enumerate(roster.access)}
+        #: Substitute → the days it stands in for someone (replacement of an event).
+        standing: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+        for ev in roster.events:
+            if ev.replaced_by is not None:
+                since = ev.replaced_on or self.by_id[ev.replaced_by].start_on or ev.start
+                standing.setdefault(ev.replaced_by, []).append((since, ev.end))
+        self.standing = standing
         self.registry = {f.id: check_registry_number(f.registry_number, f.registry, params)
                          for f in roster.facilitators if f.is_psychologist}
 
     def start_of(self, f: Facilitator) -> dt.date:
         return f.start_on or self.roster.market_start
+
+    def access_path(self, facilitator: str, establishment: str) -> str | None:
+        """``access[i]`` of a facilitator's request to an establishment (None: no line)."""
+        i = self.access_index.get((facilitator, establishment))
+        return None if i is None else f"access[{i}]"
+
+    def stands_in(self, f: Facilitator, day: dt.date) -> bool:
+        """The facilitator replaces someone on ``day`` (a declared replacement)."""
+        return any(since <= day and (end is None or day <= end)
+                   for since, end in self.standing.get(f.id, ()))
 
     def spip_name(self, departement: str) -> str:
         for spip in self.params.lot(self.roster.lot).spips:
@@ -667,6 +736,48 @@ def _exact(value: float) -> Fraction:
     return Fraction(str(value))
 
 
+#: How many identifiers a message names before « et N autre(s) » (the data has them all).
+_SHOWN = 10
+
+
+def _share_team(check: RosterCheck) -> tuple[list[Facilitator], list[dict]]:
+    """Who counts for the share on the check day (ambiguity 12), and who is left out, why."""
+    day = max(check.as_of, check.roster.market_start)
+    counted: list[Facilitator] = []
+    left_out: list[dict] = []
+    designated = check.share_counts == "designated"
+    active = {f.id for f in check.active}
+    for f in check.roster.facilitators:
+        if f.id in check.departed:
+            reason = f"parti le {format_date(check.departed[f.id])}"
+        elif f.id not in active:
+            reason = f"pas encore en poste (arrivée le {format_date(check.start_of(f))})"
+        elif designated or f.sites or (f.substitute and check.stands_in(f, day)):
+            counted.append(f)
+            continue
+        elif f.substitute:
+            reason = "suppléant qui ne remplace personne au jour du contrôle"
+        else:
+            reason = "aucun site d'intervention"
+        left_out.append({"id": f.id, "reason": reason})
+    return counted, left_out
+
+
+def _share_figures(psy: Fraction, total: Fraction, basis: str, target: Fraction,
+                   left_out: list[dict], unregistered: list[str], reading: str) -> dict:
+    number = (lambda v: int(v)) if basis == "headcount" else (lambda v: round(float(v), 2))
+    return {
+        "basis": basis,
+        "reading": reading,
+        "psychologists": number(psy),
+        "total": number(total),
+        "share": round(float(psy / total), 4) if total else None,
+        "target": float(target),
+        "left_out": left_out,
+        "psychologists_not_counted": unregistered,
+    }
+
+
 @rule("STAFF-PSY-SHARE", clause="CCTP 6.7", title=f"Environ {DIJON.psychologist_share_percent:g} % de psychologues du travail",
       severity=VIOLATION, subject="roster",
       parameters=("psychologist_share_percent", "psychologist_tolerance_points"),
@@ -675,31 +786,36 @@ def _exact(value: float) -> Fraction:
                   "ADELI.",
       interpretation="« Environ 30 % » : part calculée par effectif (par défaut), par heures "
                      "hebdomadaires ou par ETP au choix ; sous 30 % moins la tolérance "
-                     "(5 points) c'est une violation, dans la marge un avertissement. Ne sont "
-                     "comptés que les psychologues dont le numéro ADELI ou RPPS a une forme "
-                     "valide, et les intervenants en poste au jour du contrôle (avant le "
-                     "démarrage : l'équipe prévue au démarrage), suppléants compris.",
+                     "(5 points) c'est une violation, dans la marge un avertissement. "
+                     "« L'ensemble des intervenants » (ambiguïté 12) : par défaut, les "
+                     "intervenants en poste au jour du contrôle (avant le démarrage : l'équipe "
+                     "prévue au démarrage) et affectés à au moins un site ; un suppléant n'est "
+                     "compté que s'il a ses propres sites ou remplace quelqu'un ce jour-là "
+                     "(share_counts=\"assigned\"). Autre lecture : toutes les personnes "
+                     "désignées, suppléants en attente compris (share_counts=\"designated\"). "
+                     "Seuls les psychologues au numéro ADELI ou RPPS de forme valide comptent "
+                     "comme psychologues. Le rapport donne toujours les chiffres (constat "
+                     "d'information quand la part est atteinte) : psychologues comptés, total, "
+                     "part, et les intervenants non comptés avec le motif.",
       examples=(
-          Example("2 psychologues sur 3 intervenants, dont un sous-traitant", "roster",
-                  example_roster(), fires=False, options=_AS_OF),
-          Example("2 psychologues sur 8 intervenants : 25 %, dans la marge de tolérance",
-                  "roster", _extra_advisers(5), severity=WARNING, options=_AS_OF),
-          Example("2 psychologues sur 10 intervenants : 20 %", "roster", _extra_advisers(7),
+          Example("1 psychologue sur 2 intervenants affectés : 50 % (le suppléant en attente "
+                  "n'est pas compté) ; les chiffres sont donnés en information", "roster",
+                  example_roster(), fires=True, severity=INFO, options=_AS_OF),
+          Example("1 psychologue sur 4 intervenants : 25 %, dans la marge de tolérance",
+                  "roster", _extra_advisers(2), severity=WARNING, options=_AS_OF),
+          Example("1 psychologue sur 5 intervenants affectés : 20 % ; le suppléant "
+                  "psychologue en attente ne compte pas", "roster", _extra_advisers(3),
                   severity=VIOLATION, options=_AS_OF),
       ))
 def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[Flag]:
-    team = check.active
+    team, left_out = _share_team(check)
     target = _exact(params.psychologist_share_percent) / 100
     floor = target - _exact(params.psychologist_tolerance_points) / 100
-    if not team:
-        yield Flag("Aucun intervenant en poste : la part de psychologues du travail est nulle.",
-                   expected=f"au moins {_share_text(target)}", found="aucun intervenant",
-                   path="facilitators")
-        return
     basis = check.basis
     field = {"hours": "weekly_hours", "fte": "fte"}.get(basis)
     total = psy = Fraction(0)
-    uncounted = advisers = 0
+    advisers = 0
+    unregistered: list[str] = []
     for f in team:
         if field is None:
             weight = Fraction(1)
@@ -716,26 +832,49 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
             if check.registry[f.id].valid_form:
                 psy += weight
             else:
-                uncounted += 1
+                unregistered.append(f.id)
         else:
             advisers += 1
+    uncounted = len(unregistered)
+    figures = _share_figures(psy, total, basis, target, left_out, unregistered,
+                             check.share_counts)
+    outside = ""
+    if left_out:
+        shown = ", ".join(f"{x['id']} ({x['reason']})" for x in left_out[:_SHOWN])
+        more = f" et {len(left_out) - _SHOWN} autre(s)" if len(left_out) > _SHOWN else ""
+        outside = f" Non comptés : {shown}{more}."
+    if not team:
+        yield Flag("Aucun intervenant en poste et affecté à un site au jour du contrôle : la "
+                   "part de psychologues du travail est nulle." + outside,
+                   expected=f"au moins {_share_text(target)}", found=figures,
+                   path="facilitators")
+        return
     if total == 0:
         yield Flag("Le volume total des intervenants en poste est nul : la part de "
-                   "psychologues du travail ne peut être atteinte.",
-                   expected=f"au moins {_share_text(target)}", found="volume nul",
+                   "psychologues du travail ne peut être atteinte." + outside,
+                   expected=f"au moins {_share_text(target)}", found=figures,
                    path="facilitators")
         return
     share = psy / total
-    if share >= target:
-        return
     if basis == "headcount":
-        found = (f"{plural(int(psy), 'psychologue du travail', 'psychologues du travail')} sur "
-                 f"{plural(int(total), 'intervenant')}")
+        counted = (f"{plural(int(psy), 'psychologue du travail', 'psychologues du travail')} "
+                   f"sur {plural(int(total), 'intervenant')}")
     else:
         unit = "h hebdomadaires" if basis == "hours" else "ETP"
-        found = (f"{_decimal_text(psy)} {unit} de psychologue du travail sur "
-                 f"{_decimal_text(total)} {unit}")
-    found += f" (sous-traitants inclus), soit {_share_text(share)}"
+        counted = (f"{_decimal_text(psy)} {unit} de psychologue du travail sur "
+                   f"{_decimal_text(total)} {unit}")
+    counted += f" (sous-traitants inclus), soit {_share_text(share)}"
+    note = ""
+    if uncounted:
+        verb = "n'est pas compté" if uncounted == 1 else "ne sont pas comptés"
+        note = (f" {plural(uncounted, 'psychologue', 'psychologues')} sans numéro ADELI ou "
+                f"RPPS de forme valide {verb} (voir STAFF-PSY-REGISTRY).")
+    if share >= target:
+        yield Flag(f"Part de psychologues du travail : {counted} ; au moins "
+                   f"{_share_text(target)} attendus.{note}{outside}",
+                   expected=f"au moins {_share_text(target)}", found=figures, severity=INFO,
+                   path="facilitators")
+        return
     missing_same = target * total - psy            # advisers' part turned into psychologists'
     missing_added = missing_same / (1 - target) if target < 1 else None
     if basis == "headcount":
@@ -756,17 +895,12 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
                f"travail pour atteindre {_share_text(target)} à volume constant")
         if missing_added is not None:
             fix += f" (ou {_decimal_text(missing_added, up=True)} {unit} en plus du volume actuel)"
-    note = ""
-    if uncounted:
-        verb = "n'est pas compté" if uncounted == 1 else "ne sont pas comptés"
-        note = (f" {plural(uncounted, 'psychologue', 'psychologues')} sans numéro ADELI ou "
-                f"RPPS de forme valide {verb} (voir STAFF-PSY-REGISTRY).")
     in_band = share >= floor
     band = (f"dans la marge de tolérance ({_share_text(floor)} à {_share_text(target)})"
             if in_band else f"sous le seuil de tolérance de {_share_text(floor)}")
-    yield Flag(f"{found}, {band}. {fix[0].upper()}{fix[1:]}.{note}",
+    yield Flag(f"{counted}, {band}. {fix[0].upper()}{fix[1:]}.{note}{outside}",
                expected=f"au moins {_share_text(target)} (tolérance jusqu'à {_share_text(floor)})",
-               found=found, severity=WARNING if in_band else VIOLATION, path="facilitators")
+               found=figures, severity=WARNING if in_band else VIOLATION, path="facilitators")
 
 
 @rule("STAFF-PSY-REGISTRY", clause="CCTP 6.7",
@@ -820,7 +954,8 @@ def staff_psy_registry(check: RosterCheck, params: ContractParameters) -> Iterat
       interpretation="Le niveau III de la nomenclature de 1969 est le niveau 5 du cadre "
                      "national des certifications (décret n° 2019-14 : V→3, IV→4, III→5, "
                      "II→6, I→7 ou 8) ; les deux nomenclatures sont acceptées. Un niveau ou une "
-                     "expérience non renseignés donnent un avertissement.",
+                     "expérience non renseignés sont des informations manquantes (rapport "
+                     "incomplet).",
       examples=(
           Example("Conseiller de niveau III avec expérience", "roster",
                   example_roster(), fires=False, options=_AS_OF),
@@ -836,9 +971,9 @@ def staff_qualif(check: RosterCheck, params: ContractParameters) -> Iterator[Fla
             continue
         path = f"facilitators[{i}]"
         if f.qualification is None:
-            yield Flag(f"Intervenant {f.id} : niveau de qualification non renseigné ; au moins "
-                       f"le {level_label(minimum)} est exigé.", expected=level_label(minimum),
-                       found="non renseigné", severity=WARNING, path=f"{path}.qualification")
+            yield missing_fact(f"{path}.qualification", f"intervenant {f.id} : niveau de "
+                               f"qualification (au moins le {level_label(minimum)})",
+                               expected=level_label(minimum))
         elif f.qualification < minimum:
             yield Flag(f"Intervenant {f.id} ({ROLES[f.role]}) : {level_label(f.qualification)} ; "
                        f"au moins le {level_label(minimum)} est exigé des non-psychologues.",
@@ -848,8 +983,8 @@ def staff_qualif(check: RosterCheck, params: ContractParameters) -> Iterator[Fla
             f.experience, f"{path}.experience",
             f"Intervenant {f.id} : pas d'expérience dans l'animation de prestations "
             f"d'orientation ou d'insertion socioprofessionnelle.",
-            f"Intervenant {f.id} : expérience en orientation ou insertion non renseignée ; "
-            f"à vérifier.")
+            f"intervenant {f.id} : expérience dans l'animation de prestations d'orientation "
+            f"ou d'insertion")
         if flag:
             yield flag
 
@@ -901,29 +1036,44 @@ def _no_substitute() -> dict:
     return with_facilitator(2, substitute=False)
 
 
-def _substitute_without_access() -> dict:
+def _substitute_late_request() -> dict:
     data = example_roster()
-    data["access"] = [a for a in data["access"] if a["facilitator"] != "SUP-1"]
+    for a in data["access"]:
+        if a["facilitator"] == "SUP-1":
+            a.update(requested_on="2025-03-04", granted_on="2025-04-01")
     return data
 
 
+def _substitute_list_not_sent() -> dict:
+    return example_roster(substitute_list_updates=[{"changed_on": "2025-05-05"}])
+
+
 @rule("STAFF-SUBSTITUTE", clause="CCTP 6.7",
-      title="Un suppléant désigné, autorisé dans chaque établissement",
+      title="Un suppléant désigné, démarches d'accès faites pour chaque établissement",
       severity=VIOLATION, subject="roster",
       requirement="Un suppléant est désigné par le titulaire du lot en début de marché ; il a "
-                  "au préalable obtenu les autorisations d'accès à chaque établissement "
-                  "pénitentiaire du lot ; la liste des suppléants est actualisée et transmise "
-                  "à la DISP.",
-      interpretation="Avant le démarrage du marché, ce qui manque est un avertissement (il "
-                     "reste à faire) ; à partir du démarrage, une violation. Une autorisation "
-                     "compte si sa date de délivrance est au plus tard le jour du contrôle.",
+                  "au préalable « réalisé les démarches d'autorisations d'accès auprès de "
+                  "chaque établissement pénitentiaire » ; « la liste du ou des suppléant(s) "
+                  "sera actualisée et transmise à la DISP ».",
+      interpretation="Ce qui est dû au démarrage du marché (ou au premier jour d'un suppléant "
+                     "désigné plus tard) est le dépôt des demandes d'accès, pas leur "
+                     "délivrance. Une demande déposée après cette date, ou sans pièce "
+                     "d'identité, est une violation ; une date de dépôt non renseignée est une "
+                     "information manquante. Un seul constat par suppléant, qui nomme les "
+                     "établissements concernés. Chaque modification de la liste "
+                     "(substitute_list_updates) est suivie de sa transmission à la DISP : une "
+                     "transmission antérieure à la modification est une violation, une date "
+                     "non renseignée une information manquante. Avant le démarrage, l'absence "
+                     "de suppléant est un avertissement.",
       examples=(
-          Example("Un suppléant autorisé dans le seul établissement du lot", "roster",
-                  example_roster(), fires=False, options=_AS_OF),
+          Example("Un suppléant, demande d'accès déposée le 20 janvier 2025 pour le démarrage "
+                  "du 3 mars", "roster", example_roster(), fires=False, options=_AS_OF),
           Example("Aucun suppléant désigné", "roster", _no_substitute(), severity=VIOLATION,
                   options=_AS_OF),
-          Example("Le suppléant n'a pas d'autorisation d'accès", "roster",
-                  _substitute_without_access(), severity=VIOLATION, options=_AS_OF),
+          Example("Demande d'accès du suppléant déposée le 4 mars 2025, après le démarrage",
+                  "roster", _substitute_late_request(), severity=VIOLATION, options=_AS_OF),
+          Example("Liste des suppléants modifiée le 5 mai 2025, transmission non renseignée",
+                  "roster", _substitute_list_not_sent(), severity=INFO, options=_AS_OF),
       ))
 def staff_substitute(check: RosterCheck, params: ContractParameters) -> Iterator[Flag]:
     roster, as_of = check.roster, check.as_of
@@ -942,23 +1092,65 @@ def staff_substitute(check: RosterCheck, params: ContractParameters) -> Iterator
                        expected="une liste des suppléants à jour", found="suppléant parti",
                        path=f"facilitators[{i}].substitute")
     if subs and check.started and roster.substitute_list_sent_on is None:
-        yield Flag("La liste des suppléants n'a pas été transmise à la DISP.",
-                   expected="liste transmise", found="non transmise",
-                   path="substitute_list_sent_on")
+        yield missing_fact("substitute_list_sent_on",
+                           "date de transmission à la DISP de la liste des suppléants")
+    for i, u in enumerate(roster.substitute_list_updates):
+        if u.changed_on > as_of:
+            continue
+        path = f"substitute_list_updates[{i}].sent_on"
+        if u.sent_on is None:
+            yield missing_fact(path, f"transmission à la DISP de la liste des suppléants "
+                               f"modifiée le {format_date(u.changed_on)}")
+        elif u.sent_on < u.changed_on:
+            yield Flag(f"La liste des suppléants modifiée le {format_date(u.changed_on)} n'a "
+                       f"pas été transmise à la DISP après sa modification (dernière "
+                       f"transmission le {format_date(u.sent_on)}).",
+                       expected=f"une transmission le {format_date(u.changed_on)} ou après",
+                       found=u.sent_on, path=path)
+    establishments = [e.id for e in roster.establishments]
     for f in subs:
-        for e in roster.establishments:
-            a = check.access.get((f.id, e.id))
-            if a is not None and a.granted_on is not None and a.granted_on <= as_of:
+        due = check.start_of(f)
+        late: list[str] = []
+        without_id: list[str] = []
+        unknown: list[str] = []
+        for e in establishments:
+            a = check.access.get((f.id, e))
+            if a is None:
+                unknown.append(e)
                 continue
-            if a is None or a.requested_on is None:
-                state = "aucune demande d'accès enregistrée"
+            if a.requested_on is not None:
+                if a.requested_on > due:
+                    late.append(f"{e} (demande du {format_date(a.requested_on)})")
+            elif a.granted_on is None or a.granted_on > due:
+                unknown.append(e)
+            if a.id_document is False:
+                without_id.append(e)
+        path = check.path_of(f)
+        if late or without_id:
+            parts = []
+            if late:
+                parts.append(f"demande d'accès déposée après le {format_date(due)} pour "
+                             f"{plural(len(late), 'établissement')} : {_names(late)}")
+            if without_id:
+                parts.append(f"demande sans pièce d'identité pour "
+                             f"{plural(len(without_id), 'établissement')} : "
+                             f"{_names(without_id)}")
+            yield Flag(f"Le suppléant {f.id} n'avait pas réalisé au préalable les démarches "
+                       f"d'autorisation d'accès : {' ; '.join(parts)}. Les demandes sont dues "
+                       f"au plus tard le {format_date(due)}.",
+                       expected=f"demandes déposées au plus tard le {format_date(due)}, avec "
+                                f"une pièce d'identité",
+                       found=f"{len(late) + len(without_id)} demande(s) en défaut",
+                       path=path)
+        if unknown:
+            where = f"{plural(len(unknown), 'établissement')} : {_names(unknown)}"
+            if as_of < due:
+                yield Flag(f"Le suppléant {f.id} doit avoir déposé ses demandes d'accès au plus "
+                           f"tard le {format_date(due)} ({where}).", expected=due,
+                           found="en attente", severity=INFO, path=path)
             else:
-                state = (f"demande déposée le {format_date(a.requested_on)}, autorisation non "
-                         f"encore délivrée")
-            yield Flag(f"Le suppléant {f.id} n'a pas d'autorisation d'accès à l'établissement "
-                       f"{e.id} ({state}) ; il doit en détenir une pour chaque établissement "
-                       f"du lot.", expected="autorisation d'accès délivrée", found=state,
-                       severity=severity, path=check.path_of(f))
+                yield missing_fact(path, f"date de dépôt des demandes d'accès du suppléant "
+                                   f"{f.id} ({where})", expected=due)
     if subs and not any(f.is_psychologist for f in subs) and any(
             f.is_psychologist for f in check.current):
         yield Flag("Aucun suppléant n'est psychologue du travail : un psychologue absent ne "
@@ -1011,6 +1203,156 @@ def staff_coordinator(check: RosterCheck, params: ContractParameters) -> Iterato
                        path=path)
 
 
+def _session_before_grant() -> dict:
+    data = with_facilitator(1, start_on="2025-05-12")
+    data["access"][1].update(requested_on="2025-04-14", granted_on="2025-05-19",
+                             first_session_on="2025-05-13")
+    return data
+
+
+def _session_after_grant() -> dict:
+    data = _session_before_grant()
+    data["access"][1]["first_session_on"] = "2025-05-20"
+    return data
+
+
+@rule("STAFF-AUTH-BEFORE-WORK", clause="CCTP 6.7",
+      title="Aucune séance en détention avant l'autorisation d'accès",
+      severity=VIOLATION, subject="roster",
+      requirement="« Les intervenants ne peuvent exercer en milieu pénitentiaire sans "
+                  "autorisation préalable. » Aucune séance n'est animée dans un établissement "
+                  "pénitentiaire par un intervenant avant que son autorisation d'accès à cet "
+                  "établissement soit délivrée.",
+      interpretation="Jugé sur la date de première séance de l'intervenant dans "
+                     "l'établissement (first_session_on de la ligne d'accès). Une autorisation "
+                     "délivrée au plus tard le premier jour d'intervention suffit sans autre "
+                     "date ; sinon, une date de première séance non renseignée est une "
+                     "information manquante. Une séance le jour même de la délivrance est "
+                     "admise.",
+      examples=(
+          Example("Autorisation délivrée le 19 mai 2025, première séance le 20 mai", "roster",
+                  _session_after_grant(), fires=False, options=_AS_OF),
+          Example("Première séance le 13 mai 2025, autorisation délivrée le 19 mai", "roster",
+                  _session_before_grant(), severity=VIOLATION, options=_AS_OF),
+      ))
+def staff_auth_before_work(check: RosterCheck, params: ContractParameters) -> Iterator[Flag]:
+    as_of = check.as_of
+    for f in check.roster.facilitators:
+        start = check.start_of(f)
+        if start > as_of:
+            continue
+        for site in f.sites:
+            if site not in check.mf:
+                continue
+            a = check.access.get((f.id, site))
+            at = check.access_path(f.id, site)
+            where = f"Intervenant {f.id}, établissement {site}"
+            granted = a.granted_on if a is not None else None
+            if granted is not None and granted > as_of:
+                granted = None                          # not granted on the check day
+            first = a.first_session_on if a is not None else None
+            if first is not None and first <= as_of:
+                if granted is None or first < granted:
+                    state = (f"autorisation délivrée le {format_date(granted)}"
+                             if granted else "aucune autorisation délivrée au jour du contrôle")
+                    yield Flag(f"{where} : première séance le {format_date(first)}, {state} ; "
+                               f"un intervenant ne peut exercer en milieu pénitentiaire sans "
+                               f"autorisation préalable.",
+                               expected="une séance à partir de la délivrance de l'autorisation",
+                               found=first, path=f"{at}.first_session_on")
+            elif granted is None or granted > start:
+                state = (f"autorisation délivrée le {format_date(granted)}, après le début "
+                         f"d'intervention du {format_date(start)}" if granted else
+                         "aucune autorisation délivrée au jour du contrôle")
+                yield missing_fact(f"{at}.first_session_on" if at else
+                                   f"{check.path_of(f)}.sites",
+                                   f"{where} : date de la première séance ({state})")
+
+
+def _contacts_late() -> dict:
+    data = _replacement("PSY-2", PSYCHOLOGIST)
+    data["establishments"][0]["contacts_updated_on"] = ["2025-02-24", "2025-04-30"]
+    data["access"].append({"facilitator": "PSY-2", "establishment": "MA-DIJON",
+                           "requested_on": "2025-04-22", "granted_on": "2025-05-09",
+                           "id_document": True})
+    data["facilitators"][-1].update(criminal_record_clean=True, cv_sent=True)
+    data["establishments"][0]["coordinator"] = "CIP-1"
+    return data
+
+
+def _contacts_updated() -> dict:
+    data = _contacts_late()
+    data["establishments"][0]["contacts_updated_on"].append("2025-05-12")
+    return data
+
+
+def _staff_changes(check: RosterCheck) -> dict[str, list[tuple[dt.date, str]]]:
+    """Establishment → its staff changes up to the check day (day, what), in input order."""
+    changes: dict[str, list[tuple[dt.date, str]]] = {}
+    as_of, market = check.as_of, check.roster.market_start
+
+    def add(who: Facilitator, day: dt.date, what: str) -> None:
+        if day <= as_of:
+            for site in who.sites:
+                if site in check.mf:
+                    changes.setdefault(site, []).append((day, what))
+
+    replacers = set()
+    for ev in check.roster.events:
+        if ev.kind == DEPARTURE:
+            add(check.by_id[ev.facilitator], ev.start,
+                f"départ de {ev.facilitator} le {format_date(ev.start)}")
+        if ev.replaced_by is not None:
+            new = check.by_id[ev.replaced_by]
+            day = ev.replaced_on or new.start_on
+            if day is not None:
+                replacers.add(new.id)
+                add(new, day, f"arrivée de {new.id} le {format_date(day)}")
+    for f in check.roster.facilitators:
+        if f.id not in replacers and f.start_on is not None and f.start_on > market:
+            add(f, f.start_on, f"arrivée de {f.id} le {format_date(f.start_on)}")
+    return changes
+
+
+@rule("STAFF-CONTACTS", clause="CCTP 6.7",
+      title="Coordonnées des intervenants actualisées en temps réel",
+      severity=VIOLATION, subject="roster",
+      requirement="« Pour chaque établissement, le titulaire indiquera et actualisera en temps "
+                  "réel les coordonnées de ses intervenants. » Après chaque changement de "
+                  "personnel, la liste des coordonnées de l'établissement est actualisée.",
+      interpretation="Un changement de personnel est un départ, ou l'arrivée d'un intervenant "
+                     "après le démarrage (remplaçant compris), dans un établissement où il "
+                     "intervient. « En temps réel » : une actualisation datée du jour du "
+                     "changement ou après (contacts_updated_on de l'établissement). Une "
+                     "absence sans remplaçant ne change pas la liste. Aucune date "
+                     "d'actualisation renseignée : information manquante.",
+      examples=(
+          Example("PSY-1 part le 30 avril 2025, PSY-2 arrive le 12 mai ; coordonnées "
+                  "actualisées le 12 mai", "roster", _contacts_updated(), fires=False,
+                  options=_AS_OF),
+          Example("Coordonnées actualisées le 30 avril, pas après l'arrivée de PSY-2 le 12 mai",
+                  "roster", _contacts_late(), severity=VIOLATION, options=_AS_OF),
+      ))
+def staff_contacts(check: RosterCheck, params: ContractParameters) -> Iterator[Flag]:
+    changes = _staff_changes(check)
+    for i, e in enumerate(check.roster.establishments):
+        path = f"establishments[{i}].contacts_updated_on"
+        if e.contacts_updated_on is None or not e.contacts_updated_on:
+            if check.started:
+                yield missing_fact(path, f"établissement {e.id} : dates auxquelles les "
+                                   f"coordonnées des intervenants ont été indiquées et "
+                                   f"actualisées")
+            continue
+        last = max(e.contacts_updated_on)
+        after = [what for day, what in changes.get(e.id, ()) if day > last]
+        if after:
+            yield Flag(f"Établissement {e.id} : coordonnées des intervenants actualisées en "
+                       f"dernier le {format_date(last)}, avant {plural(len(after), 'changement')} "
+                       f"de personnel : {_names(after)}. Actualiser les coordonnées à chaque "
+                       f"changement.", expected="une actualisation le jour du changement ou après",
+                       found=last, path=path)
+
+
 def _late_starter() -> dict:
     return with_facilitator(1, start_on="2025-04-01")
 
@@ -1024,7 +1366,7 @@ def _late_starter() -> dict:
       interpretation="L'équipe est complète quand chaque établissement et chaque lieu d'accueil "
                      "MO du tableau a au moins un intervenant en poste au démarrage. Avant le "
                      "démarrage, un manque est un avertissement. Un CV marqué « non transmis » "
-                     "est une violation ; non renseigné, il n'est pas signalé.",
+                     "est une violation ; non renseigné, une information manquante.",
       examples=(
           Example("Chaque site a un intervenant dès le 3 mars 2025", "roster", example_roster(),
                   fires=False, options=_AS_OF),
@@ -1050,10 +1392,11 @@ def staff_team_at_start(check: RosterCheck, params: ContractParameters) -> Itera
                            expected="au moins un intervenant au démarrage", found="aucun",
                            severity=severity, path=f"{section}[{i}]")
     for f in initial:
-        if f.cv_sent is False:
-            yield Flag(f"Le CV détaillé de l'intervenant {f.id} n'a pas été transmis à la DISP.",
-                       expected="CV transmis", found="non transmis",
-                       path=f"{check.path_of(f)}.cv_sent")
+        flag = yes_no_flag(f.cv_sent, f"{check.path_of(f)}.cv_sent",
+                           f"Le CV détaillé de l'intervenant {f.id} n'a pas été transmis à la "
+                           f"DISP.", f"intervenant {f.id} : CV détaillé transmis à la DISP")
+        if flag:
+            yield flag
 
 
 # --- the deadline rules STAFF-REPLACE and STAFF-ACCESS ---------------------------------
@@ -1095,10 +1438,10 @@ def _replace_flags(check: RosterCheck) -> Iterator[Flag]:
         if act is None and ev.replaced_by is not None:
             act = check.by_id[ev.replaced_by].start_on
             if act is None:
-                yield Flag(f"{label} : remplacé par {ev.replaced_by}, date du remplacement non "
-                           f"renseignée ; il devait avoir lieu au plus tard le "
-                           f"{format_date(due.due)}.", expected=due.due, found="non renseignée",
-                           severity=WARNING, path=f"{path}.replaced_on", trace=due.trace)
+                yield _missing_with_trace(missing_fact(
+                    f"{path}.replaced_on", f"{label} : date du remplacement par "
+                    f"{ev.replaced_by} (dû au plus tard le {format_date(due.due)})",
+                    expected=due.due), due.trace)
                 continue
         if act is not None:
             flag = due.flag(act)
@@ -1117,60 +1460,73 @@ def _replace_flags(check: RosterCheck) -> Iterator[Flag]:
                        severity=INFO, path=f"{path}.replaced_on", trace=due.trace)
 
 
+def _names(items: list[str]) -> str:
+    """Identifiers for a message: the first ones, then « et N autre(s) » (kept linear)."""
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f" et {len(items) - _SHOWN} autre(s)" if len(items) > _SHOWN else "")
+
+
 def _access_flags(check: RosterCheck) -> Iterator[Flag]:
+    """STAFF-ACCESS: the one-month lead (ambiguity 11), the ID document, the criminal record."""
     as_of = check.as_of
+    market = check.roster.market_start
+    per_person = check.access_lead_from == "facilitator_start"
     deadlines: dict[dt.date, Deadline] = {}
     for f in check.current:
         needed = [site for site in f.sites if site in check.mf]
-        if f.substitute:
-            needed += [e for e in check.mf if e not in needed]
-        if not needed:
+        if not needed and not (f.substitute and check.mf):
             continue
         path = check.path_of(f)
         start = check.start_of(f)
-        due = deadlines.get(start)
-        if due is None:
-            due = deadlines[start] = deadline("STAFF-ACCESS", start, params=check.params)
-        for site in needed:
-            a = check.access.get((f.id, site))
-            where = f"Intervenant {f.id}, établissement {site}"
-            if a is None or (a.requested_on is None and a.granted_on is None):
-                if as_of > due.due:
-                    yield Flag(f"{where} : aucune demande d'accès enregistrée ; elle devait être "
-                               f"déposée au plus tard le {format_date(due.due)}.",
-                               expected=due.due, found="aucune demande", path=path,
-                               trace=due.trace)
+        if per_person or start <= market:
+            trigger = start if per_person else market
+            due = deadlines.get(trigger)
+            if due is None:
+                due = deadlines[trigger] = deadline("STAFF-ACCESS", trigger, params=check.params)
+            for site in needed:
+                a = check.access.get((f.id, site))
+                where = f"Intervenant {f.id}, établissement {site}"
+                at = check.access_path(f.id, site) or path
+                if a is not None and a.requested_on is not None:
+                    flag = due.flag(a.requested_on)
+                    if flag is not None:
+                        yield _prefixed(where, flag, f"{at}.requested_on")
+                elif a is not None and a.granted_on is not None and a.granted_on <= due.due:
+                    continue                  # granted in time: the request was earlier still
+                elif as_of > due.due:
+                    yield _missing_with_trace(
+                        missing_fact(f"{at}.requested_on" if a else at,
+                                     f"{where} : date de dépôt de la demande d'accès (due au "
+                                     f"plus tard le {format_date(due.due)})", expected=due.due),
+                        due.trace)
                 else:
                     yield Flag(f"{where} : demande d'accès à déposer au plus tard le "
                                f"{format_date(due.due)}.", expected=due.due, found="en attente",
-                               severity=INFO, path=path, trace=due.trace)
-            elif a.requested_on is not None:
-                flag = due.flag(a.requested_on)
-                if flag is not None:
-                    yield _prefixed(where, flag, path)
-            if a is not None and a.id_document is False:
+                               severity=INFO, path=at, trace=due.trace)
+        for site in needed:
+            a = check.access.get((f.id, site))
+            if a is None or a.requested_on is None:
+                continue
+            at = check.access_path(f.id, site)
+            where = f"Intervenant {f.id}, établissement {site}"
+            if a.id_document is False:
                 yield Flag(f"{where} : demande d'accès déposée sans pièce d'identité.",
-                           expected="pièce d'identité jointe", found="non", path=path)
-            if site in f.sites and as_of >= start:
-                if a is None or a.granted_on is None or a.granted_on > as_of:
-                    yield Flag(f"{where} : aucune autorisation d'accès délivrée, alors que "
-                               f"l'intervention a commencé le {format_date(start)} ; un "
-                               f"intervenant ne peut exercer en détention sans autorisation "
-                               f"préalable.", expected="autorisation délivrée",
-                               found="non délivrée", path=path)
-                elif a.granted_on > start:
-                    yield Flag(f"{where} : autorisation délivrée le {format_date(a.granted_on)}, "
-                               f"après le début d'intervention du {format_date(start)} ; "
-                               f"vérifier qu'il n'est pas intervenu avant.",
-                               expected=start, found=a.granted_on, severity=WARNING, path=path)
+                           expected="pièce d'identité jointe", found="non",
+                           path=f"{at}.id_document")
+            elif a.id_document is None:
+                yield missing_fact(f"{at}.id_document",
+                                   f"{where} : pièce d'identité jointe à la demande d'accès")
         flag = yes_no_flag(
             f.criminal_record_clean, f"{path}.criminal_record_clean",
             f"Intervenant {f.id} : casier judiciaire non vierge ; l'accès en détention suppose "
             f"un casier judiciaire vierge.",
-            f"Intervenant {f.id} : casier judiciaire vierge non attesté ; à vérifier avant la "
-            f"demande d'accès.")
+            f"Intervenant {f.id} : casier judiciaire vierge (condition de l'accès en détention)")
         if flag:
             yield flag
+
+
+def _missing_with_trace(flag: Flag, trace: tuple[str, ...]) -> Flag:
+    return attrs.evolve(flag, trace=trace)
 
 
 # --- the check -------------------------------------------------------------------------
@@ -1178,20 +1534,48 @@ def _access_flags(check: RosterCheck) -> Iterator[Flag]:
 #: The order of the rules in a report (that of RULES.md).
 RULE_ORDER = ("STAFF-PSY-SHARE", "STAFF-PSY-REGISTRY", "STAFF-QUALIF", "STAFF-REPLACE",
               "STAFF-REPLACE-KIND", "STAFF-SUBSTITUTE", "STAFF-COORDINATOR", "STAFF-ACCESS",
-              "STAFF-TEAM-AT-START", "PREM-MO")
+              "STAFF-AUTH-BEFORE-WORK", "STAFF-CONTACTS", "STAFF-TEAM-AT-START", "PREM-MO",
+              "PREM-MO-HOURS")
+
+
+#: Ambiguity 11: from which day the one-month lead of an access request is counted.
+ACCESS_LEAD_READINGS = {
+    "market_start": "le démarrage du marché, pour l'équipe présente au démarrage (défaut)",
+    "facilitator_start": "le premier jour d'intervention de chaque intervenant, arrivées "
+                         "ultérieures comprises",
+}
+#: Ambiguity 12: who counts in « l'ensemble des intervenants » for the psychologist share.
+SHARE_COUNTS = {
+    "assigned": "les intervenants en poste et affectés à un site, suppléants seulement quand "
+                "ils remplacent (défaut)",
+    "designated": "toutes les personnes désignées, suppléants en attente compris",
+}
+
+
+def _reading(table: dict[str, str], name: str):
+    def convert(value: Any, path: str = name) -> str:
+        if isinstance(value, str) and value in table:
+            return value
+        raise InputError(path, "une valeur parmi : " + ", ".join(table))
+    return convert
 
 
 def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParameters = DIJON,
-                 basis: str = "headcount") -> Report:
+                 basis: str = "headcount", access_lead_from: str = "market_start",
+                 share_counts: str = "assigned") -> Report:
     """Check a roster on the day ``as_of`` (required) against CCTP 6.7 and 6.8.
 
     ``roster`` is a :class:`Roster` or JSON-like data (see :func:`roster_schema`);
     ``basis`` is how the psychologist share is counted: ``headcount`` (default),
-    ``hours`` (weekly hours) or ``fte`` (full-time equivalent).
+    ``hours`` (weekly hours) or ``fte`` (full-time equivalent). Policy switches:
+    ``access_lead_from`` (ambiguity 11, :data:`ACCESS_LEAD_READINGS`) and
+    ``share_counts`` (ambiguity 12, :data:`SHARE_COUNTS`).
     """
     day = as_of_day(as_of)
     basis = as_basis(basis)
-    check = RosterCheck(read_roster(roster), day, basis, params)
+    lead = _reading(ACCESS_LEAD_READINGS, "access_lead_from")(access_lead_from)
+    counts = _reading(SHARE_COUNTS, "share_counts")(share_counts)
+    check = RosterCheck(read_roster(roster), day, basis, params, lead, counts)
     base = run_rules("roster", check, params)
     extra: list[Finding] = []
     for rule_id, flags in (("STAFF-REPLACE", _replace_flags(check)),
@@ -1217,8 +1601,11 @@ def load_roster(raw: bytes, filename: str = "-") -> Any:
 
 
 def _run(data: Any, params: ContractParameters, as_of: Any = None,
-         basis: str | None = None, **_: Any) -> Report:
-    return check_roster(data, as_of=as_of, params=params, basis=basis or "headcount")
+         basis: str | None = None, access_lead_from: str | None = None,
+         share_counts: str | None = None, **_: Any) -> Report:
+    return check_roster(data, as_of=as_of, params=params, basis=basis or "headcount",
+                        access_lead_from=access_lead_from or "market_start",
+                        share_counts=share_counts or "assigned")
 
 
 def read_roster_file(path: str | Path) -> Roster:
@@ -1232,4 +1619,5 @@ def read_roster_file(path: str | Path) -> Roster:
 
 
 register_kind("roster", "Tableau des effectifs : moyens humains et locaux (CCTP 6.7, 6.8)",
-              _run, roster_schema, options=("as_of", "basis"), load=load_roster)
+              _run, roster_schema, options=("as_of", "basis", "access_lead_from", "share_counts"),
+              load=load_roster)
