@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import re
 import unicodedata
@@ -78,13 +77,15 @@ ROW_TYPES: tuple[tuple[str, str], ...] = (
     ("mouvement", "Un départ ou une absence d'intervenant, son remplacement et qui en a été "
                   "informé."),
     ("lieu MO", "Un lieu d'accueil en milieu ouvert."),
+    ("liste des suppléants", "Une modification de la liste des suppléants après le "
+                             "démarrage, et sa transmission à la DISP."),
 )
 
-_LOT, _EST, _FAC, _ACC, _MOV, _MO = (t for t, _ in ROW_TYPES)
+_LOT, _EST, _FAC, _ACC, _MOV, _MO, _SUB = (t for t, _ in ROW_TYPES)
 
 COLUMNS: tuple[Column, ...] = (
     Column("type de ligne", "Nature de la ligne : lot, établissement, intervenant, accès, "
-           "mouvement ou lieu MO.", "intervenant", ()),
+           "mouvement, lieu MO ou liste des suppléants.", "intervenant", ()),
     Column("identifiant", "Lot : numéro du lot. Autres lignes : identifiant pseudonyme de "
            "l'établissement, de l'intervenant ou du lieu (lettres sans accent, chiffres, - _ .).",
            "PSY-1", (_LOT, _EST, _FAC, _MO)),
@@ -94,7 +95,8 @@ COLUMNS: tuple[Column, ...] = (
            "(vide : dès le démarrage). Mouvement : jour du départ ou premier jour d'absence.",
            "03/03/2025", (_LOT, _FAC, _MOV)),
     Column("liste des suppléants transmise le", "Lot : date de transmission à la DISP de la "
-           "liste à jour des suppléants.", "24/02/2025", (_LOT,)),
+           "liste des suppléants désignés en début de marché. Liste des suppléants : date de "
+           "transmission de la liste modifiée.", "24/02/2025", (_LOT, _SUB)),
     Column("coordinateur", "Établissement : identifiant de l'intervenant-coordinateur.",
            "PSY-1", (_EST,)),
     Column("fonction", "Intervenant : psychologue du travail, ou conseiller en insertion "
@@ -153,6 +155,20 @@ COLUMNS: tuple[Column, ...] = (
            "(oui/non).", "oui", (_MO,)),
     Column("coordonnées transmises à la DISP", "Lieu MO : adresse et téléphone transmis à la "
            "DISP (oui/non).", "oui", (_MO,)),
+    Column("coordonnées des intervenants actualisées le", "Établissement : dates auxquelles "
+           "les coordonnées des intervenants ont été indiquées puis actualisées, séparées par "
+           "des espaces.", "24/02/2025 12/05/2025", (_EST,)),
+    Column("première séance le", "Accès : première séance de l'intervenant dans "
+           "l'établissement (utile quand l'autorisation est délivrée après son début "
+           "d'intervention).", "20/05/2025", (_ACC,)),
+    Column("jours d'ouverture", "Lieu MO : jours d'accueil pour le programme, séparés par des "
+           "espaces (« aucun » : aucun jour indiqué ; vide : non renseigné).", "mardi jeudi",
+           (_MO,)),
+    Column("horaires d'ouverture", "Lieu MO : plages horaires HH:MM-HH:MM, séparées par des "
+           "espaces (« aucune » : aucune plage indiquée ; vide : non renseigné).",
+           "09:00-12:00 14:00-17:00", (_MO,)),
+    Column("liste modifiée le", "Liste des suppléants : date de la modification (suppléant "
+           "ajouté ou retiré).", "05/05/2025", (_SUB,)),
 )
 
 #: (header, meaning, example) of every column, for the guide.
@@ -163,13 +179,30 @@ COLUMN_TABLE: tuple[tuple[str, str, str], ...] = tuple(
 IGNORED_HEADERS = ("commentaire", "commentaires", "remarque", "remarques")
 
 
-@functools.lru_cache(maxsize=4096)
-def _key(text: str) -> str:
+def _normalise(text: str) -> str:
     """Compare headers and words without case, accents, hyphens or extra spaces."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").lower()
     return " ".join(text.split())
+
+
+#: Known spellings (headers, line types, yes/no words, choices) → their key. Only these
+#: are kept: a cache of every cell seen would hold a rejected file's personal values
+#: for the life of the process (issue 16). Filled by :func:`_known` at import.
+_KNOWN_KEYS: dict[str, str] = {}
+
+
+def _known(*texts: str) -> None:
+    for text in texts:
+        for spelling in (text, text.lower(), text.upper(), text.capitalize()):
+            _KNOWN_KEYS[spelling] = _normalise(spelling)
+
+
+def _key(text: str) -> str:
+    """The comparison key of a cell: from the known spellings, else computed, never kept."""
+    key = _KNOWN_KEYS.get(text)
+    return key if key is not None else _normalise(text)
 
 
 # --- cell converters: cell text → JSON-like value --------------------------------------
@@ -237,7 +270,42 @@ def _list(cell: str) -> list[str]:
     return [item for item in re.split(r"[\s,;/|]+", cell) if item]
 
 
+def _dates(cell: str) -> list[str]:
+    """Dates separated by spaces, commas or semicolons (« / » belongs to a date)."""
+    return [_date(item) for item in re.split(r"[\s,;|]+", cell) if item]
+
+
+_RANGE = re.compile(r"([0-9]{1,2})[:hH]([0-9]{2})?-([0-9]{1,2})[:hH]([0-9]{2})?")
+
+
+#: A cell that states an empty list (« aucun jour », « aucune plage »), not a missing fact.
+_NONE_WORDS = ("aucun", "aucune")
+
+
+def _days(cell: str) -> list[str]:
+    return [] if _key(cell) in _NONE_WORDS else _list(cell)
+
+
+def _ranges(cell: str) -> list[str]:
+    """``09:00-12:00 14h-17h30`` → ``["09:00-12:00", "14:00-17:30"]`` (checked later);
+    « aucune » states that there is none."""
+    if _key(cell) in _NONE_WORDS:
+        return []
+    out = []
+    for item in re.split(r"[\s,;|]+", cell):
+        if not item:
+            continue
+        match = _RANGE.fullmatch(item)
+        if match is None:
+            raise _Bad("des plages horaires HH:MM-HH:MM séparées par des espaces, "
+                       "ex. « 09:00-12:00 14:00-17:00 »")
+        h1, m1, h2, m2 = match.groups()
+        out.append(f"{int(h1):02d}:{m1 or '00'}-{int(h2):02d}:{m2 or '00'}")
+    return out
+
+
 def _choice(labels: dict[str, str]) -> Cell:
+    _known(*labels)
     table = {_key(label): code for label, code in labels.items()}
     shown = ", ".join(dict.fromkeys(labels))
 
@@ -267,10 +335,15 @@ _LAYOUT: dict[str, tuple[str | None, dict[str, tuple[str, Cell]]]] = {
         "département": ("departements", _list),
         "liste des suppléants transmise le": ("substitute_list_sent_on", _date),
     }),
+    _SUB: ("substitute_list_updates", {
+        "liste modifiée le": ("changed_on", _date),
+        "liste des suppléants transmise le": ("sent_on", _date),
+    }),
     _EST: ("establishments", {
         "identifiant": ("id", _text),
         "département": ("departement", _text),
         "coordinateur": ("coordinator", _text),
+        "coordonnées des intervenants actualisées le": ("contacts_updated_on", _dates),
     }),
     _FAC: ("facilitators", {
         "identifiant": ("id", _text),
@@ -294,6 +367,7 @@ _LAYOUT: dict[str, tuple[str | None, dict[str, tuple[str, Cell]]]] = {
         "date de demande": ("requested_on", _date),
         "date de délivrance": ("granted_on", _date),
         "pièce d'identité jointe": ("id_document", _bool),
+        "première séance le": ("first_session_on", _date),
     }),
     _MOV: ("events", {
         "intervenant": ("facilitator", _text),
@@ -314,9 +388,13 @@ _LAYOUT: dict[str, tuple[str | None, dict[str, tuple[str, Cell]]]] = {
         "capacité": ("capacity", _int),
         "coordonnées transmises au SPIP": ("sent_to_spip", _bool),
         "coordonnées transmises à la DISP": ("sent_to_disp", _bool),
+        "jours d'ouverture": ("opening_days", _days),
+        "horaires d'ouverture": ("opening_hours", _ranges),
     }),
 }
 
+_known(*(c.header for c in COLUMNS), *IGNORED_HEADERS, *(t for t, _ in ROW_TYPES),
+       *_YES, *_NO, *_NONE_WORDS)
 _TYPE_HEADER = COLUMNS[0].header
 _HEADERS = {_key(c.header): c.header for c in COLUMNS}
 _ROW_TYPE_KEYS = {_key(t): t for t, _ in ROW_TYPES}
