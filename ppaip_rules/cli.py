@@ -207,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "qui dépendent du jour")
     p.add_argument("--basis", choices=("headcount", "hours", "fte", "effectif", "heures", "etp"),
                    help="roster : base de calcul de la part de psychologues (défaut : effectif)")
+    p.add_argument("--access-lead-from", dest="access_lead_from",
+                   choices=("market_start", "facilitator_start"),
+                   help="roster : délai d'un mois des demandes d'accès compté depuis le "
+                        "démarrage du marché (défaut) ou le premier jour de chaque intervenant")
+    p.add_argument("--share-counts", dest="share_counts", choices=("assigned", "designated"),
+                   help="roster : intervenants comptés pour la part de psychologues : en poste "
+                        "et affectés (défaut) ou toutes les personnes désignées")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="schéma JSON d'une entrée (ou de « report »)")

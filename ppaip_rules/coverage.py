@@ -299,6 +299,9 @@ MATRIX: tuple[Obligation, ...] = (
     # 6.4 Rhythm
     Ob("6.4", "Chaque établissement ou SPIP précise les locaux, jours et horaires disponibles.",
       not_automatable="obligation de l'administration, pas du titulaire"),
+    Ob("6.4", "Pour le volet milieu ouvert, le titulaire précise les locaux, les jours et les "
+             "horaires disponibles.",
+      rules=("PREM-MO-HOURS",)),
     Ob("6.4", "Proposer un calendrier personnalisé lors du premier entretien individuel et le "
              "transmettre au CPIP référent.",
       rules=("PROG-CALENDAR",)),
@@ -352,24 +355,30 @@ MATRIX: tuple[Obligation, ...] = (
       not_automatable=_NA_QUALITY),
     Ob("6.7", "Indiquer et actualiser en temps réel les coordonnées des intervenants de chaque "
              "établissement.",
-      not_automatable="annuaire tenu par le titulaire, sans date de mise à jour à contrôler"),
+      rules=("STAFF-CONTACTS",),
+      note="Contrôlé sur les dates d'actualisation déclarées dans le tableau d'effectifs ; "
+           "l'exactitude des coordonnées elles-mêmes n'est pas vérifiable."),
     Ob("6.7", "Changement de personnel ou absence programmée ou prolongée : informer la DISP, le "
              "SPIP et l'établissement, et remplacer l'intervenant dans les 10 jours ouvrables.",
       rules=("STAFF-REPLACE",), parameters=("delays",)),
     Ob("6.7", "Un conseiller en insertion professionnelle ne peut pas remplacer un psychologue "
              "du travail.",
       rules=("STAFF-REPLACE-KIND",)),
-    Ob("6.7", "Un suppléant désigné en début de marché, autorisé au préalable dans chaque "
-             "établissement de milieu fermé ; liste des suppléants tenue à jour.",
+    Ob("6.7", "Un suppléant désigné en début de marché, ayant au préalable réalisé les démarches "
+             "d'autorisation d'accès auprès de chaque établissement de milieu fermé ; liste des "
+             "suppléants actualisée et transmise à la DISP.",
       rules=("STAFF-SUBSTITUTE",)),
     Ob("6.7", "Décrire dans l'offre la coordination pédagogique et le suivi administratif et "
              "financier.",
       not_automatable=_NA_RESPONSE),
     Ob("6.7", "Désigner un intervenant-coordinateur dans chaque établissement.",
       rules=("STAFF-COORDINATOR",)),
-    Ob("6.7", "Demande d'accès au moins un mois avant le démarrage, avec une pièce d'identité ; "
-             "casier judiciaire vierge.",
+    Ob("6.7", "Demande d'accès au moins un mois avant le démarrage du dispositif, avec une "
+             "pièce d'identité ; casier judiciaire vierge.",
       rules=("STAFF-ACCESS",), parameters=("delays",)),
+    Ob("6.7", "Les intervenants ne peuvent exercer en milieu pénitentiaire sans autorisation "
+             "préalable.",
+      rules=("STAFF-AUTH-BEFORE-WORK",)),
     # 6.8 Premises
     Ob("6.8", "En milieu fermé, l'établissement met des salles à disposition.",
       not_automatable="obligation de l'administration, pas du titulaire"),
@@ -438,10 +447,10 @@ AREAS: tuple[Area, ...] = (
          "autorisations d'accès.",
          ("STAFF-PSY-SHARE", "STAFF-PSY-REGISTRY", "STAFF-QUALIF", "STAFF-REPLACE",
           "STAFF-REPLACE-KIND", "STAFF-SUBSTITUTE", "STAFF-COORDINATOR", "STAFF-ACCESS",
-          "STAFF-TEAM-AT-START")),
+          "STAFF-AUTH-BEFORE-WORK", "STAFF-CONTACTS", "STAFF-TEAM-AT-START")),
     Area("locaux", "Locaux", "CCTP 6.8",
-         "Les lieux d'accueil en milieu ouvert.",
-         ("PREM-MO",)),
+         "Les lieux d'accueil en milieu ouvert, leurs jours et horaires.",
+         ("PREM-MO", "PREM-MO-HOURS")),
     Area("reporting", "Égalité et reporting", "CCTP 2 b, 6.10",
          "La couverture des publics cibles et la synthèse des programmes.",
          ("REP-TARGET-PUBLIC", "REP-SYNTHESIS")),

@@ -78,10 +78,15 @@ SPECS: dict[str, DeadlineSpec] = {s.rule_id: s for s in (
                                 "lundi au samedi, hors jours fériés."),
     DeadlineSpec("STAFF-ACCESS", "CCTP 6.7",
                  "Demande d'accès au moins {delay} avant le démarrage",
-                 "Démarrage de l'intervention", "Dépôt de la demande d'autorisation d'accès",
+                 "Démarrage du dispositif", "Dépôt de la demande d'autorisation d'accès",
                  backward=True,
                  interpretation="Compté à rebours de quantième à quantième, jamais prolongé "
-                                "vers l'avant."),
+                                "vers l'avant. « Démarrage du dispositif » : le démarrage du "
+                                "marché, pour l'équipe présente au démarrage (ambiguïté 11 ; "
+                                "dans un tableau d'effectifs, l'option access_lead_from="
+                                "\"facilitator_start\" compte depuis le premier jour de "
+                                "chaque intervenant). Un remplaçant arrivé plus tard relève de "
+                                "STAFF-REPLACE et STAFF-AUTH-BEFORE-WORK."),
 )}
 
 _REQUIREMENTS = {
@@ -103,9 +108,9 @@ _REQUIREMENTS = {
     "STAFF-REPLACE": "Tout changement de personnel ou absence programmée ou prolongée est "
                      "signalé à la DISP, au SPIP et à l'établissement, et l'intervenant est "
                      "remplacé dans un délai de {delay}.",
-    "STAFF-ACCESS": "La demande d'accès d'un intervenant, avec une pièce d'identité, est faite "
-                    "au moins {delay} avant le démarrage ; un casier judiciaire vierge est "
-                    "nécessaire.",
+    "STAFF-ACCESS": "La demande d'accès d'un intervenant de l'équipe de démarrage, avec une "
+                    "pièce d'identité, est faite au moins {delay} avant le démarrage du "
+                    "dispositif ; un casier judiciaire vierge est nécessaire.",
 }
 
 _EXAMPLES = {

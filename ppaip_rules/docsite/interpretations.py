@@ -534,6 +534,92 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
 )
 
 
+def _roster_example(data: Callable[[], dict], rule_id: str, **options: Any) -> Callable[[str], str]:
+    """A roster checked on 30 June 2025 with a reading; the findings of one rule."""
+    def show(page: str) -> str:
+        report = run_check("roster", data(), DIJON, as_of="2025-06-30", **options)
+        found = report.by_rule(rule_id)
+        return ("\n".join(finding_block(f) for f in found) if found else
+                f'!!! success "Aucun constat de {rule_id}."\n')
+    return show
+
+
+def _late_joiner() -> dict:
+    """CIP-1 replaces someone from Monday 12 May 2025; request filed on 28 April."""
+    from .._roster_example import with_facilitator
+
+    data = with_facilitator(1, start_on="2025-05-12")
+    data["access"][1].update(requested_on="2025-04-28", granted_on="2025-05-06")
+    return data
+
+
+def _late_joiner_text() -> str:
+    return ("Marché démarré le lundi 3 mars 2025 ; l'intervenant CIP-1 rejoint l'équipe le "
+            "lundi 12 mai 2025 (remplacement) ; sa demande d'accès à la maison d'arrêt est "
+            "déposée le lundi 28 avril 2025 et délivrée le 6 mai. Contrôle au 30 juin 2025.\n")
+
+
+_ACCESS_QUOTE = Quote(
+    "CCTP 6.7", "Les intervenants ne peuvent exercer en milieu pénitentiaire sans autorisation "
+    "préalable. La demande d'accès, accompagnée d'une pièce d'identité, doit être faite au "
+    "moins un mois avant le démarrage du dispositif (nécessité d'avoir un casier judiciaire "
+    "vierge).")
+_REPLACE_QUOTE = Quote(
+    "CCTP 6.7", "Pour tout changement de personnel pendant la durée du marché comme pour toute "
+    "absence programmée ou prolongée d'un intervenant, le titulaire doit informer la DISP, le "
+    "SPIP et l'établissement pénitentiaire et procéder à son remplacement dans un délai de 10 "
+    "jours ouvrables.")
+
+AMBIGUITIES = (
+    *AMBIGUITIES,
+    Ambiguity(
+        "demarrage-du-dispositif", "« Au moins un mois avant le démarrage du dispositif »",
+        ("STAFF-ACCESS", "STAFF-AUTH-BEFORE-WORK", "STAFF-REPLACE"),
+        (_ACCESS_QUOTE, _REPLACE_QUOTE),
+        "Le mois d'avance se compte-t-il depuis le démarrage du marché, ou depuis le premier "
+        "jour de chaque intervenant, remplaçants compris ? Un remplaçant doit arriver dans les "
+        "10 jours ouvrables : un mois d'avance lui serait impossible.",
+        "Le démarrage du dispositif est le démarrage du marché : le mois d'avance vaut pour "
+        "l'équipe présente au démarrage. Un intervenant arrivé plus tard (un remplaçant) n'a "
+        "pas de mois d'avance : il est remplacé dans les 10 jours ouvrables (STAFF-REPLACE) et "
+        "n'anime aucune séance en détention avant son autorisation (STAFF-AUTH-BEFORE-WORK).",
+        ("access_lead_from",),
+        (Choice("Depuis le démarrage du marché (défaut)", "Rien à faire.",
+                _roster_example(_late_joiner, "STAFF-ACCESS")),
+         Choice("Depuis le premier jour de chaque intervenant",
+                "`access_lead_from=\"facilitator_start\"` (ligne de commande : "
+                "`--access-lead-from facilitator_start`).",
+                _roster_example(_late_joiner, "STAFF-ACCESS",
+                                access_lead_from="facilitator_start"))),
+        example=_late_joiner_text,
+    ),
+    Ambiguity(
+        "ensemble-des-intervenants", "Qui compte dans « l'ensemble des intervenants » ?",
+        ("STAFF-PSY-SHARE",),
+        (Quote("CCTP 6.7", "Le titulaire garantit que l'ensemble des intervenants (sous-traitant "
+                           "inclus) est composé d'un volume suffisant de psychologues du travail "
+                           "(environ 30 %) inscrits au répertoire ADELI."),
+         Quote("CCTP 6.7", "Afin de maintenir l'accompagnement durant l'absence ou le "
+                           "changement d'intervenant, un suppléant sera désigné par le titulaire "
+                           "du lot en début de marché.")),
+        "Un suppléant en attente, qui n'intervient nulle part, compte-t-il parmi les "
+        "intervenants ? Sinon, ajouter un psychologue suppléant suffirait à atteindre les 30 % "
+        "sans changer l'équipe qui intervient.",
+        "Sont comptés les intervenants en poste au jour du contrôle et affectés à au moins un "
+        "site ; un suppléant ne compte que s'il a ses propres sites ou remplace quelqu'un ce "
+        "jour-là. Le rapport donne toujours les chiffres et la liste des personnes non "
+        "comptées, avec le motif.",
+        ("share_counts",),
+        (Choice("En poste et affectés (défaut)", "Rien à faire.",
+                _rule_examples(("STAFF-PSY-SHARE",))),
+         Choice("Toutes les personnes désignées",
+                "`share_counts=\"designated\"` (ligne de commande : "
+                "`--share-counts designated`).",
+                _rule_examples(("STAFF-PSY-SHARE",), ("share_counts",), "designated"))),
+    ),
+)
+
+
 def quote_text(q: Quote) -> str:
     """A clause of the contract in guillemets; a question or a definition as is."""
     return f"« {q.text} »" if q.source.startswith("CCTP") else q.text
