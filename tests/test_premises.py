@@ -5,7 +5,7 @@ import pytest
 from ppaip_rules import InputError, Severity, check_roster, parameters_from_dict
 from ppaip_rules._roster_example import example_roster
 
-V, W = Severity.VIOLATION, Severity.WARNING
+V, W, INFO = Severity.VIOLATION, Severity.WARNING, Severity.INFO
 
 
 def places(*changes, departements=None):
@@ -43,10 +43,15 @@ def test_prem_mo_scenarios(changes, expected):
 
 @pytest.mark.parametrize("field", ["public_transport", "erp_compliant", "capacity",
                                    "sent_to_spip", "sent_to_disp"])
-def test_prem_mo_unknown_criterion_is_a_warning(field):
+def test_prem_mo_unknown_criterion_is_a_missing_fact_not_a_warning(field):
+    # Revised reading (RULES.md "Missing facts"): information, and the report is incomplete.
     data = places()
     del data["premises"][0][field]
-    assert prem(data) == [W]
+    assert prem(data) == [INFO]
+    report = check_roster(data, as_of="2025-06-30")
+    [f] = report.by_rule("PREM-MO")
+    assert f.missing and f.path == f"premises[0].{field}"
+    assert report.verdict == "incomplet" and report.missing_facts == 1
 
 
 def test_prem_mo_message_names_the_departement_and_its_spip():
@@ -88,3 +93,44 @@ def test_prem_mo_bad_places_are_input_errors(change, path):
         check_roster(places((0, change)), as_of="2025-06-30")
     assert error.value.path == path
     assert "rue X" not in str(error.value)
+
+
+# --- PREM-MO-HOURS (CCTP 6.4) ------------------------------------------------------------
+
+def hours(**change):
+    data = places()
+    for key, value in change.items():
+        if value is None:
+            del data["premises"][1][key]
+        else:
+            data["premises"][1][key] = value
+    return [f.severity for f in check_roster(data, as_of="2025-06-30").by_rule("PREM-MO-HOURS")]
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({}, []),
+    ({"opening_days": ["samedi"], "opening_hours": ["08:00-08:01"]}, []),
+    ({"opening_hours": []}, [V]),                        # stated: none
+    ({"opening_days": []}, [V]),
+    ({"opening_days": [], "opening_hours": []}, [V, V]),
+    ({"opening_hours": None}, [INFO]),                   # not stated: missing fact
+    ({"opening_days": None, "opening_hours": None}, [INFO, INFO]),
+])
+def test_prem_mo_hours_scenarios(change, expected):
+    assert hours(**change) == expected
+
+
+@pytest.mark.parametrize("change, path", [
+    ({"opening_days": ["lundy"]}, "premises[1].opening_days[0]"),
+    ({"opening_hours": ["12:00-09:00"]}, "premises[1].opening_hours[0]"),
+    ({"opening_hours": ["09:00-09:00"]}, "premises[1].opening_hours[0]"),
+    ({"opening_hours": ["9-12"]}, "premises[1].opening_hours[0]"),
+    ({"opening_hours": ["24:00-25:00"]}, "premises[1].opening_hours[0]"),
+    ({"opening_hours": "09:00-12:00"}, "premises[1].opening_hours"),
+])
+def test_prem_mo_hours_bad_values_are_input_errors(change, path):
+    data = places()
+    data["premises"][1].update(change)
+    with pytest.raises(InputError) as error:
+        check_roster(data, as_of="2025-06-30")
+    assert error.value.path == path

@@ -58,14 +58,18 @@ def error_of(raw: bytes) -> InputError:
 # --- the shipped files ----------------------------------------------------------------
 
 def test_the_examples_give_the_expected_verdicts():
-    assert check_roster(read_roster_csv(CONFORME), as_of="2025-06-30").findings == ()
-    assert check_roster(read_roster_csv(TEMPLATE), as_of="2025-06-30").findings == ()
+    for raw in (CONFORME, TEMPLATE):
+        report = check_roster(read_roster_csv(raw), as_of="2025-06-30")
+        # Only the psychologist share's figures, given as information.
+        assert [(f.rule_id, f.severity.value) for f in report.findings] == [
+            ("STAFF-PSY-SHARE", "info")]
+        assert report.verdict == "conforme"
     report = check_roster(read_roster_csv(NON_CONFORME), as_of="2025-06-30")
     assert not report.ok
     assert {f.rule_id for f in report.violations} == {
         "STAFF-PSY-SHARE", "STAFF-PSY-REGISTRY", "STAFF-QUALIF", "STAFF-REPLACE",
         "STAFF-REPLACE-KIND", "STAFF-SUBSTITUTE", "STAFF-COORDINATOR", "STAFF-ACCESS",
-        "PREM-MO"}
+        "STAFF-AUTH-BEFORE-WORK", "STAFF-CONTACTS", "PREM-MO", "PREM-MO-HOURS"}
 
 
 def test_the_examples_read_from_csv_are_valid_roster_documents():
@@ -161,6 +165,17 @@ SECRET = "Dupont"
     (lambda r: set_cell(r, 2, "date de début", "01/01/1990"), "ligne 2, colonne « date de début »"),
     (lambda r: set_cell(r, 17, "établissement", "MO-DIJON"), "ligne 17, colonne « établissement »"),
     (lambda r: set_cell(r, 3, "département", "99"), "ligne 3, colonne « département »"),
+    (lambda r: set_cell(r, 3, "coordonnées des intervenants actualisées le",
+                        "24/02/2025 " + SECRET),
+     "ligne 3, colonne « coordonnées des intervenants actualisées le »"),
+    (lambda r: set_cell(r, 17, "première séance le", SECRET),
+     "ligne 17, colonne « première séance le »"),
+    (lambda r: set_cell(r, 33, "jours d'ouverture", "mardi " + SECRET),
+     "ligne 33, colonne « jours d'ouverture »"),
+    (lambda r: set_cell(r, 33, "horaires d'ouverture", "12:00-09:00"),
+     "ligne 33, colonne « horaires d'ouverture »"),
+    (lambda r: set_cell(r, 33, "horaires d'ouverture", SECRET),
+     "ligne 33, colonne « horaires d'ouverture »"),
 ])
 def test_cell_errors_name_line_and_column(make, where):
     raw = make(CONFORME)
@@ -328,3 +343,57 @@ def test_cli_demo_runs_the_roster_examples():
     text = out.stdout.decode()
     for name in ("roster.conforme.csv", "roster.modele.csv", "roster.non-conforme.csv"):
         assert name in text
+
+
+# --- columns of revision 2 -------------------------------------------------------------------
+
+def test_contact_updates_first_sessions_and_opening_hours_are_read():
+    roster = read_roster_csv(CONFORME)
+    dijon = next(e for e in roster.establishments if e.id == "MA-DIJON")
+    assert [d.isoformat() for d in dijon.contacts_updated_on] == ["2025-02-24", "2025-05-12"]
+    place = roster.premises[0]
+    assert place.opening_days == ("mardi", "jeudi")
+    assert place.opening_hours == ("09:00-12:00", "14:00-17:00")
+    raw = set_cell(CONFORME, 33, "horaires d'ouverture", "9h-12h 14h00-17:30")
+    assert read_roster_csv(raw).premises[0].opening_hours == ("09:00-12:00", "14:00-17:30")
+    raw = set_cell(CONFORME, 33, "horaires d'ouverture", "aucune")
+    assert read_roster_csv(raw).premises[0].opening_hours == ()
+    raw = set_cell(CONFORME, 33, "horaires d'ouverture", "")
+    assert read_roster_csv(raw).premises[0].opening_hours is None
+    raw = set_cell(CONFORME, 17, "première séance le", "20/05/2025")
+    assert read_roster_csv(raw).access[0].first_session_on.isoformat() == "2025-05-20"
+
+
+def test_substitute_list_changes_are_lines_of_their_own():
+    rows = table(CONFORME)
+    header = rows[0]
+    line = [""] * len(header)
+    line[header.index("type de ligne")] = "liste des suppléants"
+    line[header.index("liste modifiée le")] = "05/05/2025"
+    line[header.index("liste des suppléants transmise le")] = "02/05/2025"
+    raw = to_bytes([*rows, line])
+    roster = read_roster_csv(raw)
+    [update] = roster.substitute_list_updates
+    assert update.changed_on.isoformat() == "2025-05-05"
+    [f] = check_roster(roster, as_of="2025-06-30").by_rule("STAFF-SUBSTITUTE")
+    assert f.severity.value == "violation"
+    line[header.index("liste modifiée le")] = ""
+    error = error_of(to_bytes([*rows, line]))
+    assert error.path == f"ligne {len(rows) + 1}, colonne « liste modifiée le »"
+
+
+def test_cell_cache_holds_only_known_codes():
+    """Issue 16: no cell value of a rejected file is kept in memory by the reader."""
+    from ppaip_rules import roster_csv
+
+    marker = "Zorglub-Dupont-1987"
+    raw = set_cell(CONFORME, 6, "casier judiciaire vierge", marker)
+    error_of(raw)
+    raw = set_cell(CONFORME, 6, "fonction", marker.upper())
+    error_of(raw)
+    assert not hasattr(roster_csv._key, "cache_info")         # no lru_cache of cells
+    kept = " ".join(roster_csv._KNOWN_KEYS) + " ".join(roster_csv._KNOWN_KEYS.values())
+    assert "zorglub" not in kept.lower()
+    for name, value in vars(roster_csv).items():
+        if hasattr(value, "cache_info"):
+            raise AssertionError(f"{name} caches its arguments")
