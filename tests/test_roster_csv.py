@@ -397,3 +397,36 @@ def test_cell_cache_holds_only_known_codes():
     for name, value in vars(roster_csv).items():
         if hasattr(value, "cache_info"):
             raise AssertionError(f"{name} caches its arguments")
+
+
+def test_cli_readings_of_ambiguities_11_and_12():
+    from ppaip_rules._roster_example import example_roster, with_facilitator
+
+    # 1 psychologist and 4 advisers on site (20 %), and a standby psychologist (SUP-1).
+    data = example_roster()
+    for i in range(2):
+        data["facilitators"].append({"id": f"CIP-{i + 2}", "role": "cip", "qualification": 5,
+                                     "experience": True, "sites": ["MO-DIJON"],
+                                     "cv_sent": True})
+    data["facilitators"].append({"id": "CIP-9", "role": "cip", "qualification": 5,
+                                 "experience": True, "sites": ["MO-DIJON"], "cv_sent": True})
+    stdin = json.dumps(data).encode()
+    out = run("check", "roster", "-", "--as-of", "2025-06-30", "--format", "json", stdin=stdin)
+    [share] = [f for f in json.loads(out.stdout)["findings"] if f["rule_id"] == "STAFF-PSY-SHARE"]
+    assert (share["found"]["psychologists"], share["found"]["total"]) == (1, 5)
+    out = run("check", "roster", "-", "--as-of", "2025-06-30", "--format", "json",
+              "--share-counts", "designated", stdin=stdin)
+    [share] = [f for f in json.loads(out.stdout)["findings"] if f["rule_id"] == "STAFF-PSY-SHARE"]
+    assert (share["found"]["psychologists"], share["found"]["total"]) == (2, 6)
+    assert share["severity"] == "info"
+
+    late = with_facilitator(1, start_on="2025-05-12")
+    late["access"][1].update(requested_on="2025-04-28", granted_on="2025-05-06")
+    stdin = json.dumps(late).encode()
+    args = ("check", "roster", "-", "--as-of", "2025-06-30", "--format", "json")
+    default = json.loads(run(*args, stdin=stdin).stdout)
+    per_person = json.loads(run(*args, "--access-lead-from", "facilitator_start",
+                                stdin=stdin).stdout)
+    assert not [f for f in default["findings"] if f["rule_id"] == "STAFF-ACCESS"]
+    assert [f["severity"] for f in per_person["findings"] if f["rule_id"] == "STAFF-ACCESS"] \
+        == ["violation"]
