@@ -155,7 +155,35 @@ def main() -> int:
         print(f"{name:<32} median {seconds * 1000:7.1f} ms")
     worst = max(results.values())
     print(f"target < 500 ms: {'met' if worst < 0.5 else 'NOT MET'}")
+    substitutes_grid()
     return 0 if worst < 0.5 else 1
+
+
+def substitutes_grid() -> None:
+    """N substitutes x N establishments, no access line (issue 16): findings, time, memory."""
+    import tracemalloc
+
+    for n in (750, 1500):
+        establishments = [{"id": f"E{i}", "departement": "21", "coordinator": "P0",
+                           "contacts_updated_on": ["2025-02-24"]} for i in range(n)]
+        people = [{"id": "P0", "role": "psychologue", "registry_number": rpps(0),
+                   "sites": ["E0"], "criminal_record_clean": True, "cv_sent": True}]
+        people += [{"id": f"S{i}", "role": "psychologue", "registry_number": rpps(i + 1),
+                    "substitute": True, "criminal_record_clean": True, "cv_sent": True}
+                   for i in range(n)]
+        data = {"lot": 5, "market_start": "2025-03-03", "substitute_list_sent_on": "2025-02-24",
+                "establishments": establishments, "facilitators": people,
+                "access": [{"facilitator": "P0", "establishment": "E0",
+                            "requested_on": "2025-01-20", "granted_on": "2025-02-17",
+                            "id_document": True}]}
+        tracemalloc.start()
+        report = check_roster(data, as_of=AS_OF)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        seconds = median_seconds(lambda d=data: check_roster(d, as_of=AS_OF), repeats=3)
+        print(f"{n} substitutes x {n} establishments: "
+              f"{len(report.by_rule('STAFF-SUBSTITUTE'))} STAFF-SUBSTITUTE findings, "
+              f"median {seconds * 1000:.0f} ms, peak {peak / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -1108,23 +1108,33 @@ def staff_substitute(check: RosterCheck, params: ContractParameters) -> Iterator
                        expected=f"une transmission le {format_date(u.changed_on)} ou après",
                        found=u.sent_on, path=path)
     establishments = [e.id for e in roster.establishments]
+    by_person: dict[str, list[AccessRequest]] = {}
+    for a in roster.access:
+        by_person.setdefault(a.facilitator, []).append(a)
     for f in subs:
+        # Linear in the substitute's own access lines: one finding per substitute, never
+        # one per (substitute, establishment) pair (issue 11 item 5, issue 16 item 15).
         due = check.start_of(f)
         late: list[str] = []
         without_id: list[str] = []
-        unknown: list[str] = []
-        for e in establishments:
-            a = check.access.get((f.id, e))
-            if a is None:
-                unknown.append(e)
-                continue
+        filed: set[str] = set()
+        for a in by_person.get(f.id, ()):
             if a.requested_on is not None:
+                filed.add(a.establishment)
                 if a.requested_on > due:
-                    late.append(f"{e} (demande du {format_date(a.requested_on)})")
-            elif a.granted_on is None or a.granted_on > due:
-                unknown.append(e)
+                    late.append(f"{a.establishment} (demande du {format_date(a.requested_on)})")
+            elif a.granted_on is not None and a.granted_on <= due:
+                filed.add(a.establishment)
             if a.id_document is False:
-                without_id.append(e)
+                without_id.append(a.establishment)
+        count = len(establishments) - len(filed)
+        unknown: list[str] = []
+        if count:
+            for e in establishments:
+                if e not in filed:
+                    unknown.append(e)
+                    if len(unknown) == _SHOWN:
+                        break
         path = check.path_of(f)
         if late or without_id:
             parts = []
@@ -1142,8 +1152,8 @@ def staff_substitute(check: RosterCheck, params: ContractParameters) -> Iterator
                                 f"une pièce d'identité",
                        found=f"{len(late) + len(without_id)} demande(s) en défaut",
                        path=path)
-        if unknown:
-            where = f"{plural(len(unknown), 'établissement')} : {_names(unknown)}"
+        if count:
+            where = f"{plural(count, 'établissement')} : {_names(unknown, count)}"
             if as_of < due:
                 yield Flag(f"Le suppléant {f.id} doit avoir déposé ses demandes d'accès au plus "
                            f"tard le {format_date(due)} ({where}).", expected=due,
@@ -1460,10 +1470,11 @@ def _replace_flags(check: RosterCheck) -> Iterator[Flag]:
                        severity=INFO, path=f"{path}.replaced_on", trace=due.trace)
 
 
-def _names(items: list[str]) -> str:
+def _names(items: list[str], total: int | None = None) -> str:
     """Identifiers for a message: the first ones, then « et N autre(s) » (kept linear)."""
+    total = len(items) if total is None else total
     shown = ", ".join(items[:_SHOWN])
-    return shown + (f" et {len(items) - _SHOWN} autre(s)" if len(items) > _SHOWN else "")
+    return shown + (f" et {total - _SHOWN} autre(s)" if total > _SHOWN else "")
 
 
 def _access_flags(check: RosterCheck) -> Iterator[Flag]:
