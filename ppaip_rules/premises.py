@@ -8,7 +8,8 @@ to the SPIP concerned and to the DISP de Dijon.
 
 The places are part of a staffing roster (check kind ``roster``, see
 :mod:`ppaip_rules.staffing`); this module holds their model, their reader and
-the rule PREM-MO.
+the rules PREM-MO and PREM-MO-HOURS (CCTP 6.4: the provider states the days and
+opening hours of its MO reception).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ establishment, and the staff movements (departures and absences).
 clock) against every rule of CCTP 6.7 and 6.8:
 
 - STAFF-PSY-SHARE: about 30 % work psychologists, subcontractors included, by
-  headcount (default), weekly hours or full-time equivalent;
+  headcount (default), weekly hours or full-time equivalent, among those in post
+  and assigned to a site (ambiguity 12, policy ``share_counts``);
 - STAFF-PSY-REGISTRY: each psychologist's ADELI or RPPS number has a valid form;
 - STAFF-QUALIF: non-psychologists hold at least level 5 (old level III) and
   have experience in orientation or insertion services;
@@ -18,13 +19,24 @@ clock) against every rule of CCTP 6.7 and 6.8:
   planned or prolonged absence is notified to the DISP, the SPIP and the
   establishment, and the person is replaced within 10 jours ouvrables;
 - STAFF-REPLACE-KIND: a psychologist is replaced by a psychologist only;
-- STAFF-SUBSTITUTE: a substitute is designated, holds an access authorisation
-  for every MF establishment of the lot, and the list sent to the DISP is up to date;
+- STAFF-SUBSTITUTE: a substitute is designated, has filed access requests for
+  every MF establishment of the lot by the start, and each change of the
+  substitute list is followed by its transmission to the DISP (one finding per
+  substitute, naming the establishments);
 - STAFF-COORDINATOR: a facilitator-coordinator per establishment;
-- STAFF-ACCESS (deadline): the access request is filed at least one month
-  before the start, with an ID document; a clean criminal record is attested;
+- STAFF-ACCESS (deadline): for the team at the start of the market, the access
+  request is filed at least one month before the start (ambiguity 11, policy
+  ``access_lead_from``), with an ID document; a clean criminal record is attested;
+- STAFF-AUTH-BEFORE-WORK: no session in an establishment before the
+  facilitator's authorisation for it is granted;
+- STAFF-CONTACTS: the establishment's contact list is updated after each staff change;
 - STAFF-TEAM-AT-START: the team is complete when the market starts;
-- PREM-MO: a compliant reception place in each département of the lot.
+- PREM-MO, PREM-MO-HOURS: a compliant reception place in each département of
+  the lot, with its days and opening hours.
+
+A fact the roster does not give is a missing fact (:func:`~ppaip_rules.model.missing_fact`):
+never read as compliance nor as a breach. STAFF-PSY-SHARE always reports its
+figures (as data in the finding's ``found``), compliant or not.
 
 The roster is read from JSON-like data (:func:`read_roster`, schema
 :func:`roster_schema`) or from a spreadsheet's CSV export
