@@ -1451,10 +1451,11 @@ def _replace_flags(check: RosterCheck) -> Iterator[Flag]:
         if ev.start <= as_of:
             missing = _notified(ev, any(site in check.mf for site in who.sites))
             if missing:
-                yield Flag(f"{label} : non signalé à {', '.join(missing)}. Le titulaire informe "
-                           f"la DISP, le SPIP et l'établissement pénitentiaire.",
-                           expected="DISP, SPIP et établissement informés",
-                           found="non informé(s) : " + ", ".join(missing), path=path)
+                # A date not recorded is a missing fact, not proof of silence (RULES.md).
+                yield missing_fact(path, f"{label} : date à laquelle ont été informés "
+                                   f"{', '.join(missing)} (le titulaire informe la DISP, le "
+                                   f"SPIP et l'établissement pénitentiaire)",
+                                   expected="DISP, SPIP et établissement informés")
         due = deadline("STAFF-REPLACE", ev.start, params=check.params)
         act = ev.replaced_on
         if act is None and ev.replaced_by is not None:

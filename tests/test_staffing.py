@@ -405,11 +405,13 @@ def test_staff_replace_short_absences_are_not_concerned():
 def test_staff_replace_notifications_disp_spip_establishment():
     data = event_roster("2025-06-02", "2025-06-05", notified=False)
     [f] = check(data).by_rule("STAFF-REPLACE")
+    # Revised reading: a notification date not recorded is a missing fact, not a breach.
+    assert f.severity is INFO and f.missing and f.path == "events[0]"
     assert "la DISP, le SPIP, l'établissement" in f.message
     data["events"][0]["notified_disp_on"] = "2025-06-01"
     data["events"][0]["notified_spip_on"] = "2025-06-01"
     [f] = check(data).by_rule("STAFF-REPLACE")
-    assert "non signalé à l'établissement" in f.message
+    assert "informés l'établissement" in f.message and f.missing
     # A facilitator working only in the community: no establishment to inform.
     data["facilitators"][1]["sites"] = ["MO-MACON"]
     data["access"] = [a for a in data["access"] if a["facilitator"] != "CIP-1"]
