@@ -752,6 +752,11 @@ def _exact(value: float) -> Fraction:
 _SHOWN = 10
 
 
+def _no_number(f: Facilitator) -> bool:
+    """A psychologist whose registry number is not given (a missing fact, not a bad number)."""
+    return f.registry_number is None or not f.registry_number.strip()
+
+
 def _share_team(check: RosterCheck) -> tuple[list[Facilitator], list[dict]]:
     """Who counts for the share on the check day (ambiguity 12), and who is left out, why."""
     day = max(check.as_of, check.roster.market_start)
@@ -773,6 +778,10 @@ def _share_team(check: RosterCheck) -> tuple[list[Facilitator], list[dict]]:
             reason = "aucun site d'intervention"
         left_out.append({"id": f.id, "reason": reason})
     return counted, left_out
+
+
+def _band(share: Fraction, target: Fraction, floor: Fraction) -> int:
+    return 0 if share >= target else 1 if share >= floor else 2
 
 
 def _share_figures(psy: Fraction, total: Fraction, basis: str, target: Fraction,
@@ -806,7 +815,8 @@ def _share_figures(psy: Fraction, total: Fraction, basis: str, target: Fraction,
                      "(share_counts=\"assigned\"). Autre lecture : toutes les personnes "
                      "désignées, suppléants en attente compris (share_counts=\"designated\"). "
                      "Seuls les psychologues au numéro ADELI ou RPPS de forme valide comptent "
-                     "comme psychologues. Le rapport donne toujours les chiffres (constat "
+                     "comme psychologues ; quand un numéro n'est pas renseigné et que le "
+                     "verdict en dépend, c'est une information manquante. Le rapport donne toujours les chiffres (constat "
                      "d'information quand la part est atteinte) : psychologues comptés, total, "
                      "part, et les intervenants non comptés avec le motif.",
       examples=(
@@ -828,6 +838,8 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
     total = psy = Fraction(0)
     advisers = 0
     unregistered: list[str] = []
+    no_number: list[str] = []
+    unknown = Fraction(0)                   # psychologists whose number is not given
     for f in team:
         if field is None:
             weight = Fraction(1)
@@ -843,6 +855,9 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
         if f.is_psychologist:
             if check.registry[f.id].valid_form:
                 psy += weight
+            elif _no_number(f):
+                unknown += weight
+                no_number.append(f.id)
             else:
                 unregistered.append(f.id)
         else:
@@ -850,6 +865,7 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
     uncounted = len(unregistered)
     figures = _share_figures(psy, total, basis, target, left_out, unregistered,
                              check.share_counts)
+    figures["psychologists_without_number"] = no_number
     outside = ""
     if left_out:
         shown = ", ".join(f"{x['id']} ({x['reason']})" for x in left_out[:_SHOWN])
@@ -868,6 +884,14 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
                    path="facilitators")
         return
     share = psy / total
+    if unknown and _band(share, target, floor) != _band((psy + unknown) / total, target, floor):
+        yield Flag(f"La part de psychologues du travail est entre {_share_text(share)} et "
+                   f"{_share_text((psy + unknown) / total)} selon l'inscription de "
+                   f"{_names(no_number)}, dont le numéro ADELI ou RPPS n'est pas renseigné ; "
+                   f"la règle n'a pas pu être vérifiée.{outside}",
+                   expected=f"au moins {_share_text(target)}", found=figures, severity=INFO,
+                   path="facilitators", missing=True)
+        return
     if basis == "headcount":
         counted = (f"{plural(int(psy), 'psychologue du travail', 'psychologues du travail')} "
                    f"sur {plural(int(total), 'intervenant')}")
@@ -928,7 +952,8 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
                      "contrôlée par la formule de Luhn, employée par les logiciels de santé "
                      "mais sans spécification publique de l'ANS : une clé incohérente donne "
                      "un avertissement, pas une violation. Aucun numéro n'est vérifié auprès "
-                     "du répertoire lui-même.",
+                     "du répertoire lui-même. Un numéro non renseigné est une information "
+                     "manquante.",
       examples=(
           Example("Numéro RPPS de 11 chiffres, clé cohérente", "roster", example_roster(),
                   fires=False, options=_AS_OF),
@@ -946,6 +971,9 @@ def staff_psy_registry(check: RosterCheck, params: ContractParameters) -> Iterat
         result = check.registry[f.id]
         kind = result.kind or "ADELI ou RPPS"
         path = f"facilitators[{i}].registry_number"
+        if _no_number(f):
+            yield missing_fact(path, f"psychologue {f.id} : numéro d'inscription ADELI ou RPPS")
+            continue
         for problem in result.problems:
             yield Flag(f"Psychologue {f.id} : {problem}. Contrôle effectué : {result.checked}.",
                        expected=f"un numéro {kind} de forme valide", found="forme non valide",
