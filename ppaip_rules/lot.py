@@ -62,6 +62,7 @@ from .timeline import (
     CaseEvaluation,
     CaseState,
     ObligationStatus,
+    _output_formats,
     emit,
     evaluate_case,
     read_as_of,
@@ -966,7 +967,7 @@ def add_report_command(sub: Any) -> None:
     p.add_argument("--lot", type=int, required=True, metavar="N", help="numéro du lot (1 à 6)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure d'évaluation des délais (par défaut : fin de la période)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=_output_formats(), default="text")
     p.set_defaults(func=_cmd_report)
 
 
@@ -979,7 +980,8 @@ def _cmd_report(args: Any) -> int:
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format)
+    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
+                args)
 
 
 

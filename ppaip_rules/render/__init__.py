@@ -40,7 +40,19 @@ class Stamp:
         from ..parameters import DIJON
 
         params = params or DIJON
-        return cls(__version__, params.name, None if as_of is None else str(as_of))
+        return cls(__version__, params.name, None if as_of is None else _moment(as_of))
+
+
+def _moment(value: Any) -> str:
+    """``as_of`` in French when it reads as a day or an instant, else as given."""
+    from ..errors import InputError
+    from ..frenchtext import format_moment
+    from ..parsing import as_date_or_datetime
+
+    try:
+        return format_moment(as_date_or_datetime(value, "as_of"))
+    except InputError:
+        return str(value)
 
 
 def render_html(result: Any, stamp: Stamp | None = None) -> bytes:
