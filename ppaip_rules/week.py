@@ -93,10 +93,10 @@ class Week:
     def to_dict(self) -> dict:
         return {
             "as_of": self.as_of.isoformat(),
-            "this_week": {"start": self.this_week[0].isoformat(),
-                          "end": self.this_week[1].isoformat()},
-            "next_week": {"start": self.next_week[0].isoformat(),
-                          "end": self.next_week[1].isoformat()},
+            "weeks": {"this_week": {"start": self.this_week[0].isoformat(),
+                                    "end": self.this_week[1].isoformat()},
+                      "next_week": {"start": self.next_week[0].isoformat(),
+                                    "end": self.next_week[1].isoformat()}},
             "cases": self.cases,
             **{key: [i.to_dict() for i in sorted(self.section(key), key=_order)]
                for key in SECTIONS},
