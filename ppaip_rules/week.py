@@ -4,7 +4,7 @@
 as of ``as_of`` and sorts its obligations into three lists — overdue, due from
 ``as_of`` to this Sunday, due next week (Monday to Sunday) — each grouped by
 SPIP and by facilitator when the case names one (an optional ``facilitator``
-key of the case object: the facilitator's ID, as in the roster).
+field of the case: the facilitator's ID, as in the roster).
 
 ``ppaip-rules semaine DOSSIER|FICHIER.ndjson --as-of DATE`` prints it as text,
 JSON or HTML, and ``--format ics`` writes the due dates as an iCalendar file
@@ -25,10 +25,10 @@ import attrs
 
 from .calendar import PARIS, week_bounds
 from .errors import InputError
+from .events import read_case
 from .frenchtext import format_date, format_datetime, format_moment, plural
 from .model import get_rule
 from .parameters import DIJON, ContractParameters
-from .parsing import as_str
 from .timeline import OVERDUE, PENDING, _due_day, evaluate_case, read_as_of
 
 #: The sections of the week, in order: key → French title.
@@ -36,7 +36,6 @@ SECTIONS = {"overdue": "En retard", "this_week": "À faire cette semaine",
             "next_week": "À faire la semaine prochaine"}
 NO_SPIP = "SPIP non renseigné"
 NO_FACILITATOR = "intervenant non renseigné"
-_FACILITATOR = as_str(64)
 
 
 @attrs.frozen
@@ -178,16 +177,13 @@ def week_view(cases: Iterable[Any], *, as_of: Any, params: ContractParameters = 
     count = 0
     for index, value in enumerate(cases):
         count += 1
-        facilitator = None
-        if isinstance(value, dict) and "facilitator" in value:
-            value = dict(value)
-            facilitator = _FACILITATOR(value.pop("facilitator"), f"cases[{index}].facilitator")
         try:
-            ev = evaluate_case(value, as_of=as_of_dt, params=params,
+            case = read_case(value)
+            ev = evaluate_case(case, as_of=as_of_dt, params=params,
                                suspension_stops_clock=suspension_stops_clock)
         except InputError as error:
             raise error.at(f"cases[{index}]") from None
-        spip = value.get("spip") if isinstance(value, dict) else getattr(value, "spip", None)
+        spip, facilitator = case.spip, case.facilitator
         case_id = ev.case_id or f"n° {index + 1}"
         for o in ev.obligations:
             if o.due is None or o.status not in (OVERDUE, PENDING):
