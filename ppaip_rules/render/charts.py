@@ -91,6 +91,10 @@ def deadlines_by_month(months: list[str], on_time: list[int], late: list[int]) -
     ax.bar(x, late, 0.5, bottom=on_time, label="en retard", color="#c62828")
     names = [f"{MONTHS[int(m[5:]) - 1]} {m[:4]}" for m in months]
     ax.set_xticks(x, names)
+    if len(months) > 4:  # a year of months: slanted labels, never overlapping
+        ax.tick_params(axis="x", labelrotation=40)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     ax.set_ylabel("échéances")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False)

@@ -51,30 +51,36 @@ def findings_csv(result: Any, stamp: Any) -> bytes:
 def findings_xlsx(result: Any, stamp: Any) -> bytes:
     try:
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
     except ImportError:
         raise InputError("--format", "un format disponible : le format xlsx demande le "
                                      "complément « xlsx » (pip install 'ppaip-rules[xlsx]')",
                          "openpyxl absent") from None
     report = report_of(result)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Constats"
-    sheet.append(list(HEADERS))
-    for row in rows(result):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"  # never a formula, whatever the text
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = (22, 14, 14, 40, 70, 24, 30, 30, 60, 12)
-    for i, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    data = rows(result)
+    # Write-only: rows are streamed (a 2,000-finding report in a fraction of a second).
+    # Every cell is text: a neutralised value never starts with "=", so openpyxl never
+    # writes a formula.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Constats")
+    for i, width in enumerate((22, 14, 14, 40, 70, 24, 30, 30, 60, 12), 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(data) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
     summary = book.create_sheet("Résumé")
+    summary.column_dimensions["A"].width = 28
+    summary.column_dimensions["B"].width = 90
     lines = [("Bibliothèque", f"ppaip-rules {stamp.version}"), ("Paramètres", stamp.parameters),
              ("Situation au", stamp.as_of or "—"), ("Contrôle", report.subject),
              ("Verdict", report.verdict),
@@ -86,11 +92,6 @@ def findings_xlsx(result: Any, stamp: Any) -> bytes:
     lines.extend(report.figures)
     for label, value in lines:
         summary.append([neutralise(label), neutralise(value)])
-    for row in summary.iter_rows():
-        for cell in row:
-            cell.data_type = "s"
-    summary.column_dimensions["A"].width = 28
-    summary.column_dimensions["B"].width = 90
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
