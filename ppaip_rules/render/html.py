@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..frenchtext import format_date, format_datetime, format_moment, format_value, plural
+from ..frenchtext import format_date, format_datetime, format_moment, format_value
 from ..model import Finding, Report, Severity
 
 CSS = """
@@ -339,4 +339,4 @@ def html_page(result: Any, stamp: Any) -> str:
     raise TypeError(f"no HTML rendering for {kind}")
 
 
-__all__ = ["CSS", "html_page", "plural"]
+__all__ = ["CSS", "html_page"]
