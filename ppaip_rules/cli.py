@@ -100,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if value is not None:
             options[option] = value
     report = kind.run(data, _params(args), **options)
-    _emit(report, args.format)
+    _emit(report, args.format, args)
     return EXIT_OK if report.ok else EXIT_VIOLATIONS
 
 
@@ -164,11 +164,35 @@ def _read_input(file: str) -> tuple[bytes, str]:
                          "fichier introuvable ou illisible") from None
 
 
-def _emit(report, fmt: str) -> None:
-    if fmt == "json":
+def _emit(report, fmt: str, args: argparse.Namespace | None = None) -> None:
+    if emit_rendered(report, fmt, args):
+        pass
+    elif fmt == "json":
         print(report.to_json())
     else:
         print(report.format())
+
+
+def output_formats() -> tuple[str, ...]:
+    """Every ``--format`` of check/timeline/report: text, json and the rendered ones."""
+    from .render import FORMATS
+
+    return ("text", "json", *FORMATS)
+
+
+def emit_rendered(result: Any, fmt: str, args: argparse.Namespace | None) -> bool:
+    """Write ``result`` as ``fmt`` when it is a rendered format (html, csv, xlsx: see
+    ppaip_rules.render) to stdout, and say so; False for text and JSON."""
+    from .render import FORMATS, render
+
+    if fmt not in FORMATS:
+        return False
+    data = render(result, fmt, params=_params(args) if args is not None else None,
+                  as_of=getattr(args, "as_of", None))
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="contrôler un fichier (JSON ; CSV pour roster)")
     p.add_argument("kind", metavar="KIND", help="type de contrôle (voir « ppaip-rules schema »)")
     p.add_argument("file", metavar="FILE", help="fichier, ou - pour l'entrée standard")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=output_formats(), default="text")
     p.add_argument("--as-of", dest="as_of", metavar="DATE",
                    help="date (ou date et heure) du contrôle ; obligatoire pour les contrôles "
                         "qui dépendent du jour")
@@ -228,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_timeline_command(sub)  # issue 5: ppaip-rules timeline CASE.json --as-of …
     add_report_command(sub)  # issue 5: ppaip-rules report ACTIVITY.json --lot N
+    from .week import add_week_command
+
+    add_week_command(sub)  # issue 15: ppaip-rules semaine DOSSIER --as-of …
 
     for register in _EXTRA_COMMANDS:
         register(sub)

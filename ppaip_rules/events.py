@@ -501,6 +501,8 @@ class Case:
     site: str | None = attrs.field(default=None, validator=_ID)
     setting: str | None = attrs.field(default=None, validator=_choice(SETTINGS, optional=True))
     beneficiary: Beneficiary | None = attrs.field(default=None)
+    #: The facilitator who follows the case (an ID of the roster), to group due dates.
+    facilitator: str | None = attrs.field(default=None, validator=_ID)
 
     @events.validator
     def _events(self, attribute: Any, value: tuple) -> None:
@@ -670,6 +672,7 @@ def read_case(value: Any, path: str = "") -> Case:
         beneficiary=fields.optional("beneficiary",
                                     lambda v, p: read_beneficiary(v, p)),
         events=fields.required("events", read_events),
+        facilitator=fields.optional("facilitator", _as_id),
     )
     fields.done()
     return case
@@ -733,6 +736,8 @@ def case_schema(standalone: bool = True) -> dict:
                      "description": "code du SPIP (département), ex. « 21 »"},
             "site": _ID_SCHEMA,
             "setting": {"enum": list(SETTINGS)},
+            "facilitator": {**_ID_SCHEMA, "description": "identifiant de l'intervenant qui "
+                            "suit le parcours (celui du tableau d'effectifs)"},
             "beneficiary": {
                 "type": "object", "additionalProperties": False,
                 "properties": {

@@ -62,6 +62,7 @@ from .timeline import (
     CaseEvaluation,
     CaseState,
     ObligationStatus,
+    _output_formats,
     emit,
     evaluate_case,
     read_as_of,
@@ -249,6 +250,13 @@ class LotReport:
     cases: tuple[CaseEvaluation, ...] = attrs.field(repr=False)
     report: Report
     forecast_months: int = 24
+    #: Hours delivered in the period per SPIP: ``(spip, individual, collective)``
+    #: (the contract's forecast is per lot, not per SPIP). A collective session
+    #: shared by several SPIPs counts once for each.
+    spip_hours: tuple[tuple[str, float, float], ...] = ()
+    #: Deadlines falling due in the period per month, among the cases of the
+    #: synthesis: ``("2025-05", met on time, met late or overdue)``.
+    deadlines_by_month: tuple[tuple[str, int, int], ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -261,6 +269,10 @@ class LotReport:
             "target_public": self.target_public.to_dict(),
             "synthesis": self.synthesis.to_dict(),
             "report": self.report.to_dict(),
+            "spip_hours": [{"spip": spip, "individual": ind, "collective": coll}
+                           for spip, ind, coll in self.spip_hours],
+            "deadlines_by_month": [{"month": m, "on_time": ok, "late": late}
+                                   for m, ok, late in self.deadlines_by_month],
         }
 
     def format(self) -> str:
@@ -335,6 +347,36 @@ def _volumes(ctx: _Context) -> tuple[Volume, ...]:
     ctx.results["anonymous_workshop_sessions"] = sum(
         1 for _, _, s in _period_sessions(ctx) if s.mode == "collective" and not s.workshop)
     return tuple(volumes)
+
+
+def _spip_hours(ctx: _Context) -> tuple[tuple[str, float, float], ...]:
+    """Hours delivered per SPIP and type, counted as :func:`_volumes` counts them."""
+    units: dict[tuple[str, str], dict[Any, float]] = {}
+    for ci, ei, s in _period_sessions(ctx):
+        spip = ctx.cases[ci].spip or "non renseigné"
+        key = (s.workshop, s.ts if s.ts is not None else s.day) \
+            if s.mode == "collective" and s.workshop else (ci, ei)
+        per_unit = units.setdefault((spip, s.mode), {})
+        per_unit[key] = max(per_unit.get(key, 0.0), s.hours)
+    spips = sorted({spip for spip, _ in units})
+    return tuple((spip, sum(units.get((spip, "individual"), {}).values()),
+                  sum(units.get((spip, "collective"), {}).values())) for spip in spips)
+
+
+def _deadlines_by_month(ctx: _Context) -> tuple[tuple[str, int, int], ...]:
+    """Per month of the period: obligations due that month met on time, and late ones."""
+    counts: dict[str, list[int]] = {}
+    last = min(ctx.period.end, ctx.as_of_day)
+    for _, ev in _beneficiaries(ctx):
+        for o in ev.obligations:
+            if o.due is None or o.status is ObligationStatus.PENDING:
+                continue
+            day = to_paris_date(o.due)
+            if not ctx.period.start <= day <= last:
+                continue
+            tally = counts.setdefault(day.strftime("%Y-%m"), [0, 0])
+            tally[0 if o.status is ObligationStatus.MET else 1] += 1
+    return tuple((month, ok, late) for month, (ok, late) in sorted(counts.items()))
 
 
 def _permanence_checks(ctx: _Context) -> tuple[PermanenceCheck, ...]:
@@ -797,7 +839,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
     return LotReport(lot, span, as_of_dt, ctx.results["term"], ctx.results["volumes"],
                      ctx.results["permanences"], ctx.results["target_public"],
                      ctx.results["synthesis"], evaluations, Report("activity", findings, checked),
-                     params.forecast_months)
+                     params.forecast_months, _spip_hours(ctx), _deadlines_by_month(ctx))
 
 
 def _read_indexed(values: Iterable[Any], path: str, read) -> Iterator[Any]:
@@ -925,7 +967,7 @@ def add_report_command(sub: Any) -> None:
     p.add_argument("--lot", type=int, required=True, metavar="N", help="numéro du lot (1 à 6)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure d'évaluation des délais (par défaut : fin de la période)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=_output_formats(), default="text")
     p.set_defaults(func=_cmd_report)
 
 
@@ -938,7 +980,8 @@ def _cmd_report(args: Any) -> int:
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format)
+    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
+                args)
 
 
 

@@ -188,6 +188,10 @@ class Report:
     subject: str
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=tuple)
     checked: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: Key figures of the check, shown even when everything is compliant (printable
+    #: reports): ``(label, value)`` pairs in French, e.g. ``("Psychologues du
+    #: travail", "6 sur 14 intervenants comptés (42,9 %)")``. Filled by the areas.
+    figures: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def ok(self) -> bool:
@@ -224,7 +228,8 @@ class Report:
 
     def merged(self, other: Report) -> Report:
         return Report(self.subject, self.findings + other.findings,
-                      self.checked + tuple(r for r in other.checked if r not in self.checked))
+                      self.checked + tuple(r for r in other.checked if r not in self.checked),
+                      self.figures + other.figures)
 
     def to_dict(self) -> dict:
         return {
@@ -236,6 +241,7 @@ class Report:
             "counts": {s.value: sum(f.severity is s for f in self.findings) for s in Severity},
             "checked_rules": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
+            **({"figures": [list(pair) for pair in self.figures]} if self.figures else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -1476,7 +1476,7 @@ def add_timeline_command(sub: Any) -> None:
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure de la situation (obligatoire), ex. "
                         "2025-06-30T08:00:00+02:00")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=_output_formats(), default="text")
     p.add_argument("--suspensions-count", action="store_true",
                    help="compter les jours de suspension dans le délai de démarrage "
                         "(ambiguïté 7 ; par défaut ils ne comptent pas)")
@@ -1494,14 +1494,22 @@ def _cmd_timeline(args: Any) -> int:
     raw, name = _read_input(args.file)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
                                suspension_stops_clock=not args.suspensions_count)
-    return emit(evaluation, args.format)
+    return emit(evaluation, args.format, args)
 
 
-def emit(result: Any, fmt: str) -> int:
+def _output_formats() -> tuple[str, ...]:
+    from .cli import output_formats
+
+    return output_formats()
+
+
+def emit(result: Any, fmt: str, args: Any = None) -> int:
     """Print a result (``to_dict``/``format``/``report``) as JSON or text; the exit code."""
-    from .cli import EXIT_OK, EXIT_VIOLATIONS, _print_json
+    from .cli import EXIT_OK, EXIT_VIOLATIONS, _print_json, emit_rendered
 
-    if fmt == "json":
+    if emit_rendered(result, fmt, args):
+        pass
+    elif fmt == "json":
         _print_json(result.to_dict())
     else:
         print(result.format())

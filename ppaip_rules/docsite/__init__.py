@@ -49,6 +49,7 @@ def _renderers() -> dict[str, Callable[..., str]]:
         "home-stats": guides.home_stats,
         "sample-finding": guides.sample_finding,
         "kind-guide": guides.kind_guide,
+        "kind-fields": guides.kind_fields,
         "roster-columns": guides.roster_columns,
         "kinds": guides.kinds_table,
         "schemas": guides.schemas,

@@ -125,7 +125,7 @@ def deadline_section(rule_id: str, page: str, **policy: Any) -> str:
     d = deadline(rule_id, _trigger(rule_id), **policy)
     delay = DIJON.delay(rule_id)
     registry = registered_rules()
-    head = (f"### {spec.title} {{ #delai-{rule_id.lower()} }}\n\n"
+    head = (f"### {d.title} {{ #delai-{rule_id.lower()} }}\n\n"
             f"**Règle :** {rule_link(rule_id, page, registry)} ({spec.clause}) · "
             f"**Délai :** {delay.describe()}{', compté à rebours' if spec.backward else ''} · "
             f"**Point de départ :** {lower_first(spec.trigger)} · **Acte attendu :** "

@@ -44,7 +44,7 @@ def example_files() -> list[tuple[str, bytes]]:
     if not folder.is_dir():
         return []
     return sorted((p.name, p.read_bytes()) for p in folder.iterdir()
-                  if p.name.endswith((".json", ".csv")) and not p.name.startswith("."))
+                  if p.name.endswith((".json", ".csv", ".ndjson")) and not p.name.startswith("."))
 
 
 def schema_path(kind_name: str) -> str:
@@ -262,8 +262,24 @@ def kind_rules(kind: CheckKind) -> list[str]:
     return ids
 
 
-def kind_guide(names: str, *, page: str, **_: Any) -> str:
-    """What a check verifies, its input fields, its example files and how to read its report."""
+def kind_fields(names: str, *, page: str, **_: Any) -> str:
+    """The input fields of a check kind (reference pages): the table and the schema link."""
+    kind = find_kind(names)
+    if kind is None:
+        return to_come(f"Le contrôle « {names.split(',')[0]} »")
+    rows = schema_rows(kind.schema())
+    fields = (table(("Champ", "Obligatoire", "Forme attendue", "Signification"), rows) + "\n\n"
+              if rows else "")
+    return fields + (f"Le schéma JSON complet : [{kind.name}.schema.json]"
+                     f"({link(page, schema_path(kind.name))}).\n")
+
+
+def kind_guide(names: str, *options: str, page: str, **_: Any) -> str:
+    """What a check verifies, its input fields, its example files and how to read its report.
+
+    ``fields=PAGE`` (a page of docs/) links to the fields on that reference page instead
+    of listing them (a guide written for coordinators rather than developers).
+    """
     kind = find_kind(names)
     if kind is None:
         return to_come(f"Le contrôle « {names.split(',')[0]} »")
@@ -280,7 +296,12 @@ def kind_guide(names: str, *, page: str, **_: Any) -> str:
               if rows else "")
     fields += (f"Le schéma JSON complet : [{kind.name}.schema.json]"
                f"({link(page, schema_path(kind.name))}).\n")
-    if kind.load is None:
+    elsewhere = next((o.split("=", 1)[1] for o in options if o.startswith("fields=")), None)
+    if elsewhere:
+        parts.append(f"Le détail des données, champ par champ, est sur la page "
+                     f"[{kind.title}]({link(page, elsewhere)}) "
+                     f"de la référence.\n")
+    elif kind.load is None:
         parts.append("## Les données à fournir\n\n" + fields)
     else:
         # A kind read from another format (a CSV roster): JSON is for software.
@@ -302,8 +323,10 @@ def kind_guide(names: str, *, page: str, **_: Any) -> str:
         as_of = _demo_options(kind).get("as_of")
         when = (f", contrôlé à la date du {format_date(dt.date.fromisoformat(as_of[:10]))}"
                 if as_of else "")
+        command = f"ppaip-rules check {kind.name} {name}" + (f" --as-of {as_of}" if as_of
+                                                             else "")
         parts.append(f"## Lire le rapport\n\nLe rapport du fichier d'exemple `{name}`{when}, "
-                     f"tel que l'affiche `ppaip-rules check {kind.name} {name}` :\n")
+                     f"tel que l'affiche `{command}` :\n")
         parts.append(code(report.format()) + "\n")
         parts.append(_READING)
     return "\n".join(parts)
