@@ -270,11 +270,13 @@ class WorkingCalendar:
 
     def is_jour_ouvre(self, d: dt.date) -> bool:
         """Monday–Friday and not a public holiday."""
-        return bool(self._flags[self._ordinal(d) - _BASE] & _OUVRE)
+        o = self._ordinal(d)  # first: builds the tables
+        return bool(self._flags[o - _BASE] & _OUVRE)
 
     def is_jour_ouvrable(self, d: dt.date) -> bool:
         """Monday–Saturday and not a public holiday."""
-        return bool(self._flags[self._ordinal(d) - _BASE] & _OUVRABLE)
+        o = self._ordinal(d)  # first: builds the tables
+        return bool(self._flags[o - _BASE] & _OUVRABLE)
 
     def is_working_day(self, d: dt.date, unit: Unit = Unit.JOURS_OUVRES) -> bool:
         self._table(unit)
