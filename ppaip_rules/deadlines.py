@@ -42,6 +42,16 @@ class DeadlineSpec:
     backward: bool = False
     interpretation: str | None = None
 
+    def __reduce__(self):
+        # A registered spec travels as its rule ID (pickles stay small).
+        if SPECS.get(self.rule_id) is self:
+            return (_spec, (self.rule_id,))
+        return (DeadlineSpec, attrs.astuple(self, recurse=False))
+
+
+def _spec(rule_id: str) -> DeadlineSpec:
+    return SPECS[rule_id]
+
 
 SPECS: dict[str, DeadlineSpec] = {s.rule_id: s for s in (
     DeadlineSpec("PROG-FIRST-MEETING", "CCTP 6.1-2", "Premier entretien sous {delay}",
@@ -203,6 +213,23 @@ class Deadline:
 
     def __repr__(self) -> str:
         return f"Deadline({self.spec.rule_id!r}, due={self.due!r})"
+
+    def __reduce__(self):
+        # The French trace is rebuilt on demand; the calendar travels by its key.
+        return (Deadline, (self.spec, self.period))
+
+    def _key(self) -> tuple:
+        p = self.period
+        return (self.spec.rule_id, p.start, p.amount, p.unit, p.raw_end, p.end, p.moved,
+                p.backward, p.calendar, getattr(p, "paused", ()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Deadline):
+            return NotImplemented
+        return self is other or self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def is_met(self, act: Any) -> bool:
         """Whether an act on this date (day periods) or at this instant (hours) is in time."""
