@@ -107,3 +107,25 @@ def _defaults():
     from ppaip_rules import DIJON
 
     return (DIJON, True, False, False, None, True, ())
+
+
+def test_good_friday_policy_reaches_the_json_deadline_check_and_the_cli():
+    import json
+    import subprocess
+    import sys
+
+    from ppaip_rules import run_check
+
+    data = {"rule_id": "END-BILAN-IND", "trigger": "2025-04-16", "act": "2025-04-25",
+            "departement": "57"}
+    assert run_check("deadline", data).ok
+    assert not run_check("deadline", {**data, "good_friday_holiday": False}).ok
+    out = subprocess.run([sys.executable, "-m", "ppaip_rules.cli", "deadline", "END-BILAN-IND",
+                          "2025-04-16", "--departement", "57", "--good-friday-worked", "--json"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["due"] == "2025-04-24"
+    bad = subprocess.run([sys.executable, "-m", "ppaip_rules.cli", "deadline", "END-BILAN-IND",
+                          "2025-04-16", "--departement", "057"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "departement" in bad.stderr and "057" not in bad.stderr
