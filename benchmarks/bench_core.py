@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import timeit
 from bisect import bisect_right
@@ -29,6 +31,11 @@ from bisect import bisect_right
 REPEATS = 7
 BATCH = 20_000
 CHECK = 1_000_000
+
+#: Fresh interpreters read and write compiled bytecode in a private cache, as an installed
+#: package would (PYTHONDONTWRITEBYTECODE would make each of them compile every module).
+FRESH_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+FRESH_ENV["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "ppaip-bench-pycache")
 
 
 def median_us(fn, args) -> float:
@@ -54,7 +61,10 @@ def fresh_ms(code: str, runs: int = 7) -> float:
     ``code`` measures CPU time (``time.process_time``) from its first statement, that is
     after the interpreter has started.
     """
-    values = [float(subprocess.check_output([sys.executable, "-c", code], text=True))
+    subprocess.run([sys.executable, "-c", code], env=FRESH_ENV, check=True,
+                   capture_output=True)  # fills the bytecode cache
+    values = [float(subprocess.check_output([sys.executable, "-c", code], text=True,
+                                            env=FRESH_ENV))
               for _ in range(runs)]
     return statistics.median(values)
 
@@ -62,10 +72,11 @@ def fresh_ms(code: str, runs: int = 7) -> float:
 def wall_ms(argv: list[str], runs: int = 7) -> tuple[float, float]:
     """Median wall time and median CPU time (user + system, ms) of a command."""
     walls, cpus = [], []
+    subprocess.run(argv, check=True, capture_output=True, env=FRESH_ENV)  # bytecode cache
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run(argv, check=True, capture_output=True)
+        subprocess.run(argv, check=True, capture_output=True, env=FRESH_ENV)
         walls.append((time.perf_counter() - t) * 1000)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
