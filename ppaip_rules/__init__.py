@@ -4,6 +4,7 @@ Public API (everything else is internal):
 
 - :func:`rules`, :func:`get_rule`: the registry (ID, clause, severity, French text);
 - :func:`deadline`, :func:`check_deadline`: the contract's deadlines (CCAG FCS 2021 art. 3.2);
+  :func:`due_dates`: the due dates of many triggers at once (lists or numpy arrays);
 - :func:`get_calendar`: the French working-day calendar;
 - :func:`run_check`, :func:`kinds`: check JSON-like input of any kind;
 - :func:`check_eligibility`, :func:`check_orientation`, :func:`check_programme`,
@@ -14,6 +15,8 @@ Public API (everything else is internal):
 - :func:`evaluate_case`: a beneficiary's event log as of a date — state, obligations with
   due dates and traces, breaches; :func:`lot_report`: a lot's hours against the forecast,
   permanences, target publics, synthesis and contract term;
+- :func:`evaluate_cases`: many cases (or NDJSON lines) as flat, picklable rows, on several
+  processes;
 - :data:`DIJON`, :func:`load_parameters`: the contract's figures;
 - :class:`Report`, :class:`Finding`, :class:`Severity`, :class:`InputError`.
 """
@@ -22,7 +25,7 @@ import importlib
 
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
-from .deadlines import Deadline, check_deadline, deadline
+from .deadlines import Deadline, check_deadline, deadline, due_dates
 from .errors import CalendarRangeError, InputError
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
@@ -41,6 +44,7 @@ _LAZY = {
     "Roster": "staffing", "check_roster": "staffing", "read_roster": "staffing",
     "CaseEvaluation": "timeline", "CaseState": "timeline", "Obligation": "timeline",
     "ObligationStatus": "timeline", "evaluate_case": "timeline",
+    "evaluate_cases": "batch",
 }
 
 
@@ -92,7 +96,9 @@ __all__ = [
     "check_roster",
     "contract_term",
     "deadline",
+    "due_dates",
     "evaluate_case",
+    "evaluate_cases",
     "get_calendar",
     "get_rule",
     "kinds",

@@ -2,12 +2,15 @@
 
 All date arithmetic of the library lives here.
 
-Public holidays are the 11 days of Code du travail art. L3133-1, taken from
-the ``holidays`` package (French names): 1 January, Easter Monday, 1 May,
-8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November,
-25 December. In départements 57, 67 and 68 (Alsace-Moselle) Good Friday and
-26 December are added. Whit Monday can be treated as worked (``journée de
-solidarité``) by a policy switch.
+Public holidays are the 11 days of Code du travail art. L3133-1, computed
+here (Gregorian Easter by the anonymous algorithm, fixed days by date) with
+the French names of the ``holidays`` package, which stays the reference: a
+test proves the two equal for every year and variant (``tests/test_calendar_reference.py``).
+1 January, Easter Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July,
+15 August, 1 November, 11 November, 25 December. In départements 57, 67 and
+68 (Alsace-Moselle) 26 December and Good Friday are added (Good Friday by a
+policy switch, RULES.md ambiguity 15). Whit Monday can be treated as worked
+(``journée de solidarité``) by a policy switch.
 
 Units:
 
@@ -18,9 +21,13 @@ Units:
 - ``heures``: real elapsed hours in Europe/Paris, across daylight-saving changes;
 - ``mois``: from date to same date (``de quantième à quantième``).
 
-Working-day arithmetic is precomputed once per calendar variant (sorted
-tables of working days over the years the holiday data covers) and answered
-by bisection: adding N working days never loops day by day.
+Working-day arithmetic is precomputed once per calendar variant, on first
+use (a few milliseconds: sorted tables of working days from 2008 to 2100) and
+answered by bisection: adding N working days never loops day by day.
+
+A ``datetime`` given where a day is meant stands for its day in Paris (a naive
+one is Paris wall time), in every method of :class:`WorkingCalendar`, as in
+:func:`compute_period`.
 """
 
 from __future__ import annotations
@@ -30,9 +37,8 @@ import enum
 import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import compress
 from zoneinfo import ZoneInfo
-
-from dateutil.easter import easter
 
 from .errors import CalendarRangeError, InputError
 from .frenchtext import plural
@@ -49,6 +55,63 @@ LAST_YEAR = 2100
 
 #: Départements with the Alsace-Moselle local law, and the ``holidays`` subdivision of each.
 ALSACE_MOSELLE = {"57": "57", "67": "6AE", "68": "6AE"}
+
+#: Every département code accepted by the calendar: metropolitan ``01``–``95`` with
+#: ``2A``/``2B`` (no ``20``), and overseas ``971``–``976``. Anything else is refused.
+DEPARTEMENTS = frozenset(
+    [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
+    + [str(n) for n in range(971, 977)])
+
+_DEPARTEMENT_EXPECTED = ("un code de département en texte, ex. « 21 », « 57 », « 2A », "
+                         "« 971 » (57, 67 et 68 : jours fériés d'Alsace-Moselle)")
+
+
+def check_departement(value: object, field: str = "departement") -> str | None:
+    """``value`` if it is None or a known département code, else an :class:`InputError`."""
+    if value is None or (type(value) is str and value in DEPARTEMENTS):
+        return value
+    raise InputError(field, _DEPARTEMENT_EXPECTED, "code de département inconnu")
+
+
+def _require_bool(value: object, field: str) -> bool:
+    if type(value) is not bool:
+        raise InputError(field, "oui ou non (un booléen True/False)")
+    return value
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Gregorian Easter Sunday (anonymous algorithm, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    h = (19 * a + b - b // 4 - (b - (b + 8) // 25 + 1) // 3 + 15) % 30
+    l_ = (32 + 2 * (b % 4) + 2 * (c // 4) - h - c % 4) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+#: Fixed public holidays (month, day, French name as in ``holidays``).
+_FIXED = ((1, 1, "Jour de l'an"), (5, 1, "Fête du Travail"), (5, 8, "Fête de la Victoire"),
+          (7, 14, "Fête nationale"), (8, 15, "Assomption"), (11, 1, "Toussaint"),
+          (11, 11, "Armistice"), (12, 25, "Noël"))
+
+
+def french_holidays(year: int, *, alsace_moselle: bool = False, whit_monday_worked: bool = False,
+                    good_friday_holiday: bool = True) -> dict[dt.date, str]:
+    """The public holidays of one year, date → French name (L3133-1, and L3134-13 in 57/67/68)."""
+    days = {dt.date(year, m, d): name for m, d, name in _FIXED}
+    e = easter_sunday(year).toordinal()
+    movable = [(e + 1, "Lundi de Pâques"), (e + 39, "Ascension")]
+    if not whit_monday_worked:
+        movable.append((e + 50, "Lundi de Pentecôte"))
+    if alsace_moselle:
+        days[dt.date(year, 12, 26)] = "Saint-Étienne"
+        if good_friday_holiday:
+            movable.append((e - 2, "Vendredi saint"))
+    for o, name in movable:
+        d = dt.date.fromordinal(o)
+        other = days.get(d)  # Ascension on 1 or 8 May: both names, as ``holidays`` gives them
+        days[d] = "; ".join(sorted((other, name))) if other else name
+    return dict(sorted(days.items()))
 
 
 class Unit(str, enum.Enum):
@@ -97,6 +160,19 @@ _BASE = dt.date(FIRST_YEAR, 1, 1).toordinal()
 _LAST = dt.date(LAST_YEAR, 12, 31).toordinal()
 _OUVRE = 1
 _OUVRABLE = 2
+_OUVRE_ONLY = bytes(b & _OUVRE for b in range(256))  # flags → 1 for a jour ouvré, else 0
+
+
+def _day_of(value: object, field: str) -> dt.date:
+    """The day a calendar method works on: a date, or the Paris date of a datetime."""
+    if isinstance(value, dt.datetime):
+        try:
+            return to_paris_date(value)
+        except (OverflowError, ValueError):
+            raise _range_error(field) from None
+    if isinstance(value, dt.date):
+        return value
+    raise InputError(field, "une date (ou une date et heure : son jour à Paris)")
 
 
 def _range_error(field: str) -> CalendarRangeError:
@@ -111,11 +187,11 @@ class WorkingCalendar:
     Get one with :func:`get_calendar`; its tables are built on first use.
     """
 
-    def __init__(self, departement: str | None = None, whit_monday_worked: bool = False):
-        if departement is not None and not isinstance(departement, str):
-            raise InputError("departement", "un code de département en texte, ex. \"57\"")
-        self.departement = departement
-        self.whit_monday_worked = whit_monday_worked
+    def __init__(self, departement: str | None = None, whit_monday_worked: bool = False,
+                 good_friday_holiday: bool = True):
+        self.departement = check_departement(departement)
+        self.whit_monday_worked = _require_bool(whit_monday_worked, "whit_monday_worked")
+        self.good_friday_holiday = _require_bool(good_friday_holiday, "good_friday_holiday")
         self._holidays: dict[dt.date, str] | None = None
         self._flags = bytearray()
         self._ouvres: list[int] = []
@@ -123,40 +199,41 @@ class WorkingCalendar:
 
     def __repr__(self) -> str:
         return (f"WorkingCalendar(departement={self.departement!r}, "
-                f"whit_monday_worked={self.whit_monday_worked})")
+                f"whit_monday_worked={self.whit_monday_worked}, "
+                f"good_friday_holiday={self.good_friday_holiday})")
+
+    def __reduce__(self):
+        # Pickled by its key, never by its tables: a Deadline or a CaseEvaluation that
+        # refers to a calendar stays small, and unpickles to the shared cached calendar.
+        return (get_calendar, (self.departement, self.whit_monday_worked,
+                               self.good_friday_holiday))
 
     # -- tables -------------------------------------------------------------
 
     def _build(self) -> None:
-        import holidays as holidays_lib  # heavy import: only when a date is computed
-
-        subdiv = ALSACE_MOSELLE.get(self.departement or "")
-        table = holidays_lib.country_holidays(
-            "FR", subdiv=subdiv, years=range(FIRST_YEAR, LAST_YEAR + 1), language="fr")
-        days = {d: str(name) for d, name in table.items()}
-        if self.whit_monday_worked:
-            for year in range(FIRST_YEAR, LAST_YEAR + 1):
-                days.pop(easter(year) + dt.timedelta(days=50), None)
-        flags = bytearray(_LAST - _BASE + 1)
-        ouvres: list[int] = []
-        ouvrables: list[int] = []
-        holiday_ordinals = {d.toordinal() for d in days}
-        for o in range(_BASE, _LAST + 1):
-            if o in holiday_ordinals:
-                continue
-            weekday = (o - 1) % 7  # date.fromordinal(1) is a Monday
-            if weekday < 6:
-                flags[o - _BASE] |= _OUVRABLE
-                ouvrables.append(o)
-                if weekday < 5:
-                    flags[o - _BASE] |= _OUVRE
-                    ouvres.append(o)
-        self._flags, self._ouvres, self._ouvrables = flags, ouvres, ouvrables
+        alsace = self.departement in ALSACE_MOSELLE
+        days: dict[dt.date, str] = {}
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            days.update(french_holidays(year, alsace_moselle=alsace,
+                                        whit_monday_worked=self.whit_monday_worked,
+                                        good_friday_holiday=self.good_friday_holiday))
+        size = _LAST - _BASE + 1
+        first = (_BASE - 1) % 7  # weekday of the first day (date.fromordinal(1) is a Monday)
+        week = bytes((3, 3, 3, 3, 3, 2, 0))  # _OUVRE | _OUVRABLE Monday–Friday, Saturday ouvrable
+        flags = bytearray((week[first:] + week[:first]) * (size // 7 + 1))[:size]
+        for d in days:
+            flags[d.toordinal() - _BASE] = 0
+        days_range = range(_BASE, _LAST + 1)
+        self._ouvres = list(compress(days_range, flags.translate(_OUVRE_ONLY)))
+        self._ouvrables = list(compress(days_range, flags))
+        self._flags = flags
         self._holidays = days
 
     def _ordinal(self, d: dt.date, field: str = "date") -> int:
         if self._holidays is None:
             self._build()
+        if type(d) is not dt.date:
+            d = _day_of(d, field)
         o = d.toordinal()
         if not _BASE <= o <= _LAST:
             raise _range_error(field)
@@ -182,22 +259,27 @@ class WorkingCalendar:
 
     def holiday_name(self, d: dt.date) -> str | None:
         """The French name of the public holiday on ``d``, or None."""
-        self._ordinal(d)
+        o = self._ordinal(d)
+        if self._flags[o - _BASE]:
+            return None  # a working day (ouvrable) is no holiday
         assert self._holidays is not None
-        return self._holidays.get(d)
+        return self._holidays.get(dt.date.fromordinal(o))
 
     def is_holiday(self, d: dt.date) -> bool:
         return self.holiday_name(d) is not None
 
     def is_jour_ouvre(self, d: dt.date) -> bool:
         """Monday–Friday and not a public holiday."""
-        return bool(self._flags[self._ordinal(d) - _BASE] & _OUVRE)
+        o = self._ordinal(d)  # first: builds the tables
+        return bool(self._flags[o - _BASE] & _OUVRE)
 
     def is_jour_ouvrable(self, d: dt.date) -> bool:
         """Monday–Saturday and not a public holiday."""
-        return bool(self._flags[self._ordinal(d) - _BASE] & _OUVRABLE)
+        o = self._ordinal(d)  # first: builds the tables
+        return bool(self._flags[o - _BASE] & _OUVRABLE)
 
     def is_working_day(self, d: dt.date, unit: Unit = Unit.JOURS_OUVRES) -> bool:
+        self._table(unit)
         if unit is Unit.JOURS_OUVRABLES:
             return self.is_jour_ouvrable(d)
         return self.is_jour_ouvre(d)
@@ -207,9 +289,10 @@ class WorkingCalendar:
         name = self.holiday_name(d)
         if name:
             return f"jour férié ({name})"
-        if d.weekday() == 5:
+        weekday = (self._ordinal(d) - 1) % 7
+        if weekday == 5:
             return "samedi"
-        if d.weekday() == 6:
+        if weekday == 6:
             return "dimanche"
         return None
 
@@ -220,11 +303,15 @@ class WorkingCalendar:
         """The ``n``-th working day after ``d`` (``d`` itself is not counted).
 
         A negative ``n`` counts backward: the ``|n|``-th working day before ``d``.
-        ``n == 0`` returns ``d``.
+        ``n == 0`` returns the day ``d`` (the Paris date of a datetime).
         """
         # Inlined _ordinal/_table: this is the hot path of every working-day deadline.
         if self._holidays is None:
             self._build()
+        if type(d) is not dt.date:
+            d = _day_of(d, field)
+        if type(n) is not int:
+            raise InputError("n", "un nombre entier de jours")
         o = d.toordinal()
         if not _BASE <= o <= _LAST:
             raise _range_error(field)
@@ -247,17 +334,17 @@ class WorkingCalendar:
     def count_working_days(self, start: dt.date, end: dt.date,
                            unit: Unit = Unit.JOURS_OUVRES) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+        a, b = self._ordinal(start, "start"), self._ordinal(end, "end")  # builds the tables
         table = self._table(unit)
-        a = bisect_right(table, self._ordinal(start, "start"))
-        b = bisect_right(table, self._ordinal(end, "end"))
-        return b - a
+        return bisect_right(table, b) - bisect_right(table, a)
 
     def next_working_day(self, d: dt.date, unit: Unit = Unit.JOURS_OUVRES,
                          inclusive: bool = False) -> dt.date:
         """The first working day after ``d`` (or ``d`` itself when ``inclusive`` and it is one)."""
         o = self._ordinal(d)
         table = self._table(unit)
-        i = bisect_left(table, o) if inclusive else bisect_right(table, o)
+        i = bisect_left(table, o) if _require_bool(inclusive, "inclusive") \
+            else bisect_right(table, o)
         if i >= len(table):
             raise _range_error("date")
         return dt.date.fromordinal(table[i])
@@ -267,33 +354,43 @@ class WorkingCalendar:
         """The last working day before ``d`` (or ``d`` itself when ``inclusive`` and it is one)."""
         o = self._ordinal(d)
         table = self._table(unit)
-        i = (bisect_right(table, o) if inclusive else bisect_left(table, o)) - 1
+        i = (bisect_right(table, o) if _require_bool(inclusive, "inclusive")
+             else bisect_left(table, o)) - 1
         if i < 0:
             raise _range_error("date")
         return dt.date.fromordinal(table[i])
 
 
 @functools.cache
-def _cached_calendar(departement: str | None, whit_monday_worked: bool) -> WorkingCalendar:
-    return WorkingCalendar(departement, whit_monday_worked)
+def _cached_calendar(departement: str | None, whit_monday_worked: bool,
+                     good_friday_holiday: bool) -> WorkingCalendar:
+    return WorkingCalendar(departement, whit_monday_worked, good_friday_holiday)
 
 
-def get_calendar(departement: str | None = None, whit_monday_worked: bool = False) -> WorkingCalendar:
-    """The (shared, cached) calendar for a département and a Whit Monday policy.
+def get_calendar(departement: str | None = None, whit_monday_worked: bool = False,
+                 good_friday_holiday: bool = True) -> WorkingCalendar:
+    """The (shared, cached) calendar for a département and the holiday policies.
 
-    Only Alsace-Moselle (57, 67, 68) changes the holidays; every other
-    département shares the metropolitan calendar.
+    Only Alsace-Moselle (57, 67, 68) changes the holidays; every other known
+    département shares the metropolitan calendar, and an unknown or malformed
+    code (``057``, ``99``, free text) is refused with an :class:`InputError`.
+    ``whit_monday_worked`` (default False) treats Whit Monday as worked;
+    ``good_friday_holiday`` (default True, RULES.md ambiguity 15) makes Good
+    Friday a holiday in the whole of 57/67/68 (Code du travail L3134-13 limits it
+    to communes with a Protestant temple or a mixed church); False: not a holiday.
     """
-    if departement is None and whit_monday_worked is False:
+    if departement is None and whit_monday_worked is False and good_friday_holiday is True:
         return _METROPOLITAN  # the common case, on every deadline() call
-    if departement is not None and not isinstance(departement, str):
-        raise InputError("departement", "un code de département en texte, ex. \"57\"")
-    key = departement if departement in ALSACE_MOSELLE else None
-    return _cached_calendar(key, bool(whit_monday_worked))
+    check_departement(departement)
+    _require_bool(whit_monday_worked, "whit_monday_worked")
+    _require_bool(good_friday_holiday, "good_friday_holiday")
+    if departement in ALSACE_MOSELLE:
+        return _cached_calendar(departement, whit_monday_worked, good_friday_holiday)
+    return _cached_calendar(None, whit_monday_worked, True)
 
 
 #: The metropolitan calendar (its tables are built on first use, not at import).
-_METROPOLITAN = _cached_calendar(None, False)
+_METROPOLITAN = _cached_calendar(None, False, True)
 
 
 # --- periods (CCAG FCS 2021 art. 3.2) ----------------------------------------
@@ -445,7 +542,7 @@ def compute_period(
         return Period(start, amount, unit, end, end, False, backward, calendar)
 
     # Hot path of every deadline(): ordinals and the precomputed tables, no day loop.
-    day = start if type(start) is dt.date else to_paris_date(start)
+    day = start if type(start) is dt.date else _day_of(start, field)
     if calendar._holidays is None:
         calendar._build()
     o = day.toordinal()

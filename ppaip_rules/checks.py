@@ -103,6 +103,7 @@ def _run_deadline(data: Any, params: ContractParameters, **_: Any) -> Report:
         "backward_to_working_day": fields.optional("backward_to_working_day", as_bool, False),
         "whit_monday_worked": fields.optional("whit_monday_worked", as_bool, False),
         "departement": fields.optional("departement", as_str(3)),
+        "good_friday_holiday": fields.optional("good_friday_holiday", as_bool, True),
     }
     fields.done()
     return check_deadline(rule_id, trigger, act, params=params, **policy)
@@ -126,6 +127,7 @@ def _deadline_schema() -> dict:
             "backward_to_working_day": {"type": "boolean", "default": False},
             "whit_monday_worked": {"type": "boolean", "default": False},
             "departement": {"type": "string", "maxLength": 3},
+            "good_friday_holiday": {"type": "boolean", "default": True},
         },
     }
 

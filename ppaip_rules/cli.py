@@ -67,6 +67,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         "backward_to_working_day": args.backward_to_working_day,
         "whit_monday_worked": args.whit_monday_worked,
         "departement": args.departement,
+        "good_friday_holiday": not args.good_friday_worked,
     }
     params = _params(args)
     d = deadline(args.rule_id, args.trigger, params=params, **policy)
@@ -220,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--whit-monday-worked", action="store_true",
                    help="traiter le lundi de Pentecôte comme travaillé")
     p.add_argument("--departement", metavar="DEP", help="57, 67 ou 68 : jours fériés d'Alsace-Moselle")
+    p.add_argument("--good-friday-worked", action="store_true",
+                   help="Alsace-Moselle : Vendredi saint non férié (ambiguïté 15)")
     p.set_defaults(func=cmd_deadline)
 
     p = sub.add_parser("check", help="contrôler un fichier (JSON ; CSV pour roster)")

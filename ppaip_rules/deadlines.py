@@ -42,6 +42,16 @@ class DeadlineSpec:
     backward: bool = False
     interpretation: str | None = None
 
+    def __reduce__(self):
+        # A registered spec travels as its rule ID (pickles stay small).
+        if SPECS.get(self.rule_id) is self:
+            return (_spec, (self.rule_id,))
+        return (DeadlineSpec, attrs.astuple(self, recurse=False))
+
+
+def _spec(rule_id: str) -> DeadlineSpec:
+    return SPECS[rule_id]
+
 
 SPECS: dict[str, DeadlineSpec] = {s.rule_id: s for s in (
     DeadlineSpec("PROG-FIRST-MEETING", "CCTP 6.1-2", "Premier entretien sous {delay}",
@@ -209,6 +219,23 @@ class Deadline:
     def __repr__(self) -> str:
         return f"Deadline({self.spec.rule_id!r}, due={self.due!r})"
 
+    def __reduce__(self):
+        # The French trace is rebuilt on demand; the calendar travels by its key.
+        return (Deadline, (self.spec, self.period))
+
+    def _key(self) -> tuple:
+        p = self.period
+        return (self.spec.rule_id, p.start, p.amount, p.unit, p.raw_end, p.end, p.moved,
+                p.backward, p.calendar, getattr(p, "paused", ()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Deadline):
+            return NotImplemented
+        return self is other or self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def is_met(self, act: Any) -> bool:
         """Whether an act on this date (day periods) or at this instant (hours) is in time."""
         act = _act_value(act, self.period.unit)
@@ -273,6 +300,27 @@ def _trigger_value(trigger: Any) -> dt.date | dt.datetime:
     return as_date_or_datetime(trigger, "trigger")
 
 
+def _policy_bool(value: Any, field: str) -> bool:
+    if type(value) is not bool:
+        raise InputError(field, "oui ou non (un booléen True/False)")
+    return value
+
+
+def _pauses_value(pauses: Any) -> tuple:
+    if type(pauses) is tuple:
+        return pauses
+    if isinstance(pauses, list):
+        return tuple(pauses)
+    raise InputError("pauses", "une liste d'intervalles (premier jour, dernier jour)")
+
+
+#: deadline() for the Dijon parameters and the default policies, memoised by rule and
+#: trigger day: a Deadline is immutable (its trace is built once, on demand), so a batch
+#: that meets the same trigger day again gets the same object back. At most one entry
+#: per day of the calendar's range and rule.
+_MEMO: dict[str, dict[dt.date, Deadline]] = {}
+
+
 def deadline(
     rule_id: str,
     trigger: dt.date | dt.datetime | str,
@@ -282,33 +330,64 @@ def deadline(
     backward_to_working_day: bool = False,
     whit_monday_worked: bool = False,
     departement: str | None = None,
+    good_friday_holiday: bool = True,
     pauses: tuple = (),
 ) -> Deadline:
     """The deadline of ``rule_id`` for an event at ``trigger``.
 
     ``trigger`` is a date for day and month periods, an aware datetime for hour
-    periods (ISO text is accepted). Policy switches:
+    periods (ISO text is accepted); a datetime given for a day period stands for
+    its day in Paris. Policy switches (booleans):
 
     - ``extend_to_working_day`` (default True): a period ending on a Saturday,
       Sunday or public holiday ends on the next jour ouvré (CCAG FCS 2021 art. 3.2);
     - ``backward_to_working_day`` (default False): a backward period (STAFF-ACCESS)
       whose date is not a jour ouvré moves back to the previous one;
     - ``whit_monday_worked`` (default False): treat Whit Monday as worked;
-    - ``departement``: "57", "67" or "68" adds the Alsace-Moselle holidays;
+    - ``departement``: a département code; "57", "67" or "68" adds the
+      Alsace-Moselle holidays; an unknown code is refused;
+    - ``good_friday_holiday`` (default True, RULES.md ambiguity 15): Good Friday is
+      a holiday in the whole of 57/67/68; False: it is not;
     - ``pauses``: ``(first day, last day)`` intervals during which the clock
       stops (suspensions, see :func:`~ppaip_rules.calendar.compute_period`).
     """
+    if (params is DIJON and extend_to_working_day is True and backward_to_working_day is False
+            and whit_monday_worked is False and departement is None
+            and good_friday_holiday is True and pauses == () and type(trigger) is dt.date):
+        memo = _MEMO.get(rule_id)
+        if memo is not None:
+            hit = memo.get(trigger)
+            if hit is not None:
+                return hit
+        elif rule_id in SPECS:
+            memo = _MEMO[rule_id] = {}
+        if memo is not None:
+            d = _compute(rule_id, trigger, params, True, False, False, None, True, ())
+            memo[trigger] = d
+            return d
+    return _compute(rule_id, trigger, params, extend_to_working_day, backward_to_working_day,
+                    whit_monday_worked, departement, good_friday_holiday, pauses)
+
+
+def _compute(rule_id: Any, trigger: Any, params: Any, extend_to_working_day: Any,
+             backward_to_working_day: Any, whit_monday_worked: Any, departement: Any,
+             good_friday_holiday: Any, pauses: Any) -> Deadline:
     spec = SPECS.get(rule_id) if isinstance(rule_id, str) else None
     if spec is None:
         raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),
                          "règle de délai inconnue")
+    if not isinstance(params, ContractParameters):
+        raise InputError("params", "des paramètres de contrat (ContractParameters)")
     delay = params.delays.get(rule_id) or params.delay(rule_id)
-    calendar = get_calendar(departement, whit_monday_worked)
+    calendar = get_calendar(departement, _policy_bool(whit_monday_worked, "whit_monday_worked"),
+                            _policy_bool(good_friday_holiday, "good_friday_holiday"))
     period = compute_period(calendar, _trigger_value(trigger), delay.amount, delay.unit,
                             backward=spec.backward,
-                            extend_to_working_day=extend_to_working_day,
-                            backward_to_working_day=backward_to_working_day,
-                            pauses=pauses)
+                            extend_to_working_day=_policy_bool(
+                                extend_to_working_day, "extend_to_working_day"),
+                            backward_to_working_day=_policy_bool(
+                                backward_to_working_day, "backward_to_working_day"),
+                            pauses=_pauses_value(pauses))
     return Deadline(spec, period)
 
 
@@ -324,3 +403,209 @@ def check_deadline(rule_id: str, trigger: Any, act: Any, **policy: Any) -> Repor
     """A report on one act against its deadline (the ``deadline`` check kind)."""
     finding = deadline_finding(rule_id, trigger, act, **policy)
     return Report("deadline", (finding,) if finding else (), (rule_id,))
+
+
+# --- batch: the due dates of many triggers -------------------------------------------------
+
+#: Dense tables, per rule, parameters and policy: for every day of the calendar's range,
+#: the due day of a trigger on that day (None when it falls outside the range). Built
+#: on first use (a few tens of milliseconds), then each due date is one dict lookup.
+_DENSE: dict[tuple, tuple[ContractParameters, dict, Any]] = {}
+_NUMPY_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _dense_key(rule_id: Any, params: Any, policy: dict) -> tuple:
+    unknown = set(policy) - set(_BATCH_POLICY)
+    if unknown:
+        raise InputError(sorted(unknown)[0], "une politique de délai parmi : "
+                         + ", ".join(_BATCH_POLICY), "option inconnue")
+    values = {**_BATCH_POLICY, **policy}
+    for name in ("extend_to_working_day", "backward_to_working_day", "whit_monday_worked",
+                 "good_friday_holiday"):
+        _policy_bool(values[name], name)
+    return (rule_id, id(params), *(values[k] for k in _BATCH_POLICY))
+
+
+_BATCH_POLICY = {"extend_to_working_day": True, "backward_to_working_day": False,
+                 "whit_monday_worked": False, "departement": None, "good_friday_holiday": True}
+
+
+def _dense(rule_id: str, params: ContractParameters, policy: dict) -> dict:
+    """{trigger day: due day} over the whole calendar range, for a day or month rule."""
+    from itertools import accumulate
+
+    from .calendar import _BASE, _LAST, _OUVRE, add_months
+
+    key = _dense_key(rule_id, params, policy)
+    entry = _DENSE.get(key)
+    if entry is not None and entry[0] is params:
+        return entry[1]
+    values = {**_BATCH_POLICY, **policy}
+    spec = SPECS[rule_id]
+    delay = params.delays.get(rule_id) or params.delay(rule_id)
+    cal = get_calendar(values["departement"], values["whit_monday_worked"],
+                       values["good_friday_holiday"])
+    cal.is_jour_ouvre(dt.date(2025, 1, 1))  # builds the tables
+    flags, size, n, unit, back = cal._flags, _LAST - _BASE + 1, delay.amount, delay.unit, \
+        spec.backward
+    ordinals = range(_BASE, _LAST + 1)
+    if unit is Unit.CALENDAR_DAYS:
+        raw = [o - n for o in ordinals] if back else [o + n for o in ordinals]
+    elif unit is Unit.MONTHS:
+        fo = dt.date.fromordinal
+        raw = [add_months(fo(o), -n if back else n).toordinal() for o in ordinals]
+    elif n == 0:
+        raw = list(ordinals)
+    else:
+        table = cal._table(unit)
+        member = flags.translate(bytes(int(bool(b & (_OUVRE if unit is Unit.JOURS_OUVRES
+                                                     else 2))) for b in range(256)))
+        rank = list(accumulate(member))  # days of the table up to and including each day
+        last = len(table)
+        if back:
+            idx = [r - m - n for r, m in zip(rank, member, strict=True)]
+        else:
+            idx = [r + n - 1 for r in rank]
+        raw = [table[i] if 0 <= i < last else 0 for i in idx]
+    # The next (previous) jour ouvré on or after (before) each day, for the extension.
+    ouvre = [bool(f & _OUVRE) for f in flags]
+    nxt = [0] * size
+    following = 0
+    for i in range(size - 1, -1, -1):
+        if ouvre[i]:
+            following = _BASE + i
+        nxt[i] = following
+    prv = [0] * size
+    preceding = 0
+    for i in range(size):
+        if ouvre[i]:
+            preceding = _BASE + i
+        prv[i] = preceding
+    extend = values["extend_to_working_day"]
+    back_wd = values["backward_to_working_day"]
+    fo = dt.date.fromordinal
+    days = _all_days()
+    out = {}
+    for day, ro in zip(days, raw, strict=True):
+        if not _BASE <= ro <= _LAST:
+            continue
+        i = ro - _BASE
+        eo = ro
+        if not ouvre[i]:
+            if back:
+                if back_wd:
+                    eo = prv[i]
+            elif extend:
+                eo = nxt[i]
+        if eo:
+            out[day] = fo(eo)
+    if len(_DENSE) > 32:
+        _DENSE.clear()
+    _DENSE[key] = (params, out, None)
+    return out
+
+
+_ALL_DAYS: list = []
+
+
+def _all_days() -> list:
+    """Every day of the calendar's range, as dates (shared by the dense tables)."""
+    if not _ALL_DAYS:
+        from .calendar import _BASE, _LAST
+
+        _ALL_DAYS.extend(map(dt.date.fromordinal, range(_BASE, _LAST + 1)))
+    return _ALL_DAYS
+
+
+def _dense_numpy(rule_id: str, params: ContractParameters, policy: dict):
+    """The dense table as a numpy array of due days (days since 1970), -1 outside the range."""
+    import numpy as np
+
+    from .calendar import _BASE
+
+    table = _dense(rule_id, params, policy)
+    key = _dense_key(rule_id, params, policy)
+    entry = _DENSE[key]
+    if entry[2] is None:
+        arr = np.full(len(_all_days()), -1, dtype=np.int64)
+        for day, due in table.items():
+            arr[day.toordinal() - _BASE] = due.toordinal() - _NUMPY_EPOCH
+        _DENSE[key] = entry = (entry[0], entry[1], arr)
+    return entry[2]
+
+
+def due_dates(rule_id: str, triggers: Any, *, params: ContractParameters = DIJON,
+              **policy: Any) -> Any:
+    """The due dates of a sequence of triggers, in order: ``deadline(rule_id, t).due`` for each.
+
+    ``triggers``: any iterable of dates (day and month rules) or aware datetimes
+    (hour rules); ISO text is accepted, one item at a time. With numpy installed
+    (the ``numpy`` extra), a ``datetime64`` array of a day or month rule gives a
+    ``datetime64[D]`` array. ``policy``: the switches of :func:`deadline`
+    (``extend_to_working_day``, ``backward_to_working_day``, ``whit_monday_worked``,
+    ``departement``, ``good_friday_holiday``); no pauses. A bad item raises an
+    :class:`InputError` naming it (``triggers[3]``).
+    """
+    spec = SPECS.get(rule_id) if isinstance(rule_id, str) else None
+    if spec is None:
+        raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),
+                         "règle de délai inconnue")
+    if not isinstance(params, ContractParameters):
+        raise InputError("params", "des paramètres de contrat (ContractParameters)")
+    if type(triggers).__module__ == "numpy" and type(triggers).__name__ == "ndarray":
+        return _due_dates_numpy(rule_id, triggers, params, policy)
+    if isinstance(triggers, (str, bytes)) or not hasattr(triggers, "__iter__"):
+        raise InputError("triggers", "une suite de dates (liste, tuple, itérable ou tableau numpy)")
+    delay = params.delays.get(rule_id) or params.delay(rule_id)
+    if delay.unit is Unit.HOURS:
+        _dense_key(rule_id, params, policy)  # checks the policy
+        return [_one(rule_id, t, i, params, policy) for i, t in enumerate(triggers)]
+    table = _dense(rule_id, params, policy)
+    if not isinstance(triggers, (list, tuple)):
+        triggers = list(triggers)
+    try:
+        return list(map(table.__getitem__, triggers))
+    except (KeyError, TypeError):
+        pass  # a datetime, ISO text or a bad item somewhere: one item at a time
+    get = table.get
+    out = []
+    for i, t in enumerate(triggers):
+        due = get(t) if type(t) is dt.date else None
+        out.append(due if due is not None else _one(rule_id, t, i, params, policy))
+    return out
+
+
+def _one(rule_id: str, trigger: Any, i: int, params: ContractParameters, policy: dict) -> Any:
+    try:
+        return deadline(rule_id, trigger, params=params, **policy).due
+    except InputError as e:
+        if e.path in ("trigger", "date"):
+            raise type(e)(f"triggers[{i}]", e.expected, e.problem) from None
+        raise
+
+
+def _due_dates_numpy(rule_id: str, triggers: Any, params: ContractParameters, policy: dict):
+    import numpy as np
+
+    from .calendar import _BASE
+
+    delay = params.delays.get(rule_id) or params.delay(rule_id)
+    if triggers.dtype.kind != "M" or delay.unit is Unit.HOURS:
+        raise InputError("triggers", "un tableau numpy de dates (datetime64) pour un délai en "
+                                     "jours ou en mois")
+    table = _dense_numpy(rule_id, params, policy)
+    if triggers.dtype != np.dtype("datetime64[D]"):
+        triggers = triggers.astype("datetime64[D]")
+    idx = triggers.view(np.int64) - (_BASE - _NUMPY_EPOCH)
+    if idx.size and (idx.min() < 0 or idx.max() >= len(table)):  # NaT is the minimum int64
+        raise _batch_range_error(int(np.flatnonzero((idx < 0) | (idx >= len(table)))[0]))
+    out = table.take(idx)
+    if out.size and out.min() < 0:
+        raise _batch_range_error(int(np.flatnonzero(out < 0)[0]))
+    return out.view("datetime64[D]")
+
+
+def _batch_range_error(i: int) -> InputError:
+    from .calendar import _range_error
+
+    return _range_error(f"triggers[{i}]")

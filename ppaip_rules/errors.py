@@ -20,6 +20,11 @@ class InputError(ValueError):
         text = f"champ « {self.path} » : {problem + ' ; ' if problem else ''}attendu {expected}"
         super().__init__(text)
 
+    def __reduce__(self):
+        # Rebuilt from its three fields (the default would call __init__ with the message
+        # alone and fail): an error raised in a worker process reaches the caller intact.
+        return (type(self), (self.path, self.expected, self.problem))
+
     def at(self, prefix: str) -> InputError:
         """The same error, its path placed under ``prefix``."""
         if not prefix:

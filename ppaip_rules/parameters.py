@@ -197,6 +197,7 @@ def _frozen_mapping(value: Mapping) -> Mapping:
 class ContractParameters:
     """The figures of one contract. Defaults are those of the Dijon CCTP."""
 
+
     name: str = attrs.field(default="CCTP PPAIP — DISP de Dijon",
                             metadata=_meta("page de garde", "Nom du contrat"))
     # §1 Contract and lots
@@ -312,6 +313,16 @@ class ContractParameters:
         field = attrs.fields_dict(type(self))[name]
         return {"name": name, "clause": field.metadata["clause"],
                 "label": field.metadata["label"], "value": getattr(self, name)}
+
+    def __reduce__(self):
+        # Picklable although its mappings are read-only proxies: rebuilt through the
+        # constructor from plain dicts. DIJON unpickles as the module's DIJON itself.
+        if self is globals().get("DIJON"):
+            return "DIJON"
+        values = {f.name: dict(v) if isinstance(v, types.MappingProxyType) else v
+                  for f in attrs.fields(type(self)) if f.init
+                  for v in (getattr(self, f.name),)}
+        return (_rebuild_parameters, (values,))
 
 
 DIJON = ContractParameters()
@@ -437,3 +448,8 @@ def _lot(path: str, value: Any) -> Lot:
             raise InputError(f"{path}.spips[{i}]", "{ code = \"18\", name = \"SPIP du Cher\" }")
         spips.append(Spip(s["code"], s["name"]))
     return Lot(value["number"], tuple(spips), value["individual_hours"], value["collective_hours"])
+
+
+def _rebuild_parameters(values: dict) -> ContractParameters:
+    """A :class:`ContractParameters` from its pickled field values."""
+    return ContractParameters(**values)

@@ -67,6 +67,7 @@ import attrs
 
 from .calendar import (
     PARIS,
+    check_departement,
     day_end_us,
     elapsed_interval,
     end_of_paris_day,
@@ -1309,13 +1310,15 @@ def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
 
 
 _AWARE = as_datetime(aware=True)
-_POLICY_KEYS = ("extend_to_working_day", "whit_monday_worked", "departement")
+_POLICY_KEYS = ("extend_to_working_day", "whit_monday_worked", "departement",
+                "good_friday_holiday")
 
 
 def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON,
                   suspension_stops_clock: bool = True, extend_to_working_day: bool = True,
                   whit_monday_worked: bool = False,
-                  departement: str | None = None) -> CaseEvaluation:
+                  departement: str | None = None,
+                  good_friday_holiday: bool = True) -> CaseEvaluation:
     """Where a case stands as of ``as_of``, its obligations and its breaches.
 
     ``events``: a :class:`~ppaip_rules.events.Case`, a list of events (models
@@ -1328,9 +1331,11 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     :class:`~ppaip_rules.errors.InputError` naming the field.
     """
     as_of_dt, as_of_day, as_of_ts = read_as_of(as_of)
+    check_departement(departement)
     case = read_case(events)
     policy = {"extend_to_working_day": bool(extend_to_working_day),
-              "whit_monday_worked": bool(whit_monday_worked), "departement": departement}
+              "whit_monday_worked": bool(whit_monday_worked), "departement": departement,
+              "good_friday_holiday": bool(good_friday_holiday)}
     f = CaseFacts(case, as_of_dt, as_of_day, as_of_ts, params, policy,
                   bool(suspension_stops_clock))
     _walk(f)

@@ -45,6 +45,7 @@ def _renderers() -> dict[str, Callable[..., str]]:
         "holidays": deadlines_page.holidays_table,
         "alsace-moselle": deadlines_page.alsace_moselle,
         "whit-monday": deadlines_page.whit_monday,
+        "good-friday": deadlines_page.good_friday,
         "units": deadlines_page.units_table,
         "home-stats": guides.home_stats,
         "sample-finding": guides.sample_finding,

@@ -180,7 +180,8 @@ def holidays_table(*args: str, page: str, **_: Any) -> str:
 
 def _compare(rule_id: str, trigger: str, label_default: str, label_other: str,
              **policy: Any) -> str:
-    default, other = deadline(rule_id, trigger), deadline(rule_id, trigger, **policy)
+    base = {"departement": policy["departement"]} if "good_friday_holiday" in policy else {}
+    default, other = deadline(rule_id, trigger, **base), deadline(rule_id, trigger, **policy)
     rows = [(label_default, format_date(default.due), default.trace[-2]),
             (label_other, format_date(other.due), other.trace[-2])]
     return (f"{default.trace[0]}\n\n"
@@ -203,6 +204,12 @@ def alsace_moselle(*args: str, page: str, **_: Any) -> str:
             + table(("Jour férié", *map(str, years)), rows)
             + "\n\nExemple : le bilan d'un atelier collectif (" + rule_link("END-BILAN-COLL", page)
             + ").\n\n" + example + "\n")
+
+
+def good_friday(*, page: str, **_: Any) -> str:
+    return (_compare("END-BILAN-IND", "2025-04-16", "Vendredi saint férié en 57 (défaut)",
+                     "Vendredi saint non férié (`good_friday_holiday=False`)",
+                     departement="57", good_friday_holiday=False) + "\n")
 
 
 def whit_monday(*, page: str, **_: Any) -> str:

@@ -73,7 +73,8 @@ class Ambiguity:
 
 #: Command-line flags whose destination is not the policy's name.
 _CLI_ALIASES = {"extend_to_working_day": "no_extension",
-                "suspension_stops_clock": "suspensions_count"}
+                "suspension_stops_clock": "suspensions_count",
+                "good_friday_holiday": "good_friday_worked"}
 
 
 def _public_functions() -> list[tuple[str, Callable]]:
@@ -530,6 +531,28 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         (Choice("Le titulaire tient la permanence (défaut)", "Rien à faire.",
                 _rule_examples(("RUN-PERMANENCE",))),),
         no_switch="Pas d'interrupteur : l'autre lecture n'a pas de sens dans le contrat.",
+    ),
+    Ambiguity(
+        "vendredi-saint", "Le Vendredi saint en Alsace-Moselle",
+        ("END-BILAN-IND", "END-BILAN-COLL", "STAFF-REPLACE"),
+        (Quote("CCTP 6.6", "Le bilan est remis au bénéficiaire et au CPIP référent, dans les 5 "
+                           "jours ouvrés suivant le dernier entretien individuel, dans les 10 "
+                           "jours ouvrés pour le PPAIP collectif (art. 15.1 du CCAP)."),
+         Quote("Code du travail, art. L3134-13", "[…] le Vendredi saint dans les communes ayant "
+               "un temple protestant ou une église mixte […]")),
+        "Dans les départements 57, 67 et 68, le Vendredi saint est-il férié partout, ou "
+        "seulement dans les communes qui ont un temple protestant ou une église mixte ?",
+        "Férié dans tout le département (57, 67, 68), comme les calendriers publiés : la "
+        "bibliothèque ne connaît pas la commune du lieu d'intervention. Sans effet pour "
+        "Dijon (département 21).",
+        ("good_friday_holiday",),
+        (Choice("Férié dans tout le département (défaut)",
+                "Rien à faire (avec `departement=\"57\"`, `\"67\"` ou `\"68\"`).",
+                _deadline_example("END-BILAN-IND", "2025-04-16", departement="57")),
+         Choice("Non férié", "Python : `deadline(…, departement=\"57\", "
+                "good_friday_holiday=False)` ; ligne de commande : `--good-friday-worked`.",
+                _deadline_example("END-BILAN-IND", "2025-04-16", departement="57",
+                                  good_friday_holiday=False))),
     ),
 )
 

@@ -366,7 +366,7 @@ class DurableAdapter:
     ``on_met``, ``on_withdrawn``: the host's callbacks, each called with an
     :class:`ObligationNotice`. ``params`` and the policies
     (``suspension_stops_clock``, ``extend_to_working_day``,
-    ``whit_monday_worked``, ``departement``) are those of
+    ``whit_monday_worked``, ``departement``, ``good_friday_holiday``) are those of
     :func:`~ppaip_rules.timeline.evaluate_case`. ``live``: also arm a real
     durable_rules timer per case (see :meth:`arm_timers`, :meth:`pump`).
 
@@ -379,13 +379,14 @@ class DurableAdapter:
                  on_withdrawn: Callback | None = None, params: ContractParameters = DIJON,
                  suspension_stops_clock: bool = True, extend_to_working_day: bool = True,
                  whit_monday_worked: bool = False, departement: str | None = None,
-                 live: bool = False):
+                 good_friday_holiday: bool = True, live: bool = False):
         _, self._dre, host_class = load_durable()
         self._clock, self._clock_ts = _instant(now, "now")
         self._policy = {"params": params, "suspension_stops_clock": suspension_stops_clock,
                         "extend_to_working_day": extend_to_working_day,
-                        "whit_monday_worked": whit_monday_worked, "departement": departement}
-        get_calendar(departement, whit_monday_worked)  # a bad département fails here
+                        "whit_monday_worked": whit_monday_worked, "departement": departement,
+                        "good_friday_holiday": good_friday_holiday}
+        get_calendar(departement, whit_monday_worked, good_friday_holiday)  # bad ones fail here
         self._callbacks: dict[NoticeKind, Callback | None] = {
             DUE: on_due, LATE: on_late, MET: on_met, WITHDRAWN: on_withdrawn}
         self.live = bool(live)

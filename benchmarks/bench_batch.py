@@ -1,0 +1,121 @@
+"""Many cases from NDJSON with evaluate_cases(): cost per case and per core, speed-up, memory.
+
+Run by hand, never by the test suite (from the repository root):
+
+    PYTHONPATH=. python benchmarks/bench_batch.py                 # 20,000 cases
+    PYTHONPATH=. python benchmarks/bench_batch.py --cases 100000
+
+The cases are those of ``bench_timeline.py`` (about 20 events each), written once
+as an NDJSON file. Each configuration runs in a fresh process
+(``--run FILE WORKERS``), so that its peak memory is its own: the peak resident
+set size of the parent and of the largest worker (``resource.getrusage``). The
+rows are consumed and dropped, as a job that writes them out would.
+
+Targets (issue 13): on 2 workers at least 1.7× faster than on 1; memory under
+150 MB whatever the number of cases (checked by running twice the cases); the
+projection to 5 M case-years is printed from the measured cost per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+AS_OF = "2026-06-30T12:00:00+02:00"
+
+#: Each run and its workers read and write compiled bytecode in a private cache, as an
+#: installed package would (PYTHONDONTWRITEBYTECODE would make each worker compile it all).
+FRESH_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+FRESH_ENV["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "ppaip-bench-pycache")
+
+
+def write_ndjson(path: Path, n: int, seed: int = 2025) -> None:
+    from bench_timeline import as_dict, generate_case
+
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(json.dumps(as_dict(generate_case(rng, i)), ensure_ascii=False) + "\n")
+
+
+def run(path: str, workers: int) -> None:
+    """One configuration, in this (fresh) process: prints a JSON line of measurements."""
+    from ppaip_rules.batch import evaluate_cases
+
+    t, c = time.perf_counter(), time.process_time()
+    cases = obligations = findings = 0
+    for rows in evaluate_cases(Path(path), as_of=AS_OF, workers=workers, chunk_size=250):
+        cases += 1
+        obligations += len(rows.obligations)
+        findings += len(rows.findings)
+    wall = time.perf_counter() - t
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "cases": cases, "obligations": obligations, "findings": findings, "wall": wall,
+        "cpu": time.process_time() - c + kids.ru_utime + kids.ru_stime,
+        "rss_parent_mb": own.ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024}))
+
+
+def measure(path: Path, workers: int, repeats: int) -> dict:
+    results = []
+    for _ in range(repeats):
+        out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
+                                       str(workers)], text=True, env=FRESH_ENV)
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    best = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--run", nargs=2, metavar=("FILE", "WORKERS"))
+    args = parser.parse_args()
+    if args.run:
+        run(args.run[0], int(args.run[1]))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "cases.ndjson", Path(tmp) / "cases-x2.ndjson"
+        write_ndjson(small, args.cases)
+        write_ndjson(large, 2 * args.cases)
+        subprocess.run([sys.executable, "-c", "import ppaip_rules._areas, ppaip_rules.batch"],
+                       env=FRESH_ENV, check=True)  # fills the bytecode cache
+        print(f"{args.cases:,} cas NDJSON ({small.stat().st_size / 1e6:.1f} Mo), "
+              f"{os.cpu_count()} cœurs, médiane de {args.repeats} ; cibles du ticket 13 en regard")
+        one = measure(small, 1, args.repeats)
+        two = measure(small, 2, args.repeats)
+        double = measure(large, 2, 1)
+    per_case_us = one["cpu"] / one["cases"] * 1e6
+    print(f"{'mesure':<52} {'valeur':>12}  cible")
+    print(f"{'1 processus : temps mur (s)':<52} {one['wall']:>12.2f}")
+    print(f"{'1 processus : coût par cas, CPU (µs)':<52} {per_case_us:>12.0f}")
+    print(f"{'1 processus : cas par seconde et par cœur':<52} {1e6 / per_case_us:>12.0f}")
+    print(f"{'2 processus : temps mur (s)':<52} {two['wall']:>12.2f}")
+    print(f"{'accélération 2 processus / 1':<52} {one['wall'] / two['wall']:>11.2f}×  ≥ 1,7×")
+    print(f"{'2 processus : CPU total par cas (µs)':<52} "
+          f"{two['cpu'] / two['cases'] * 1e6:>12.0f}")
+    for label, r in (("1 processus", one), ("2 processus", two), ("2 processus, 2× cas", double)):
+        print(f"{label + ' : mémoire max parent / worker (Mo)':<52} "
+              f"{r['rss_parent_mb']:>5.0f} / {r['rss_worker_mb']:<5.0f}  < 150 Mo")
+    print(f"{'obligations / constats par cas':<52} {one['obligations'] / one['cases']:>6.1f} / "
+          f"{one['findings'] / one['cases']:.1f}")
+    for cores in (1, 2, 8, 32):
+        hours = 5_000_000 * per_case_us / 1e6 / cores / 3600
+        print(f"{'projection 5 M cas-années, ' + str(cores) + ' cœur(s) (h)':<52} {hours:>12.2f}")
+
+
+if __name__ == "__main__":
+    main()

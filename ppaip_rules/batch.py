@@ -1,0 +1,222 @@
+"""Many cases at once: flat, picklable rows, streamed, on one or several processes.
+
+:func:`evaluate_cases` runs :func:`~ppaip_rules.timeline.evaluate_case` over an
+iterable of cases (models, JSON-like objects, or NDJSON lines: one JSON case per
+line, as text or bytes) and yields, in input order, one :class:`CaseRows` per case:
+a case row, its obligation rows and its finding rows. Every row is a flat ``dict``
+of text, numbers, booleans and None (dates in ISO form): ready for ``csv``,
+pandas, a Dask bag or Spark's ``mapInPandas``, and picklable across processes.
+
+Memory does not grow with the number of cases: the input is read as the
+results are consumed, and at most ``2 × workers`` chunks are in flight.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from .errors import InputError
+from .parameters import DIJON, ContractParameters
+
+#: The policy switches of :func:`~ppaip_rules.timeline.evaluate_case` accepted here.
+POLICIES = ("suspension_stops_clock", "extend_to_working_day", "whit_monday_worked",
+            "departement", "good_friday_holiday")
+
+
+class CaseRows(NamedTuple):
+    """The rows of one case: ``case`` (one row), ``obligations`` and ``findings`` (several).
+
+    ``case["index"]`` is the case's position in the input (blank NDJSON lines
+    not counted) and every obligation and finding row repeats it with
+    ``case_id``. A case refused as bad input (``errors="row"``) has
+    ``case["error_path"]`` and ``case["error"]`` set, and no other rows.
+    """
+
+    case: dict
+    obligations: tuple[dict, ...]
+    findings: tuple[dict, ...]
+
+
+#: Columns of each kind of row, in order (for a CSV header or a Spark schema).
+CASE_COLUMNS = ("index", "case_id", "as_of", "state", "state_since", "verdict", "complete",
+                "obligations", "overdue", "pending", "violations", "warnings", "informations",
+                "missing_facts", "validated_individual", "validated_collective",
+                "delivered_individual", "delivered_collective", "ignored_after_as_of",
+                "error_path", "error")
+OBLIGATION_COLUMNS = ("index", "case_id", "rule_id", "trigger_type", "trigger_at",
+                      "trigger_index", "due", "status", "act_type", "act_at", "act_index")
+FINDING_COLUMNS = ("index", "case_id", "rule_id", "clause", "severity", "path", "message",
+                   "missing")
+
+
+def evaluate_cases(cases: Iterable[Any] | os.PathLike, *, as_of: Any,
+                   params: ContractParameters = DIJON, workers: int = 1,
+                   chunk_size: int = 200, errors: str = "raise", mp_context: Any = None,
+                   **policy: Any) -> Iterator[CaseRows]:
+    """Evaluate many cases as of ``as_of``; yield their :class:`CaseRows` in input order.
+
+    - ``cases``: an iterable of cases (a :class:`~ppaip_rules.events.Case`, a list
+      of events, a JSON-like case object) or of NDJSON lines (``str`` or
+      ``bytes``; blank lines are skipped); an open NDJSON file works as is, and a
+      :class:`os.PathLike` path is opened and read line by line.
+    - ``workers``: processes to use; 1 evaluates in this process. With more, a
+      :class:`~concurrent.futures.ProcessPoolExecutor` is started with the
+      ``spawn`` method (or ``mp_context``) and cases travel in chunks of
+      ``chunk_size`` (NDJSON lines are parsed in the workers).
+    - ``errors``: ``"raise"`` (default) raises the first bad case's
+      :class:`InputError`, its path prefixed by the case's position
+      (``[12].events[3].at``); ``"row"`` yields a case row naming the error instead.
+    - ``params`` and ``policy``: as for :func:`~ppaip_rules.timeline.evaluate_case`.
+    """
+    if errors not in ("raise", "row"):
+        raise InputError("errors", "« raise » ou « row »")
+    if type(workers) is not int or not 1 <= workers <= 1024:
+        raise InputError("workers", "un nombre entier de processus entre 1 et 1024")
+    if type(chunk_size) is not int or not 1 <= chunk_size <= 100_000:
+        raise InputError("chunk_size", "un nombre entier de cas par lot entre 1 et 100 000")
+    if not isinstance(params, ContractParameters):
+        raise InputError("params", "des paramètres de contrat (ContractParameters)")
+    for key in policy:
+        if key not in POLICIES:
+            raise InputError(key, "une politique parmi : " + ", ".join(POLICIES),
+                             "option inconnue")
+    for key, value in policy.items():
+        if key != "departement" and type(value) is not bool:
+            raise InputError(key, "oui ou non (un booléen True/False)")
+    from .calendar import check_departement
+    from .timeline import read_as_of
+
+    check_departement(policy.get("departement"))
+    read_as_of(as_of)  # a bad as_of fails here, once, before any process starts
+    job = (as_of, None if params is DIJON else params, policy, errors)
+    chunks = _chunks(cases, chunk_size)
+    if workers == 1:
+        for start, chunk in chunks:
+            yield from _evaluate_chunk(job, start, chunk)
+        return
+    yield from _on_processes(job, chunks, workers, mp_context)
+
+
+def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
+                  ) -> Iterator[CaseRows]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = mp_context or multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        try:
+            for start, chunk in chunks:
+                pending.append(pool.submit(_evaluate_chunk, job, start, chunk))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
+    """``(position of the first case, cases)`` chunks, read lazily; blank lines skipped."""
+    if isinstance(cases, os.PathLike):
+        with open(cases, "rb") as stream:
+            yield from _chunks(stream, size)
+        return
+    if isinstance(cases, (str, bytes, dict)) or not hasattr(cases, "__iter__"):
+        raise InputError("cases", "une suite de cas (liste, itérable, fichier NDJSON ouvert "
+                                  "ou chemin)")
+    chunk: list = []
+    start = index = 0
+    for item in cases:
+        if isinstance(item, (str, bytes)) and not item.strip():
+            continue
+        chunk.append(item)
+        index += 1
+        if len(chunk) >= size:
+            yield start, chunk
+            chunk, start = [], index
+    if chunk:
+        yield start, chunk
+
+
+def _evaluate_chunk(job: tuple, start: int, chunk: list) -> list[CaseRows]:
+    """The rows of a chunk of cases (runs in a worker process, or in this one)."""
+    from .checks import load_json
+    from .timeline import evaluate_case
+
+    as_of, params, policy, errors = job
+    params = DIJON if params is None else params
+    out = []
+    for i, item in enumerate(chunk, start):
+        try:
+            if isinstance(item, (str, bytes)):
+                raw = item.encode("utf-8", "surrogatepass") if isinstance(item, str) else item
+                item = load_json(raw, "(ligne)")
+            ev = evaluate_case(item, as_of=as_of, params=params, **policy)
+        except InputError as error:
+            located = error.at(f"[{i}]") if error.path != "(ligne)" else InputError(
+                f"[{i}]", error.expected, error.problem)
+            if errors == "raise":
+                raise located from None
+            out.append(CaseRows(_error_row(i, located), (), ()))
+            continue
+        out.append(rows_of(ev, i))
+    return out
+
+
+def _error_row(index: int, error: InputError) -> dict:
+    row = dict.fromkeys(CASE_COLUMNS)
+    row.update(index=index, error_path=error.path, error=str(error))
+    return row
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def rows_of(ev: Any, index: int = 0) -> CaseRows:
+    """The flat rows of one :class:`~ppaip_rules.timeline.CaseEvaluation`."""
+    from .model import Severity
+
+    report, hours, case_id = ev.report, ev.hours, ev.case_id
+    findings = report.findings
+    statuses = [o.status.value for o in ev.obligations]
+    case = {
+        "index": index, "case_id": case_id, "as_of": ev.as_of.isoformat(),
+        "state": ev.state.value,
+        "state_since": _iso(ev.state_since.at) if ev.state_since is not None else None,
+        "verdict": report.verdict, "complete": report.complete,
+        "obligations": len(statuses), "overdue": statuses.count("overdue"),
+        "pending": statuses.count("pending"),
+        "violations": sum(f.severity is Severity.VIOLATION for f in findings),
+        "warnings": sum(f.severity is Severity.WARNING for f in findings),
+        "informations": sum(f.severity is Severity.INFO for f in findings),
+        "missing_facts": report.missing_facts,
+        "validated_individual": hours.validated_individual,
+        "validated_collective": hours.validated_collective,
+        "delivered_individual": hours.delivered_individual,
+        "delivered_collective": hours.delivered_collective,
+        "ignored_after_as_of": ev.ignored_after_as_of, "error_path": None, "error": None,
+    }
+    obligations = tuple({
+        "index": index, "case_id": case_id, "rule_id": o.rule_id,
+        "trigger_type": o.trigger.TYPE, "trigger_at": o.trigger.at.isoformat(),
+        "trigger_index": o.trigger_index, "due": _iso(o.due), "status": o.status.value,
+        "act_type": o.act.TYPE if o.act is not None else None,
+        "act_at": o.act.at.isoformat() if o.act is not None else None,
+        "act_index": o.act_index,
+    } for o in ev.obligations)
+    finding_rows = tuple({
+        "index": index, "case_id": case_id, "rule_id": f.rule_id, "clause": f.clause,
+        "severity": f.severity.value, "path": f.path, "message": f.message,
+        "missing": f.missing,
+    } for f in findings)
+    return CaseRows(case, obligations, finding_rows)
+
+
+__all__ = ["CASE_COLUMNS", "FINDING_COLUMNS", "OBLIGATION_COLUMNS", "POLICIES", "CaseRows",
+           "evaluate_cases", "rows_of"]

@@ -1,0 +1,163 @@
+"""Many cases across processes: pickling, evaluate_cases() rows, bad input in a worker."""
+
+import datetime as dt
+import io
+import json
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from importlib import resources
+
+import attrs
+import pytest
+
+import ppaip_rules
+from ppaip_rules import DIJON, CalendarRangeError, InputError, deadline, evaluate_case
+from ppaip_rules.batch import (
+    CASE_COLUMNS,
+    FINDING_COLUMNS,
+    OBLIGATION_COLUMNS,
+    CaseRows,
+    evaluate_cases,
+)
+
+AS_OF = "2025-09-30T12:00:00+02:00"
+EXAMPLES = resources.files("ppaip_rules") / "examples"
+BREACHING = json.loads((EXAMPLES / "case.non-conforme.json").read_text(encoding="utf-8"))
+COMPLIANT = json.loads((EXAMPLES / "case.conforme.json").read_text(encoding="utf-8"))
+BAD = {"case_id": "X-1", "events": [{"type": "prescription_received", "at": "pas une date"}]}
+
+
+def test_contract_parameters_pickle_and_dijon_stays_itself():
+    assert pickle.loads(pickle.dumps(DIJON)) is DIJON
+    variant = attrs.evolve(DIJON, name="Autre contrat")
+    back = pickle.loads(pickle.dumps(variant))
+    assert back == variant and back.delays == variant.delays
+
+
+@pytest.mark.parametrize("error", [InputError("sessions[3].duration", "un nombre", "négatif"),
+                                   CalendarRangeError("trigger", "une date entre 2008 et 2100")])
+def test_input_errors_unpickle_with_their_class_path_and_message(error):
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error)
+    assert (back.path, back.expected, back.problem, str(back)) == (
+        error.path, error.expected, error.problem, str(error))
+
+
+def test_a_deadline_pickles_small_keeps_its_calendar_by_key_and_rebuilds_its_trace():
+    d = deadline("END-BILAN-IND", dt.date(2025, 5, 7), departement="57",
+                 good_friday_holiday=False)
+    assert d.trace  # built, but not pickled
+    data = pickle.dumps(d)
+    assert len(data) < 1_000
+    back = pickle.loads(data)
+    assert back == d and back.due == dt.date(2025, 5, 15) and back.trace == d.trace
+    assert back.period.calendar is d.period.calendar
+
+
+def test_a_case_evaluation_its_report_and_findings_pickle_under_10_kb():
+    ev = evaluate_case(BREACHING, as_of=AS_OF)
+    assert ev.report.findings
+    data = pickle.dumps(ev)
+    assert len(data) < 10_000
+    back = pickle.loads(data)
+    assert back == ev and back.report == ev.report
+    assert all(pickle.loads(pickle.dumps(f)) == f for f in ev.report.findings)
+
+
+def test_evaluate_cases_gives_flat_rows_in_input_order_equal_to_evaluate_case():
+    cases = [BREACHING, COMPLIANT, {**BREACHING, "case_id": "DIJ-2025-0999"}]
+    rows = list(evaluate_cases(cases, as_of=AS_OF, chunk_size=2))
+    assert [r.case["index"] for r in rows] == [0, 1, 2]
+    assert [r.case["case_id"] for r in rows] == ["DIJ-2025-0157", COMPLIANT.get("case_id"),
+                                                "DIJ-2025-0999"]
+    for case, row in zip(cases, rows, strict=True):
+        ev = evaluate_case(case, as_of=AS_OF)
+        assert row.case["verdict"] == ev.report.verdict
+        assert [f["rule_id"] for f in row.findings] == [f.rule_id for f in ev.report.findings]
+        assert [o["due"] for o in row.obligations] == [
+            o.due.isoformat() if o.due else None for o in ev.obligations]
+        assert tuple(row.case) == CASE_COLUMNS
+        assert all(tuple(o) == OBLIGATION_COLUMNS for o in row.obligations)
+        assert all(tuple(f) == FINDING_COLUMNS for f in row.findings)
+        flat = [*row.case.values(), *(v for o in row.obligations for v in o.values()),
+                *(v for f in row.findings for v in f.values())]
+        assert all(v is None or type(v) in (str, int, float, bool) for v in flat)
+
+
+def test_evaluate_cases_reads_ndjson_text_bytes_and_files_skipping_blank_lines(tmp_path):
+    lines = [json.dumps(BREACHING), "", json.dumps(COMPLIANT)]
+    expected = [r.case for r in evaluate_cases([BREACHING, COMPLIANT], as_of=AS_OF)]
+    assert [r.case for r in evaluate_cases(lines, as_of=AS_OF)] == expected
+    assert [r.case for r in evaluate_cases([x.encode() for x in lines], as_of=AS_OF)] == expected
+    assert [r.case for r in evaluate_cases(io.StringIO("\n".join(lines)), as_of=AS_OF)] == expected
+    path = tmp_path / "cases.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [r.case for r in evaluate_cases(path, as_of=AS_OF)] == expected
+
+
+def test_a_bad_case_is_an_input_error_naming_its_position_or_an_error_row():
+    cases = [COMPLIANT, BAD, "{pas du json"]
+    with pytest.raises(InputError) as err:
+        list(evaluate_cases(cases, as_of=AS_OF))
+    assert err.value.path.startswith("[1].events[0]")
+    assert "pas une date" not in str(err.value)
+    rows = list(evaluate_cases(cases, as_of=AS_OF, errors="row"))
+    assert [r.case["error_path"] is not None for r in rows] == [False, True, True]
+    assert rows[2].case["error_path"] == "[2]" and rows[2].findings == ()
+
+
+@pytest.mark.parametrize("kwargs, path", [
+    ({"workers": 0}, "workers"), ({"workers": 1.5}, "workers"), ({"chunk_size": 0}, "chunk_size"),
+    ({"errors": "ignore"}, "errors"), ({"departement": "057"}, "departement"),
+    ({"as_of": None}, "as_of"), ({"extend": True}, "extend"),
+])
+def test_evaluate_cases_refuses_bad_options_naming_them(kwargs, path):
+    options = {"as_of": AS_OF, **kwargs}
+    with pytest.raises(InputError) as err:
+        list(evaluate_cases([COMPLIANT], **options))
+    assert err.value.path == path
+
+
+def test_evaluate_cases_does_not_read_ahead_of_what_is_consumed():
+    read = []
+
+    def source():
+        for i in range(10_000):
+            read.append(i)
+            yield COMPLIANT
+
+    rows = evaluate_cases(source(), as_of=AS_OF, chunk_size=10)
+    first = next(rows)
+    assert isinstance(first, CaseRows) and len(read) <= 10
+
+
+def _spawn_pool():
+    return ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+
+
+def test_a_spawned_worker_meeting_bad_input_returns_an_input_error_and_nothing_hangs():
+    with _spawn_pool() as pool:
+        good = pool.submit(evaluate_case, BREACHING, as_of=AS_OF)
+        bad = pool.submit(evaluate_case, BAD, as_of=AS_OF)
+        assert good.result(timeout=120) == evaluate_case(BREACHING, as_of=AS_OF)
+        with pytest.raises(InputError) as err:
+            bad.result(timeout=120)
+        assert err.value.path.startswith("events[0]")
+        variant = attrs.evolve(DIJON, name="Autre contrat")
+        again = pool.submit(deadline, "END-BILAN-COLL", dt.date(2025, 12, 19), params=variant)
+        assert again.result(timeout=120) == deadline("END-BILAN-COLL", dt.date(2025, 12, 19))
+
+
+def test_evaluate_cases_on_two_spawned_workers_equals_one_and_raises_bad_input():
+    cases = [BREACHING, COMPLIANT] * 20
+    one = list(evaluate_cases(cases, as_of=AS_OF))
+    two = list(evaluate_cases(cases, as_of=AS_OF, workers=2, chunk_size=7))
+    assert two == one
+    with pytest.raises(InputError) as err:
+        list(evaluate_cases([*cases, BAD, *cases], as_of=AS_OF, workers=2, chunk_size=7))
+    assert err.value.path.startswith("[40].events[0]")
+
+
+def test_evaluate_cases_is_public():
+    assert ppaip_rules.evaluate_cases is evaluate_cases
