@@ -19,6 +19,8 @@ import attrs
 from .errors import InputError
 from .model import Report
 from .parameters import DIJON, ContractParameters
+from .registry import KINDS, add_kind
+from .registry import load as load_areas
 
 
 @attrs.frozen
@@ -34,7 +36,7 @@ class CheckKind:
     load: Callable[[bytes, str], Any] | None = attrs.field(default=None, repr=False)
 
 
-_KINDS: dict[str, CheckKind] = {}
+_KINDS = KINDS  # the registry's store (ppaip_rules.registry, a leaf)
 
 
 def register_kind(name: str, title: str, run: Callable[..., Report],
@@ -45,28 +47,23 @@ def register_kind(name: str, title: str, run: Callable[..., Report],
     ``options`` names the keyword options the CLI may pass (e.g. ``as_of``);
     ``load`` reads a file of another format than JSON (e.g. a CSV roster).
     """
-    if name in _KINDS:
-        raise ValueError(f"check kind {name} registered twice")
     kind = CheckKind(name, title, run, schema, tuple(options), load)
-    _KINDS[name] = kind
+    add_kind(name, kind)
     return kind
 
 
 def kinds() -> tuple[CheckKind, ...]:
-    from .model import _load_all
-
-    _load_all()
+    load_areas()
     return tuple(_KINDS.values())
 
 
 def get_kind(name: str) -> CheckKind:
-    from .model import _load_all
-
-    _load_all()
+    load_areas()
     if not isinstance(name, str) or name not in _KINDS:
         raise InputError("KIND", "un type de contrôle parmi : " + ", ".join(_KINDS),
                          "type de contrôle inconnu")
-    return _KINDS[name]
+    kind: CheckKind = _KINDS[name]
+    return kind
 
 
 def load_json(raw: bytes, filename: str = "-") -> Any:
