@@ -16,14 +16,17 @@ deadline() call (trace built lazily), import of ppaip_rules under 150 ms.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import statistics
 import subprocess
 import sys
 import timeit
 
-REPEATS = 7
-BATCH = 20_000
+#: PPAIP_BENCH_SMOKE=1 (tests/test_benchmarks.py): tiny sizes, one repeat, no verdict on time.
+SMOKE = os.environ.get("PPAIP_BENCH_SMOKE") == "1"
+REPEATS = 1 if SMOKE else 7
+BATCH = 50 if SMOKE else 20_000
 
 
 def median_us(fn, args) -> float:
@@ -41,7 +44,7 @@ def import_ms() -> float:
     code = ("import time; t = time.perf_counter(); import ppaip_rules; "
             "print((time.perf_counter() - t) * 1000)")
     runs = [float(subprocess.check_output([sys.executable, "-c", code], text=True))
-            for _ in range(7)]
+            for _ in range(REPEATS)]
     return statistics.median(runs)
 
 
