@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .describe import BOOL, CODE, MOMENT, TEXT, Codes, field, json_schema, read
 from .errors import InputError
 from .model import Report
 from .parameters import DIJON, ContractParameters
@@ -87,44 +88,43 @@ def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **option
 
 # --- the "deadline" kind: one act against one contract deadline ----------------
 
-def _run_deadline(data: Any, params: ContractParameters, **_: Any) -> Report:
-    from .deadlines import SPECS, check_deadline
-    from .parsing import Fields, as_bool, as_choice, as_date_or_datetime, as_str
+def _deadline_codes(_: Any) -> dict[str, str]:
+    from .deadlines import SPECS
 
-    fields = Fields(data)
-    rule_id = fields.required("rule_id", as_choice(SPECS))
-    trigger = fields.required("trigger", as_date_or_datetime)
-    act = fields.required("act", as_date_or_datetime)
-    policy = {
-        "extend_to_working_day": fields.optional("extend_to_working_day", as_bool, True),
-        "backward_to_working_day": fields.optional("backward_to_working_day", as_bool, False),
-        "whit_monday_worked": fields.optional("whit_monday_worked", as_bool, False),
-        "departement": fields.optional("departement", as_str(3)),
-    }
-    fields.done()
-    return check_deadline(rule_id, trigger, act, params=params, **policy)
+    return {rule_id: spec.trigger + " → " + spec.act for rule_id, spec in SPECS.items()}
+
+
+@attrs.frozen
+class DeadlineCheck:
+    """Un acte face à un délai du contrat."""
+
+    rule_id: str = field(CODE, "délai du contrat (identifiant de la règle)", required=True,
+                         codes=Codes.dynamic(_deadline_codes))
+    trigger: Any = field(
+        MOMENT, "fait qui fait courir le délai", "date (AAAA-MM-JJ ou JJ/MM/AAAA) ou "
+        "date et heure ISO 8601 avec fuseau pour les délais en heures", required=True)
+    act: Any = field(MOMENT, "acte attendu", "même forme que trigger", required=True)
+    extend_to_working_day: bool = field(
+        BOOL, "prolonger au jour ouvré suivant (CCAG FCS art. 3.2)", default=True)
+    backward_to_working_day: bool = field(
+        BOOL, "délai à rebours : ramener au jour ouvré précédent", default=False)
+    whit_monday_worked: bool = field(BOOL, "lundi de Pentecôte travaillé", default=False)
+    departement: str | None = field(
+        TEXT, "département (57, 67 ou 68 : jours fériés d'Alsace-Moselle)", max_length=3)
+
+
+def _run_deadline(data: Any, params: ContractParameters, **_: Any) -> Report:
+    from .deadlines import check_deadline
+
+    c = read(DeadlineCheck, data, context=params)
+    return check_deadline(c.rule_id, c.trigger, c.act, params=params,
+                          extend_to_working_day=c.extend_to_working_day,
+                          backward_to_working_day=c.backward_to_working_day,
+                          whit_monday_worked=c.whit_monday_worked, departement=c.departement)
 
 
 def _deadline_schema() -> dict:
-    from .deadlines import SPECS
-
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Un acte face à un délai du contrat",
-        "type": "object",
-        "required": ["rule_id", "trigger", "act"],
-        "additionalProperties": False,
-        "properties": {
-            "rule_id": {"enum": list(SPECS)},
-            "trigger": {"type": "string", "description": "date (AAAA-MM-JJ ou JJ/MM/AAAA) ou "
-                        "date et heure ISO 8601 avec fuseau pour les délais en heures"},
-            "act": {"type": "string", "description": "même forme que trigger"},
-            "extend_to_working_day": {"type": "boolean", "default": True},
-            "backward_to_working_day": {"type": "boolean", "default": False},
-            "whit_monday_worked": {"type": "boolean", "default": False},
-            "departement": {"type": "string", "maxLength": 3},
-        },
-    }
+    return json_schema(DeadlineCheck, title="Un acte face à un délai du contrat")
 
 
 register_kind("deadline", "Respect d'un délai du contrat", _run_deadline, _deadline_schema)
