@@ -91,24 +91,32 @@ class Codes:
 
     def of(self, context: Any) -> Mapping[str, str]:
         """code → French label, for these parameters."""
-        return self.source(context) if self.source is not None else self.labels
+        return _resolve(self, context)[0]
 
-    def table(self, context: Any) -> dict[str, str]:
+    def table(self, context: Any) -> Mapping[str, str]:
         """Every accepted spelling (folded when ``fold``) → its code."""
-        return _code_table(self, self.source(context) if self.source is not None else None)
+        return _resolve(self, context)[1]
 
 
-@functools.lru_cache(maxsize=256)
-def _code_table_cached(labels: tuple[tuple[str, str], ...],
-                       aliases: tuple[tuple[str, str], ...], fold: bool) -> dict[str, str]:
-    table = {code: code for code, _ in labels}
-    table.update(aliases)
-    return {k.lower(): v for k, v in table.items()} if fold else table
+#: (id of the code list, id of the context) → (list, context, labels, spellings): the lists
+#: of a context are computed once (a context is a frozen parameter set; few exist).
+_RESOLVED: dict[tuple[int, int], tuple[Codes, Any, Mapping[str, str], Mapping[str, str]]] = {}
 
 
-def _code_table(codes: Codes, dynamic: Mapping[str, str] | None) -> dict[str, str]:
-    labels = dynamic if dynamic is not None else codes.labels
-    return _code_table_cached(tuple(labels.items()), tuple(codes.aliases.items()), codes.fold)
+def _resolve(codes: Codes, context: Any) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    key = (id(codes), id(context))
+    hit = _RESOLVED.get(key)
+    if hit is not None and hit[0] is codes and hit[1] is context:
+        return hit[2], hit[3]
+    labels = dict(codes.source(context)) if codes.source is not None else dict(codes.labels)
+    table = {code: code for code in labels}
+    table.update(codes.aliases)
+    if codes.fold:
+        table = {spelling.lower(): code for spelling, code in table.items()}
+    if len(_RESOLVED) > 1024:
+        _RESOLVED.clear()
+    _RESOLVED[key] = (codes, context, labels, table)
+    return labels, table
 
 
 @attrs.frozen
@@ -177,11 +185,13 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           default: Any = None, unit: str | None = None, minimum: float | None = None,
           maximum: float | None = None, max_length: int | None = None,
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
-          aware: bool = False) -> Any:
+          aware: bool = False,
+          validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
 
     An optional field defaults to ``default`` (``None``: "not known"); ``null`` in the
-    input reads as that default too.
+    input reads as that default too. ``validator``: a further check, on the whole
+    instance (e.g. two fields that must agree), raising :class:`InputError`.
     """
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
@@ -195,9 +205,10 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
             raise InputError(attribute.name, info.expected(_CONTEXT.get()), "champ manquant")
         check(value, attribute.name)
 
+    validators = [validate] if validator is None else [validate, validator]
     if required:
-        return attrs.field(validator=validate, metadata={_META: info})
-    return attrs.field(default=default, validator=validate, metadata={_META: info})
+        return attrs.field(validator=validators, metadata={_META: info})
+    return attrs.field(default=default, validator=validators, metadata={_META: info})
 
 
 def info_of(attribute: attrs.Attribute[Any]) -> FieldInfo | None:
@@ -502,17 +513,31 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
         prop["x-labels"] = dict(labels)
     else:
         prop = json_schema(kind, context=context, root=False)
-    if not info.required:
-        prop = {"anyOf": [prop, {"type": "null"}]}  # null: "not known"
+    if not info.required:  # null: "not known" (or the default)
+        prop = _or_null(prop)
         if info.default is not None:
             prop["default"] = info.default
     description = info.label + (f" — {info.description}" if info.description else "")
     if info.unit:
         description += f" (en {info.unit})"
     prop = {"description": description, **prop}
+    if not isinstance(kind, type):
+        # The French expected form, as the reader's errors say it (the docs' field tables).
+        prop["x-expected"] = info.expected(context) + ("" if info.required else " ; ou null")
     if info.personal:
         prop["x-personal"] = True
     return prop
+
+
+def _or_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """The same property, null also accepted (keywords of a type do not apply to null)."""
+    if "enum" in prop:
+        return {**prop, "enum": [*prop["enum"], None]}
+    if "anyOf" in prop and "type" not in prop:
+        return {**prop, "anyOf": [*prop["anyOf"], {"type": "null"}]}
+    if isinstance(prop.get("type"), str):
+        return {**prop, "type": [prop["type"], "null"]}
+    return {"anyOf": [prop, {"type": "null"}]}
 
 
 @functools.cache

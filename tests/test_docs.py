@@ -299,7 +299,8 @@ def test_guide_of_a_kind_lists_its_rules_and_input_fields():
     text = guides.kind_guide("deadline", page="guides/x.md")
     assert "[END-BILAN-IND](" in text
     assert "| `rule_id` | oui | une valeur parmi : " in text
-    assert "| `whit_monday_worked` | non | oui / non (`true` / `false`) | (défaut : `false`) |" \
+    assert "| `whit_monday_worked` | non | true ou false ; ou null | lundi de Pentecôte travaillé " \
+        "(défaut : `false`) |" \
         in text
     assert "(../schemas/deadline.schema.json)" in text
 

@@ -126,6 +126,8 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 def _form(schema: dict, root: dict) -> str:
     schema = _resolve(schema, root)
+    if "x-expected" in schema:  # described by ppaip_rules.describe: its own French wording
+        return schema["x-expected"]
     if "const" in schema:
         return f"`{json.dumps(schema['const'], ensure_ascii=False)}`"
     if "enum" in schema:
@@ -150,6 +152,8 @@ def _form(schema: dict, root: dict) -> str:
             text = f"liste de : {_form(inner, root)}"
     if schema.get("format") in ("date", "date-time"):
         text += " (date)" if schema["format"] == "date" else " (date et heure)"
+    elif schema.get("format") in _FORMATS:  # the formats of ppaip_rules.describe
+        text += f" ({_FORMATS[schema['format']]})"
     bounds = [f"{label} {_number(schema[k])}" for k, label in
               (("minimum", "min."), ("maximum", "max."), ("minLength", "longueur min."),
                ("maxLength", "longueur max."), ("minItems", "au moins"),
@@ -159,6 +163,11 @@ def _form(schema: dict, root: dict) -> str:
     if "pattern" in schema and not schema.get("description"):
         text += f" — forme `{schema['pattern']}`"
     return text
+
+
+_FORMATS = {"ppaip-date": "date AAAA-MM-JJ ou JJ/MM/AAAA",
+            "ppaip-moment": "date, ou date et heure ISO 8601",
+            "ppaip-moment-tz": "date, ou date et heure ISO 8601 avec fuseau"}
 
 
 def _variants(schema: dict, root: dict) -> list[tuple[str, Any, dict]] | None:
