@@ -554,6 +554,8 @@ def _lower_to() -> dict[str, str]:
 
 def _accepts(step: Step) -> Callable[[Any], bool]:
     def check(value: Any) -> bool:
+        if not isinstance(value, str):
+            return True  # a format speaks of strings only (JSON Schema 2020-12, 7.1)
         try:
             step(value, "")
         except InputError:

@@ -151,3 +151,77 @@ def workflow_logs(draw):
 
 
 logs = st.one_of(st.lists(events(), max_size=25), workflow_logs())
+
+
+# --- documents around a described model (ppaip_rules.describe) ---------------------------
+
+def _spellings(code: str):
+    """A code as a caller may type it: exact, another case, spaces around."""
+    return st.tuples(st.sampled_from([code, code.upper(), code.lower(), code.title()]),
+                     st.sampled_from(["", " ", "\t", "\xa0"]),
+                     st.sampled_from(["", " ", "\n"])).map(lambda t: t[1] + t[0] + t[2])
+
+
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True),
+                  st.text(max_size=6), st.lists(st.integers(), max_size=1),
+                  st.dictionaries(st.sampled_from(["a", "id"]), st.integers(), max_size=1))
+_DAYS = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+_DATE_TEXTS = st.one_of(
+    _DAYS.map(dt.date.isoformat),
+    _DAYS.map(lambda d: f"{d.day}/{d.month:02d}/{d.year}"),
+    _DAYS.map(lambda d: f" {d.day:02d}/{d.month}/{d.year} "),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\n?", fullmatch=True),
+    st.from_regex(r"\s?[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\s?", fullmatch=True),
+    st.from_regex(r"[0-9٠-٩]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+_OFFSETS = st.one_of(st.none(), st.integers(-14 * 60, 14 * 60).map(
+    lambda m: dt.timezone(dt.timedelta(minutes=m))))
+_MOMENT_TEXTS = st.one_of(
+    _DATE_TEXTS,
+    st.builds(lambda d, tz: d.replace(tzinfo=tz).isoformat(),
+              st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2060, 1, 1)), _OFFSETS),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?"
+                  r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?", fullmatch=True))
+
+
+def values(info, depth: int = 0):
+    """JSON values for one described field: valid ones, near misses and junk."""
+    from ppaip_rules import describe as d
+
+    kind = info.kind
+    if isinstance(kind, type):
+        return st.one_of(documents(kind, depth + 1), _JUNK)
+    if kind == d.TEXT:
+        limit = info.max_length or 10_000
+        return st.one_of(st.text(max_size=min(limit + 2, 12)), st.sampled_from(
+            [" ", "x" * limit, "x" * (limit + 1), " \u2028", "\x1c"]), _JUNK)
+    if kind == d.ID:
+        return st.one_of(st.text(max_size=4), st.sampled_from(
+            ["x" * 64, "x" * 65, "   ", "7.0"]), st.integers(-10 ** 16, 10 ** 16),
+            st.sampled_from([7.0, -0.0, 1e15, 999_999_999_999_999.0, 1e300, 2.5]), _JUNK)
+    if kind == d.BOOL:
+        return st.one_of(st.booleans(), _JUNK)
+    if kind in (d.INT, d.NUMBER):
+        return st.one_of(st.integers(-5, 100), st.floats(allow_nan=True), _JUNK)
+    if kind == d.DATE:
+        return st.one_of(_DATE_TEXTS, _JUNK)
+    if kind == d.MOMENT:
+        return st.one_of(_MOMENT_TEXTS, _JUNK)
+    if kind == d.CODE:
+        codes = [*info.codes.of(None), *info.codes.aliases]
+        spelled = st.sampled_from(codes).flatmap(_spellings) if info.codes.fold \
+            else st.sampled_from(codes)
+        return st.one_of(spelled, spelled, st.sampled_from(codes).map(lambda c: c + "x"), _JUNK)
+    raise AssertionError(kind)
+
+
+def documents(model, depth: int = 0):
+    """JSON-like documents for a described model: any field present or not, valid or not,
+    sometimes an unknown key."""
+    from ppaip_rules.describe import described
+
+    fields = described(model)
+    optional = {name: values(info, depth) for name, info in fields} if depth < 2 else {}
+    extra = st.dictionaries(st.sampled_from(["comment", "Person", "x y"]), st.integers(),
+                            max_size=1)
+    return st.builds(lambda doc, more, drop: {**doc, **(more if drop == 0 else {})},
+                     st.fixed_dictionaries({}, optional=optional), extra, st.integers(0, 4))
