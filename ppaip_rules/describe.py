@@ -52,7 +52,7 @@ TEXT, ID, BOOL, INT, NUMBER, DATE, MOMENT, CODE = (
 ID_MAX = 64
 #: A numeric identifier has 15 digits at most (exact in a JSON number).
 ID_INT_MAX = 999_999_999_999_999
-_META = "ppaip"
+_META, _CHECK, _EXTRA = "ppaip", "ppaip_check", "ppaip_extra"
 _MISSING = object()
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -205,10 +205,11 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
             raise InputError(attribute.name, info.expected(_CONTEXT.get()), "champ manquant")
         check(value, attribute.name)
 
-    validators = [validate] if validator is None else [validate, validator]
+    validators: Any = validate if validator is None else [validate, validator]
+    metadata = {_META: info, _CHECK: check, _EXTRA: validator}
     if required:
-        return attrs.field(validator=validators, metadata={_META: info})
-    return attrs.field(default=default, validator=validators, metadata={_META: info})
+        return attrs.field(validator=validators, metadata=metadata)
+    return attrs.field(default=default, validator=validators, metadata=metadata)
 
 
 def info_of(attribute: attrs.Attribute[Any]) -> FieldInfo | None:
@@ -277,6 +278,14 @@ def _checker(info: FieldInfo) -> Check:
     if kind == CODE:
         codes = info.codes
         assert codes is not None
+
+        if codes.source is None:
+            labels = codes.labels
+
+            def check_static_code(value: Any, path: str) -> None:
+                if not isinstance(value, str) or value not in labels:
+                    raise fail(path)
+            return check_static_code
 
         def check_code(value: Any, path: str) -> None:
             if not isinstance(value, str) or value not in codes.of(_CONTEXT.get()):
@@ -387,8 +396,12 @@ def _read_date(fail: Callable[..., InputError]) -> Step:
 
 @attrs.frozen
 class _Plan:
-    steps: tuple[tuple[str, Step, bool], ...]  # field name, conversion, required
+    #: field name, conversion, required, check after conversion (or None), default
+    steps: tuple[tuple[str, Step, bool, Check | None, Any], ...]
     names: frozenset[str]
+    #: checks on the whole instance (``field(validator=…)``), run once every field is set
+    extras: tuple[tuple[attrs.Attribute[Any], Callable[[Any, attrs.Attribute[Any], Any], None]],
+                  ...]
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -398,10 +411,22 @@ def _plan(model: type) -> _Plan:
     """The model's reading plan, compiled on first use."""
     plan = _PLANS.get(model)
     if plan is None:
-        fields = described(model)
-        plan = _PLANS[model] = _Plan(
-            tuple((name, _step(info), info.required) for name, info in fields),
-            frozenset(name for name, _ in fields))
+        steps = []
+        extras = []
+        for attribute in attrs.fields(model):
+            info = info_of(attribute)
+            if info is None:
+                raise TypeError(f"{model.__name__}.{attribute.name} is not described")
+            # The conversions of ID, DATE, MOMENT, CODE and nested models check as they go;
+            # the others are the constructor's own check.
+            check = attribute.metadata[_CHECK] if info.kind in (TEXT, BOOL, INT, NUMBER) \
+                else None
+            steps.append((attribute.name, _step(info), info.required, check,
+                          attribute.default))
+            if attribute.metadata.get(_EXTRA) is not None:
+                extras.append((attribute, attribute.metadata[_EXTRA]))
+        plan = _PLANS[model] = _Plan(tuple(steps), frozenset(n for n, *_ in steps),
+                                     tuple(extras))
     return plan
 
 
@@ -416,20 +441,32 @@ def _read(model: type[T], data: Any, path: str) -> T:
             shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
             raise InputError(_join(path, shown), "un champ parmi : " + ", ".join(
                 sorted(plan.names)), "champ inconnu")
-    values = {}
-    for name, step, required in plan.steps:
+    # The instance is filled field by field: each value is converted and checked once, by
+    # the same checks as the constructor's validators (not run a second time).
+    instance = object.__new__(model)
+    for name, step, required, check, default in plan.steps:
         value = data.get(name, _MISSING)
         if value is _MISSING or value is None:
             if required:
                 info = dict(described(model))[name]
                 raise InputError(_join(path, name), info.expected(_CONTEXT.get()),
                                  "champ manquant")
+            _set(instance, name, default)
             continue
-        values[name] = step(value, _join(path, name))
-    try:
-        return model(**values)
-    except InputError as error:
-        raise error.at(path) from None
+        where = f"{path}.{name}" if path else name
+        value = step(value, where)
+        if check is not None:
+            check(value, where)
+        _set(instance, name, value)
+    for attribute, extra in plan.extras:
+        try:
+            extra(instance, attribute, getattr(instance, attribute.name))
+        except InputError as error:
+            raise error.at(path) from None
+    return instance
+
+
+_set = object.__setattr__  # how attrs' own __init__ fills a frozen instance
 
 
 def read(model: type[T], data: Any, path: str = "", context: Any = None) -> T:
