@@ -28,9 +28,11 @@ import time
 import timeit
 from bisect import bisect_right
 
-REPEATS = 7
-BATCH = 20_000
-CHECK = 1_000_000
+#: PPAIP_BENCH_SMOKE=1 (tests/test_benchmarks.py): tiny sizes, one repeat, no verdict on time.
+SMOKE = os.environ.get("PPAIP_BENCH_SMOKE") == "1"
+REPEATS = 1 if SMOKE else 7
+BATCH = 50 if SMOKE else 20_000
+CHECK = 1_000 if SMOKE else 1_000_000
 
 #: Fresh interpreters read and write compiled bytecode in a private cache, as an installed
 #: package would (PYTHONDONTWRITEBYTECODE would make each of them compile every module).

@@ -29,7 +29,7 @@ import argparse
 import datetime as dt
 import sys
 
-from bench_timeline import AS_OF, generate, timed
+from bench_timeline import AS_OF, SMOKE, generate, timed
 
 from ppaip_rules.calendar import PARIS, next_paris_midnight
 from ppaip_rules.integrations.durable import DurableAdapter, visible_from
@@ -114,14 +114,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 cases replayed, 50 live")
     args = parser.parse_args()
     replayed, followed = (200, 50) if args.quick else (1_000, 200)
+    if SMOKE:
+        replayed, followed = 5, 3
     print(f"Python {sys.version.split()[0]}; as of {AS_OF.isoformat()}")
-    replay_core(generate(50, seed=1))  # warm-up: calendar tables, rule registry
-    replay_adapter(generate(50, seed=1))
+    replay_core(generate(3 if SMOKE else 50, seed=1))  # warm-up: calendar tables, rule registry
+    replay_adapter(generate(3 if SMOKE else 50, seed=1))
 
     cases = generate(replayed)
     events = sum(len(c.events) for c in cases)
-    core_s, _, core_out = timed(replay_core, cases, repeats=5)
-    adapter_s, _, adapter_out = timed(replay_adapter, cases, repeats=5)
+    core_s, _, core_out = timed(replay_core, cases, repeats=1 if SMOKE else 5)
+    adapter_s, _, adapter_out = timed(replay_adapter, cases, repeats=1 if SMOKE else 5)
     assert core_out == adapter_out, "the adapter and evaluate_case disagree"
     print(f"replay, {replayed} cases, {events / replayed:.1f} events/case:")
     print(f"  evaluate_case           median {core_s:6.3f} s ({core_s / replayed * 1e6:7.1f} µs/case)")
@@ -132,8 +134,8 @@ def main() -> None:
     cases = generate(followed, seed=7)
     items = feed(cases)
     ticks = sum(1 for i in items if i[3] is None)
-    core_s, _, core_out = timed(live_core, cases, items, repeats=3)
-    adapter_s, _, adapter_out = timed(live_adapter, cases, items, repeats=3)
+    core_s, _, core_out = timed(live_core, cases, items, repeats=1 if SMOKE else 3)
+    adapter_s, _, adapter_out = timed(live_adapter, cases, items, repeats=1 if SMOKE else 3)
     assert core_out == adapter_out, "the adapter and evaluate_case disagree"
     print(f"live feed, {followed} cases, {len(items) - ticks} events, {ticks} daily ticks:")
     print(f"  evaluate_case on each change and each day, every open case: median "

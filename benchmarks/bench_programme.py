@@ -22,6 +22,7 @@ typical one, as the attrs model already built (what a Python caller may keep).
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -32,6 +33,8 @@ from typing import Any
 from ppaip_rules import check_programme
 from ppaip_rules.programme import read_proposal
 
+#: PPAIP_BENCH_SMOKE=1 (tests/test_benchmarks.py): tiny sizes, one repeat, no verdict on time.
+SMOKE = os.environ.get("PPAIP_BENCH_SMOKE") == "1"
 EXAMPLES = Path(__file__).resolve().parent.parent / "ppaip_rules" / "examples"
 
 
@@ -39,7 +42,7 @@ def load(name: str) -> dict:
     return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
 
 
-def rates(fn: Callable[[Any], Any], arg: Any, seconds: float = 0.3) -> tuple[float, float]:
+def rates(fn: Callable[[Any], Any], arg: Any, seconds: float = 0.0 if SMOKE else 0.3) -> tuple[float, float]:
     """(wall, cpu) calls per second of ``fn(arg)`` over a batch lasting about ``seconds``."""
     n = 64
     while True:
@@ -65,7 +68,7 @@ def main() -> int:
     print(f"Python {sys.version.split()[0]} — check_programme, médiane de 9 mesures")
     print(f"{'entrée':<40} {'contrôles/s (horloge)':>22} {'contrôles/s (CPU)':>19}")
     for label, arg in rows:
-        measured = [rates(check_programme, arg) for _ in range(9)]
+        measured = [rates(check_programme, arg) for _ in range(1 if SMOKE else 9)]
         wall = statistics.median(w for w, _ in measured)
         cpu = statistics.median(c for _, c in measured)
         print(f"{label:<40} {wall:>16,.0f} ({1e6 / wall:5.1f} µs) {cpu:>12,.0f} "

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import random
 import resource
 import statistics
@@ -59,6 +60,8 @@ from ppaip_rules.events import (
 from ppaip_rules.timeline import evaluate_case
 
 PARIS = ZoneInfo("Europe/Paris")
+#: PPAIP_BENCH_SMOKE=1 (tests/test_benchmarks.py): tiny sizes, one repeat, no verdict on time.
+SMOKE = os.environ.get("PPAIP_BENCH_SMOKE") == "1"
 AS_OF = dt.datetime(2026, 3, 1, 12, tzinfo=PARIS)
 
 
@@ -160,13 +163,13 @@ def deadline_us() -> float:
     from ppaip_rules import deadline
 
     rng = random.Random(7)
-    days = [dt.date(2025, 1, 1) + dt.timedelta(rng.randrange(1500)) for _ in range(20_000)]
+    days = [dt.date(2025, 1, 1) + dt.timedelta(rng.randrange(1500)) for _ in range(50 if SMOKE else 20_000)]
 
     def run() -> None:
         for d in days:
             deadline("PROG-START", d)
     run()
-    return statistics.median(timed_once(run) for _ in range(5)) / len(days) * 1e6
+    return statistics.median(timed_once(run) for _ in range(1 if SMOKE else 5)) / len(days) * 1e6
 
 
 def timed_once(fn) -> float:
@@ -185,15 +188,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 cases only")
     args = parser.parse_args()
     sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
+    if SMOKE:
+        sizes = (20,)
     print(f"Python {sys.version.split()[0]}; evaluate_case as of {AS_OF.isoformat()}")
-    evaluate_all(generate(200, seed=1))  # warm-up: calendar tables, rule registry
+    evaluate_all(generate(5 if SMOKE else 200, seed=1))  # warm-up: calendar tables, rule registry
     print(f"calibration: deadline() {deadline_us():.2f} µs per call on this machine now "
           f"(the core's target is 3 µs; a loaded machine shows more)")
     per_case = {}
     for n in sizes:
         cases = generate(n)
         events = sum(len(c.events) for c in cases)
-        repeats = 5 if n <= 10_000 else 3
+        repeats = 1 if SMOKE else 5 if n <= 10_000 else 3
         seconds, best, (obligations, breaches) = timed(evaluate_all, cases, repeats=repeats)
         per_case[n] = seconds / n * 1e6
         print(f"{n:>7} cases, {events / n:.1f} events/case, models: median {seconds:6.2f} s "
@@ -220,7 +225,7 @@ def main() -> None:
         # JSON-like input, converted one case at a time (as a reader streams a file):
         # the conversion is not timed, the parsing inside evaluate_case is.
         dicts = as_dicts(cases[:10_000])
-        seconds, _, _ = timed(evaluate_all, dicts, repeats=3)
+        seconds, _, _ = timed(evaluate_all, dicts, repeats=1 if SMOKE else 3)
         print(f"{'':>7}        JSON-like dicts (parsed on the way in), first "
               f"{len(dicts)}: {seconds:6.2f} s ({seconds / len(dicts) * 1e6:5.1f} µs/case)")
         del dicts, cases

@@ -1,4 +1,4 @@
-"""mkdocs hooks: fill the pages' markers from the live rule registry (see ppaip_rules.docsite).
+"""mkdocs hooks: fill the pages' markers from the live rule registry (see docs/docsite/).
 
 Declared in mkdocs.yml (``hooks:``). Every page's ``<!-- ppaip: … -->`` markers are
 replaced at build time; the JSON Schemas of the check kinds and the package's example
@@ -12,10 +12,9 @@ import re
 import unicodedata
 from pathlib import Path
 
+import docsite  # docs/docsite/: documentation tooling, next to this file
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
-
-from ppaip_rules import docsite
 
 
 def on_config(config, **_):

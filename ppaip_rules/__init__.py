@@ -29,6 +29,15 @@ from .deadlines import Deadline, check_deadline, deadline, due_dates
 from .errors import CalendarRangeError, InputError
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+from .registry import set_loader as _set_loader
+
+
+def _load_areas() -> None:
+    """Import every area module: their rules and check kinds register (the registry's loader)."""
+    from . import _areas  # noqa: F401  (every area, in the contract's order)
+
+
+_set_loader(_load_areas)
 
 #: Public names of the area modules, imported on first use (PEP 562) so that
 #: ``import ppaip_rules`` stays fast for a program that only computes deadlines.

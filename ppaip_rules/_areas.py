@@ -15,6 +15,7 @@ from . import deadlines  # noqa: F401
 from . import timeline  # noqa: F401
 from . import documents  # noqa: F401
 from . import staffing  # noqa: F401
+from . import roster_csv  # noqa: F401  (the roster kind: CSV or JSON)
 from . import premises  # noqa: F401
 from . import lot  # noqa: F401
 # isort: on

@@ -16,9 +16,12 @@ from typing import Any
 
 import attrs
 
+from .describe import BOOL, CODE, MOMENT, TEXT, Codes, field, json_schema, read
 from .errors import InputError
 from .model import Report
 from .parameters import DIJON, ContractParameters
+from .registry import KINDS, add_kind
+from .registry import load as load_areas
 
 
 @attrs.frozen
@@ -34,7 +37,7 @@ class CheckKind:
     load: Callable[[bytes, str], Any] | None = attrs.field(default=None, repr=False)
 
 
-_KINDS: dict[str, CheckKind] = {}
+_KINDS = KINDS  # the registry's store (ppaip_rules.registry, a leaf)
 
 
 def register_kind(name: str, title: str, run: Callable[..., Report],
@@ -45,28 +48,23 @@ def register_kind(name: str, title: str, run: Callable[..., Report],
     ``options`` names the keyword options the CLI may pass (e.g. ``as_of``);
     ``load`` reads a file of another format than JSON (e.g. a CSV roster).
     """
-    if name in _KINDS:
-        raise ValueError(f"check kind {name} registered twice")
     kind = CheckKind(name, title, run, schema, tuple(options), load)
-    _KINDS[name] = kind
+    add_kind(name, kind)
     return kind
 
 
 def kinds() -> tuple[CheckKind, ...]:
-    from .model import _load_all
-
-    _load_all()
+    load_areas()
     return tuple(_KINDS.values())
 
 
 def get_kind(name: str) -> CheckKind:
-    from .model import _load_all
-
-    _load_all()
+    load_areas()
     if not isinstance(name, str) or name not in _KINDS:
         raise InputError("KIND", "un type de contrôle parmi : " + ", ".join(_KINDS),
                          "type de contrôle inconnu")
-    return _KINDS[name]
+    kind: CheckKind = _KINDS[name]
+    return kind
 
 
 def load_json(raw: bytes, filename: str = "-") -> Any:
@@ -90,46 +88,46 @@ def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **option
 
 # --- the "deadline" kind: one act against one contract deadline ----------------
 
-def _run_deadline(data: Any, params: ContractParameters, **_: Any) -> Report:
-    from .deadlines import SPECS, check_deadline
-    from .parsing import Fields, as_bool, as_choice, as_date_or_datetime, as_str
+def _deadline_codes(_: Any) -> dict[str, str]:
+    from .deadlines import SPECS
 
-    fields = Fields(data)
-    rule_id = fields.required("rule_id", as_choice(SPECS))
-    trigger = fields.required("trigger", as_date_or_datetime)
-    act = fields.required("act", as_date_or_datetime)
-    policy = {
-        "extend_to_working_day": fields.optional("extend_to_working_day", as_bool, True),
-        "backward_to_working_day": fields.optional("backward_to_working_day", as_bool, False),
-        "whit_monday_worked": fields.optional("whit_monday_worked", as_bool, False),
-        "departement": fields.optional("departement", as_str(3)),
-        "good_friday_holiday": fields.optional("good_friday_holiday", as_bool, True),
-    }
-    fields.done()
-    return check_deadline(rule_id, trigger, act, params=params, **policy)
+    return {rule_id: spec.trigger + " → " + spec.act for rule_id, spec in SPECS.items()}
+
+
+@attrs.frozen
+class DeadlineCheck:
+    """Un acte face à un délai du contrat."""
+
+    rule_id: str = field(CODE, "délai du contrat (identifiant de la règle)", required=True,
+                         codes=Codes.dynamic(_deadline_codes))
+    trigger: Any = field(
+        MOMENT, "fait qui fait courir le délai", "date (AAAA-MM-JJ ou JJ/MM/AAAA) ou "
+        "date et heure ISO 8601 avec fuseau pour les délais en heures", required=True)
+    act: Any = field(MOMENT, "acte attendu", "même forme que trigger", required=True)
+    extend_to_working_day: bool = field(
+        BOOL, "prolonger au jour ouvré suivant (CCAG FCS art. 3.2)", default=True)
+    backward_to_working_day: bool = field(
+        BOOL, "délai à rebours : ramener au jour ouvré précédent", default=False)
+    whit_monday_worked: bool = field(BOOL, "lundi de Pentecôte travaillé", default=False)
+    departement: str | None = field(
+        TEXT, "département (57, 67 ou 68 : jours fériés d'Alsace-Moselle)", max_length=3)
+    good_friday_holiday: bool = field(
+        BOOL, "Vendredi saint férié en Alsace-Moselle (ambiguïté 15)", default=True)
+
+
+def _run_deadline(data: Any, params: ContractParameters, **_: Any) -> Report:
+    from .deadlines import check_deadline
+
+    c = read(DeadlineCheck, data, context=params)
+    return check_deadline(c.rule_id, c.trigger, c.act, params=params,
+                          extend_to_working_day=c.extend_to_working_day,
+                          backward_to_working_day=c.backward_to_working_day,
+                          whit_monday_worked=c.whit_monday_worked, departement=c.departement,
+                          good_friday_holiday=c.good_friday_holiday)
 
 
 def _deadline_schema() -> dict:
-    from .deadlines import SPECS
-
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Un acte face à un délai du contrat",
-        "type": "object",
-        "required": ["rule_id", "trigger", "act"],
-        "additionalProperties": False,
-        "properties": {
-            "rule_id": {"enum": list(SPECS)},
-            "trigger": {"type": "string", "description": "date (AAAA-MM-JJ ou JJ/MM/AAAA) ou "
-                        "date et heure ISO 8601 avec fuseau pour les délais en heures"},
-            "act": {"type": "string", "description": "même forme que trigger"},
-            "extend_to_working_day": {"type": "boolean", "default": True},
-            "backward_to_working_day": {"type": "boolean", "default": False},
-            "whit_monday_worked": {"type": "boolean", "default": False},
-            "departement": {"type": "string", "maxLength": 3},
-            "good_friday_holiday": {"type": "boolean", "default": True},
-        },
-    }
+    return json_schema(DeadlineCheck, title="Un acte face à un délai du contrat")
 
 
 register_kind("deadline", "Respect d'un délai du contrat", _run_deadline, _deadline_schema)

@@ -134,6 +134,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    """A case's situation as of a date (issue 5): ``ppaip-rules timeline CASE.json --as-of …``."""
+    from .checks import load_json
+    from .timeline import evaluate_case
+
+    if args.as_of is None:
+        raise InputError("--as-of", "la date et heure de la situation, ex. "
+                                    "2025-06-30T08:00:00+02:00 (aucune horloge implicite)",
+                         "option manquante")
+    raw, name = _read_input(args.file)
+    evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
+                               suspension_stops_clock=not args.suspensions_count)
+    return emit(evaluation, args.format, args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """A lot's report (issue 5): ``ppaip-rules report ACTIVITY.json --lot N``."""
+    from .checks import load_json
+    from .lot import lot_report, read_activity
+
+    raw, name = _read_input(args.file)
+    activity = read_activity(load_json(raw, name))
+    if activity["lot"] != args.lot:
+        raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
+                         "numéro de lot différent de celui du fichier")
+    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
+                args)
+
+
+def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
+    """Print a result (``to_dict``/``format``/``report``) as JSON, text or a rendered format
+    (html, csv, xlsx); the exit code."""
+    if emit_rendered(result, fmt, args):
+        pass
+    elif fmt == "json":
+        _print_json(result.to_dict())
+    else:
+        print(result.format())
+    return EXIT_OK if result.report.ok else EXIT_VIOLATIONS
+
+
 #: The "today" of the demo: fixed, so the demo prints the same thing every day.
 _DEMO_AS_OF = "2025-06-30T18:00:00+02:00"
 
@@ -250,11 +291,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="démonstration sur les exemples fournis")
     p.set_defaults(func=cmd_demo)
 
-    from .lot import add_report_command
-    from .timeline import add_timeline_command
+    p = sub.add_parser("timeline", help="situation d'un parcours : retards, échéances de la "
+                                        "semaine, manquements")
+    p.add_argument("file", metavar="CASE.json", help="journal d'un parcours, ou - pour l'entrée "
+                                                     "standard")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
+                   help="date et heure de la situation (obligatoire), ex. "
+                        "2025-06-30T08:00:00+02:00")
+    p.add_argument("--format", choices=output_formats(), default="text")
+    p.add_argument("--suspensions-count", action="store_true",
+                   help="compter les jours de suspension dans le délai de démarrage "
+                        "(ambiguïté 7 ; par défaut ils ne comptent pas)")
+    p.set_defaults(func=cmd_timeline)
 
-    add_timeline_command(sub)  # issue 5: ppaip-rules timeline CASE.json --as-of …
-    add_report_command(sub)  # issue 5: ppaip-rules report ACTIVITY.json --lot N
+    p = sub.add_parser("report", help="rapport d'un lot : heures face au prévisionnel, "
+                                      "permanences, publics cibles, synthèse, durée du marché")
+    p.add_argument("file", metavar="ACTIVITY.json", help="activité du lot, ou - pour l'entrée "
+                                                         "standard")
+    p.add_argument("--lot", type=int, required=True, metavar="N", help="numéro du lot (1 à 6)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
+                   help="date et heure d'évaluation des délais (par défaut : fin de la période)")
+    p.add_argument("--format", choices=output_formats(), default="text")
+    p.set_defaults(func=cmd_report)
+
     from .week import add_week_command
 
     add_week_command(sub)  # issue 15: ppaip-rules semaine DOSSIER --as-of …

@@ -25,14 +25,14 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTINGS, as_id, as_setting, codes, missing, v_date, v_in, v_is, v_opt, yes_no
+from ._inputs import SETTING_LABELS, codes, missing, yes_no
 from .calendar import age_on
 from .checks import register_kind
+from .describe import BOOL, CODE, DATE, ID, Codes, field, json_schema, read
 from .errors import InputError
 from .frenchtext import format_date, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, get_rule, rule, run_rules
 from .parameters import DIJON, ContractParameters
-from .parsing import Fields, as_bool, as_date, read_model
 
 # --- models -------------------------------------------------------------------
 
@@ -46,9 +46,38 @@ _STATUS_SPELLINGS = {"prévenu": "prevenu", "prévenue": "prevenu", "prevenue": 
                      "condamné": "condamne", "condamnée": "condamne", "condamnee": "condamne"}
 
 
+#: French labels of the channels of a prescription or an orientation request.
+CHANNEL_LABELS = {"ipro360": "IPRO 360°", "mail": "courriel", "autre": "autre canal"}
+
+
+def _statuses(params: ContractParameters | None) -> dict[str, str]:
+    items = (params or DIJON).eligible_statuses
+    return {**{i.code: i.label for i in sorted(items, key=lambda i: i.code)},
+            OTHER: "autre situation"}
+
+
+def _roles(params: ContractParameters | None) -> dict[str, str]:
+    items = (params or DIJON).prescriber_roles
+    return {**{i.code: i.label for i in sorted(items, key=lambda i: i.code)},
+            PROVIDER: "le titulaire du marché", OTHER: "autre"}
+
+
+def _sources(params: ContractParameters | None) -> dict[str, str]:
+    return {**{i.code: i.label for i in (params or DIJON).orientation_sources}, OTHER: "autre"}
+
+
+_STATUS = Codes.dynamic(_statuses, aliases=_STATUS_SPELLINGS, fold=True)
+_ROLE = Codes.dynamic(_roles, fold=True)
+_SOURCE = Codes.dynamic(_sources, fold=True)
+_CHANNEL = Codes(CHANNEL_LABELS, fold=True)
+_SETTING = Codes(SETTING_LABELS, fold=True)
+_ID_TEXT = "identifiant pseudonyme (jamais un nom)"
+_UNKNOWN = "absent ou null : non renseigné, la règle concernée le signale"
+
+
 @attrs.frozen
 class Person:
-    """A person oriented to the PPAIP (pseudonymous: an ID and facts, no name).
+    """Une personne orientée vers le PPAIP (pseudonyme : un identifiant et des faits, aucun nom).
 
     ``status``: a code of :attr:`ContractParameters.eligible_statuses`
     (``prevenu``, ``condamne``) or ``autre``. ``global_support_association``:
@@ -57,16 +86,24 @@ class Person:
     "not known": the rule concerned says so instead of guessing.
     """
 
-    id: str | None = attrs.field(default=None, validator=v_opt(str))
-    birth_date: dt.date | None = attrs.field(default=None,
-                                             validator=v_date)
-    status: str | None = attrs.field(default=None, validator=v_opt(str))
-    followed_by_spip: bool | None = attrs.field(default=None, validator=v_opt(bool))
-    volunteer: bool | None = attrs.field(default=None, validator=v_opt(bool))
-    needs_support: bool | None = attrs.field(default=None, validator=v_opt(bool))
-    setting: str | None = attrs.field(default=None, validator=v_in(SETTINGS))
-    regular_residence: bool | None = attrs.field(default=None, validator=v_opt(bool))
-    global_support_association: bool | None = attrs.field(default=None, validator=v_opt(bool))
+    id: str | None = field(ID, _ID_TEXT, header="identifiant")
+    birth_date: dt.date | None = field(DATE, "date de naissance",
+                                       "jamais reprise dans un constat", personal=True,
+                                       header="date de naissance")
+    status: str | None = field(CODE, "situation pénale", _UNKNOWN, codes=_STATUS,
+                               header="situation pénale")
+    followed_by_spip: bool | None = field(BOOL, "suivie par le SPIP", _UNKNOWN,
+                                          header="suivie par le SPIP")
+    volunteer: bool | None = field(BOOL, "volontaire", _UNKNOWN, header="volontaire")
+    needs_support: bool | None = field(BOOL, "besoin d'accompagnement vers un projet",
+                                       _UNKNOWN, header="besoin d'accompagnement")
+    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
+                                codes=_SETTING, header="milieu")
+    regular_residence: bool | None = field(BOOL, "situation régulière sur le territoire",
+                                           "milieu ouvert", header="situation régulière")
+    global_support_association: bool | None = field(
+        BOOL, "orientation possible vers une association conventionnée par le SPIP pour un "
+        "accompagnement global", "milieu ouvert", header="association conventionnée")
 
     def __repr__(self) -> str:  # never show the birth date in a debugger or a log
         return f"Person(id={self.id!r}, setting={self.setting!r})"
@@ -74,30 +111,42 @@ class Person:
 
 @attrs.frozen
 class Prescription:
-    """A PPAIP prescription as its record shows it.
+    """La fiche de prescription (null : aucune prescription).
 
     ``prescriber_role``: a code of :attr:`ContractParameters.prescriber_roles`
     (``cpip``, ``assistant-social``), ``titulaire`` (the provider) or
     ``autre``; ``channel``: ``ipro360``, ``mail`` or ``autre``.
     """
 
-    date: dt.date | None = attrs.field(default=None, validator=v_date)
-    prescriber_role: str | None = attrs.field(default=None, validator=v_opt(str))
-    channel: str | None = attrs.field(default=None, validator=v_in(CHANNELS))
-    id: str | None = attrs.field(default=None, validator=v_opt(str))
+    date: dt.date | None = field(DATE, "date de la prescription", header="date de prescription")
+    prescriber_role: str | None = field(CODE, "auteur de la prescription", _UNKNOWN,
+                                        codes=_ROLE, header="prescripteur")
+    channel: str | None = field(CODE, "canal de la prescription", codes=_CHANNEL,
+                                header="canal")
+    id: str | None = field(ID, _ID_TEXT, header="identifiant de la prescription")
+
+
+def _birth_before_prescription(entry: Entry, attribute: Any, value: Any) -> None:
+    person, rx = entry.person, entry.prescription
+    if person.birth_date is not None and rx is not None and rx.date is not None \
+            and person.birth_date > rx.date:
+        raise InputError("person.birth_date", "une date de naissance antérieure à la date de "
+                         "la prescription", "date de naissance postérieure à la prescription")
 
 
 @attrs.frozen
 class Entry:
-    """What the eligibility check reads: the person and the prescription (if any)."""
+    """Éligibilité d'une personne au PPAIP (CCTP 5) : la personne et la prescription."""
 
-    person: Person = attrs.field(validator=v_is(Person))
-    prescription: Prescription | None = attrs.field(default=None, validator=v_opt(Prescription))
+    person: Person = field(Person, "la personne", required=True)
+    prescription: Prescription | None = field(
+        Prescription, "la fiche de prescription", "null : aucune prescription",
+        validator=_birth_before_prescription)
 
 
 @attrs.frozen
 class OrientationRequest:
-    """A request to orient a person toward the SPIP (CCTP 6.1-1).
+    """Demande d'orientation vers le SPIP (CCTP 6.1-1).
 
     ``source``: a code of :attr:`ContractParameters.orientation_sources` or
     ``autre``; ``channel``: ``ipro360``, ``mail`` or ``autre``;
@@ -105,85 +154,31 @@ class OrientationRequest:
     unavailable (the only reason the contract accepts).
     """
 
-    source: str | None = attrs.field(default=None, validator=v_opt(str))
-    channel: str | None = attrs.field(default=None, validator=v_in(CHANNELS))
-    ipro_unavailable: bool | None = attrs.field(default=None, validator=v_opt(bool))
-    id: str | None = attrs.field(default=None, validator=v_opt(str))
+    source: str | None = field(CODE, "origine de la demande", codes=_SOURCE)
+    channel: str | None = field(CODE, "canal de la demande", codes=_CHANNEL)
+    ipro_unavailable: bool | None = field(BOOL, "IPRO 360° techniquement indisponible",
+                                          "pour un courriel")
+    id: str | None = field(ID, _ID_TEXT)
 
 
-# --- reading JSON-like input ----------------------------------------------------
-
-def _as_code(allowed: tuple[str, ...], spellings: dict[str, str] | None = None):
-    def convert(value: Any, path: str) -> str:
-        if isinstance(value, str):
-            key = value.strip().lower()
-            key = (spellings or {}).get(key, key)
-            if key in allowed:
-                return key
-        raise InputError(path, "une valeur parmi : " + ", ".join(allowed))
-    return convert
-
+# --- reading JSON-like input (describe.read: one description per model) ---------------
 
 def read_person(data: Any, params: ContractParameters = DIJON, path: str = "person") -> Person:
     """A :class:`Person` from a dict (or the model itself)."""
-    statuses = (*sorted(codes(params.eligible_statuses)), OTHER)
-
-    def build(f: Fields) -> Person:
-        person = Person(
-            id=f.optional("id", as_id),
-            birth_date=f.optional("birth_date", as_date),
-            status=f.optional("status", _as_code(statuses, _STATUS_SPELLINGS)),
-            followed_by_spip=f.optional("followed_by_spip", as_bool),
-            volunteer=f.optional("volunteer", as_bool),
-            needs_support=f.optional("needs_support", as_bool),
-            setting=f.optional("setting", as_setting),
-            regular_residence=f.optional("regular_residence", as_bool),
-            global_support_association=f.optional("global_support_association", as_bool),
-        )
-        f.done()
-        return person
-    return read_model(data, Person, build, path)
+    return read(Person, data, path, params)
 
 
 def read_prescription(data: Any, params: ContractParameters = DIJON,
                       path: str = "prescription") -> Prescription:
-    roles = (*sorted(codes(params.prescriber_roles)), PROVIDER, OTHER)
-
-    def build(f: Fields) -> Prescription:
-        rx = Prescription(
-            date=f.optional("date", as_date),
-            prescriber_role=f.optional("prescriber_role", _as_code(roles)),
-            channel=f.optional("channel", _as_code(CHANNELS)),
-            id=f.optional("id", as_id),
-        )
-        f.done()
-        return rx
-    return read_model(data, Prescription, build, path)
+    return read(Prescription, data, path, params)
 
 
 def read_entry(person: Any, prescription: Any, params: ContractParameters = DIJON) -> Entry:
-    p = read_person(person, params)
-    rx = None if prescription is None else read_prescription(prescription, params)
-    if p.birth_date is not None and rx is not None and rx.date is not None \
-            and p.birth_date > rx.date:
-        raise InputError("person.birth_date", "une date de naissance antérieure à la date de "
-                         "la prescription", "date de naissance postérieure à la prescription")
-    return Entry(p, rx)
+    return read(Entry, {"person": person, "prescription": prescription}, context=params)
 
 
 def read_orientation(data: Any, params: ContractParameters = DIJON) -> OrientationRequest:
-    sources = (*(item.code for item in params.orientation_sources), OTHER)
-
-    def build(f: Fields) -> OrientationRequest:
-        request = OrientationRequest(
-            source=f.optional("source", _as_code(sources)),
-            channel=f.optional("channel", _as_code(CHANNELS)),
-            ipro_unavailable=f.optional("ipro_unavailable", as_bool),
-            id=f.optional("id", as_id),
-        )
-        f.done()
-        return request
-    return read_model(data, OrientationRequest, build)
+    return read(OrientationRequest, data, context=params)
 
 
 # --- the rules: CCTP 5 -----------------------------------------------------------
@@ -559,83 +554,24 @@ def check_orientation(request: Any, params: ContractParameters = DIJON) -> Repor
 
 
 def _run_eligibility(data: Any, params: ContractParameters, **_: Any) -> Report:
-    if isinstance(data, Entry):
-        return run_rules("eligibility", data, params)
-    f = Fields(data)
-    person = f.required("person", lambda v, p: v)
-    prescription = f.optional("prescription", lambda v, p: v)
-    f.done()
-    return check_eligibility(person, prescription, params)
-
-
-_BOOL_OR_NULL = {"type": ["boolean", "null"]}
-_ID = {"type": ["string", "integer"], "description": "identifiant pseudonyme (jamais un nom)"}
-_DATE = {"type": "string", "description": "date AAAA-MM-JJ ou JJ/MM/AAAA"}
+    return run_rules("eligibility", read(Entry, data, context=params), params)
 
 
 def person_schema(params: ContractParameters = DIJON) -> dict:
-    return {
-        "type": "object", "additionalProperties": False,
-        "description": "Une personne orientée vers le PPAIP ; aucun nom. Un champ absent ou "
-                       "null est « non renseigné » : la règle concernée le signale.",
-        "properties": {
-            "id": _ID,
-            "birth_date": {**_DATE, "description": "date de naissance (jamais reprise dans un "
-                                                   "constat)"},
-            "status": {"enum": [*sorted(codes(params.eligible_statuses)), OTHER, *_STATUS_SPELLINGS,
-                                None]},
-            "followed_by_spip": _BOOL_OR_NULL,
-            "volunteer": _BOOL_OR_NULL,
-            "needs_support": _BOOL_OR_NULL,
-            "setting": {"type": ["string", "null"], "description": "MF ou MO"},
-            "regular_residence": {**_BOOL_OR_NULL, "description": "situation régulière sur le "
-                                                                  "territoire (milieu ouvert)"},
-            "global_support_association": {
-                **_BOOL_OR_NULL, "description": "orientation possible vers une association "
-                                                "conventionnée par le SPIP pour un "
-                                                "accompagnement global (milieu ouvert)"},
-        },
-    }
+    return json_schema(Person, context=params, root=False)
 
 
 def prescription_schema(params: ContractParameters = DIJON) -> dict:
-    return {
-        "type": ["object", "null"], "additionalProperties": False,
-        "description": "La fiche de prescription (null : aucune prescription).",
-        "properties": {
-            "id": _ID,
-            "date": _DATE,
-            "prescriber_role": {"enum": [*sorted(codes(params.prescriber_roles)), PROVIDER,
-                                         OTHER, None]},
-            "channel": {"enum": [*CHANNELS, None]},
-        },
-    }
+    return json_schema(Prescription, context=params, root=False)
 
 
 def eligibility_schema() -> dict:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Éligibilité d'une personne au PPAIP (CCTP 5)",
-        "type": "object", "required": ["person"], "additionalProperties": False,
-        "properties": {"person": person_schema(), "prescription": prescription_schema()},
-    }
+    return json_schema(Entry, title="Éligibilité d'une personne au PPAIP (CCTP 5)")
 
 
 def orientation_schema() -> dict:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Demande d'orientation vers le SPIP (CCTP 6.1-1)",
-        "type": "object", "additionalProperties": False,
-        "properties": {
-            "id": _ID,
-            "source": {"enum": [*(i.code for i in DIJON.orientation_sources), OTHER, None],
-                       "description": "; ".join(f"{i.code} : {i.label}"
-                                                for i in DIJON.orientation_sources)},
-            "channel": {"enum": [*CHANNELS, None]},
-            "ipro_unavailable": {**_BOOL_OR_NULL, "description": "pour un courriel : IPRO 360° "
-                                                                 "techniquement indisponible"},
-        },
-    }
+    return json_schema(OrientationRequest,
+                       title="Demande d'orientation vers le SPIP (CCTP 6.1-1)")
 
 
 register_kind("eligibility", "Éligibilité et prescription", _run_eligibility, eligibility_schema)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
+
+#: Paris time (the same object as ``calendar.PARIS``: ZoneInfo keeps one per key).
+_PARIS = ZoneInfo("Europe/Paris")
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -30,9 +34,7 @@ def format_datetime(t: dt.datetime) -> str:
     taken as Paris wall time already.
     """
     if t.tzinfo is not None:
-        from .calendar import PARIS  # calendar imports this module: no cycle at import
-
-        t = t.astimezone(PARIS)
+        t = t.astimezone(_PARIS)
     return f"{format_date(t.date())} à {t.hour} h {t.minute:02d} (heure de Paris)"
 
 

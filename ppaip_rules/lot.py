@@ -62,8 +62,6 @@ from .timeline import (
     CaseEvaluation,
     CaseState,
     ObligationStatus,
-    _output_formats,
-    emit,
     evaluate_case,
     read_as_of,
 )
@@ -957,32 +955,6 @@ def activity_schema() -> dict:
 
 register_kind("activity", "Rapport d'activité d'un lot", _run_activity, activity_schema,
               options=("as_of",))
-
-
-def add_report_command(sub: Any) -> None:
-    p = sub.add_parser("report", help="rapport d'un lot : heures face au prévisionnel, "
-                                      "permanences, publics cibles, synthèse, durée du marché")
-    p.add_argument("file", metavar="ACTIVITY.json", help="activité du lot, ou - pour l'entrée "
-                                                         "standard")
-    p.add_argument("--lot", type=int, required=True, metavar="N", help="numéro du lot (1 à 6)")
-    p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
-                   help="date et heure d'évaluation des délais (par défaut : fin de la période)")
-    p.add_argument("--format", choices=_output_formats(), default="text")
-    p.set_defaults(func=_cmd_report)
-
-
-def _cmd_report(args: Any) -> int:
-    from .checks import load_json
-    from .cli import _params, _read_input
-
-    raw, name = _read_input(args.file)
-    activity = read_activity(load_json(raw, name))
-    if activity["lot"] != args.lot:
-        raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
-                         "numéro de lot différent de celui du fichier")
-    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
-                args)
-
 
 
 # --- text --------------------------------------------------------------------------------

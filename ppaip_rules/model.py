@@ -21,6 +21,9 @@ from typing import Any
 
 import attrs
 
+from .errors import InputError
+from .registry import RULES, add_rule, load, on_rule_added
+
 
 class Severity(str, enum.Enum):
     """How serious a finding is; ``violation`` makes a report not ``ok``."""
@@ -283,17 +286,11 @@ def _plain_text(value: Any) -> str:
     return format_value(value)
 
 
-# --- the registry ---------------------------------------------------------
-
-_REGISTRY: dict[str, Rule] = {}
-
+# --- the registry (stored in ppaip_rules.registry, a leaf) -----------------------
 
 def register(rule_obj: Rule) -> Rule:
     """Add a rule to the registry; an ID is registered once."""
-    if rule_obj.id in _REGISTRY:
-        raise ValueError(f"rule {rule_obj.id} registered twice")
-    _REGISTRY[rule_obj.id] = rule_obj
-    _DECIDING.clear()
+    add_rule(rule_obj.id, rule_obj)
     return rule_obj
 
 
@@ -326,18 +323,16 @@ def rule(
 
 def rules(subject: str | None = None) -> tuple[Rule, ...]:
     """Every registered rule (of one subject when given), in declaration order."""
-    _load_all()
-    return tuple(r for r in _REGISTRY.values() if subject is None or r.subject == subject)
+    load()
+    return tuple(r for r in RULES.values() if subject is None or r.subject == subject)
 
 
 def get_rule(rule_id: str) -> Rule:
     """The rule with this ID, or an :class:`InputError` naming it as unknown."""
-    _load_all()
+    load()
     try:
-        return _REGISTRY[rule_id]
+        return RULES[rule_id]
     except (KeyError, TypeError):
-        from .errors import InputError
-
         raise InputError("rule_id", "un identifiant de règle connu (voir « ppaip-rules rules »)",
                          "règle inconnue") from None
 
@@ -353,7 +348,7 @@ def run_rules(subject: str, data: Any, params: Any) -> Report:
         deciding = _DECIDING[subject] = tuple(r for r in rules(subject) if r.decide is not None)
     findings: list[Finding] = []
     for r in deciding:
-        flags = r.decide(data, params)
+        flags = r.decide(data, params)  # type: ignore[misc]
         if flags:
             findings.extend([r.finding(flag) for flag in flags])
     return Report(subject, findings, tuple(r.id for r in deciding))
@@ -362,8 +357,4 @@ def run_rules(subject: str, data: Any, params: Any) -> Report:
 #: subject → its rules that have a deciding function (filled on first use, after
 #: every area module is loaded; cleared when a rule is registered).
 _DECIDING: dict[str, tuple[Rule, ...]] = {}
-
-
-def _load_all() -> None:
-    """Import every area module so that all rules are registered."""
-    from . import _areas  # noqa: F401
+on_rule_added(_DECIDING.clear)

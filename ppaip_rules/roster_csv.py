@@ -42,6 +42,7 @@ from typing import Any
 
 import attrs
 
+from .checks import load_json, register_kind
 from .errors import InputError
 from .staffing import (
     ADVISER,
@@ -52,7 +53,9 @@ from .staffing import (
     SHORT_ABSENCE,
     Roster,
     read_roster,
+    roster_schema,
 )
+from .staffing import _run as _run_roster
 
 
 @attrs.frozen
@@ -614,3 +617,32 @@ def read_roster_csv(source: bytes | str | Path) -> Roster:
         return read_roster(data)
     except InputError as error:
         raise _place(error, sheet) from None
+
+
+# --- the "roster" check kind: a roster file, CSV or JSON ---------------------------
+# Registered here, above staffing (the models and rules) and this module (the CSV
+# format), so that staffing never imports the spreadsheet layer.
+
+def load_roster(raw: bytes, filename: str = "-") -> Any:
+    """A roster file's content: CSV (``.csv``) or JSON (``.json``); sniffed otherwise."""
+    name = filename.lower()
+    if name.endswith(".json"):
+        return load_json(raw, filename)
+    if not name.endswith(".csv") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return load_json(raw, filename)
+    return read_roster_csv(raw)
+
+
+def read_roster_file(path: str | Path) -> Roster:
+    """A roster from a ``.csv`` or ``.json`` file."""
+    try:
+        raw = Path(path).read_bytes()
+    except (OSError, TypeError, ValueError):
+        raise InputError("fichier", "un fichier lisible", "fichier introuvable ou illisible") \
+            from None
+    return read_roster(load_roster(raw, Path(path).name))
+
+
+register_kind("roster", "Tableau des effectifs : moyens humains et locaux (CCTP 6.7, 6.8)",
+              _run_roster, roster_schema,
+              options=("as_of", "basis", "access_lead_from", "share_counts"), load=load_roster)

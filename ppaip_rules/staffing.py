@@ -51,14 +51,12 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ._roster_example import example_roster, with_facilitator
 from .calendar import require_input_year, to_paris_date
-from .checks import load_json, register_kind
 from .deadlines import Deadline, deadline
 from .errors import InputError
 from .frenchtext import format_date, format_value, plural
@@ -1640,36 +1638,9 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     return Report("roster", findings, checked)
 
 
-def load_roster(raw: bytes, filename: str = "-") -> Any:
-    """A roster file's content: CSV (``.csv``) or JSON (``.json``); sniffed otherwise."""
-    name = filename.lower()
-    if name.endswith(".json"):
-        return load_json(raw, filename)
-    if not name.endswith(".csv") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return load_json(raw, filename)
-    from .roster_csv import read_roster_csv
-
-    return read_roster_csv(raw)
-
-
 def _run(data: Any, params: ContractParameters, as_of: Any = None,
          basis: str | None = None, access_lead_from: str | None = None,
          share_counts: str | None = None, **_: Any) -> Report:
     return check_roster(data, as_of=as_of, params=params, basis=basis or "headcount",
                         access_lead_from=access_lead_from or "market_start",
                         share_counts=share_counts or "assigned")
-
-
-def read_roster_file(path: str | Path) -> Roster:
-    """A roster from a ``.csv`` or ``.json`` file."""
-    try:
-        raw = Path(path).read_bytes()
-    except (OSError, TypeError, ValueError):
-        raise InputError("fichier", "un fichier lisible", "fichier introuvable ou illisible") \
-            from None
-    return read_roster(load_roster(raw, Path(path).name))
-
-
-register_kind("roster", "Tableau des effectifs : moyens humains et locaux (CCTP 6.7, 6.8)",
-              _run, roster_schema, options=("as_of", "basis", "access_lead_from", "share_counts"),
-              load=load_roster)

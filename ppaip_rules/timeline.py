@@ -1471,57 +1471,6 @@ register_kind("case", "Suivi d'un parcours (journal d'événements)", _run_case,
               options=("as_of",))
 
 
-# --- the "timeline" command -----------------------------------------------------------
-
-def add_timeline_command(sub: Any) -> None:
-    p = sub.add_parser("timeline", help="situation d'un parcours : retards, échéances de la "
-                                        "semaine, manquements")
-    p.add_argument("file", metavar="CASE.json", help="journal d'un parcours, ou - pour l'entrée "
-                                                     "standard")
-    p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
-                   help="date et heure de la situation (obligatoire), ex. "
-                        "2025-06-30T08:00:00+02:00")
-    p.add_argument("--format", choices=_output_formats(), default="text")
-    p.add_argument("--suspensions-count", action="store_true",
-                   help="compter les jours de suspension dans le délai de démarrage "
-                        "(ambiguïté 7 ; par défaut ils ne comptent pas)")
-    p.set_defaults(func=_cmd_timeline)
-
-
-def _cmd_timeline(args: Any) -> int:
-    from .checks import load_json
-    from .cli import _params, _read_input
-
-    if args.as_of is None:
-        raise InputError("--as-of", "la date et heure de la situation, ex. "
-                                    "2025-06-30T08:00:00+02:00 (aucune horloge implicite)",
-                         "option manquante")
-    raw, name = _read_input(args.file)
-    evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
-                               suspension_stops_clock=not args.suspensions_count)
-    return emit(evaluation, args.format, args)
-
-
-def _output_formats() -> tuple[str, ...]:
-    from .cli import output_formats
-
-    return output_formats()
-
-
-def emit(result: Any, fmt: str, args: Any = None) -> int:
-    """Print a result (``to_dict``/``format``/``report``) as JSON or text; the exit code."""
-    from .cli import EXIT_OK, EXIT_VIOLATIONS, _print_json, emit_rendered
-
-    if emit_rendered(result, fmt, args):
-        pass
-    elif fmt == "json":
-        _print_json(result.to_dict())
-    else:
-        print(result.format())
-    return EXIT_OK if result.report.ok else EXIT_VIOLATIONS
-
-
-
 __all__ = ["CaseEvaluation", "CaseFacts", "CaseState", "Hours", "Obligation",
            "ObligationStatus", "evaluate_case"]
 

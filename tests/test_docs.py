@@ -1,7 +1,7 @@
 """The documentation site: generated from the registry, faithful to the code, complete.
 
 The site itself is built strictly by .ci/run (``mkdocs build --strict``); these tests
-check the generator (ppaip_rules.docsite), the CCTP coverage matrix
+check the generator (docs/docsite/, documentation tooling outside the package), the CCTP coverage matrix
 (ppaip_rules.coverage) and the integration snippets that the pages include.
 """
 
@@ -13,6 +13,15 @@ from pathlib import Path
 
 import attrs
 import pytest
+from docsite import (
+    DocsError,
+    catalogue,
+    deadlines_page,
+    downloads,
+    expand,
+    guides,
+    interpretations,
+)
 
 from ppaip_rules import DIJON, get_rule, kinds, report_schema, rules, run_check
 from ppaip_rules.coverage import (
@@ -24,15 +33,6 @@ from ppaip_rules.coverage import (
     specified_rule_ids,
 )
 from ppaip_rules.deadlines import SPECS
-from ppaip_rules.docsite import (
-    DocsError,
-    catalogue,
-    deadlines_page,
-    downloads,
-    expand,
-    guides,
-    interpretations,
-)
 from ppaip_rules.model import Example
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -301,7 +301,8 @@ def test_guide_of_a_kind_lists_its_rules_and_input_fields():
     text = guides.kind_guide("deadline", page="guides/x.md")
     assert "[END-BILAN-IND](" in text
     assert "| `rule_id` | oui | une valeur parmi : " in text
-    assert "| `whit_monday_worked` | non | oui / non (`true` / `false`) | (défaut : `false`) |" \
+    assert "| `whit_monday_worked` | non | true ou false ; ou null | lundi de Pentecôte travaillé " \
+        "(défaut : `false`) |" \
         in text
     assert "(../schemas/deadline.schema.json)" in text
 

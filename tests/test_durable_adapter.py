@@ -24,7 +24,7 @@ pytest.importorskip(
 
 from hypothesis import given
 from hypothesis import strategies as st
-from test_timeline import AS_OF, e, logs, missed, session
+from strategies import AS_OF, e, logs, missed, session
 
 from ppaip_rules import InputError
 from ppaip_rules.calendar import PARIS

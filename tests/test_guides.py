@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from ppaip_rules import docsite
+import docsite  # docs/docsite/ (on the path through tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

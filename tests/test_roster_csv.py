@@ -14,8 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ppaip_rules import InputError, Roster, check_roster, read_roster_csv, report_schema
-from ppaip_rules.roster_csv import COLUMN_TABLE, COLUMNS, ROW_TYPES, roster_dict_from_csv
-from ppaip_rules.staffing import read_roster_file, roster_schema
+from ppaip_rules.roster_csv import (
+    COLUMN_TABLE,
+    COLUMNS,
+    ROW_TYPES,
+    read_roster_file,
+    roster_dict_from_csv,
+)
+from ppaip_rules.staffing import roster_schema
 
 EXAMPLES = Path(str(resources.files("ppaip_rules") / "examples"))
 CONFORME = (EXAMPLES / "roster.conforme.csv").read_bytes()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import AS_OF, e, events, logs, missed, session
 
 from ppaip_rules import InputError, run_check
 from ppaip_rules.events import (
@@ -34,18 +35,6 @@ PARIS = ZoneInfo("Europe/Paris")
 EXAMPLES = Path(__file__).parent.parent / "ppaip_rules" / "examples"
 MET, MET_LATE, PENDING, OVERDUE = (ObligationStatus.MET, ObligationStatus.MET_LATE,
                                    ObligationStatus.PENDING, ObligationStatus.OVERDUE)
-
-
-def e(type_, at, **fields):
-    return {"type": type_, "at": at, **fields}
-
-
-def session(at, hours=2, mode="individual", **fields):
-    return e("session_held", at, mode=mode, hours=hours, **fields)
-
-
-def missed(at, justified=False):
-    return e("session_missed", at, justified=justified)
 
 
 def evaluate(events, as_of="2025-12-31T12:00:00+01:00", **policy):
@@ -539,130 +528,6 @@ def test_example_files_follow_the_schema():
 
 
 # --- properties ---------------------------------------------------------------------
-
-BASE = dt.datetime(2025, 3, 1, tzinfo=PARIS)
-AS_OF = "2025-09-01T00:00:00+02:00"
-
-
-@st.composite
-def instants(draw, timed=False):
-    minutes = draw(st.integers(0, 150 * 24 * 60))
-    at = (BASE.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(PARIS)
-    if not timed and draw(st.booleans()):
-        return at.date().isoformat()
-    return at.isoformat()
-
-
-@st.composite
-def events(draw):
-    type_ = draw(st.sampled_from(sorted(EVENT_TYPES)))
-    cls = EVENT_TYPES[type_]
-    out = {"type": type_, "at": draw(instants(cls.TIMED))}
-    hours = st.sampled_from([0, 1, 1.5, 2, 3, 6, 12])
-    workshop = st.sampled_from(["A1", "B2"])
-    if type_ in ("proposal_sent", "change_proposed"):
-        out["individual_hours"] = draw(hours)
-        out["collective_hours"] = draw(hours)
-    elif type_ == "session_held":
-        out.update(mode=draw(st.sampled_from(["individual", "collective"])), hours=draw(hours))
-        if out["mode"] == "collective":
-            out["workshop"] = draw(workshop)
-    elif type_ == "session_missed":
-        out["justified"] = draw(st.booleans())
-    elif type_ == "suspension_started":
-        out["cause"] = draw(st.sampled_from(["person_unavailable", "general_search", "other"]))
-    elif type_ == "programme_ended":
-        out["cause"] = draw(st.sampled_from(["person_initiative", "hours_completed",
-                                             "interruption"]))
-    elif type_ == "first_meeting" and draw(st.booleans()):
-        out["duration_hours"] = draw(hours)
-    elif type_ == "bilan_delivered":
-        out["scope"] = draw(st.sampled_from(["individual", "collective"]))
-        out["to"] = draw(st.sampled_from([["cpip"], ["person"], ["cpip", "person"]]))
-    elif type_ == "calendar_change_communicated":
-        out["to"] = draw(st.sampled_from([["cpip"], ["person"], ["cpip", "person"]]))
-    elif type_ in ("workshop_ended",):
-        out["workshop"] = draw(workshop)
-    elif type_ == "impossibility_reported" and draw(st.booleans()):
-        out["reason"] = "motif"
-    return out
-
-
-def _at(day0, days, hour=10, minute=0):
-    return (dt.datetime.combine(day0 + dt.timedelta(days), dt.time(hour, minute),
-                                tzinfo=PARIS)).isoformat()
-
-
-@st.composite
-def workflow_logs(draw):
-    """A plausible case (prescription, meeting, proposal, decision, sessions, absences,
-    suspension, changes, end, bilans) with random delays, plus a few random events."""
-    d0 = dt.date(2025, 3, 1) + dt.timedelta(draw(st.integers(0, 90)))
-    day = st.integers(0, 9)
-    out = [e("prescription_received", d0.isoformat())]
-    t = draw(day)
-    out.append(e("first_meeting", _at(d0, t, draw(st.integers(8, 17))),
-                 duration_hours=draw(st.sampled_from([1, 1.5, 2]))))
-    if draw(st.booleans()):
-        out.append(e("calendar_sent", (d0 + dt.timedelta(t + draw(day))).isoformat()))
-    if draw(st.integers(0, 9)) == 0:
-        out.append(e("impossibility_reported", _at(d0, t + draw(st.integers(0, 4)), 16),
-                     reason="motif"))
-        return out + draw(st.lists(events(), max_size=3))
-    t += draw(st.integers(0, 3))
-    out.append(e("proposal_sent", (d0 + dt.timedelta(t)).isoformat(),
-                 individual_hours=draw(st.sampled_from([4, 6, 12])),
-                 collective_hours=draw(st.sampled_from([0, 4]))))
-    t += draw(st.integers(0, 5))
-    if draw(st.integers(0, 4)) == 0:
-        out.append(e("proposal_refused", (d0 + dt.timedelta(t)).isoformat()))
-        out.append(e("proposal_sent", (d0 + dt.timedelta(t)).isoformat(), individual_hours=6))
-        t += draw(st.integers(0, 4))
-    out.append(e("proposal_validated", (d0 + dt.timedelta(t)).isoformat()))
-    if draw(st.integers(0, 3)) == 0:
-        s = t + draw(st.integers(0, 6))
-        out.append(e("suspension_started", (d0 + dt.timedelta(s)).isoformat(),
-                     cause="person_unavailable"))
-        if draw(st.booleans()):
-            out.append(e("suspension_ended", (d0 + dt.timedelta(s + draw(day))).isoformat()))
-    t += draw(st.integers(1, 9))
-    for _ in range(draw(st.integers(0, 8))):
-        kind = draw(st.sampled_from(["held", "held", "held", "missed", "missed_j", "reconv"]))
-        when = _at(d0, t, 10)
-        if kind == "held":
-            out.append(session(when, draw(st.sampled_from([1, 2, 3])),
-                               draw(st.sampled_from(["individual", "individual", "collective"])),
-                               workshop="A1"))
-        elif kind == "reconv":
-            out.append(e("reconvocation", _at(d0, t, 15)))
-        else:
-            out.append(missed(when, kind == "missed_j"))
-        t += draw(st.integers(1, 8))
-    if draw(st.booleans()):
-        out.append(e("calendar_changed", _at(d0, t, 9)))
-        out.append(e("calendar_change_communicated", _at(d0, t + draw(st.integers(0, 3)), 9,
-                                                         draw(st.integers(0, 59)))))
-    end = draw(st.sampled_from(["none", "last", "interrupted", "ended"]))
-    if end == "last":
-        out.append(e("last_individual_interview", (d0 + dt.timedelta(t)).isoformat()))
-        if draw(st.booleans()):
-            out.append(e("bilan_delivered", (d0 + dt.timedelta(t + draw(day))).isoformat()))
-    elif end == "interrupted":
-        out.append(e("course_interrupted", _at(d0, t, 11)))
-        if draw(st.booleans()):
-            out.append(e("interruption_reported", _at(d0, t + draw(st.integers(0, 4)), 10)))
-    elif end == "ended":
-        out.append(e("programme_ended", _at(d0, t, 12),
-                     cause=draw(st.sampled_from(["hours_completed", "person_initiative"]))))
-    if draw(st.booleans()):
-        out.append(e("workshop_ended", (d0 + dt.timedelta(t)).isoformat(), workshop="A1"))
-        out.append(e("bilan_delivered", (d0 + dt.timedelta(t + draw(day))).isoformat(),
-                     scope="collective", workshop="A1"))
-    return out + draw(st.lists(events(), max_size=3))
-
-
-logs = st.one_of(st.lists(events(), max_size=25), workflow_logs())
-
 
 def canonical(result):
     """The result without the input positions (which a shuffle changes)."""

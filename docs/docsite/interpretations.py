@@ -18,13 +18,14 @@ from typing import Any
 
 import attrs
 
-from ..calendar import Unit, compute_period, get_calendar
-from ..checks import CheckKind, kinds, load_json, run_check
-from ..deadlines import deadline
-from ..errors import InputError
-from ..frenchtext import format_datetime, format_moment
-from ..model import Example, Report
-from ..parameters import DIJON, ContractParameters, parameters_from_dict
+from ppaip_rules.calendar import Unit, compute_period, get_calendar
+from ppaip_rules.checks import CheckKind, kinds, load_json, run_check
+from ppaip_rules.deadlines import deadline
+from ppaip_rules.errors import InputError
+from ppaip_rules.frenchtext import format_datetime, format_moment
+from ppaip_rules.model import Example, Report
+from ppaip_rules.parameters import DIJON, ContractParameters, parameters_from_dict
+
 from .catalogue import param_value, rule_link
 from .markdown import (
     admonition,
@@ -89,7 +90,7 @@ def _public_functions() -> list[tuple[str, Callable]]:
 
 
 def _cli_flags(name: str) -> list[str]:
-    from ..cli import build_parser
+    from ppaip_rules.cli import build_parser
 
     wanted = {name, _CLI_ALIASES.get(name, name)}
     found = []

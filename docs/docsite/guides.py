@@ -14,10 +14,11 @@ from typing import Any
 
 import attrs
 
-from ..checks import CheckKind, kinds, load_json, report_schema
-from ..coverage import MATRIX, specified_rule_ids
-from ..frenchtext import format_date, format_value
-from ..model import Rule, Severity, rules
+from ppaip_rules.checks import CheckKind, kinds, load_json, report_schema
+from ppaip_rules.coverage import MATRIX, specified_rule_ids
+from ppaip_rules.frenchtext import format_date, format_value
+from ppaip_rules.model import Rule, Severity, rules
+
 from .catalogue import example_result, rule_link
 from .markdown import (
     DocsError,
@@ -62,7 +63,7 @@ def downloads() -> dict[str, bytes]:
 # --- home page -----------------------------------------------------------------------
 
 def version(*, page: str, **_: Any) -> str:
-    from .. import __version__
+    from ppaip_rules import __version__
 
     return __version__
 
@@ -125,6 +126,8 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 def _form(schema: dict, root: dict) -> str:
     schema = _resolve(schema, root)
+    if "x-expected" in schema:  # described by ppaip_rules.describe: its own French wording
+        return schema["x-expected"]
     if "const" in schema:
         return f"`{json.dumps(schema['const'], ensure_ascii=False)}`"
     if "enum" in schema:
@@ -149,6 +152,8 @@ def _form(schema: dict, root: dict) -> str:
             text = f"liste de : {_form(inner, root)}"
     if schema.get("format") in ("date", "date-time"):
         text += " (date)" if schema["format"] == "date" else " (date et heure)"
+    elif schema.get("format") in _FORMATS:  # the formats of ppaip_rules.describe
+        text += f" ({_FORMATS[schema['format']]})"
     bounds = [f"{label} {_number(schema[k])}" for k, label in
               (("minimum", "min."), ("maximum", "max."), ("minLength", "longueur min."),
                ("maxLength", "longueur max."), ("minItems", "au moins"),
@@ -158,6 +163,11 @@ def _form(schema: dict, root: dict) -> str:
     if "pattern" in schema and not schema.get("description"):
         text += f" — forme `{schema['pattern']}`"
     return text
+
+
+_FORMATS = {"ppaip-date": "date AAAA-MM-JJ ou JJ/MM/AAAA",
+            "ppaip-moment": "date, ou date et heure ISO 8601",
+            "ppaip-moment-tz": "date, ou date et heure ISO 8601 avec fuseau"}
 
 
 def _variants(schema: dict, root: dict) -> list[tuple[str, Any, dict]] | None:
@@ -236,7 +246,7 @@ def find_kind(names: str) -> CheckKind | None:
 
 
 def _demo_options(kind: CheckKind) -> dict:
-    from ..cli import _DEMO_AS_OF
+    from ppaip_rules.cli import _DEMO_AS_OF
 
     return {"as_of": _DEMO_AS_OF} if "as_of" in kind.options else {}
 
@@ -247,7 +257,7 @@ def _kind_files(kind: CheckKind) -> list[tuple[str, bytes]]:
 
 def kind_report(kind: CheckKind, name: str, content: bytes):
     data = (kind.load or load_json)(content, name)
-    from ..parameters import DIJON
+    from ppaip_rules.parameters import DIJON
 
     return kind.run(data, DIJON, **_demo_options(kind))
 
@@ -460,14 +470,14 @@ _EXIT_MEANINGS = {
 
 
 def exit_codes(*, page: str, **_: Any) -> str:
-    from .. import cli
+    from ppaip_rules import cli
 
     rows = [(f"`{getattr(cli, name)}`", text) for name, text in _EXIT_MEANINGS.items()]
     return table(("Code de sortie", "Signification"), rows)
 
 
 def cli_help(*, page: str, **_: Any) -> str:
-    from ..cli import build_parser
+    from ppaip_rules.cli import build_parser
 
     return code(build_parser().format_help())
 
@@ -476,8 +486,8 @@ def cli_usage(command: str, *, page: str, **_: Any) -> str:
     """The help of one sub-command of ``ppaip-rules``; nothing when it is not in this version."""
     import argparse
 
-    from .. import _areas  # noqa: F401  (area modules add their sub-commands)
-    from ..cli import build_parser
+    from ppaip_rules import _areas  # noqa: F401  (area modules add their sub-commands)
+    from ppaip_rules.cli import build_parser
 
     for action in build_parser()._actions:
         if isinstance(action, argparse._SubParsersAction) and command in action.choices:
@@ -558,8 +568,13 @@ def run_python(path: Path) -> subprocess.CompletedProcess:
 def _env() -> dict:
     import os
 
+    import ppaip_rules
+
     env = dict(os.environ)
     env.update({"PYTHONIOENCODING": "utf-8", "TZ": "Europe/Paris"})
+    # The snippets run the library being documented (this checkout, installed or not).
+    root = str(Path(ppaip_rules.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
 
 

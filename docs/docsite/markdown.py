@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..model import Finding, Rule, Severity
+from ppaip_rules.model import Finding, Rule, Severity
 
 
 class DocsError(RuntimeError):
@@ -99,7 +99,7 @@ def optional_module(name: str):
 
 
 def registered_rules() -> dict[str, Rule]:
-    from ..model import rules
+    from ppaip_rules.model import rules
 
     return {r.id: r for r in rules()}
 

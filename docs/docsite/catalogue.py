@@ -7,12 +7,13 @@ from typing import Any
 
 import attrs
 
-from ..checks import get_kind, run_check
-from ..coverage import AREAS, MATRIX, SECTIONS, Area, area_of, obligations
-from ..errors import InputError
-from ..frenchtext import format_value
-from ..model import Example, Rule
-from ..parameters import DIJON, CatalogueItem, ContractParameters, Delay, Lot
+from ppaip_rules.checks import get_kind, run_check
+from ppaip_rules.coverage import AREAS, MATRIX, SECTIONS, Area, area_of, obligations
+from ppaip_rules.errors import InputError
+from ppaip_rules.frenchtext import format_value
+from ppaip_rules.model import Example, Rule
+from ppaip_rules.parameters import DIJON, CatalogueItem, ContractParameters, Delay, Lot
+
 from .markdown import (
     DocsError,
     admonition,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..calendar import ALSACE_MOSELLE, Unit, get_calendar
-from ..deadlines import SPECS, Deadline, deadline
-from ..frenchtext import WEEKDAYS, format_date
-from ..model import rules
-from ..parameters import DIJON
+from ppaip_rules.calendar import ALSACE_MOSELLE, Unit, get_calendar
+from ppaip_rules.deadlines import SPECS, Deadline, deadline
+from ppaip_rules.frenchtext import WEEKDAYS, format_date
+from ppaip_rules.model import rules
+from ppaip_rules.parameters import DIJON
+
 from .catalogue import rule_link
 from .markdown import DocsError, registered_rules, table
 

@@ -1,0 +1,227 @@
+"""Shared hypothesis strategies and input builders for the tests (one place; tests do not
+import each other).
+
+- ``e``, ``session``, ``missed``: one event of a beneficiary's log, as JSON-like data;
+- ``events()``, ``workflow_logs()``, ``logs``: random event logs, valid by construction
+  (used by the timeline's and the durable adapter's properties), judged as of ``AS_OF``.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
+
+from ppaip_rules.events import EVENT_TYPES
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def e(type_, at, **fields):
+    return {"type": type_, "at": at, **fields}
+
+
+def session(at, hours=2, mode="individual", **fields):
+    return e("session_held", at, mode=mode, hours=hours, **fields)
+
+
+def missed(at, justified=False):
+    return e("session_missed", at, justified=justified)
+
+
+
+BASE = dt.datetime(2025, 3, 1, tzinfo=PARIS)
+AS_OF = "2025-09-01T00:00:00+02:00"
+
+
+@st.composite
+def instants(draw, timed=False):
+    minutes = draw(st.integers(0, 150 * 24 * 60))
+    at = (BASE.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(PARIS)
+    if not timed and draw(st.booleans()):
+        return at.date().isoformat()
+    return at.isoformat()
+
+
+@st.composite
+def events(draw):
+    type_ = draw(st.sampled_from(sorted(EVENT_TYPES)))
+    cls = EVENT_TYPES[type_]
+    out = {"type": type_, "at": draw(instants(cls.TIMED))}
+    hours = st.sampled_from([0, 1, 1.5, 2, 3, 6, 12])
+    workshop = st.sampled_from(["A1", "B2"])
+    if type_ in ("proposal_sent", "change_proposed"):
+        out["individual_hours"] = draw(hours)
+        out["collective_hours"] = draw(hours)
+    elif type_ == "session_held":
+        out.update(mode=draw(st.sampled_from(["individual", "collective"])), hours=draw(hours))
+        if out["mode"] == "collective":
+            out["workshop"] = draw(workshop)
+    elif type_ == "session_missed":
+        out["justified"] = draw(st.booleans())
+    elif type_ == "suspension_started":
+        out["cause"] = draw(st.sampled_from(["person_unavailable", "general_search", "other"]))
+    elif type_ == "programme_ended":
+        out["cause"] = draw(st.sampled_from(["person_initiative", "hours_completed",
+                                             "interruption"]))
+    elif type_ == "first_meeting" and draw(st.booleans()):
+        out["duration_hours"] = draw(hours)
+    elif type_ == "bilan_delivered":
+        out["scope"] = draw(st.sampled_from(["individual", "collective"]))
+        out["to"] = draw(st.sampled_from([["cpip"], ["person"], ["cpip", "person"]]))
+    elif type_ == "calendar_change_communicated":
+        out["to"] = draw(st.sampled_from([["cpip"], ["person"], ["cpip", "person"]]))
+    elif type_ in ("workshop_ended",):
+        out["workshop"] = draw(workshop)
+    elif type_ == "impossibility_reported" and draw(st.booleans()):
+        out["reason"] = "motif"
+    return out
+
+
+def _at(day0, days, hour=10, minute=0):
+    return (dt.datetime.combine(day0 + dt.timedelta(days), dt.time(hour, minute),
+                                tzinfo=PARIS)).isoformat()
+
+
+@st.composite
+def workflow_logs(draw):
+    """A plausible case (prescription, meeting, proposal, decision, sessions, absences,
+    suspension, changes, end, bilans) with random delays, plus a few random events."""
+    d0 = dt.date(2025, 3, 1) + dt.timedelta(draw(st.integers(0, 90)))
+    day = st.integers(0, 9)
+    out = [e("prescription_received", d0.isoformat())]
+    t = draw(day)
+    out.append(e("first_meeting", _at(d0, t, draw(st.integers(8, 17))),
+                 duration_hours=draw(st.sampled_from([1, 1.5, 2]))))
+    if draw(st.booleans()):
+        out.append(e("calendar_sent", (d0 + dt.timedelta(t + draw(day))).isoformat()))
+    if draw(st.integers(0, 9)) == 0:
+        out.append(e("impossibility_reported", _at(d0, t + draw(st.integers(0, 4)), 16),
+                     reason="motif"))
+        return out + draw(st.lists(events(), max_size=3))
+    t += draw(st.integers(0, 3))
+    out.append(e("proposal_sent", (d0 + dt.timedelta(t)).isoformat(),
+                 individual_hours=draw(st.sampled_from([4, 6, 12])),
+                 collective_hours=draw(st.sampled_from([0, 4]))))
+    t += draw(st.integers(0, 5))
+    if draw(st.integers(0, 4)) == 0:
+        out.append(e("proposal_refused", (d0 + dt.timedelta(t)).isoformat()))
+        out.append(e("proposal_sent", (d0 + dt.timedelta(t)).isoformat(), individual_hours=6))
+        t += draw(st.integers(0, 4))
+    out.append(e("proposal_validated", (d0 + dt.timedelta(t)).isoformat()))
+    if draw(st.integers(0, 3)) == 0:
+        s = t + draw(st.integers(0, 6))
+        out.append(e("suspension_started", (d0 + dt.timedelta(s)).isoformat(),
+                     cause="person_unavailable"))
+        if draw(st.booleans()):
+            out.append(e("suspension_ended", (d0 + dt.timedelta(s + draw(day))).isoformat()))
+    t += draw(st.integers(1, 9))
+    for _ in range(draw(st.integers(0, 8))):
+        kind = draw(st.sampled_from(["held", "held", "held", "missed", "missed_j", "reconv"]))
+        when = _at(d0, t, 10)
+        if kind == "held":
+            out.append(session(when, draw(st.sampled_from([1, 2, 3])),
+                               draw(st.sampled_from(["individual", "individual", "collective"])),
+                               workshop="A1"))
+        elif kind == "reconv":
+            out.append(e("reconvocation", _at(d0, t, 15)))
+        else:
+            out.append(missed(when, kind == "missed_j"))
+        t += draw(st.integers(1, 8))
+    if draw(st.booleans()):
+        out.append(e("calendar_changed", _at(d0, t, 9)))
+        out.append(e("calendar_change_communicated", _at(d0, t + draw(st.integers(0, 3)), 9,
+                                                         draw(st.integers(0, 59)))))
+    end = draw(st.sampled_from(["none", "last", "interrupted", "ended"]))
+    if end == "last":
+        out.append(e("last_individual_interview", (d0 + dt.timedelta(t)).isoformat()))
+        if draw(st.booleans()):
+            out.append(e("bilan_delivered", (d0 + dt.timedelta(t + draw(day))).isoformat()))
+    elif end == "interrupted":
+        out.append(e("course_interrupted", _at(d0, t, 11)))
+        if draw(st.booleans()):
+            out.append(e("interruption_reported", _at(d0, t + draw(st.integers(0, 4)), 10)))
+    elif end == "ended":
+        out.append(e("programme_ended", _at(d0, t, 12),
+                     cause=draw(st.sampled_from(["hours_completed", "person_initiative"]))))
+    if draw(st.booleans()):
+        out.append(e("workshop_ended", (d0 + dt.timedelta(t)).isoformat(), workshop="A1"))
+        out.append(e("bilan_delivered", (d0 + dt.timedelta(t + draw(day))).isoformat(),
+                     scope="collective", workshop="A1"))
+    return out + draw(st.lists(events(), max_size=3))
+
+
+logs = st.one_of(st.lists(events(), max_size=25), workflow_logs())
+
+
+# --- documents around a described model (ppaip_rules.describe) ---------------------------
+
+def _spellings(code: str):
+    """A code as a caller may type it: exact, another case, spaces around."""
+    return st.tuples(st.sampled_from([code, code.upper(), code.lower(), code.title()]),
+                     st.sampled_from(["", " ", "\t", "\xa0"]),
+                     st.sampled_from(["", " ", "\n"])).map(lambda t: t[1] + t[0] + t[2])
+
+
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True),
+                  st.text(max_size=6), st.lists(st.integers(), max_size=1),
+                  st.dictionaries(st.sampled_from(["a", "id"]), st.integers(), max_size=1))
+_DAYS = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+_DATE_TEXTS = st.one_of(
+    _DAYS.map(dt.date.isoformat),
+    _DAYS.map(lambda d: f"{d.day}/{d.month:02d}/{d.year}"),
+    _DAYS.map(lambda d: f" {d.day:02d}/{d.month}/{d.year} "),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\n?", fullmatch=True),
+    st.from_regex(r"\s?[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\s?", fullmatch=True),
+    st.from_regex(r"[0-9٠-٩]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+_OFFSETS = st.one_of(st.none(), st.integers(-14 * 60, 14 * 60).map(
+    lambda m: dt.timezone(dt.timedelta(minutes=m))))
+_MOMENT_TEXTS = st.one_of(
+    _DATE_TEXTS,
+    st.builds(lambda d, tz: d.replace(tzinfo=tz).isoformat(),
+              st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2060, 1, 1)), _OFFSETS),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?"
+                  r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?", fullmatch=True))
+
+
+def values(info, depth: int = 0):
+    """JSON values for one described field: valid ones, near misses and junk."""
+    from ppaip_rules import describe as d
+
+    kind = info.kind
+    if isinstance(kind, type):
+        return st.one_of(documents(kind, depth + 1), _JUNK)
+    if kind == d.TEXT:
+        limit = info.max_length or 10_000
+        return st.one_of(st.text(max_size=min(limit + 2, 12)), st.sampled_from(
+            [" ", "x" * limit, "x" * (limit + 1), " \u2028", "\x1c"]), _JUNK)
+    if kind == d.ID:
+        return st.one_of(st.text(max_size=4), st.sampled_from(
+            ["x" * 64, "x" * 65, "   ", "7.0"]), st.integers(-10 ** 16, 10 ** 16),
+            st.sampled_from([7.0, -0.0, 1e15, 999_999_999_999_999.0, 1e300, 2.5]), _JUNK)
+    if kind == d.BOOL:
+        return st.one_of(st.booleans(), _JUNK)
+    if kind in (d.INT, d.NUMBER):
+        return st.one_of(st.integers(-5, 100), st.floats(allow_nan=True), _JUNK)
+    if kind == d.DATE:
+        return st.one_of(_DATE_TEXTS, _JUNK)
+    if kind == d.MOMENT:
+        return st.one_of(_MOMENT_TEXTS, _JUNK)
+    if kind == d.CODE:
+        codes = [*info.codes.of(None), *info.codes.aliases]
+        spelled = st.sampled_from(codes).flatmap(_spellings) if info.codes.fold \
+            else st.sampled_from(codes)
+        return st.one_of(spelled, spelled, st.sampled_from(codes).map(lambda c: c + "x"), _JUNK)
+    raise AssertionError(kind)
+
+
+def documents(model, depth: int = 0):
+    """JSON-like documents for a described model: any field present or not, valid or not,
+    sometimes an unknown key."""
+    from ppaip_rules.describe import described
+
+    fields = described(model)
+    optional = {name: values(info, depth) for name, info in fields} if depth < 2 else {}
+    extra = st.dictionaries(st.sampled_from(["comment", "Person", "x y"]), st.integers(),
+                            max_size=1)
+    return st.builds(lambda doc, more, drop: {**doc, **(more if drop == 0 else {})},
+                     st.fixed_dictionaries({}, optional=optional), extra, st.integers(0, 4))

@@ -1,0 +1,173 @@
+"""The generic layer (ppaip_rules.describe): one description per input, the same answers.
+
+For every kind converted to it, on random documents: the published JSON Schema and the
+reader accept and refuse the same documents; the reader's refusals name a field and
+never carry the value; constructing the model directly refuses the same values with
+InputError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import documents
+
+from ppaip_rules import DIJON, InputError
+from ppaip_rules.checks import DeadlineCheck, get_kind
+from ppaip_rules.describe import FORMATS, described, field_table, read
+from ppaip_rules.eligibility import Entry, OrientationRequest, Person, Prescription
+
+jsonschema = pytest.importorskip("jsonschema")
+
+#: kind → the model its input is read into.
+CONVERTED = {"deadline": DeadlineCheck, "eligibility": Entry, "orientation": OrientationRequest}
+
+#: Refusals that a JSON Schema cannot say (two fields compared): (path, expected).
+CROSS_FIELD = {("person.birth_date", "une date de naissance antérieure à la date de la "
+                                     "prescription")}
+
+#: A valid instance of each model, to change one field of.
+BASES = {
+    DeadlineCheck: DeadlineCheck("PROG-START", dt.date(2025, 5, 2), dt.date(2025, 5, 5)),
+    Person: Person(), Prescription: Prescription(), OrientationRequest: OrientationRequest(),
+}
+
+
+def _validator(kind: str):
+    checker = jsonschema.FormatChecker()
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    schema = get_kind(kind).schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+
+
+VALIDATORS = {kind: _validator(kind) for kind in CONVERTED}
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _same_answer(kind: str, doc) -> None:
+    by_schema = VALIDATORS[kind].is_valid(doc)
+    try:
+        read(CONVERTED[kind], doc, context=DIJON)
+    except InputError as error:
+        if by_schema:
+            assert (error.path, error.expected) in CROSS_FIELD, (doc, str(error))
+        text = str(error)
+        for leaf in _leaves(doc):  # never the value sent (texts of 3 characters or more)
+            if isinstance(leaf, str) and len(leaf.strip()) >= 3 and leaf.strip() not in (
+                    "autre", "mail", "cpip", "MF", "MO", "ipro360"):
+                assert leaf not in text, (leaf, text)
+        return
+    assert by_schema, doc
+
+
+@pytest.mark.parametrize("kind", sorted(CONVERTED))
+def test_published_schema_is_the_generated_one_and_valid(kind):
+    from ppaip_rules.describe import json_schema
+
+    published = get_kind(kind).schema()
+    assert published["properties"] == json_schema(CONVERTED[kind], context=DIJON)["properties"]
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_schema_and_reader_accept_and_refuse_the_same_documents(data):
+    kind = data.draw(st.sampled_from(sorted(CONVERTED)))
+    _same_answer(kind, data.draw(documents(CONVERTED[kind])))
+
+
+@given(st.one_of(st.none(), st.integers(), st.text(max_size=3), st.lists(st.integers())))
+def test_a_document_that_is_not_an_object_is_refused_by_both(doc):
+    for kind in CONVERTED:
+        _same_answer(kind, doc)
+
+
+def _typed(info, value) -> bool:
+    """A JSON value that the reader passes to the model as it is (no conversion)."""
+    from ppaip_rules import describe as d
+
+    if info.kind in (d.TEXT, d.CODE):
+        return isinstance(value, str)
+    if info.kind == d.BOOL:
+        return True
+    if info.kind == d.ID:
+        return isinstance(value, str)
+    return False
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_constructing_a_model_refuses_what_the_reader_refuses(data):
+    model = data.draw(st.sampled_from(list(BASES)))
+    name, info = data.draw(st.sampled_from(described(model)))
+    value = data.draw(documents(model).map(lambda d: d.get(name)).filter(
+        lambda v: v is not None and _typed(info, v)))
+    base = {k: v.isoformat() if isinstance(v, dt.date) else v
+            for k, v in attrs.asdict(BASES[model], recurse=False).items() if v is not None}
+    try:
+        accepted = read(model, {**base, name: value}, context=DIJON)
+    except InputError as error:
+        assert error.path == name
+        with pytest.raises(InputError) as direct:
+            attrs.evolve(BASES[model], **{name: value})
+        assert direct.value.path == name
+        return
+    assert attrs.evolve(BASES[model], **{name: getattr(accepted, name)}) == accepted
+
+
+@pytest.mark.parametrize(("model", "changes", "path"), [
+    (Person, {"status": "inconnu"}, "status"),
+    (Person, {"status": "condamné"}, "status"),  # an old spelling is read, never built
+    (Person, {"volunteer": 1}, "volunteer"),
+    (Person, {"birth_date": "2007-05-16"}, "birth_date"),
+    (Person, {"id": " "}, "id"),
+    (Prescription, {"prescriber_role": "CPIP"}, "prescriber_role"),
+    (OrientationRequest, {"channel": "fax"}, "channel"),
+    (DeadlineCheck, {"rule_id": "PROG-NOWHERE"}, "rule_id"),
+    (DeadlineCheck, {"departement": "6789"}, "departement"),
+    (DeadlineCheck, {"act": "demain"}, "act"),
+])
+def test_direct_construction_raises_input_error_naming_the_field(model, changes, path):
+    with pytest.raises(InputError) as error:
+        attrs.evolve(BASES[model], **changes)
+    assert error.value.path == path
+    for value in changes.values():
+        assert len(str(value).strip()) < 3 or str(value) not in str(error.value)
+
+
+def test_entry_refuses_a_birth_after_the_prescription_both_ways():
+    person, rx = {"birth_date": "2025-06-01"}, {"date": "2025-05-15"}
+    with pytest.raises(InputError) as by_reader:
+        read(Entry, {"person": person, "prescription": rx})
+    with pytest.raises(InputError) as by_constructor:
+        Entry(Person(birth_date=dt.date(2025, 6, 1)), Prescription(date=dt.date(2025, 5, 15)))
+    assert by_reader.value.path == by_constructor.value.path == "person.birth_date"
+
+
+def test_reader_errors_name_nested_paths_in_french():
+    with pytest.raises(InputError) as error:
+        read(Entry, {"person": {"status": "évadé"}}, context=DIJON)
+    assert error.value.path == "person.status"
+    assert "évadé" not in str(error.value)
+    assert str(error.value).startswith("champ « person.status » : attendu une valeur parmi")
+
+
+def test_field_table_lists_nested_fields_and_personal_data():
+    table = field_table(Entry)
+    assert "| `person.birth_date` | date de naissance (donnée personnelle) |" in table
+    assert "| `prescription.channel` |" in table
