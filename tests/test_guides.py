@@ -24,9 +24,8 @@ import textwrap
 from importlib import resources
 from pathlib import Path
 
-import pytest
-
 import docsite  # docs/docsite/ (on the path through tests/conftest.py)
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
