@@ -658,6 +658,7 @@ def _month_name(d: dt.date) -> str:
 # --- the rules of the lot (subject "activity") ---------------------------------------------
 
 AS_OF = "2025-06-30T18:00:00+02:00"
+_AS_OF_2027 = "2027-03-31T18:00:00+02:00"
 _START = [
     {"type": "prescription_received", "at": "2025-04-02"},
     {"type": "first_meeting", "at": "2025-04-04T10:00:00+02:00", "duration_hours": 1},
@@ -691,9 +692,10 @@ def _activity(cases: list[dict], lot: int = 5, start: str = "2025-04-01",
             "contract_start": "2025-03-01", "cases": cases, **extra}
 
 
-def _ex(title: str, data: dict, fires: bool = True, severity=None) -> Example:
+def _ex(title: str, data: dict, fires: bool = True, severity=None,
+        as_of: str = AS_OF) -> Example:
     return Example(title, "activity", data, fires=fires, severity=severity,
-                   options={"as_of": AS_OF})
+                   options={"as_of": as_of})
 
 
 _SITES = [{"id": "MA-DIJON", "spip": "21", "setting": "MF"}]
@@ -999,7 +1001,8 @@ def run_permanence(ctx: _Context, params: ContractParameters) -> Iterator[Flag]:
       interpretation="« Jeune » : moins de 26 ans à la prescription (paramètre "
                      "young_age_limit, le contrat ne le chiffre pas) ; les bénéficiaires de la "
                      "période sont les parcours du lot prescrits avant sa fin et non terminés "
-                     "avant son début. Une donnée manquante est un avertissement.",
+                     "avant son début. Une donnée manquante est une information manquante ; "
+                     "les parts sont calculées sur les bénéficiaires renseignés.",
       examples=(
           _ex("Parts des publics cibles sur trois bénéficiaires", _activity([
               _case("A", sessions=[_held("2025-04-10T10:00:00+02:00")]),
@@ -1019,14 +1022,14 @@ def rep_target_public(ctx: _Context, params: ContractParameters) -> Iterator[Fla
     yield Flag(f"{plural(t.beneficiaries, 'bénéficiaire')} sur la période : {women} ; "
                f"{young}.", path="cases")
     if t.sex_known < t.beneficiaries:
-        yield Flag(f"sexe non renseigné pour {plural(t.beneficiaries - t.sex_known, 'bénéficiaire')}"
-                   f" (« beneficiary.sex ») : la part des femmes en est faussée.",
-                   severity=WARNING, path="cases")
+        yield missing_fact("cases", f"sexe (« beneficiary.sex ») de "
+                                    f"{plural(t.beneficiaries - t.sex_known, 'bénéficiaire')} : "
+                                    f"la part des femmes est calculée sans eux")
     if t.youth_known < t.beneficiaries:
-        yield Flag(f"âge à la prescription ou qualification non renseigné pour "
-                   f"{plural(t.beneficiaries - t.youth_known, 'bénéficiaire')} : la part des "
-                   f"jeunes sans qualification en est faussée.", severity=WARNING,
-                   path="cases")
+        yield missing_fact("cases", f"âge à la prescription ou qualification de "
+                                    f"{plural(t.beneficiaries - t.youth_known, 'bénéficiaire')}"
+                                    f" : la part des jeunes sans qualification est calculée "
+                                    f"sans eux")
 
 
 @rule("REP-SYNTHESIS", clause="CCTP 6.10", title="Synthèse des programmes par le titulaire",
@@ -1044,9 +1047,10 @@ def rep_target_public(ctx: _Context, params: ContractParameters) -> Iterator[Fla
           _ex("Synthèse de la période initiale remise, complète", _activity(
               [], start="2027-01-01", end="2027-03-31",
               syntheses=[{"term_period": 1, "covers_programmes": True,
-                          "covers_objectives": True}]), fires=False),
+                          "covers_objectives": True}]), fires=False, as_of=_AS_OF_2027),
           _ex("Période initiale achevée sans synthèse du titulaire", _activity(
-              [], start="2027-01-01", end="2027-03-31", syntheses=[]), severity=VIOLATION),
+              [], start="2027-01-01", end="2027-03-31", syntheses=[]), severity=VIOLATION,
+              as_of=_AS_OF_2027),
           _ex("Décompte de la bibliothèque (aide, pas la synthèse)", _activity([_case("A", sessions=[
               _held("2025-04-10T10:00:00+02:00")])]), severity=INFO),
       ))
