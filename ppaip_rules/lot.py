@@ -1058,7 +1058,8 @@ def rep_synthesis(ctx: _Context, params: ContractParameters) -> Iterator[Flag]:
     term = ctx.results.get("term")
     due = [] if term is None else [
         (n, p) for n, p in enumerate(term.periods, 1)
-        if ctx.period.start <= p.last <= ctx.period.end and p.last < ctx.as_of_day]
+        if ctx.period.start <= p.last <= ctx.period.end
+        and p.last <= ctx.results["last_full_day"]]
     if term is None:
         yield missing_fact("contract_start", "date de démarrage du marché (les périodes dont "
                                              "la synthèse est due ne sont pas calculables)")
@@ -1175,9 +1176,10 @@ def prog_workshop_plan(ctx: _Context, params: ContractParameters) -> Iterator[Fl
 
 
 def _full_months(ctx: _Context) -> list[dt.date]:
-    """First days of the calendar months wholly inside the period and ended by the as-of day."""
+    """First days of the calendar months wholly inside the period and over at the as-of instant."""
+    last = min(ctx.period.end, ctx.results["last_full_day"])
     return [m for m in month_starts(ctx.period.start, ctx.period.end)
-            if m >= ctx.period.start and month_end(m) <= min(ctx.period.end, ctx.as_of_day)]
+            if m >= ctx.period.start and month_end(m) <= last]
 
 
 def _month_text(m: dt.date) -> str:
@@ -1400,6 +1402,10 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
                    ipro_hours=_optional_list(ipro_hours, "ipro_hours", _read_ipro_hours),
                    syntheses=_optional_list(syntheses, "syntheses", _read_synthesis))
     ctx.results["term"] = contract_term(start, params, term_end_reading) if start else None
+    # The last day wholly over at the as-of instant (a date as as_of means its end).
+    day = as_of_dt.date()
+    ctx.results["last_full_day"] = day if (as_of_dt + dt.timedelta(microseconds=1)).date() > day \
+        else day - dt.timedelta(days=1)
     ctx.results["volumes"] = _volumes(ctx)
     ctx.results["permanences"] = _permanence_checks(ctx)
     ctx.results["target_public"] = _target_public(ctx)

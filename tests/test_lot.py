@@ -523,3 +523,175 @@ def test_dijon_lots_are_the_contract_data():
     assert [lot.number for lot in DIJON.lots] == [1, 2, 3, 4, 5, 6]
     assert sum(lot.individual_hours for lot in DIJON.lots) == 7440
     assert sum(lot.collective_hours for lot in DIJON.lots) == 2460
+
+
+# --- REP-SYNTHESIS: the provider's synthesis for each period of the contract ----------------
+
+Q1_2027 = ("2027-01-01", "2027-03-31")
+AS_OF_2027 = "2027-03-31T18:00:00+02:00"
+
+
+@pytest.mark.parametrize("syntheses, expected", [
+    ([{"term_period": 1, "covers_programmes": True, "covers_objectives": True}], []),
+    ([], ["violation"]),                                          # no synthesis at all
+    ([{"term_period": 2, "covers_programmes": True, "covers_objectives": True}],
+     ["violation"]),                                              # another period's
+    ([{"term_period": 1, "covers_programmes": True, "covers_objectives": False}],
+     ["violation"]),                                              # objectives not covered
+    ([{"term_period": 1, "covers_programmes": True}], ["info"]),  # not known: missing fact
+    (None, ["info"]),                                             # the input is silent
+])
+def test_rep_synthesis_exists_for_each_ended_period_and_covers_both(syntheses, expected):
+    kwargs = {} if syntheses is None else {"syntheses": syntheses}
+    result = report([], period=Q1_2027, as_of=AS_OF_2027, **kwargs)
+    assert [f.severity.value for f in by_rule(result, "REP-SYNTHESIS")] == expected
+
+
+def test_rep_synthesis_not_due_before_the_end_of_the_initial_period():
+    # boundary: the initial period ends on Sunday 28 February 2027 (24:00); on that day
+    # nothing is due yet, the next day the synthesis is.
+    feb = ("2027-02-01", "2027-02-28")
+    assert not by_rule(report([], period=feb, as_of="2027-02-28T18:00:00+01:00",
+                              syntheses=[]), "REP-SYNTHESIS")
+    assert by_rule(report([], period=feb, as_of="2027-03-01T09:00:00+01:00", syntheses=[]),
+                   "REP-SYNTHESIS")
+
+
+# --- PROG-WORKSHOP-PLAN -------------------------------------------------------------------------
+
+def workshop_case(case_id="A", workshop="CV-1"):
+    return case(case_id, sessions=[held("2025-04-14T14:00:00+02:00", 2, "collective",
+                                        workshop=workshop)])
+
+
+@pytest.mark.parametrize("plan, expected", [
+    ({"plan_agreed_with_spip": True, "outside_speakers": False}, []),
+    ({"plan_agreed_with_spip": True, "outside_speakers": True,
+      "speakers_agreed_with_spip": True}, []),
+    ({"plan_agreed_with_spip": False, "outside_speakers": False}, ["violation"]),
+    ({"plan_agreed_with_spip": True, "outside_speakers": True,
+      "speakers_agreed_with_spip": False}, ["violation"]),
+    ({"outside_speakers": False}, ["info"]),                      # agreement not recorded
+    ({"plan_agreed_with_spip": True, "outside_speakers": True}, ["info"]),
+])
+def test_prog_workshop_plan(plan, expected):
+    result = report([workshop_case()], workshops=[{"id": "CV-1", **plan}])
+    found = by_rule(result, "PROG-WORKSHOP-PLAN")
+    assert [f.severity.value for f in found] == expected
+    assert all(f.missing for f in found if f.severity.value == "info")
+
+
+def test_prog_workshop_plan_unlisted_workshop_is_a_missing_fact_naming_it_safely():
+    result = report([workshop_case(workshop="Atelier de Mme X")], workshops=[])
+    (finding,) = by_rule(result, "PROG-WORKSHOP-PLAN")
+    assert finding.missing and "Mme X" not in finding.message
+    assert "l'atelier n° 1 de la période" in finding.message
+
+
+def test_prog_workshop_plan_only_workshops_held_in_the_period():
+    later = case(sessions=[held("2025-07-14T14:00:00+02:00", 2, "collective",
+                                workshop="CV-1")])
+    assert not by_rule(report([later], workshops=[]), "PROG-WORKSHOP-PLAN")
+
+
+# --- DOC-SHEETS-SPIP --------------------------------------------------------------------------
+
+APRIL = ("2025-04-01", "2025-04-30")
+
+
+@pytest.mark.parametrize("transmissions, expected", [
+    ([{"spip": "21", "month": "2025-04", "sent": True}], []),
+    ([{"spip": "21", "month": "2025-04", "sent": False}], ["violation"]),
+    ([{"spip": "21", "month": "2025-05", "sent": True}], ["info"]),   # April not declared
+    (None, ["info"]),
+])
+def test_doc_sheets_spip(transmissions, expected):
+    kwargs = {} if transmissions is None else {"sheet_transmissions": transmissions}
+    result = report([case()], period=APRIL, **kwargs)
+    assert [f.severity.value for f in by_rule(result, "DOC-SHEETS-SPIP")] == expected
+
+
+def test_doc_sheets_spip_only_whole_months_already_over():
+    # boundary: on 30 April at 18:00 April is not over; on 1 May it is
+    result = report([case()], period=APRIL, as_of="2025-04-30T18:00:00+02:00",
+                    sheet_transmissions=[])
+    assert not by_rule(result, "DOC-SHEETS-SPIP")
+    result = report([case()], period=APRIL, as_of="2025-05-01T09:00:00+02:00",
+                    sheet_transmissions=[{"spip": "21", "month": "2025-04", "sent": False}])
+    assert [f.severity.value for f in by_rule(result, "DOC-SHEETS-SPIP")] == ["violation"]
+
+
+# --- DOC-HOURS-RECONCILE ------------------------------------------------------------------------
+
+TWO_SESSIONS = [held("2025-04-10T10:00:00+02:00"), held("2025-04-17T10:00:00+02:00", 1.5)]
+
+
+@pytest.mark.parametrize("ipro, expected, difference", [
+    (3.5, [], 0),
+    (5.5, ["violation"], 2),
+    (3, ["violation"], -0.5),
+])
+def test_doc_hours_reconcile_per_person_and_month(ipro, expected, difference):
+    result = report([case(sessions=TWO_SESSIONS)], period=APRIL,
+                    ipro_hours=[{"case_id": "A", "month": "2025-04", "hours": ipro}])
+    found = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert [f.severity.value for f in found] == expected
+    (row,) = result.reconciliation
+    assert (row.signed, row.ipro, row.difference) == (3.5, ipro, pytest.approx(difference))
+    if found:
+        assert f"{abs(difference):g}".replace(".", ",") + " h de" in found[0].message
+    assert result.to_dict()["hours_reconciliation"][0]["signed_sheet_hours"] == 3.5
+
+
+def test_doc_hours_reconcile_an_unsigned_session_is_not_on_a_signed_sheet():
+    sessions = [held("2025-04-10T10:00:00+02:00"), held("2025-04-17T10:00:00+02:00",
+                                                          signed=False)]
+    result = report([case(sessions=sessions)], period=APRIL,
+                    ipro_hours=[{"case_id": "A", "month": "2025-04", "hours": 4}])
+    (finding,) = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert finding.severity.value == "violation" and "2 h sur feuilles signées" \
+        in finding.message
+
+
+@pytest.mark.parametrize("ipro, signed", [
+    (None, True),                                          # no IPRO hours given at all
+    ([], True),                                            # this person's month not given
+    ([{"case_id": "A", "month": "2025-04", "hours": 4}], None),   # sheet not known
+])
+def test_doc_hours_reconcile_missing_facts(ipro, signed):
+    sessions = [held("2025-04-10T10:00:00+02:00", signed=signed)]
+    kwargs = {} if ipro is None else {"ipro_hours": ipro}
+    result = report([case(sessions=sessions)], period=APRIL, **kwargs)
+    found = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert found and all(f.missing for f in found)
+
+
+def test_doc_hours_reconcile_ipro_hours_without_any_session_is_a_difference():
+    result = report([case(sessions=[held("2025-05-10T10:00:00+02:00")])],
+                    period=("2025-04-01", "2025-05-31"),
+                    ipro_hours=[{"case_id": "A", "month": "2025-04", "hours": 2},
+                                {"case_id": "A", "month": "2025-05", "hours": 2}])
+    (finding,) = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert "avril 2025" in finding.message and "0 h sur feuilles signées" in finding.message
+
+
+# --- REP-MEETINGS ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("meeting, expected", [
+    ({"kind": "copil", "invited": True, "attended": True}, []),
+    ({"kind": "comite-suivi", "invited": True, "attended": False}, ["warning"]),
+    ({"kind": "commission-insertion", "invited": True, "attended": False}, ["warning"]),
+    ({"kind": "comite-suivi", "invited": False, "attended": False}, []),   # not invited
+    ({"kind": "comite-suivi", "invited": True}, ["info"]),                 # not recorded
+])
+def test_rep_meetings(meeting, expected):
+    result = report([case()], meetings=[{"at": "2025-05-15", **meeting}])
+    assert [f.severity.value for f in by_rule(result, "REP-MEETINGS")] == expected
+
+
+def test_rep_meetings_outside_the_period_or_after_as_of_are_not_judged():
+    meetings = [{"kind": "copil", "at": "2025-07-15", "invited": True, "attended": False},
+                {"kind": "copil", "at": "2025-06-20", "invited": True, "attended": False}]
+    assert not by_rule(report([case()], meetings=meetings[:1]), "REP-MEETINGS")
+    assert not by_rule(report([case()], meetings=meetings[1:],
+                              as_of="2025-06-19T18:00:00+02:00"), "REP-MEETINGS")
