@@ -766,10 +766,13 @@ def prog_training_overlap(p: Proposal, params: ContractParameters):
         return
     if not p.training_slots:
         return
-    index = _slot_index(p.training_slots)
+    slots = p.training_slots
+    # A few slots (the usual proposal): compared directly; many: a sorted index.
+    overlapping = _slot_index(slots).overlapping if len(slots) * len(p.sessions) > 64 \
+        else _pairwise(slots)
     for i, s in enumerate(p.sessions):
         begin, end = elapsed_interval(s.start, s.hours)
-        hit = index.overlapping(begin, end)
+        hit = overlapping(begin, end)
         if hit is None:
             continue
         count, j = hit
@@ -819,6 +822,21 @@ class _SlotIndex:
 
 def _slot_index(slots: tuple[TrainingSlot, ...]) -> _SlotIndex:
     return _SlotIndex(slots)
+
+
+def _pairwise(slots: tuple[TrainingSlot, ...]):
+    """:meth:`_SlotIndex.overlapping` by comparing every slot (same count, same slot named)."""
+    intervals = [t.utc for t in slots]
+
+    def overlapping(begin: dt.datetime, end: dt.datetime) -> tuple[int, int] | None:
+        count, best = 0, None
+        for j, (t_begin, t_end) in enumerate(intervals):
+            if begin < t_end and t_begin < end:
+                count += 1
+                if best is None or t_end > intervals[best][1]:
+                    best = j
+        return None if best is None else (count, best)
+    return overlapping
 
 
 @rule("PROG-HOURS-REALISED", clause="CCTP 6.1-3, 6.6",

@@ -6,7 +6,15 @@ import pytest
 
 from ppaip_rules import DIJON, InputError, Severity, check_programme, parameters_from_dict
 from ppaip_rules.calendar import PARIS, elapsed_interval, to_utc
-from ppaip_rules.programme import Proposal, RecordedHours, Session, TrainingSlot, Workshop
+from ppaip_rules.programme import (
+    Proposal,
+    RecordedHours,
+    Session,
+    TrainingSlot,
+    Workshop,
+    _pairwise,
+    _SlotIndex,
+)
 
 BASE = {"individual_hours": 12,
         "individual_actions": ["bilan-orientation", "projet-professionnel"],
@@ -331,6 +339,11 @@ def test_prog_training_overlap_agrees_with_the_pairwise_definition():
             if n:
                 want[f"sessions[{i}]"] = n
         assert {k: int(v.split()[0]) for k, v in got.items()} == want
+        # the sorted index (many slots) and the direct comparison (few) name the same slot
+        index, direct = _SlotIndex(tuple(slots)).overlapping, _pairwise(tuple(slots))
+        for s in sessions:
+            b, e = elapsed_interval(s.start, s.hours)
+            assert index(b, e) == direct(b, e)
 
 
 def test_prog_training_overlap_across_the_autumn_clock_change():
