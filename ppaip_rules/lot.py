@@ -720,6 +720,11 @@ _SITES = [{"id": "MA-DIJON", "spip": "21", "setting": "MF"}]
       ))
 def lot_def(ctx: _Context, params: ContractParameters) -> Iterator[Flag]:
     spips = ", ".join(f"SPIP {s.code}" for s in ctx.lot.spips)
+    no_spip = [i for i, case in enumerate(ctx.cases) if case.spip is None]
+    if no_spip:
+        yield missing_fact(f"cases[{no_spip[0]}].spip",
+                           f"SPIP de {plural(len(no_spip), 'parcours', 'parcours')} : compté(s) "
+                           f"dans le lot sans que son appartenance soit vérifiée")
     for i, case in enumerate(ctx.cases):
         if not _in_lot(ctx.lot, case.spip):
             spip = shown_id(case.spip, "hors du lot")
@@ -978,8 +983,8 @@ def contract_term_rule(ctx: _Context, params: ContractParameters) -> Iterator[Fl
       ))
 def run_permanence(ctx: _Context, params: ContractParameters) -> Iterator[Flag]:
     if not ctx.sites:
-        yield Flag("aucun site déclaré (« sites ») : permanences non vérifiées.", severity=INFO,
-                   path="sites")
+        yield missing_fact("sites", "sites du lot où tenir les permanences (permanences non "
+                                    "vérifiées)")
         return
     for check in ctx.results["permanences"]:
         if check.ok:
@@ -1553,6 +1558,7 @@ _SITE_ID = _as_safe_id
 
 def _read_site(value: Any, path: str) -> Site:
     if isinstance(value, Site):
+        _as_safe_id(value.id, join(path, "id"))
         return value
     fields = Fields(value, path)
     site = Site(fields.required("id", _SITE_ID), fields.optional("spip", as_str(8)),
@@ -1563,6 +1569,7 @@ def _read_site(value: Any, path: str) -> Site:
 
 def _read_permanence(value: Any, path: str) -> Permanence:
     if isinstance(value, Permanence):
+        _as_safe_id(value.site, join(path, "site"))
         return value
     fields = Fields(value, path)
     site = fields.required("site", _SITE_ID)

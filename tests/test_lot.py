@@ -323,7 +323,14 @@ def test_every_two_months_reading_is_a_policy():
 
 def test_without_sites_permanences_are_not_checked_and_it_says_so():
     (finding,) = by_rule(report([case()]), "RUN-PERMANENCE")
-    assert finding.severity.value == "info"
+    assert finding.severity.value == "info" and finding.missing
+
+
+def test_a_case_without_spip_is_counted_but_its_lot_is_a_missing_fact():
+    result = report([case(spip=None)])
+    (finding,) = by_rule(result, "LOT-DEF")
+    assert finding.missing and finding.path == "cases[0].spip"
+    assert result.volumes[0].sessions == 1
 
 
 def test_a_variant_contract_changes_the_number_of_permanences():
