@@ -552,8 +552,9 @@ def _dijon_hours(kind: str) -> str:
                   f"à {DIJON.individual_hours_max:g} heures maximum ; il est fait d'entretiens "
                   f"en face-à-face, en présentiel, en plusieurs rencontres à intervalle régulier.",
       interpretation="« Plusieurs rencontres » : au moins 2 entretiens individuels au calendrier "
-                     "(avertissement sinon, seulement quand un calendrier est fourni). Le "
-                     "présentiel n'est vérifié que pour les séances qui l'indiquent.",
+                     "(avertissement sinon, seulement quand un calendrier est fourni). Une "
+                     "séance individuelle dont le présentiel n'est pas indiqué est une "
+                     "information manquante.",
       examples=(
           Example("3 h : le minimum", "programme", _prog(individual_hours=3), fires=False),
           Example("30 h : le maximum", "programme", _prog(individual_hours=30), fires=False),
@@ -591,11 +592,18 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
                    f"intervalle régulier ({params.individual_meetings_min} au moins).",
                    severity=WARNING, expected=f"{params.individual_meetings_min} au moins",
                    found=len(individual), path="sessions")
+    unknown = []
     for i in individual:
         if p.sessions[i].in_person is False:
             yield Flag(f"la séance n° {i + 1} n'est pas prévue en présentiel ; les entretiens "
                        f"individuels ont lieu en face-à-face, en présentiel.",
                        expected=True, found=False, path=f"sessions[{i}].in_person")
+        elif p.sessions[i].in_person is None:
+            unknown.append(i)
+    if unknown:
+        yield missing(f"sessions[{unknown[0]}].in_person",
+                      f"présentiel (oui ou non) de "
+                      f"{plural(len(unknown), 'entretien individuel', 'entretiens individuels')}")
 
 
 @rule("PROG-IND-ACTIONS", clause="CCTP 6.2 A", title="Actions individuelles (liste indicative)",

@@ -74,8 +74,8 @@ def test_individual_actions_without_hours_is_information():
 
 
 def test_prog_ind_hours_several_meetings_are_expected_in_the_calendar():
-    one = [{"start": "2025-05-13T09:00:00+02:00", "hours": 3}]
-    two = [*one, {"start": "2025-05-20T09:00:00+02:00", "hours": 3}]
+    one = [{"start": "2025-05-13T09:00:00+02:00", "hours": 3, "in_person": True}]
+    two = [*one, {"start": "2025-05-20T09:00:00+02:00", "hours": 3, "in_person": True}]
     assert severities(check(sessions=one), "PROG-IND-HOURS") == [Severity.WARNING]
     assert severities(check(sessions=two), "PROG-IND-HOURS") == []
 
@@ -87,9 +87,19 @@ def test_prog_ind_hours_individual_sessions_are_in_person():
     assert [f.path for f in findings] == ["sessions[1].in_person"]
 
 
+def test_prog_ind_hours_in_person_not_stated_is_a_missing_fact_not_compliance():
+    sessions = [{"start": "2025-05-13T09:00:00+02:00", "hours": 3, "in_person": True},
+                {"start": "2025-05-20T09:00:00+02:00", "hours": 3}]
+    report = check(sessions=sessions)
+    (finding,) = report.by_rule("PROG-IND-HOURS")
+    assert finding.missing and finding.path == "sessions[1].in_person"
+    assert report.verdict == "incomplet"
+
+
 def test_individual_meetings_minimum_is_a_parameter():
     variant = parameters_from_dict({"individual_meetings_min": 3})
-    sessions = [{"start": f"2025-05-{d}T09:00:00+02:00", "hours": 2} for d in (13, 20)]
+    sessions = [{"start": f"2025-05-{d}T09:00:00+02:00", "hours": 2, "in_person": True}
+                for d in (13, 20)]
     report = check_programme({**BASE, "sessions": sessions}, variant)
     assert severities(report, "PROG-IND-HOURS") == [Severity.WARNING]
 
