@@ -1778,9 +1778,18 @@ def _format_lot(r: LotReport) -> str:
                  f"({_percent(t.women_share)}) ; jeunes (< {t.young_age_limit} ans) sans "
                  f"qualification : {t.young_without_qualification}/{t.youth_known} "
                  f"({_percent(t.young_share)})")
+    if r.reconciliation:
+        lines.append("")
+        lines.append("HEURES ÉMARGÉES ET HEURES IPRO 360° (CCTP 6.5)")
+        for row in r.reconciliation:
+            ipro = "non renseignées" if row.ipro is None else \
+                f"{format_value(row.ipro)} h (écart {format_value(round(row.difference, 2))} h)"
+            lines.append(f"  - parcours {row.case}, {_month_name(row.month)} : "
+                         f"{format_value(row.signed)} h émargées ; IPRO 360° : {ipro}")
     s = r.synthesis
     lines.append("")
-    lines.append("SYNTHÈSE DES PROGRAMMES ET DES DÉLAIS (CCTP 6.10)")
+    lines.append("AIDE À LA SYNTHÈSE : PROGRAMMES ET DÉLAIS (CCTP 6.10 ; décompte de la "
+                 "bibliothèque, pas la synthèse du titulaire)")
     for state, n in s.states:
         lines.append(f"  - {CaseState(state).label} : {n}")
     for rule_id, counts in s.obligations:
