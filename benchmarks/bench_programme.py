@@ -17,10 +17,15 @@ by other programs on a shared machine). Inputs:
 
 each given as a dict parsed from JSON (what a non-Python caller sends) and, for the
 typical one, as the attrs model already built (what a Python caller may keep).
+
+Last, the scale case of issue 13: 1,000 sessions and 1,000 training slots that all
+overlap. Overlaps are reported per session (1,000 findings, not a million), found with a
+sorted index (before: 1,000,000 findings in 12.7 s of CPU on this machine).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import statistics
@@ -73,6 +78,19 @@ def main() -> int:
         cpu = statistics.median(c for _, c in measured)
         print(f"{label:<40} {wall:>16,.0f} ({1e6 / wall:5.1f} µs) {cpu:>12,.0f} "
               f"({1e6 / cpu:5.1f} µs)")
+    print("cible : au moins 20 000 contrôles/s (CPU) avec formation Région")
+    day = dt.datetime(2025, 3, 3, 9, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    n = 1000
+    big = {"individual_hours": 12, "individual_actions": ["bilan-orientation"],
+           "sessions": [{"start": (day + dt.timedelta(hours=i)).isoformat(), "hours": 1}
+                        for i in range(n)],
+           "training_slots": [{"start": day.isoformat(),
+                               "end": (day + dt.timedelta(hours=n)).isoformat()}] * n}
+    cpu = time.process_time()
+    found = len(check_programme(big).by_rule("PROG-TRAINING-OVERLAP"))
+    cpu = time.process_time() - cpu
+    print(f"{n} séances x {n} créneaux qui se chevauchent tous : {found:,} constats, "
+          f"{cpu:.3f} s CPU")
     return 0
 
 

@@ -97,8 +97,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("6.11", "L'évaluation du programme"),
 )
 
-_NA_PRICE = ("contenu du prix unitaire (bordereau des prix) : aucune donnée d'exécution "
-             "ne permet de le vérifier")
 _NA_QUALITY = ("appréciation de la qualité de l'accompagnement, faite par le SPIP et la DISP "
                "au vu des bilans et des comités de suivi")
 _NA_RESPONSE = "engagement à décrire dans l'offre du candidat (mémoire technique), pas un fait daté"
@@ -138,7 +136,8 @@ MATRIX: tuple[Obligation, ...] = (
     Ob("1.5", "Paiement à la séance d'intervention.", rules=("CONTRACT-PAY",)),
     Ob("1.5", "Le prix de la séance inclut la préparation, la coordination, les réunions, les "
              "comptes rendus et les frais de déplacement.",
-      not_automatable=_NA_PRICE),
+      rules=("CONTRACT-PRICE",),
+      note="Contrôlé sur les lignes de facture : aucun de ces postes n'est facturé à part."),
     # §2 General orientations
     Ob("2 a", "Concourir à la prévention de la récidive.",
       not_automatable="finalité du dispositif, appréciée par l'administration pénitentiaire"),
@@ -160,8 +159,7 @@ MATRIX: tuple[Obligation, ...] = (
              "acteurs de l'insertion.",
       not_automatable="relations de travail, sans acte daté à contrôler"),
     Ob("2 d", "Participer aux commissions locales d'insertion professionnelle.",
-      not_automatable="participation à des commissions organisées par l'administration : "
-                      "aucune donnée d'exécution ne la trace"),
+      rules=("REP-MEETINGS",)),
     Ob("2 d", "Informer régulièrement le SPIP de l'évolution du parcours des personnes suivies.",
       rules=("PROG-CALENDAR-CHANGE", "RUN-INTERRUPTION-48H"),
       note="« Régulièrement » n'a pas de fréquence : seuls les signalements datés sont "
@@ -271,8 +269,10 @@ MATRIX: tuple[Obligation, ...] = (
     Ob("6.2 B", "Ateliers en groupe, idéalement de 4 à 6 personnes.",
       rules=("PROG-GROUP-SIZE",), parameters=("group_size_ideal_min", "group_size_max")),
     Ob("6.2 B", "La liste et le calendrier des ateliers sont arrêtés avec le SPIP ; des "
-               "intervenants extérieurs sont préconisés.",
-      not_automatable="concertation et recommandation, sans acte daté imposé"),
+               "intervenants extérieurs sont préconisés, en accord avec le SPIP.",
+      rules=("PROG-WORKSHOP-PLAN",),
+      note="Que des intervenants extérieurs soient « préconisés » n'est pas vérifié : c'est "
+           "une recommandation ; seul l'accord du SPIP, quand il y en a, l'est."),
     Ob("6.2 B", "Un atelier dure de 2 heures minimum à 30 heures maximum.",
       rules=("PROG-COLL-HOURS",), parameters=("workshop_hours_min", "workshop_hours_max")),
     Ob("6.2 B", "Les ateliers suivis en complément d'un parcours individuel le sont sur "
@@ -316,8 +316,8 @@ MATRIX: tuple[Obligation, ...] = (
     Ob("6.5", "Convocation aux ateliers collectifs et ses mentions (annexe 2).",
       rules=("DOC-CONVOCATION",)),
     Ob("6.5", "Les feuilles d'émargement, transmises au SPIP, servent à la facturation et au "
-             "contrôle des prestations.",
-      rules=("CONTRACT-PAY",)),
+             "contrôle des prestations, conjointement aux données extraites d'IPRO 360°.",
+      rules=("CONTRACT-PAY", "DOC-SHEETS-SPIP", "DOC-HOURS-RECONCILE")),
     # 6.6 End
     Ob("6.6", "Le PPAIP se termine à l'initiative de la personne, à la fin des heures validées, "
              "ou avant si le dispositif s'interrompt.",
@@ -412,7 +412,9 @@ MATRIX: tuple[Obligation, ...] = (
     # 6.11 Evaluation
     Ob("6.11", "Comités de suivi organisés par l'administration, auxquels le titulaire "
               "participe (il peut en demander la réunion) ; COPIL annuel de la DISP.",
-      not_automatable="réunions organisées et rapportées par l'administration"),
+      rules=("REP-MEETINGS",),
+      note="Une invitation sans participation est un avertissement ; la demande de réunion "
+           "est une faculté du titulaire, non vérifiée."),
 )
 
 del Ob
@@ -420,7 +422,7 @@ del Ob
 AREAS: tuple[Area, ...] = (
     Area("contrat", "Contrat et lots", "CCTP 1",
          "Les lots, la durée du marché, les volumes d'heures prévus et le paiement à la séance.",
-         ("LOT-DEF", "LOT-VOLUME", "CONTRACT-TERM", "CONTRACT-PAY")),
+         ("LOT-DEF", "LOT-VOLUME", "CONTRACT-TERM", "CONTRACT-PAY", "CONTRACT-PRICE")),
     Area("eligibilite", "Éligibilité et entrée", "CCTP 3, 5, 6.1",
          "Qui peut entrer dans le programme, qui prescrit, d'où vient une orientation.",
          ("ELIG-ADULT", "ELIG-STATUS", "ELIG-VOLUNTEER", "ELIG-NEED", "ELIG-PRESCRIBED",
@@ -431,7 +433,7 @@ AREAS: tuple[Area, ...] = (
          "les actions et le calendrier.",
          ("PROG-FIRST-MEETING", "PROG-PROPOSAL", "PROG-VALIDATION", "PROG-START",
           "PROG-IND-HOURS", "PROG-IND-ACTIONS", "PROG-COLL-HOURS", "PROG-GROUP-SIZE",
-          "PROG-COLL-ACTIONS", "PROG-HOURS-REALISED", "PROG-TRAINING-OVERLAP", "PROG-CALENDAR",
+          "PROG-COLL-ACTIONS", "PROG-WORKSHOP-PLAN", "PROG-HOURS-REALISED", "PROG-TRAINING-OVERLAP", "PROG-CALENDAR",
           "PROG-CALENDAR-CHANGE")),
     Area("deroulement", "Déroulement du parcours", "CCTP 6.1-3, 6.2 B",
          "Absences, suspensions, interruptions et permanences.",
@@ -441,7 +443,7 @@ AREAS: tuple[Area, ...] = (
          "convocations et les livrables.",
          ("END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL", "END-BILAN-CONTENT", "END-BILAN-LOGO",
           "END-BILAN-SHARING", "DOC-SHEET-IND", "DOC-SHEET-COLL", "DOC-CONVOCATION",
-          "DOC-DELIVERABLES")),
+          "DOC-DELIVERABLES", "DOC-SHEETS-SPIP", "DOC-HOURS-RECONCILE")),
     Area("effectifs", "Moyens humains", "CCTP 6.7",
          "Psychologues du travail, qualifications, remplacements, suppléants, coordinateurs et "
          "autorisations d'accès.",
@@ -453,7 +455,7 @@ AREAS: tuple[Area, ...] = (
          ("PREM-MO", "PREM-MO-HOURS")),
     Area("reporting", "Égalité et reporting", "CCTP 2 b, 6.10",
          "La couverture des publics cibles et la synthèse des programmes.",
-         ("REP-TARGET-PUBLIC", "REP-SYNTHESIS")),
+         ("REP-TARGET-PUBLIC", "REP-SYNTHESIS", "REP-MEETINGS")),
 )
 
 

@@ -241,6 +241,11 @@ class ContractParameters:
     collective_themes: tuple[CatalogueItem, ...] = attrs.field(
         default=COLLECTIVE_THEMES, converter=tuple,
         metadata=_meta("CCTP 6.2 B", "Catalogue des thèmes d'ateliers collectifs"))
+    tender_themes: tuple[CatalogueItem, ...] = attrs.field(
+        default=(), converter=tuple,
+        metadata=_meta("CCTP 6.2 B", "Thèmes d'ateliers présentés par le titulaire dans son "
+                                     "offre (« toute thématique qu'il juge pertinente » ; "
+                                     "vide par défaut)"))
     # Deadlines (amount and unit; what triggers them lives in deadlines.py)
     delays: Mapping[str, Delay] = attrs.field(
         default=DIJON_DELAYS, converter=_frozen_mapping, hash=False, metadata=_meta(
@@ -395,6 +400,7 @@ def _convert_param(key: str, value: Any, current: Any) -> Any:
 
 
 _CATALOGUE_KEYS = {"individual_actions", "collective_themes", "orientation_sources",
+                   "tender_themes",
                    # issue 3
                    "eligible_statuses", "prescriber_roles", "bilan_required_sections",
                    "bilan_optional_sections", "deliverables"}

@@ -26,6 +26,7 @@ they are never echoed; a workshop is named by its catalogue label, or as
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 import attrs
@@ -448,7 +449,7 @@ def _fast_proposal(data: Any) -> Proposal | None:
 
 def workshop_name(theme: str, index: int, params: ContractParameters = DIJON) -> str:
     """How a finding names a workshop: its catalogue label; never a free-text title."""
-    label = label_of(params.collective_themes, theme)
+    label = label_of(params.collective_themes, theme) or label_of(params.tender_themes, theme)
     if label:
         return f"l'atelier « {label} »"
     if theme == A_LA_CARTE:
@@ -507,9 +508,16 @@ def workshop_hours_flags(name: str, hours: float | None, path: str,
 def hours_realised_flags(kind: str, recorded: float, validated: float | None, path: str):
     """PROG-HOURS-REALISED for one kind of hours (``individuelles``/``collectives``).
 
-    ``validated`` ``None``: nothing of that kind was validated.
+    ``validated`` ``None``: the validated hours of that kind are not known — a
+    missing fact, never read as 0 h (RULES.md "Missing facts").
     """
-    allowed = validated or 0
+    if validated is None:
+        if not recorded:
+            return
+        yield missing(path, f"heures {kind} du programme validé (les {hours_text(recorded)} "
+                            f"réalisées ne peuvent pas leur être comparées)")
+        return
+    allowed = validated
     if recorded > allowed:
         yield Flag(f"heures {kind} réalisées : {hours_text(recorded)} ; "
                    f"{hours_text(allowed)} validées, soit {hours_text(recorded - allowed)} de "
@@ -544,8 +552,9 @@ def _dijon_hours(kind: str) -> str:
                   f"à {DIJON.individual_hours_max:g} heures maximum ; il est fait d'entretiens "
                   f"en face-à-face, en présentiel, en plusieurs rencontres à intervalle régulier.",
       interpretation="« Plusieurs rencontres » : au moins 2 entretiens individuels au calendrier "
-                     "(avertissement sinon, seulement quand un calendrier est fourni). Le "
-                     "présentiel n'est vérifié que pour les séances qui l'indiquent.",
+                     "(avertissement sinon, seulement quand un calendrier est fourni). Une "
+                     "séance individuelle dont le présentiel n'est pas indiqué est une "
+                     "information manquante.",
       examples=(
           Example("3 h : le minimum", "programme", _prog(individual_hours=3), fires=False),
           Example("30 h : le maximum", "programme", _prog(individual_hours=30), fires=False),
@@ -561,6 +570,9 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
     if hours is None:
         if p.has_individual_part:
             yield missing("individual_hours", "nombre d'heures du PPAIP individuel")
+        elif not p.workshops:
+            yield missing("individual_hours", "contenu du programme : ni heures individuelles "
+                                              "ni atelier collectif")
     elif hours < low:
         yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(low)} au "
                    f"minimum. Porter la durée à {hours_text(low)} au moins, ou ne proposer que "
@@ -580,24 +592,35 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
                    f"intervalle régulier ({params.individual_meetings_min} au moins).",
                    severity=WARNING, expected=f"{params.individual_meetings_min} au moins",
                    found=len(individual), path="sessions")
+    unknown = []
     for i in individual:
         if p.sessions[i].in_person is False:
             yield Flag(f"la séance n° {i + 1} n'est pas prévue en présentiel ; les entretiens "
                        f"individuels ont lieu en face-à-face, en présentiel.",
                        expected=True, found=False, path=f"sessions[{i}].in_person")
+        elif p.sessions[i].in_person is None:
+            unknown.append(i)
+    if unknown:
+        yield missing(f"sessions[{unknown[0]}].in_person",
+                      f"présentiel (oui ou non) de "
+                      f"{plural(len(unknown), 'entretien individuel', 'entretiens individuels')}")
 
 
-@rule("PROG-IND-ACTIONS", clause="CCTP 6.2 A", title="Actions individuelles du catalogue",
-      severity=VIOLATION, subject="programme", parameters=("individual_actions",),
-      requirement="Les actions d'un PPAIP individuel sont choisies dans le catalogue du CCTP "
-                  "6.2 A (bilans de positionnement, d'orientation, de compétences ; tests "
+@rule("PROG-IND-ACTIONS", clause="CCTP 6.2 A", title="Actions individuelles (liste indicative)",
+      severity=INFO, subject="programme", parameters=("individual_actions",),
+      requirement="Les actions d'un PPAIP individuel « peuvent être proposées » parmi la liste "
+                  "du CCTP 6.2 A (bilans de positionnement, d'orientation, de compétences ; tests "
                   "psychotechniques ; définition d'un projet professionnel ; et, si opportun, "
                   "informations, dossiers, partenaires, bassin d'emploi, recherche d'offres et "
-                  "TRE).",
+                  "TRE) ; la liste est indicative (« par exemple », « etc. »).",
+      interpretation="Une action hors de la liste n'est pas une violation : elle est signalée "
+                     "pour information, la validation du programme par le CPIP en étant le "
+                     "contrôle.",
       examples=(
-          Example("Actions du catalogue", "programme", _prog(), fires=False),
-          Example("Action hors catalogue", "programme",
-                  _prog(individual_actions=["bilan-orientation", "sophrologie"])),
+          Example("Actions de la liste", "programme", _prog(), fires=False),
+          Example("Action hors de la liste indicative", "programme",
+                  _prog(individual_actions=["bilan-orientation", "sophrologie"]),
+                  severity=INFO),
           Example("Heures individuelles sans action", "programme",
                   _prog(individual_actions=[]), severity=INFO),
       ))
@@ -605,10 +628,11 @@ def prog_ind_actions(p: Proposal, params: ContractParameters):
     known = codes(params.individual_actions)
     for i, action in enumerate(p.individual_actions):
         if action not in known:
-            yield Flag(f"l'action individuelle n° {i + 1} n'est pas au catalogue du CCTP 6.2 A. "
-                       f"Choisir une action du catalogue, ou la proposer en atelier « à la "
-                       f"carte » validé par le SPIP.", expected="un code du catalogue des "
-                       "actions individuelles", found="code hors catalogue",
+            yield Flag(f"l'action individuelle n° {i + 1} ne figure pas dans la liste indicative "
+                       f"du CCTP 6.2 A ; elle est admise, la validation du programme par le CPIP "
+                       f"en est le contrôle.", severity=INFO,
+                       expected="une action de la liste indicative, ou une autre action "
+                                "validée par le CPIP", found="action hors de la liste",
                        path=f"individual_actions[{i}]")
     if p.individual_hours and not p.individual_actions:
         yield missing("individual_actions", "actions du PPAIP individuel")
@@ -668,43 +692,53 @@ def prog_group_size(p: Proposal, params: ContractParameters):
                                         f"workshops[{i}].participants", params)
 
 
-@rule("PROG-COLL-ACTIONS", clause="CCTP 6.2 B", title="Thèmes d'ateliers du catalogue ou "
-      "« à la carte »", severity=VIOLATION, subject="programme", parameters=("collective_themes",),
-      requirement="Le thème d'un atelier collectif est choisi dans le catalogue du CCTP 6.2 B, "
-                  "ou l'atelier est « à la carte », mis en place à la demande du SPIP.",
-      interpretation="Un atelier « à la carte » doit être convenu avec le SPIP "
-                     "(agreed_with_spip) ; son intitulé, saisi librement, n'est jamais repris "
-                     "dans un constat.",
+@rule("PROG-COLL-ACTIONS", clause="CCTP 6.2 B", title="Thèmes d'ateliers : liste, offre du "
+      "titulaire ou « à la carte »", severity=WARNING, subject="programme",
+      parameters=("collective_themes", "tender_themes"),
+      requirement="Le thème d'un atelier collectif est pris dans la liste du CCTP 6.2 B, parmi "
+                  "les thématiques présentées par le titulaire dans sa réponse, ou l'atelier "
+                  "est « à la carte », mis en place à la demande du SPIP.",
+      interpretation="« D'autres ateliers « à la carte » pourront être mis en place en fonction "
+                     "des demandes formulées par le SPIP. Dans sa réponse, le prestataire pourra "
+                     "également présenter toute thématique qu'il juge pertinente » : les "
+                     "thématiques de l'offre sont le paramètre tender_themes (vide pour Dijon). "
+                     "Un thème qui n'est dans aucune de ces listes, ou un atelier à la carte non "
+                     "demandé par le SPIP, est un avertissement, jamais une violation ; "
+                     "l'intitulé libre d'un atelier à la carte n'est jamais repris.",
       examples=(
-          Example("Thème du catalogue", "programme", _prog(), fires=False),
-          Example("Atelier à la carte convenu avec le SPIP", "programme",
+          Example("Thème de la liste", "programme", _prog(), fires=False),
+          Example("Atelier à la carte demandé par le SPIP", "programme",
                   _prog(workshops=[{"theme": "a-la-carte", "title": "Permis de conduire",
                                     "agreed_with_spip": True, "hours": 4, "participants": 5}]),
                   fires=False),
-          Example("Atelier à la carte non convenu avec le SPIP", "programme",
+          Example("Atelier à la carte sans demande du SPIP", "programme",
                   _prog(workshops=[{"theme": "a-la-carte", "title": "Permis de conduire",
-                                    "agreed_with_spip": False, "hours": 4, "participants": 5}])),
-          Example("Thème hors catalogue", "programme",
-                  _prog(workshops=[{"theme": "yoga", "hours": 4, "participants": 5}])),
+                                    "agreed_with_spip": False, "hours": 4, "participants": 5}]),
+                  severity=WARNING),
+          Example("Thème hors de la liste et de l'offre", "programme",
+                  _prog(workshops=[{"theme": "yoga", "hours": 4, "participants": 5}]),
+                  severity=WARNING),
       ))
 def prog_coll_actions(p: Proposal, params: ContractParameters):
     known = codes(params.collective_themes)
+    tender = codes(params.tender_themes)
     for i, w in enumerate(p.workshops):
-        if w.theme in known:
+        if w.theme in known or w.theme in tender:
             continue
         path = f"workshops[{i}]"
         if w.theme != A_LA_CARTE:
-            yield Flag(f"le thème de l'atelier n° {i + 1} n'est pas au catalogue du CCTP 6.2 B. "
-                       f"Choisir un thème du catalogue, ou le déclarer « à la carte » convenu "
-                       f"avec le SPIP.", expected=f"un thème du catalogue ou « {A_LA_CARTE} »",
-                       found="thème hors catalogue", path=f"{path}.theme")
+            yield Flag(f"le thème de l'atelier n° {i + 1} n'est ni dans la liste du CCTP 6.2 B, "
+                       f"ni parmi les thématiques de l'offre du titulaire. Le rattacher à l'une "
+                       f"d'elles, ou le déclarer « à la carte » à la demande du SPIP.",
+                       expected=f"un thème de la liste, de l'offre, ou « {A_LA_CARTE} »",
+                       found="thème hors des listes", path=f"{path}.theme")
         elif w.agreed_with_spip is None:
             yield missing(f"{path}.agreed_with_spip",
-                          f"accord du SPIP sur l'atelier à la carte n° {i + 1}")
+                          f"demande du SPIP pour l'atelier à la carte n° {i + 1}")
         elif not w.agreed_with_spip:
-            yield Flag(f"l'atelier à la carte n° {i + 1} n'a pas été convenu avec le SPIP ; les "
-                       f"ateliers « à la carte » sont mis en place à la demande du SPIP.",
-                       expected=True, found=False, path=f"{path}.agreed_with_spip")
+            yield Flag(f"l'atelier à la carte n° {i + 1} n'a pas été demandé par le SPIP ; les "
+                       f"ateliers « à la carte » sont mis en place en fonction des demandes du "
+                       f"SPIP.", expected=True, found=False, path=f"{path}.agreed_with_spip")
 
 
 @rule("PROG-TRAINING-OVERLAP", clause="CCTP 6.1-3",
@@ -740,16 +774,77 @@ def prog_training_overlap(p: Proposal, params: ContractParameters):
         return
     if not p.training_slots:
         return
-    slots = [t.utc for t in p.training_slots]
+    slots = p.training_slots
+    # A few slots (the usual proposal): compared directly; many: a sorted index.
+    overlapping = _slot_index(slots).overlapping if len(slots) * len(p.sessions) > 64 \
+        else _pairwise(slots)
     for i, s in enumerate(p.sessions):
         begin, end = elapsed_interval(s.start, s.hours)
-        for j, (t_begin, t_end) in enumerate(slots):
+        hit = overlapping(begin, end)
+        if hit is None:
+            continue
+        count, j = hit
+        t_begin, t_end = p.training_slots[j].utc
+        others = f" (et {plural(count - 1, 'autre créneau', 'autres créneaux')})" \
+            if count > 1 else ""
+        yield Flag(f"la séance n° {i + 1} ({_span(begin, end)}) chevauche le créneau de "
+                   f"formation financée par la Région n° {j + 1} ({_span(t_begin, t_end)})"
+                   f"{others}. Déplacer la séance hors du temps de formation.",
+                   expected="aucun chevauchement",
+                   found=plural(count, "créneau chevauché", "créneaux chevauchés"),
+                   path=f"sessions[{i}]")
+
+
+class _SlotIndex:
+    """Training slots sorted once, so that each session is checked in O(log n).
+
+    A slot ``[a, b)`` overlaps a session ``[s, e)`` when ``a < e`` and ``b > s``.
+    Every slot ending by ``s`` also starts before ``e``, so the number of
+    overlapping slots is (slots starting before ``e``) − (slots ending by
+    ``s``). The slot with the latest end among those starting before ``e``
+    overlaps whenever any does: it is the one a finding names.
+    """
+
+    __slots__ = ("ends", "latest", "starts")
+
+    def __init__(self, slots: tuple[TrainingSlot, ...]) -> None:
+        order = sorted(range(len(slots)), key=lambda j: slots[j].utc[0])
+        self.starts = [slots[j].utc[0] for j in order]
+        self.ends = sorted(t.utc[1] for t in slots)
+        self.latest: list[tuple[dt.datetime, int]] = []
+        best: tuple[dt.datetime, int] | None = None
+        for j in order:
+            end = slots[j].utc[1]
+            if best is None or end > best[0] or (end == best[0] and j < best[1]):
+                best = (end, j)
+            self.latest.append(best)
+
+    def overlapping(self, begin: dt.datetime, end: dt.datetime) -> tuple[int, int] | None:
+        """(how many slots overlap, the index of one of them), or ``None``."""
+        started = bisect_left(self.starts, end)
+        count = started - bisect_right(self.ends, begin)
+        if count <= 0:
+            return None
+        return count, self.latest[started - 1][1]
+
+
+def _slot_index(slots: tuple[TrainingSlot, ...]) -> _SlotIndex:
+    return _SlotIndex(slots)
+
+
+def _pairwise(slots: tuple[TrainingSlot, ...]):
+    """:meth:`_SlotIndex.overlapping` by comparing every slot (same count, same slot named)."""
+    intervals = [t.utc for t in slots]
+
+    def overlapping(begin: dt.datetime, end: dt.datetime) -> tuple[int, int] | None:
+        count, best = 0, None
+        for j, (t_begin, t_end) in enumerate(intervals):
             if begin < t_end and t_begin < end:
-                yield Flag(f"la séance n° {i + 1} ({_span(begin, end)}) chevauche le créneau de "
-                           f"formation financée par la Région n° {j + 1} ({_span(t_begin, t_end)}). "
-                           f"Déplacer la séance hors du temps de formation.",
-                           expected="aucun chevauchement", found=f"créneau n° {j + 1}",
-                           path=f"sessions[{i}]")
+                count += 1
+                if best is None or t_end > intervals[best][1]:
+                    best = j
+        return None if best is None else (count, best)
+    return overlapping
 
 
 @rule("PROG-HOURS-REALISED", clause="CCTP 6.1-3, 6.6",
@@ -773,19 +868,39 @@ def prog_hours_realised(p: Proposal, params: ContractParameters):
     recorded = p.recorded_hours
     if recorded is None:
         return
+    # A part of the programme that is not stated is known to be empty only when the
+    # other part is stated (an individual-only or a collective-only programme);
+    # otherwise its hours are a missing fact, never 0 h.
+    individual = p.individual_hours
+    if individual is None and p.workshops and not p.has_individual_part:
+        individual = 0
+    collective = None
+    if p.workshops:
+        if all(w.hours is not None for w in p.workshops):
+            collective = sum(w.hours for w in p.workshops)
+    elif p.individual_hours is not None:
+        collective = 0
     if not p.validated:
-        yield missing("validated", "validation du programme par le CPIP (les heures réalisées "
-                                   "se comparent aux heures validées)")
+        # Not known to be the programme in force: never silent about an excess.
+        excess = [f"{hours_text(done)} {kind} réalisées pour {hours_text(planned)} proposées"
+                  for kind, done, planned in (
+                      ("individuelles", recorded.individual, individual),
+                      ("collectives", recorded.collective, collective))
+                  if done is not None and planned is not None and done > planned]
+        state = "non renseignée" if p.validated is None else "refusée ou en attente"
+        detail = f" ; dépassement si cette proposition est le programme en vigueur : " \
+                 f"{', '.join(excess)}" if excess else ""
+        yield missing("validated", f"programme validé en vigueur (validation de cette "
+                                   f"proposition {state}){detail}")
         return
     if recorded.individual is not None:
-        yield from hours_realised_flags("individuelles", recorded.individual,
-                                        p.individual_hours, "recorded_hours.individual")
+        yield from hours_realised_flags("individuelles", recorded.individual, individual,
+                                        "recorded_hours.individual")
     if recorded.collective is not None:
         if any(w.hours is None for w in p.workshops):
             yield missing("workshops", "durée de chaque atelier (heures collectives validées)")
             return
-        validated = sum(w.hours for w in p.workshops) if p.workshops else None
-        yield from hours_realised_flags("collectives", recorded.collective, validated,
+        yield from hours_realised_flags("collectives", recorded.collective, collective,
                                         "recorded_hours.collective")
 
 

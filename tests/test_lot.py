@@ -70,17 +70,58 @@ def test_contract_term_from_the_31st_and_a_variant_contract():
         D(2026, 8, 31), D(2027, 8, 31), D(2028, 8, 31), D(2029, 8, 31)]
 
 
-@pytest.mark.parametrize("start, period, fires", [
-    ("2025-03-01", PERIOD, False),
-    ("2024-12-31", PERIOD, True),                          # not "courant 2025"
-    ("2025-03-01", ("2025-02-01", "2025-03-31"), True),     # before the start
-    ("2025-03-01", ("2029-02-01", "2029-02-28"), False),    # last month of the 2nd renewal
-    ("2025-03-01", ("2029-02-01", "2029-03-01"), True),     # one day past 48 months
+def test_contract_term_start_outside_2025_is_the_buyers_forecast_never_a_violation():
+    # CCTP 1.4 "Les prestations débuteront courant 2025": a forecast, information.
+    result = report([], contract_start="2024-12-31")
+    (finding,) = by_rule(result, "CONTRACT-TERM")
+    assert finding.severity.value == "info" and finding.path == "contract_start"
+    assert result.report.ok
+    assert not by_rule(report([], contract_start="2025-12-31",
+                              period=("2026-01-01", "2026-01-31")), "CONTRACT-TERM")
+
+
+@pytest.mark.parametrize("day, severity", [
+    ("2029-02-28T10:00:00+01:00", None),          # last day of the 2nd renewal
+    ("2029-03-01T10:00:00+01:00", "violation"),   # the day after 48 months
+    ("2025-02-28T10:00:00+01:00", "warning"),     # before the start of the market
 ])
-def test_contract_term_rule(start, period, fires):
-    result = report([], period=period, contract_start=start)
-    assert bool([f for f in by_rule(result, "CONTRACT-TERM")
-                 if f.severity.value == "violation"]) is fires
+def test_contract_term_activity_after_the_last_period_is_a_violation(day, severity):
+    result = report([case(sessions=[held(day)])], period=("2025-02-01", "2029-03-31"),
+                    as_of="2029-03-31T18:00:00+02:00")
+    found = [f.severity.value for f in by_rule(result, "CONTRACT-TERM")]
+    assert found == ([severity] if severity else [])
+
+
+def test_contract_term_a_report_period_past_the_term_without_activity_is_no_violation():
+    result = report([], period=("2029-02-01", "2029-03-31"))
+    assert result.report.ok
+
+
+def test_contract_term_invoice_line_after_the_last_period_is_a_violation():
+    result = report([], period=("2029-02-01", "2029-03-31"), invoice_lines=[
+        {"kind": "seance", "at": "2029-03-01", "case_id": "A", "signed_sheet": True}])
+    (finding,) = [f for f in by_rule(result, "CONTRACT-TERM") if f.severity.value != "info"]
+    assert finding.severity.value == "violation" and finding.path == "invoice_lines[0]"
+
+
+@pytest.mark.parametrize("reading, lasts", [
+    ("eve", [D(2027, 2, 28), D(2028, 2, 29), D(2029, 2, 28)]),
+    ("same_date", [D(2027, 3, 1), D(2028, 3, 2), D(2029, 3, 3)]),
+])
+def test_contract_term_end_of_period_reading_is_a_policy(reading, lasts):
+    # RULES.md ambiguity 14: 1 March 2025 + 24 months ends on 28 February 2027 (default)
+    # or on 1 March 2027; each renewal begins the next day; never extended to a working
+    # day (28 February 2027 is a Sunday).
+    assert [p.last for p in contract_term(D(2025, 3, 1),
+                                          term_end_reading=reading).periods] == lasts
+    result = report([], contract_start="2025-03-01", term_end_reading=reading)
+    assert result.term.periods[0].last == lasts[0]
+
+
+def test_contract_term_unknown_reading_is_an_input_error():
+    with pytest.raises(InputError) as error:
+        report([], term_end_reading="veille")
+    assert error.value.path == "term_end_reading"
 
 
 def test_without_a_start_date_the_term_is_not_computed_and_says_so():
@@ -88,6 +129,7 @@ def test_without_a_start_date_the_term_is_not_computed_and_says_so():
     assert result.term is None
     (finding,) = by_rule(result, "CONTRACT-TERM")
     assert finding.severity.value == "info" and finding.path == "contract_start"
+    assert finding.missing and not result.report.complete
 
 
 # --- LOT-VOLUME and CONTRACT-PAY -----------------------------------------------------------
@@ -149,6 +191,58 @@ def test_contract_pay_billable_sessions_are_the_signed_ones(signed, billable, se
     assert result.volumes[0].billable_sessions == billable
     found = by_rule(result, "CONTRACT-PAY")
     assert [f.severity.value for f in found] == ([severity] if severity else [])
+    assert all(f.missing for f in found if f.severity.value == "info")
+
+
+def line(kind="seance", at="2025-04-08", **fields):
+    return {"kind": kind, "at": at, **fields}
+
+
+@pytest.mark.parametrize("signed, line_fields, expected", [
+    (True, {"case_id": "A"}, []),
+    (False, {"case_id": "A"}, ["warning", "violation"]),
+    (None, {"case_id": "A"}, ["info", "info"]),
+    # the line states it itself
+    (None, {"case_id": "A", "signed_sheet": True}, ["info"]),
+    # billed on the wrong day: no session held carries the sheet
+    (True, {"case_id": "A", "at": "2025-04-09"}, ["info"]),
+])
+def test_contract_pay_billed_session_needs_a_signed_sheet(signed, line_fields, expected):
+    result = report([case(sessions=[held("2025-04-08T10:00:00+02:00", signed=signed)])],
+                    invoice_lines=[line(**line_fields)])
+    assert [f.severity.value for f in by_rule(result, "CONTRACT-PAY")] == expected
+
+
+def test_contract_pay_billed_collective_session_is_found_by_its_workshop():
+    cases = [case(f"P{i}", sessions=[held("2025-04-14T14:00:00+02:00", 2, "collective",
+                                          workshop="CV-1", signed=(i == 0))])
+             for i in range(3)]
+    result = report(cases, invoice_lines=[line(at="2025-04-14", workshop="CV-1")])
+    assert not [f for f in by_rule(result, "CONTRACT-PAY") if f.severity.value == "violation"]
+    unsigned = [case(sessions=[held("2025-04-14T14:00:00+02:00", 2, "collective",
+                                    workshop="CV-1", signed=False)])]
+    result = report(unsigned, invoice_lines=[line(at="2025-04-14", workshop="CV-1")])
+    assert "violation" in [f.severity.value for f in by_rule(result, "CONTRACT-PAY")]
+
+
+@pytest.mark.parametrize("kind", ["preparation", "deplacement", "reunion", "compte-rendu",
+                                  "communication", "coordination", "partenariat",
+                                  "evenement"])
+def test_contract_price_separately_billed_item_is_a_violation(kind):
+    result = report([case()], invoice_lines=[line(case_id="A"), line(kind)])
+    (finding,) = by_rule(result, "CONTRACT-PRICE")
+    assert finding.severity.value == "violation" and finding.path == "invoice_lines[1].kind"
+
+
+def test_contract_price_sessions_only_is_compliant():
+    result = report([case()], invoice_lines=[line(case_id="A")])
+    assert not by_rule(result, "CONTRACT-PRICE") and not by_rule(result, "CONTRACT-PAY")
+
+
+def test_invoice_line_of_an_unknown_kind_is_an_input_error():
+    with pytest.raises(InputError) as error:
+        report([case()], invoice_lines=[line("frais-divers")])
+    assert error.value.path == "invoice_lines[0].kind"
 
 
 def test_sessions_outside_the_period_or_after_as_of_are_not_counted():
@@ -229,7 +323,14 @@ def test_every_two_months_reading_is_a_policy():
 
 def test_without_sites_permanences_are_not_checked_and_it_says_so():
     (finding,) = by_rule(report([case()]), "RUN-PERMANENCE")
-    assert finding.severity.value == "info"
+    assert finding.severity.value == "info" and finding.missing
+
+
+def test_a_case_without_spip_is_counted_but_its_lot_is_a_missing_fact():
+    result = report([case(spip=None)])
+    (finding,) = by_rule(result, "LOT-DEF")
+    assert finding.missing and finding.path == "cases[0].spip"
+    assert result.volumes[0].sessions == 1
 
 
 def test_a_variant_contract_changes_the_number_of_permanences():
@@ -257,7 +358,8 @@ def test_target_public_shares_and_missing_data():
     assert (t.young_without_qualification, t.youth_known) == (1, 3)
     assert t.women_share == pytest.approx(1 / 3)
     findings = by_rule(report(cases), "REP-TARGET-PUBLIC")
-    assert [f.severity.value for f in findings] == ["info", "warning", "warning"]
+    assert [f.severity.value for f in findings] == ["info", "info", "info"]
+    assert [f.missing for f in findings] == [False, True, True]
     assert "33,3 %" in findings[0].message
 
 
@@ -288,6 +390,9 @@ def test_synthesis_counts_states_and_obligations():
     assert dict(dict(s.obligations)["PROG-START"]) == {"met": 1, "met_late": 1}
     (finding,) = by_rule(result, "REP-SYNTHESIS")
     assert "2 parcours" in finding.message and "en retard" in finding.message
+    # the library's tally is labelled as an aid, not the provider's synthesis
+    assert finding.severity.value == "info"
+    assert finding.message.startswith("aide à la rédaction de la synthèse")
 
 
 def test_case_breaches_appear_in_the_lot_report_under_their_case():
@@ -296,6 +401,28 @@ def test_case_breaches_appear_in_the_lot_report_under_their_case():
     assert finding.path.startswith("cases[0].events[")
     assert finding.message.startswith("parcours « A » : ")
     assert "PROG-START" in result.report.checked and "LOT-DEF" in result.report.checked
+
+
+def test_a_free_text_case_id_is_never_echoed_in_the_lot_report():
+    result = report([case("=Jean DUPONT", sessions=[held("2025-04-20T10:00:00+02:00")])])
+    (finding,) = by_rule(result, "PROG-START")
+    assert finding.message.startswith("parcours n° 1 : ")
+    assert "DUPONT" not in result.report.to_json() and "DUPONT" not in result.format()
+
+
+@pytest.mark.parametrize("site", ["Maison d'arrêt de Dijon", "=SUM(A1)", "-x", "MA\nDIJON", ""])
+def test_a_site_name_that_is_not_a_safe_identifier_is_refused(site):
+    with pytest.raises(InputError) as error:
+        report([case()], sites=[{"id": site, "spip": "21", "setting": "MF"}])
+    assert error.value.path == "sites[0].id"
+    assert not site or site not in str(error.value)
+
+
+def test_duplicate_case_ids_are_refused_naming_the_path():
+    # issue 16 item 13: counted twice, they would distort the hours and the shares
+    with pytest.raises(InputError) as error:
+        report([case("A"), case("B"), case("A")])
+    assert error.value.path == "cases[2].case_id" and "cases[0]" in error.value.expected
 
 
 # --- examples, schema, activity kind ----------------------------------------------------------
@@ -403,3 +530,175 @@ def test_dijon_lots_are_the_contract_data():
     assert [lot.number for lot in DIJON.lots] == [1, 2, 3, 4, 5, 6]
     assert sum(lot.individual_hours for lot in DIJON.lots) == 7440
     assert sum(lot.collective_hours for lot in DIJON.lots) == 2460
+
+
+# --- REP-SYNTHESIS: the provider's synthesis for each period of the contract ----------------
+
+Q1_2027 = ("2027-01-01", "2027-03-31")
+AS_OF_2027 = "2027-03-31T18:00:00+02:00"
+
+
+@pytest.mark.parametrize("syntheses, expected", [
+    ([{"term_period": 1, "covers_programmes": True, "covers_objectives": True}], []),
+    ([], ["violation"]),                                          # no synthesis at all
+    ([{"term_period": 2, "covers_programmes": True, "covers_objectives": True}],
+     ["violation"]),                                              # another period's
+    ([{"term_period": 1, "covers_programmes": True, "covers_objectives": False}],
+     ["violation"]),                                              # objectives not covered
+    ([{"term_period": 1, "covers_programmes": True}], ["info"]),  # not known: missing fact
+    (None, ["info"]),                                             # the input is silent
+])
+def test_rep_synthesis_exists_for_each_ended_period_and_covers_both(syntheses, expected):
+    kwargs = {} if syntheses is None else {"syntheses": syntheses}
+    result = report([], period=Q1_2027, as_of=AS_OF_2027, **kwargs)
+    assert [f.severity.value for f in by_rule(result, "REP-SYNTHESIS")] == expected
+
+
+def test_rep_synthesis_not_due_before_the_end_of_the_initial_period():
+    # boundary: the initial period ends on Sunday 28 February 2027 (24:00); on that day
+    # nothing is due yet, the next day the synthesis is.
+    feb = ("2027-02-01", "2027-02-28")
+    assert not by_rule(report([], period=feb, as_of="2027-02-28T18:00:00+01:00",
+                              syntheses=[]), "REP-SYNTHESIS")
+    assert by_rule(report([], period=feb, as_of="2027-03-01T09:00:00+01:00", syntheses=[]),
+                   "REP-SYNTHESIS")
+
+
+# --- PROG-WORKSHOP-PLAN -------------------------------------------------------------------------
+
+def workshop_case(case_id="A", workshop="CV-1"):
+    return case(case_id, sessions=[held("2025-04-14T14:00:00+02:00", 2, "collective",
+                                        workshop=workshop)])
+
+
+@pytest.mark.parametrize("plan, expected", [
+    ({"plan_agreed_with_spip": True, "outside_speakers": False}, []),
+    ({"plan_agreed_with_spip": True, "outside_speakers": True,
+      "speakers_agreed_with_spip": True}, []),
+    ({"plan_agreed_with_spip": False, "outside_speakers": False}, ["violation"]),
+    ({"plan_agreed_with_spip": True, "outside_speakers": True,
+      "speakers_agreed_with_spip": False}, ["violation"]),
+    ({"outside_speakers": False}, ["info"]),                      # agreement not recorded
+    ({"plan_agreed_with_spip": True, "outside_speakers": True}, ["info"]),
+])
+def test_prog_workshop_plan(plan, expected):
+    result = report([workshop_case()], workshops=[{"id": "CV-1", **plan}])
+    found = by_rule(result, "PROG-WORKSHOP-PLAN")
+    assert [f.severity.value for f in found] == expected
+    assert all(f.missing for f in found if f.severity.value == "info")
+
+
+def test_prog_workshop_plan_unlisted_workshop_is_a_missing_fact_naming_it_safely():
+    result = report([workshop_case(workshop="Atelier de Mme X")], workshops=[])
+    (finding,) = by_rule(result, "PROG-WORKSHOP-PLAN")
+    assert finding.missing and "Mme X" not in finding.message
+    assert "l'atelier n° 1 de la période" in finding.message
+
+
+def test_prog_workshop_plan_only_workshops_held_in_the_period():
+    later = case(sessions=[held("2025-07-14T14:00:00+02:00", 2, "collective",
+                                workshop="CV-1")])
+    assert not by_rule(report([later], workshops=[]), "PROG-WORKSHOP-PLAN")
+
+
+# --- DOC-SHEETS-SPIP --------------------------------------------------------------------------
+
+APRIL = ("2025-04-01", "2025-04-30")
+
+
+@pytest.mark.parametrize("transmissions, expected", [
+    ([{"spip": "21", "month": "2025-04", "sent": True}], []),
+    ([{"spip": "21", "month": "2025-04", "sent": False}], ["violation"]),
+    ([{"spip": "21", "month": "2025-05", "sent": True}], ["info"]),   # April not declared
+    (None, ["info"]),
+])
+def test_doc_sheets_spip(transmissions, expected):
+    kwargs = {} if transmissions is None else {"sheet_transmissions": transmissions}
+    result = report([case()], period=APRIL, **kwargs)
+    assert [f.severity.value for f in by_rule(result, "DOC-SHEETS-SPIP")] == expected
+
+
+def test_doc_sheets_spip_only_whole_months_already_over():
+    # boundary: on 30 April at 18:00 April is not over; on 1 May it is
+    result = report([case()], period=APRIL, as_of="2025-04-30T18:00:00+02:00",
+                    sheet_transmissions=[])
+    assert not by_rule(result, "DOC-SHEETS-SPIP")
+    result = report([case()], period=APRIL, as_of="2025-05-01T09:00:00+02:00",
+                    sheet_transmissions=[{"spip": "21", "month": "2025-04", "sent": False}])
+    assert [f.severity.value for f in by_rule(result, "DOC-SHEETS-SPIP")] == ["violation"]
+
+
+# --- DOC-HOURS-RECONCILE ------------------------------------------------------------------------
+
+TWO_SESSIONS = [held("2025-04-10T10:00:00+02:00"), held("2025-04-17T10:00:00+02:00", 1.5)]
+
+
+@pytest.mark.parametrize("ipro, expected, difference", [
+    (3.5, [], 0),
+    (5.5, ["violation"], 2),
+    (3, ["violation"], -0.5),
+])
+def test_doc_hours_reconcile_per_person_and_month(ipro, expected, difference):
+    result = report([case(sessions=TWO_SESSIONS)], period=APRIL,
+                    ipro_hours=[{"case_id": "A", "month": "2025-04", "hours": ipro}])
+    found = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert [f.severity.value for f in found] == expected
+    (row,) = result.reconciliation
+    assert (row.signed, row.ipro, row.difference) == (3.5, ipro, pytest.approx(difference))
+    if found:
+        assert f"{abs(difference):g}".replace(".", ",") + " h de" in found[0].message
+    assert result.to_dict()["hours_reconciliation"][0]["signed_sheet_hours"] == 3.5
+
+
+def test_doc_hours_reconcile_an_unsigned_session_is_not_on_a_signed_sheet():
+    sessions = [held("2025-04-10T10:00:00+02:00"), held("2025-04-17T10:00:00+02:00",
+                                                          signed=False)]
+    result = report([case(sessions=sessions)], period=APRIL,
+                    ipro_hours=[{"case_id": "A", "month": "2025-04", "hours": 4}])
+    (finding,) = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert finding.severity.value == "violation" and "2 h sur feuilles signées" \
+        in finding.message
+
+
+@pytest.mark.parametrize("ipro, signed", [
+    (None, True),                                          # no IPRO hours given at all
+    ([], True),                                            # this person's month not given
+    ([{"case_id": "A", "month": "2025-04", "hours": 4}], None),   # sheet not known
+])
+def test_doc_hours_reconcile_missing_facts(ipro, signed):
+    sessions = [held("2025-04-10T10:00:00+02:00", signed=signed)]
+    kwargs = {} if ipro is None else {"ipro_hours": ipro}
+    result = report([case(sessions=sessions)], period=APRIL, **kwargs)
+    found = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert found and all(f.missing for f in found)
+
+
+def test_doc_hours_reconcile_ipro_hours_without_any_session_is_a_difference():
+    result = report([case(sessions=[held("2025-05-10T10:00:00+02:00")])],
+                    period=("2025-04-01", "2025-05-31"),
+                    ipro_hours=[{"case_id": "A", "month": "2025-04", "hours": 2},
+                                {"case_id": "A", "month": "2025-05", "hours": 2}])
+    (finding,) = by_rule(result, "DOC-HOURS-RECONCILE")
+    assert "avril 2025" in finding.message and "0 h sur feuilles signées" in finding.message
+
+
+# --- REP-MEETINGS ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("meeting, expected", [
+    ({"kind": "copil", "invited": True, "attended": True}, []),
+    ({"kind": "comite-suivi", "invited": True, "attended": False}, ["warning"]),
+    ({"kind": "commission-insertion", "invited": True, "attended": False}, ["warning"]),
+    ({"kind": "comite-suivi", "invited": False, "attended": False}, []),   # not invited
+    ({"kind": "comite-suivi", "invited": True}, ["info"]),                 # not recorded
+])
+def test_rep_meetings(meeting, expected):
+    result = report([case()], meetings=[{"at": "2025-05-15", **meeting}])
+    assert [f.severity.value for f in by_rule(result, "REP-MEETINGS")] == expected
+
+
+def test_rep_meetings_outside_the_period_or_after_as_of_are_not_judged():
+    meetings = [{"kind": "copil", "at": "2025-07-15", "invited": True, "attended": False},
+                {"kind": "copil", "at": "2025-06-20", "invited": True, "attended": False}]
+    assert not by_rule(report([case()], meetings=meetings[:1]), "REP-MEETINGS")
+    assert not by_rule(report([case()], meetings=meetings[1:],
+                              as_of="2025-06-19T18:00:00+02:00"), "REP-MEETINGS")

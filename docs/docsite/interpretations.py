@@ -274,6 +274,21 @@ def _case_example(rule_id: str, **policy: Any) -> Callable[[str], str]:
     return show
 
 
+def _term_example(reading: str) -> Callable[[str], str]:
+    """The periods of the market from 1 March 2025 under a reading of ambiguity 14, then the
+    examples of CONTRACT-TERM run with it."""
+    def show(page: str) -> str:
+        from ppaip_rules.frenchtext import format_date
+        from ppaip_rules.lot import contract_term
+
+        term = contract_term(dt.date(2025, 3, 1), term_end_reading=reading)
+        lines = [f"- {p.label} : du {format_date(p.first)} au **{format_date(p.last)}**"
+                 for p in term.periods]
+        examples = _rule_examples(("CONTRACT-TERM",), ("term_end_reading",), reading)(page)
+        return "Démarrage le 1er mars 2025 :\n\n" + "\n".join(lines) + "\n\n" + examples
+    return show
+
+
 def _suspended_case_text() -> str:
     return ("Programme validé le mardi 6 mai 2025 ; la personne est indisponible du 7 au "
             "13 mai ; première séance le jeudi 15 mai.\n\n"
@@ -555,6 +570,27 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
                 _deadline_example("END-BILAN-IND", "2025-04-16", departement="57",
                                   good_friday_holiday=False))),
     ),
+    Ambiguity(
+        "fin-d-une-periode", "Fin d'une période de 24 ou de 12 mois",
+        ("CONTRACT-TERM",),
+        (Quote("CCTP 1.4", "Le marché est conclu pour une durée initiale de 24 mois et pourra "
+                           "être reconduit 2 fois de manière tacite pour une durée de 12 mois. "
+                           "Les prestations débuteront courant 2025."),),
+        "Un marché qui démarre le 1er mars 2025 pour 24 mois finit-il le 28 février 2027 "
+        "au soir, ou le 1er mars 2027 ?",
+        "La veille du même quantième : 24 mois à compter du 1er mars 2025 finissent le "
+        "28 février 2027 à 24 h, et chaque reconduction commence le lendemain. Une durée n'est "
+        "pas un délai pour agir : pas de prolongation au jour ouvré (le 28 février 2027 est un "
+        "dimanche). Une séance ou une ligne de facture après la dernière période est une "
+        "violation ; un démarrage hors de 2025 n'est qu'une information (prévision de "
+        "l'acheteur).",
+        ("term_end_reading",),
+        (Choice("La veille du même quantième (défaut)", "Rien à faire.",
+                _term_example("eve")),
+         Choice("Le même quantième", "`term_end_reading=\"same_date\"` (argument de "
+                "`lot_report()`, ou champ `term_end_reading` du document d'activité).",
+                _term_example("same_date"))),
+    ),
 )
 
 
@@ -570,7 +606,7 @@ def _roster_example(data: Callable[[], dict], rule_id: str, **options: Any) -> C
 
 def _late_joiner() -> dict:
     """CIP-1 replaces someone from Monday 12 May 2025; request filed on 28 April."""
-    from .._roster_example import with_facilitator
+    from ppaip_rules._roster_example import with_facilitator
 
     data = with_facilitator(1, start_on="2025-05-12")
     data["access"][1].update(requested_on="2025-04-28", granted_on="2025-05-06")
