@@ -163,6 +163,22 @@ def cmd_report(args: argparse.Namespace) -> int:
                 args)
 
 
+def cmd_week(args: argparse.Namespace) -> int:
+    """A coordinator's week (issue 15): ``ppaip-rules semaine DOSSIER --as-of DATE``."""
+    from .week import read_cases, week_ics, week_view
+
+    if args.as_of is None:
+        raise InputError("--as-of", "la date (ou date et heure) de la situation, ex. "
+                                    "2025-06-30 (aucune horloge implicite)", "option manquante")
+    week = week_view(read_cases(args.source), as_of=args.as_of, params=_params(args))
+    if args.format == "ics":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(week_ics(week))
+        sys.stdout.buffer.flush()
+        return EXIT_OK if week.ok else EXIT_VIOLATIONS
+    return emit(week, args.format, args)
+
+
 def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
     """Print a result (``to_dict``/``format``/``report``) as JSON, text or a rendered format
     (html, csv, xlsx); the exit code."""
@@ -172,7 +188,8 @@ def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
         _print_json(result.to_dict())
     else:
         print(result.format())
-    return EXIT_OK if result.report.ok else EXIT_VIOLATIONS
+    ok = result.report.ok if hasattr(result, "report") else result.ok
+    return EXIT_OK if ok else EXIT_VIOLATIONS
 
 
 #: The "today" of the demo: fixed, so the demo prints the same thing every day.
@@ -314,9 +331,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=output_formats(), default="text")
     p.set_defaults(func=cmd_report)
 
-    from .week import add_week_command
-
-    add_week_command(sub)  # issue 15: ppaip-rules semaine DOSSIER --as-of …
+    p = sub.add_parser("semaine", help="la semaine d'un coordinateur : échéances en retard, de "
+                                       "la semaine et de la semaine prochaine, par SPIP")
+    p.add_argument("source", metavar="DOSSIER|FICHIER.ndjson",
+                   help="dossier de parcours (un fichier .json par parcours) ou fichier NDJSON "
+                        "(un parcours par ligne)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
+                   help="date (ou date et heure) de la situation (obligatoire)")
+    p.add_argument("--format", choices=(*(f for f in output_formats()
+                                          if f not in ("csv", "xlsx")), "ics"),
+                   default="text")
+    p.set_defaults(func=cmd_week)
 
     for register in _EXTRA_COMMANDS:
         register(sub)

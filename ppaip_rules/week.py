@@ -273,44 +273,4 @@ def week_ics(week: Week) -> bytes:
     return cal.to_ical()
 
 
-# --- the "semaine" command ----------------------------------------------------------------
-
-def add_week_command(sub: Any) -> None:
-    from .cli import output_formats
-
-    p = sub.add_parser("semaine", help="la semaine d'un coordinateur : échéances en retard, de "
-                                       "la semaine et de la semaine prochaine, par SPIP")
-    p.add_argument("source", metavar="DOSSIER|FICHIER.ndjson",
-                   help="dossier de parcours (un fichier .json par parcours) ou fichier NDJSON "
-                        "(un parcours par ligne)")
-    p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
-                   help="date (ou date et heure) de la situation (obligatoire)")
-    p.add_argument("--format", choices=(*(f for f in output_formats()
-                                          if f not in ("csv", "xlsx")), "ics"),
-                   default="text")
-    p.set_defaults(func=_cmd_week)
-
-
-def _cmd_week(args: Any) -> int:
-    import sys
-
-    from .cli import EXIT_OK, EXIT_VIOLATIONS, _params, _print_json, emit_rendered
-
-    if args.as_of is None:
-        raise InputError("--as-of", "la date (ou date et heure) de la situation, ex. "
-                                    "2025-06-30 (aucune horloge implicite)", "option manquante")
-    week = week_view(read_cases(args.source), as_of=args.as_of, params=_params(args))
-    if args.format == "ics":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(week_ics(week))
-        sys.stdout.buffer.flush()
-    elif emit_rendered(week, args.format, args):
-        pass
-    elif args.format == "json":
-        _print_json(week.to_dict())
-    else:
-        print(week.format())
-    return EXIT_OK if week.ok else EXIT_VIOLATIONS
-
-
-__all__ = ["Week", "WeekItem", "add_week_command", "read_cases", "week_ics", "week_view"]
+__all__ = ["Week", "WeekItem", "read_cases", "week_ics", "week_view"]
