@@ -89,7 +89,7 @@ def _validate_at(instance: Event, attribute: Any, value: Any) -> None:
 
 def _hours(instance: Any, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and 0 <= value <= HOURS_MAX):
+            0 <= value <= HOURS_MAX and math.isfinite(value)):  # a huge int: no OverflowError
         raise InputError(attribute.name, f"un nombre d'heures entre 0 et {HOURS_MAX:g}")
 
 
@@ -541,7 +541,7 @@ _AT = {True: as_event_instant(True), False: as_event_instant(False)}
 
 def _as_hours(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and 0 <= value <= HOURS_MAX):
+            0 <= value <= HOURS_MAX and math.isfinite(value)):  # a huge int: no OverflowError
         raise InputError(path, f"un nombre d'heures entre 0 et {HOURS_MAX:g}")
     return value
 

@@ -39,6 +39,7 @@ from .calendar import (
     duration_end,
     month_end,
     month_starts,
+    require_input_year,
     successive_durations,
     to_paris_date,
 )
@@ -769,6 +770,8 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
                         for c in case_list)
     as_of_dt = read_as_of(when)[0]
     start = None if contract_start is None else as_date(contract_start, "contract_start")
+    if start is not None:
+        require_input_year(start, "contract_start")
     ctx = _Context(the_lot, span, as_of_dt.date(), start,
                    tuple(_read_indexed(sites, "sites", _read_site)),
                    tuple(_read_indexed(permanences, "permanences", _read_permanence)),
@@ -813,6 +816,13 @@ def _read_indexed(values: Iterable[Any], path: str, read) -> Iterator[Any]:
 
 
 def _read_period(value: Any) -> ReportPeriod:
+    period = _read_period_dates(value)
+    for name, day in (("start", period.start), ("end", period.end)):
+        require_input_year(day, f"period.{name}")  # issue 16: every period in the years
+    return period
+
+
+def _read_period_dates(value: Any) -> ReportPeriod:
     if isinstance(value, ReportPeriod):
         return value
     if isinstance(value, (tuple, list)) and len(value) == 2:

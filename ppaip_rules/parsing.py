@@ -24,7 +24,9 @@ Converter = Callable[[Any, str], T]
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 MAX_TEXT = 10_000
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+#: What a field name looks like; only such a key is ever echoed (``fullmatch``: a
+#: trailing newline or any control character makes it "?").
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
 
 
 def join(path: str, key: str | int) -> str:
@@ -116,13 +118,15 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
             raise InputError(path, expected)
         if aware and (value.tzinfo is None or value.utcoffset() is None):
             raise InputError(path, expected, "fuseau horaire manquant")
-        return value
+        return check_instant(value, path)
     return convert
 
 
 def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:
     """A date (``AAAA-MM-JJ``, ``JJ/MM/AAAA``) or an ISO instant, as sent."""
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
+        return check_instant(value, path)
+    if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and ("T" in value or " " in value.strip()) and len(value) > 10:
         try:
@@ -198,8 +202,7 @@ class Fields:
         for key in self.data:
             if key not in self._seen:
                 # A key is echoed only when it looks like a field name, never free text.
-                shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
-                raise InputError(join(self.path, shown),
+                raise InputError(join(self.path, shown_key(key)),
                                  "un champ parmi : " + ", ".join(sorted(self._seen)),
                                  "champ inconnu")
 
@@ -218,3 +221,55 @@ def read_model(value: Any, model: type[T], build: Callable[[Fields], T], path: s
     if isinstance(value, model):
         return value
     return build(Fields(value, path))
+
+
+# --- hardening helpers shared by every reader (issue 16) ------------------------------
+
+def shown_key(key: Any) -> str:
+    """A key as it may appear in a message: itself when it looks like a field name
+    (ASCII letters, digits, ``_``, ``-``; 40 characters at most), else ``?``."""
+    return key if isinstance(key, str) and _FIELD_NAME.fullmatch(key) else "?"
+
+
+#: Instants are converted to Paris time and UTC; one whose year is at datetime's
+#: limits (``0001-01-01T00:00:00+14:00``) would overflow there.
+_INSTANT_YEARS = (dt.MINYEAR + 1, dt.MAXYEAR - 1)
+
+
+def check_instant(value: dt.datetime, path: str) -> dt.datetime:
+    """``value`` when it can be converted to Paris time without overflow, else an
+    :class:`InputError` naming ``path``. Every reader of an instant calls it before
+    any ``astimezone``; the calendar's own range check comes after."""
+    if not _INSTANT_YEARS[0] <= value.year <= _INSTANT_YEARS[1]:
+        raise InputError(path, "une date et heure d'une année plausible",
+                         "année hors limites")
+    try:
+        if value.utcoffset() is not None:
+            value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise InputError(path, "une date et heure d'une année plausible",
+                         "année hors limites") from None
+    return value
+
+
+_SWITCH_WORDS = {"oui": True, "non": False, "true": True, "false": False}
+_SWITCH = "true ou false (ou « oui » / « non »)"
+
+
+def as_switch(value: Any, path: str) -> bool:
+    """A policy switch: a boolean, or the words ``oui``/``non``/``true``/``false``
+    (any case). Nothing else: ``"false"`` is False, ``"0"`` or ``1`` is refused."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = _SWITCH_WORDS.get(value.strip().lower())
+        if word is not None:
+            return word
+    raise InputError(path, _SWITCH)
+
+
+def require_switch(value: Any, name: str) -> bool:
+    """A policy switch given as a Python keyword argument: a ``bool`` and nothing else."""
+    if type(value) is not bool:
+        raise InputError(name, "True ou False (interrupteur de politique)")
+    return value
