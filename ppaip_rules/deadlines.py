@@ -339,7 +339,18 @@ def deadline_finding(rule_id: str, trigger: Any, act: Any | None, **policy: Any)
     return get_rule(rule_id).finding(flag) if flag else None
 
 
+#: The keyword options of :func:`deadline` (``check_deadline`` passes them on).
+_POLICY = ("params", "extend_to_working_day", "backward_to_working_day", "whit_monday_worked",
+           "departement", "pauses")
+
+
 def check_deadline(rule_id: str, trigger: Any, act: Any, **policy: Any) -> Report:
     """A report on one act against its deadline (the ``deadline`` check kind)."""
+    unknown = [name for name in policy if name not in _POLICY]
+    if unknown:
+        from .parsing import shown_key
+
+        raise InputError(shown_key(unknown[0]), "une option parmi : " + ", ".join(_POLICY),
+                         "option inconnue")
     finding = deadline_finding(rule_id, trigger, act, **policy)
     return Report("deadline", (finding,) if finding else (), (rule_id,))

@@ -745,3 +745,9 @@ def case_schema(standalone: bool = True) -> dict:
     if standalone:
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     return schema
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

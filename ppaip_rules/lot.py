@@ -149,6 +149,9 @@ def contract_term(start: dt.date, params: ContractParameters = DIJON) -> Contrac
     the eve of the same date N months later
     (:func:`~ppaip_rules.calendar.duration_end`); each renewal begins the next day.
     """
+    if type(start) is not dt.date:  # issue 16: a date (or its text), in the calendar's years
+        start = as_date(start, "start")
+    require_input_year(start, "start")
     months = [params.initial_term_months] + [params.renewal_months] * params.renewals
     spans = successive_durations(start, months)
     labels = ["Période initiale"] + [f"Reconduction {i}" for i in range(1, params.renewals + 1)]
@@ -998,3 +1001,9 @@ def _format_lot(r: LotReport) -> str:
     lines.append("")
     lines.append(r.report.format())
     return "\n".join(lines)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

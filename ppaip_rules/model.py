@@ -361,3 +361,9 @@ _DECIDING: dict[str, tuple[Rule, ...]] = {}
 def _load_all() -> None:
     """Import every area module so that all rules are registered."""
     from . import _areas  # noqa: F401
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -598,3 +598,9 @@ def _lot(path: str, value: Any) -> Lot:
             raise InputError(f"{path}.spips[{i}]", "{ code = \"18\", name = \"SPIP du Cher\" }")
         spips.append(Spip(s["code"], s["name"]))
     return Lot(value["number"], tuple(spips), value["individual_hours"], value["collective_hours"])
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -180,3 +180,9 @@ def prem_mo(check, params) -> Iterator[Flag]:
             yield Flag(f"Le lieu {place.id} accueille {place.capacity} personnes ; "
                        f"{minimum} au minimum. Choisir un lieu plus grand.",
                        expected=minimum, found=place.capacity, path=f"{path}.capacity")
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

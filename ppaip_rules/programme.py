@@ -861,3 +861,9 @@ register_kind("programme", "Proposition de programme", lambda data, params, **_:
 __all__ = ["A_LA_CARTE", "Proposal", "RecordedHours", "Session", "TrainingSlot", "Workshop",
            "check_programme", "group_size_flags", "hours_realised_flags", "read_proposal",
            "workshop_hours_flags", "workshop_name"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -536,3 +536,9 @@ def read_roster_csv(source: bytes | str | Path) -> Roster:
         return read_roster(data)
     except InputError as error:
         raise _place(error, sheet) from None
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

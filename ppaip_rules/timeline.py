@@ -1519,3 +1519,9 @@ def emit(result: Any, fmt: str) -> int:
 __all__ = ["CaseEvaluation", "CaseFacts", "CaseState", "Hours", "Obligation",
            "ObligationStatus", "evaluate_case"]
 
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())
