@@ -20,6 +20,8 @@ import inspect
 import json
 import os
 import pkgutil
+import subprocess
+import sys
 
 import attrs
 import pytest
@@ -40,8 +42,8 @@ from ppaip_rules import DIJON, InputError, Report, parameters_from_dict, run_che
 from ppaip_rules.checks import load_json
 
 _DEFAULT = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")).max_examples
-#: Examples per fuzz test: a few hundred each in CI, more for a long run.
-EXAMPLES = int(os.environ.get("PPAIP_FUZZ_EXAMPLES", max(_DEFAULT, 150)))
+#: Examples per fuzz test: 400 each (2,000 in all) in CI, more for a long run.
+EXAMPLES = int(os.environ.get("PPAIP_FUZZ_EXAMPLES", max(_DEFAULT, 400)))
 fuzz = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much])
@@ -378,3 +380,43 @@ def test_an_unknown_key_is_echoed_only_when_it_is_a_plain_field_name(key):
                                "act": "2025-05-03", key: 1})
     assert error.value.path == "?"
     assert "\n" not in str(error.value)
+
+
+# --- the same classes through the command line --------------------------------------
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "TZ"))}
+    return subprocess.run([sys.executable, "-m", "ppaip_rules.cli", *args], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+CASE_FILE = str(importlib.resources.files("ppaip_rules") / "examples" / "case.conforme.json")
+
+
+@pytest.mark.parametrize("args", [
+    ("deadline", "REFUSAL-48H", "0001-01-01T00:00:00+14:00"),
+    ("timeline", CASE_FILE, "--as-of", "9999-12-31T23:59:59-14:00"),
+    ("check", "case", CASE_FILE, "--as-of", "9999-12-31T23:59:59-14:00"),
+    ("check", "case", CASE_FILE, "--as-of", "0001-01-01T00:00:00+14:00"),
+    ("deadline", "END-BILAN-IND", "2025-05-07", "--act", "2025-05-01"),
+])
+def test_cli_overflowing_instants_and_inconsistent_acts_exit_2(args):
+    out = _cli(*args)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.count("\n") == 1 and "interne" not in out.stderr
+
+
+def test_cli_refuses_a_duplicate_key_naming_its_path():
+    out = _cli("check", "deadline", "-", stdin='{"rule_id": "PROG-START", "trigger": '
+               '"2025-05-02", "act": "2025-05-03", "act": "2025-06-30"}')
+    assert out.returncode == 2
+    assert "« act »" in out.stderr and "clé en double" in out.stderr
+    assert "2025-06-30" not in out.stderr
+
+
+def test_cli_refuses_a_parameter_file_that_makes_no_sense(tmp_path):
+    file = tmp_path / "variante.toml"
+    file.write_text("forecast_months = 0\n", encoding="utf-8")
+    out = _cli("--parameters", str(file), "deadline", "PROG-START", "2025-05-02")
+    assert out.returncode == 2
+    assert "« forecast_months »" in out.stderr
