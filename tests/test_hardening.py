@@ -420,3 +420,11 @@ def test_cli_refuses_a_parameter_file_that_makes_no_sense(tmp_path):
     out = _cli("--parameters", str(file), "deadline", "PROG-START", "2025-05-02")
     assert out.returncode == 2
     assert "« forecast_months »" in out.stderr
+
+
+@pytest.mark.parametrize("bad_id", ["P-1\n", "P-1\r\nX", "\x00", "P\x1b[31m"])
+def test_an_identifier_with_a_control_character_is_refused(bad_id):
+    document = {**EXAMPLES_BY_KIND["bilan"][0], "id": bad_id}
+    with pytest.raises(InputError) as error:
+        run_check("bilan", document)
+    assert error.value.path == "id"
