@@ -178,9 +178,7 @@ def test_parameter_sets_raise_only_input_error(data):
                       "individual_hours": 660, "collective_hours": 300}],
             "deliverables": [{"code": "affiche", "label": "Affiche"}]}
     document = data.draw(mutated(base) | mutated(base, python_values))
-    params = outcome(parameters_from_dict, document)
-    if params is not None:
-        _no_marker(repr(params))
+    outcome(parameters_from_dict, document)  # a contract's own texts may be shown
 
 
 # --- every model constructor ---------------------------------------------------------
