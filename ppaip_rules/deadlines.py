@@ -315,6 +315,8 @@ def deadline(
     require_switch(extend_to_working_day, "extend_to_working_day")
     require_switch(backward_to_working_day, "backward_to_working_day")
     require_switch(whit_monday_worked, "whit_monday_worked")
+    if not isinstance(pauses, (list, tuple)):
+        raise InputError("pauses", "une liste d'intervalles (premier jour, dernier jour)")
     delay = params.delays.get(rule_id) or params.delay(rule_id)
     calendar = get_calendar(departement, whit_monday_worked)
     period = compute_period(calendar, _trigger_value(trigger), delay.amount, delay.unit,
