@@ -329,6 +329,9 @@ def _plain_date(name: str, value: Any) -> None:
         raise InputError(name, "une date sans heure (un objet date, pas datetime)")
 
 
+_INFINITE = (math.inf, -math.inf)
+
+
 def guard_models(namespace: dict[str, Any]) -> None:
     """Guard every attrs class defined in the module whose ``globals()`` is given.
 
@@ -348,7 +351,7 @@ def _guard_model(cls: type) -> None:
     init = cls.__init__
     if getattr(init, "_ppaip_guarded", False):
         return
-    fields = attrs.fields(cls)
+    fields = [f for f in attrs.fields(cls) if f.init]  # computed fields are the model's
     floats = tuple(f.name for f in fields if "float" in _type_text(f))
     dates = tuple(f.name for f in fields if _DATE_TYPE.fullmatch(_type_text(f)))
     date_tuples = tuple(f.name for f in fields if _DATES_TYPE.fullmatch(_type_text(f)))
@@ -364,7 +367,7 @@ def _guard_model(cls: type) -> None:
         if checked:
             for name in floats:
                 value = getattr(self, name)
-                if type(value) is float and not math.isfinite(value):
+                if value.__class__ is float and (value != value or value in _INFINITE):
                     raise InputError(name, "un nombre fini")
             for name in dates:
                 _plain_date(name, getattr(self, name))
