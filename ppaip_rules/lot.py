@@ -761,7 +761,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
         raise InputError("lot", "un numéro de lot (nombre entier)")
     the_lot = params.lot(lot)
     span = _read_period(period)
-    if permanence_reading not in PERMANENCE_READINGS:
+    if not isinstance(permanence_reading, str) or permanence_reading not in PERMANENCE_READINGS:
         raise InputError("permanence_reading", "une valeur parmi : " +
                          ", ".join(PERMANENCE_READINGS))
     if isinstance(cases, (str, bytes)) or not isinstance(cases, Iterable):
