@@ -29,6 +29,7 @@ from .deadlines import Deadline, check_deadline, deadline, due_dates
 from .errors import CalendarRangeError, InputError
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+from .parsing import guard_arguments as _guard_arguments
 from .registry import set_loader as _set_loader
 
 
@@ -38,6 +39,16 @@ def _load_areas() -> None:
 
 
 _set_loader(_load_areas)
+
+# Issue 16: every public function checks ``params``, its policy switches (booleans) and
+# its argument names, raising InputError naming the argument (never a TypeError).
+# ``deadline``, ``due_dates`` and ``get_calendar`` are the hot path (under 1 µs a call,
+# issue 13): they validate their own arguments and are not wrapped.
+check_deadline = _guard_arguments(check_deadline)
+kinds, report_schema, run_check = map(_guard_arguments, (kinds, report_schema, run_check))
+get_rule, rules = map(_guard_arguments, (get_rule, rules))
+load_parameters, parameters_from_dict = map(_guard_arguments,
+                                            (load_parameters, parameters_from_dict))
 
 #: Public names of the area modules, imported on first use (PEP 562) so that
 #: ``import ppaip_rules`` stays fast for a program that only computes deadlines.
@@ -64,6 +75,8 @@ def __getattr__(name: str):
     from . import _areas  # noqa: F401  (every area, in the contract's order)
 
     value = getattr(importlib.import_module(f".{module}", __name__), name)
+    if not isinstance(value, type):
+        value = _guard_arguments(value)  # issue 16: InputError naming the argument
     globals()[name] = value
     return value
 

@@ -106,9 +106,15 @@ def as_id(value: Any, path: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InputError(path, f"un identifiant pseudonyme (texte de {ID_MAX} caractères au plus)")
     text = str(value)
-    if not text.strip() or len(text) > ID_MAX:
+    if not text.strip() or len(text) > ID_MAX or _has_control(text):
         raise InputError(path, f"un identifiant pseudonyme (texte de {ID_MAX} caractères au plus)")
     return text
+
+
+def _has_control(text: str) -> bool:
+    """Whether an identifier holds a control character (a line break would split the
+    one-line message or output it is shown in; issue 16)."""
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)
 
 
 def as_presence(value: Any, path: str) -> bool:
@@ -224,6 +230,6 @@ def v_text(max_length: int, allow_empty: bool = False, optional: bool = True):
 def v_id(instance: Any, attribute: Any, value: Any) -> None:
     """Mirrors :func:`as_id` for texts (a number is turned into text by the reader)."""
     if value is not None and (not isinstance(value, str) or not value.strip()
-                              or len(value) > ID_MAX):
+                              or len(value) > ID_MAX or _has_control(value)):
         raise InputError(attribute.name, f"un identifiant pseudonyme (texte de {ID_MAX} "
                                          f"caractères au plus)")

@@ -67,10 +67,56 @@ def get_kind(name: str) -> CheckKind:
     return kind
 
 
+class _Duplicated(dict):
+    """A JSON object in which a key appeared twice (found by :func:`_refuse_duplicates`)."""
+
+    duplicate: Any = None
+
+
+def _object_pairs(pairs: list[tuple[str, Any]], found: list) -> dict:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            marked = _Duplicated(obj)
+            marked.duplicate = key
+            found.append(marked)
+            return marked
+        seen.add(key)
+    return obj  # pragma: no cover
+
+
+def _refuse_duplicates(data: Any) -> None:
+    """Raise for the first object holding a key twice, naming the key's path.
+
+    The JSON decoder builds objects innermost first, without their paths: the
+    duplicated ones are marked there and found here (an iterative walk)."""
+    from .parsing import join, shown_key
+
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _Duplicated):
+            raise InputError(join(path, shown_key(value.duplicate)),
+                             "une clé présente une seule fois par objet", "clé en double")
+        if isinstance(value, dict):
+            stack.extend((v, join(path, shown_key(k))) for k, v in value.items()
+                         if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, join(path, i)) for i, v in enumerate(value)
+                         if isinstance(v, (dict, list)))
+
+
 def load_json(raw: bytes, filename: str = "-") -> Any:
-    """JSON from bytes (UTF-8, with or without BOM); errors are :class:`InputError`."""
+    """JSON from bytes (UTF-8, with or without BOM); errors are :class:`InputError`.
+
+    A key given twice in one object is refused (the last would silently win)."""
+    found: list = []
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"),
+                          object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
     except UnicodeDecodeError:
         raise InputError(filename, "un fichier JSON encodé en UTF-8",
                          "encodage illisible") from None
@@ -79,6 +125,9 @@ def load_json(raw: bytes, filename: str = "-") -> Any:
             error, json.JSONDecodeError) else None
         raise InputError(filename, "un document JSON valide",
                          f"JSON illisible{' (' + where + ')' if where else ''}") from None
+    if found:
+        _refuse_duplicates(data)
+    return data
 
 
 def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **options: Any) -> Report:

@@ -27,7 +27,7 @@ from .errors import InputError
 from .frenchtext import format_date, format_moment, plural
 from .model import VIOLATION, Example, Finding, Flag, Report, Rule, register
 from .parameters import DIJON, ContractParameters
-from .parsing import as_date_or_datetime
+from .parsing import as_date_or_datetime, check_instant
 
 
 @attrs.frozen
@@ -244,6 +244,17 @@ class Deadline:
             return act.astimezone(UTC) <= self.period.end.astimezone(UTC)
         return to_paris_date(act) <= self.period.end
 
+    def precedes_trigger(self, act: Any) -> bool:
+        """Whether ``act`` comes before the trigger of a forward deadline (an
+        inconsistent record); always False for a backward one (STAFF-ACCESS)."""
+        if self.period.backward:
+            return False
+        act = _act_value(act, self.period.unit)
+        start = self.period.start
+        if self.period.unit is Unit.HOURS:
+            return act.astimezone(UTC) < start.astimezone(UTC)
+        return to_paris_date(act) < to_paris_date(start)
+
     def lateness(self, act: Any) -> str | None:
         """How late an act is, in French (``2 jours de retard``), or None when in time."""
         act = _act_value(act, self.period.unit)
@@ -295,8 +306,10 @@ def _act_value(act: Any, unit: Unit) -> dt.date | dt.datetime:
 
 
 def _trigger_value(trigger: Any) -> dt.date | dt.datetime:
-    if type(trigger) is dt.date or isinstance(trigger, dt.datetime):
+    if type(trigger) is dt.date:
         return trigger
+    if isinstance(trigger, dt.datetime):
+        return check_instant(trigger, "trigger")
     return as_date_or_datetime(trigger, "trigger")
 
 
@@ -395,12 +408,29 @@ def deadline_finding(rule_id: str, trigger: Any, act: Any | None, **policy: Any)
     """The finding for an act against its deadline (None when in time or not yet done)."""
     from .model import get_rule
 
-    flag = deadline(rule_id, trigger, **policy).flag(act)
+    d = deadline(rule_id, trigger, **policy)
+    if act is not None and d.precedes_trigger(act):
+        # An act answers its trigger (a bilan follows the last meeting): one dated
+        # before it is a data-entry error, neither "in time" nor late (issue 16).
+        raise InputError("act", "une date postérieure ou égale à celle de l'événement "
+                                "déclencheur (trigger)", "acte antérieur au déclencheur")
+    flag = d.flag(act)
     return get_rule(rule_id).finding(flag) if flag else None
+
+
+#: The keyword options of :func:`deadline` (``check_deadline`` passes them on).
+_POLICY = ("params", "extend_to_working_day", "backward_to_working_day", "whit_monday_worked",
+           "departement", "good_friday_holiday", "pauses")
 
 
 def check_deadline(rule_id: str, trigger: Any, act: Any, **policy: Any) -> Report:
     """A report on one act against its deadline (the ``deadline`` check kind)."""
+    unknown = [name for name in policy if name not in _POLICY]
+    if unknown:
+        from .parsing import shown_key
+
+        raise InputError(shown_key(unknown[0]), "une option parmi : " + ", ".join(_POLICY),
+                         "option inconnue")
     finding = deadline_finding(rule_id, trigger, act, **policy)
     return Report("deadline", (finding,) if finding else (), (rule_id,))
 

@@ -793,3 +793,9 @@ __all__ = ["AttendanceSheet", "Attendee", "Bilan", "Convocation", "Deliverables"
            "Signatory", "check_attendance_sheet", "check_bilan", "check_convocation",
            "check_deliverables", "read_attendance_sheet", "read_bilan", "read_convocation",
            "read_deliverables"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -581,3 +581,9 @@ register_kind("orientation", "Demande d'orientation", lambda data, params, **_:
 __all__ = ["CRITERIA", "Entry", "OrientationRequest", "Person", "Prescription",
            "check_eligibility", "check_orientation", "prescription_flags",
            "read_entry", "read_orientation", "read_person", "read_prescription"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -89,7 +89,7 @@ def _validate_at(instance: Event, attribute: Any, value: Any) -> None:
 
 def _hours(instance: Any, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and 0 <= value <= HOURS_MAX):
+            0 <= value <= HOURS_MAX and math.isfinite(value)):  # a huge int: no OverflowError
         raise InputError(attribute.name, f"un nombre d'heures entre 0 et {HOURS_MAX:g}")
 
 
@@ -543,7 +543,7 @@ _AT = {True: as_event_instant(True), False: as_event_instant(False)}
 
 def _as_hours(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and 0 <= value <= HOURS_MAX):
+            0 <= value <= HOURS_MAX and math.isfinite(value)):  # a huge int: no OverflowError
         raise InputError(path, f"un nombre d'heures entre 0 et {HOURS_MAX:g}")
     return value
 
@@ -750,3 +750,9 @@ def case_schema(standalone: bool = True) -> dict:
     if standalone:
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     return schema
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -42,6 +42,7 @@ from .calendar import (
     in_input_years,
     month_end,
     month_starts,
+    require_input_year,
     successive_durations,
     to_paris_date,
 )
@@ -305,6 +306,9 @@ def contract_term(start: dt.date, params: ContractParameters = DIJON,
     """
     if term_end_reading not in TERM_END_READINGS:
         raise InputError("term_end_reading", "une valeur parmi : " + ", ".join(TERM_END_READINGS))
+    if type(start) is not dt.date:  # issue 16: a date (or its text), in the calendar's years
+        start = as_date(start, "start")
+    require_input_year(start, "start")
     months = [params.initial_term_months] + [params.renewal_months] * params.renewals
     if term_end_reading == "eve":
         spans = successive_durations(start, months)
@@ -1420,7 +1424,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
         raise InputError("lot", "un numéro de lot (nombre entier)")
     the_lot = params.lot(lot)
     span = _read_period(period)
-    if permanence_reading not in PERMANENCE_READINGS:
+    if not isinstance(permanence_reading, str) or permanence_reading not in PERMANENCE_READINGS:
         raise InputError("permanence_reading", "une valeur parmi : " +
                          ", ".join(PERMANENCE_READINGS))
     if isinstance(cases, (str, bytes)) or not isinstance(cases, Iterable):
@@ -1435,6 +1439,8 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
                         for c in case_list)
     as_of_dt = read_as_of(when)[0]
     start = None if contract_start is None else as_date(contract_start, "contract_start")
+    if start is not None:
+        require_input_year(start, "contract_start")
     ctx = _Context(the_lot, span, as_of_dt.date(), start,
                    tuple(_read_indexed(sites, "sites", _read_site)),
                    tuple(_read_indexed(permanences, "permanences", _read_permanence)),
@@ -1583,6 +1589,13 @@ def _read_synthesis(value: Any, path: str) -> ProviderSynthesis:
 
 
 def _read_period(value: Any) -> ReportPeriod:
+    period = _read_period_dates(value)
+    for name, day in (("start", period.start), ("end", period.end)):
+        require_input_year(day, f"period.{name}")  # issue 16: every period in the years
+    return period
+
+
+def _read_period_dates(value: Any) -> ReportPeriod:
     if isinstance(value, ReportPeriod):
         return value
     if isinstance(value, (tuple, list)) and len(value) == 2:
@@ -1814,3 +1827,9 @@ def _format_lot(r: LotReport) -> str:
     lines.append("")
     lines.append(r.report.format())
     return "\n".join(lines)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

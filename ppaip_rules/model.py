@@ -358,3 +358,9 @@ def run_rules(subject: str, data: Any, params: Any) -> Report:
 #: every area module is loaded; cleared when a rule is registered).
 _DECIDING: dict[str, tuple[Rule, ...]] = {}
 on_rule_added(_DECIDING.clear)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -11,7 +11,6 @@ Each field cites its clause in its metadata, so the documentation can list
 
 from __future__ import annotations
 
-import json
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -299,6 +298,9 @@ class ContractParameters:
                     "« jeunes » (interprétation : le contrat ne le chiffre pas)"))
     # --- end of the issue 5 block ---
 
+    def __attrs_post_init__(self) -> None:
+        _validate(self)
+
     def delay(self, rule_id: str) -> Delay:
         try:
             return self.delays[rule_id]
@@ -330,6 +332,150 @@ class ContractParameters:
         return (_rebuild_parameters, (values,))
 
 
+# --- validation of a whole parameter set (issue 16) ---------------------------
+# Run on every construction (DIJON, a loaded file, attrs.evolve): a figure that makes
+# no sense (a minimum above its maximum, a share over 100 %, a zero delay, a typo in a
+# rule ID, an empty or duplicated catalogue or lot) is an InputError naming the key.
+
+#: Integer parameters: (smallest, largest) value that still makes sense.
+_INT_BOUNDS = {
+    "start_year": (2009, 2099),  # the calendar's input years (calendar.in_input_years)
+    "initial_term_months": (1, 240), "renewals": (0, 20), "renewal_months": (1, 120),
+    "forecast_months": (1, 240), "age_of_majority": (1, 120), "permanences_per_month": (0, 31),
+    "group_size_max": (1, 1_000), "group_size_ideal_min": (0, 1_000),
+    "individual_meetings_min": (1, 1_000), "min_qualification_level": (1, 8),
+    "mo_premises_capacity": (1, 10_000), "adeli_digits": (1, 30), "rpps_digits": (1, 30),
+    "young_age_limit": (1, 120),
+}
+#: Decimal parameters: (smallest, largest); the smallest is excluded for durations.
+_DECIMAL_BOUNDS = {
+    "individual_hours_min": (0, 10_000), "individual_hours_max": (0, 10_000),
+    "workshop_hours_min": (0, 10_000), "workshop_hours_max": (0, 10_000),
+    "psychologist_share_percent": (0, 100), "psychologist_tolerance_points": (0, 100),
+}
+_POSITIVE_DECIMALS = {"individual_hours_min", "individual_hours_max", "workshop_hours_min",
+                      "workshop_hours_max"}
+#: (smaller, larger) pairs that must be in order.
+_ORDERED = (("individual_hours_min", "individual_hours_max"),
+            ("workshop_hours_min", "workshop_hours_max"),
+            ("group_size_ideal_min", "group_size_max"))
+#: The longest delay that makes sense, per unit (a year).
+_DELAY_MAX = {Unit.CALENDAR_DAYS: 366, Unit.JOURS_OUVRES: 262, Unit.JOURS_OUVRABLES: 314,
+              Unit.HOURS: 8_784, Unit.MONTHS: 12}
+#: Catalogues that may be empty: lists of what the provider owes (an empty one owes
+#: nothing). The others list what is allowed: empty, every input would be a breach.
+_MAY_BE_EMPTY = {"deliverables", "bilan_required_sections", "bilan_optional_sections"}
+_LOT_HOURS_MAX = 1_000_000
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(value: Any, path: str, max_length: int = 500) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length or any(
+            ord(c) < 32 for c in value):
+        raise InputError(path, f"un texte non vide d'une ligne ({max_length} caractères au plus)")
+
+
+def _validate(p: ContractParameters) -> None:
+    _text(p.name, "name")
+    for key, (low, high) in _INT_BOUNDS.items():
+        value = getattr(p, key)
+        if not _is_int(value) or not low <= value <= high:
+            raise InputError(key, f"un nombre entier entre {low} et {high}")
+    for key, (low, high) in _DECIMAL_BOUNDS.items():
+        value = getattr(p, key)
+        # Comparisons first: a huge int is refused without OverflowError, NaN fails them.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                low <= value <= high) or (key in _POSITIVE_DECIMALS and not value > low):
+            raise InputError(key, f"un nombre strictement supérieur à {low} et au plus {high}"
+                             if key in _POSITIVE_DECIMALS else f"un nombre entre {low} et {high}")
+    for smaller, larger in _ORDERED:
+        if getattr(p, smaller) > getattr(p, larger):
+            raise InputError(smaller, f"une valeur inférieure ou égale à « {larger} »",
+                             "minimum supérieur au maximum")
+    if type(p.group_under_ideal_is_violation) is not bool:
+        raise InputError("group_under_ideal_is_violation", "true ou false")
+    code = p.adeli_psychologist_code
+    if not isinstance(code, str) or not code.isascii() or not code.isdigit() or len(code) > 4:
+        raise InputError("adeli_psychologist_code", "un code de 1 à 4 chiffres")
+    for key in _CATALOGUE_FIELDS:
+        _validate_catalogue(getattr(p, key), key)
+    _validate_lots(p.lots)
+    _validate_delays(p.delays)
+
+
+def _validate_catalogue(items: Any, key: str) -> None:
+    if type(items) is not tuple or (not items and key not in _MAY_BE_EMPTY):
+        raise InputError(key, "une liste non vide d'entrées { code, label }")
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        path = f"{key}[{i}]"
+        if not isinstance(item, CatalogueItem):
+            raise InputError(path, "{ code = \"…\", label = \"…\" }")
+        _text(item.code, f"{path}.code", 64)
+        _text(item.label, f"{path}.label")
+        if item.code in seen:
+            raise InputError(f"{path}.code", "un code présent une seule fois", "code en double")
+        seen.add(item.code)
+
+
+def _validate_lots(lots: Any) -> None:
+    if type(lots) is not tuple or not lots:
+        raise InputError("lots", "une liste non vide de lots")
+    numbers: set[int] = set()
+    for i, lot in enumerate(lots):
+        path = f"lots[{i}]"
+        if not isinstance(lot, Lot):
+            raise InputError(path, "un lot { number, spips, individual_hours, collective_hours }")
+        if not _is_int(lot.number) or not 1 <= lot.number <= 1_000:
+            raise InputError(f"{path}.number", "un nombre entier entre 1 et 1000")
+        if lot.number in numbers:
+            raise InputError(f"{path}.number", "un numéro de lot présent une seule fois",
+                             "lot en double")
+        numbers.add(lot.number)
+        for k in ("individual_hours", "collective_hours"):
+            value = getattr(lot, k)
+            if not _is_int(value) or not 0 <= value <= _LOT_HOURS_MAX:
+                raise InputError(f"{path}.{k}", f"un nombre entier entre 0 et {_LOT_HOURS_MAX}")
+        if type(lot.spips) is not tuple or not lot.spips:
+            raise InputError(f"{path}.spips", "une liste non vide de SPIP { code, name }")
+        for j, spip in enumerate(lot.spips):
+            if not isinstance(spip, Spip):
+                raise InputError(f"{path}.spips[{j}]", "{ code = \"18\", name = \"SPIP du Cher\" }")
+            _text(spip.code, f"{path}.spips[{j}].code", 16)
+            _text(spip.name, f"{path}.spips[{j}].name")
+
+
+def _validate_delays(delays: Any) -> None:
+    from .parsing import shown_key
+
+    if not isinstance(delays, Mapping):
+        raise InputError("delays", "une table règle = { amount = N, unit = \"…\" }")
+    for rule_id, delay in delays.items():
+        if rule_id not in DIJON_DELAYS:
+            raise InputError(f"delays.{shown_key(rule_id)}",
+                             "une règle de délai parmi : " + ", ".join(DIJON_DELAYS),
+                             "règle de délai inconnue")
+        path = f"delays.{rule_id}"
+        if not isinstance(delay, Delay) or not isinstance(delay.unit, Unit):
+            raise InputError(path, "{ amount = N, unit = \"…\" }")
+        top = _DELAY_MAX[delay.unit]
+        if not _is_int(delay.amount) or not 1 <= delay.amount <= top:
+            raise InputError(f"{path}.amount", f"un nombre entier entre 1 et {top} "
+                                               f"({delay.unit.value})", "délai hors limites")
+    missing = [r for r in DIJON_DELAYS if r not in delays]
+    if missing:
+        raise InputError(f"delays.{missing[0]}", "un délai pour chaque règle de délai",
+                         "délai manquant")
+
+
+_CATALOGUE_FIELDS = ("orientation_sources", "individual_actions", "collective_themes",
+                     "eligible_statuses", "prescriber_roles", "bilan_required_sections",
+                     "bilan_optional_sections", "deliverables")
+
+
 DIJON = ContractParameters()
 
 
@@ -350,8 +496,12 @@ def load_parameters(path: str | Path) -> ContractParameters:
                 import tomli as tomllib
             data = tomllib.loads(raw.decode("utf-8"))
         else:
-            data = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+            from .checks import load_json
+
+            data = load_json(raw, "fichier de paramètres")  # duplicate keys refused
+    except InputError:
+        raise
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InputError("fichier de paramètres", "un document TOML ou JSON valide en UTF-8",
                          "contenu illisible") from None
     return parameters_from_dict(data)
@@ -363,9 +513,14 @@ def parameters_from_dict(data: Any, base: ContractParameters = DIJON) -> Contrac
         raise InputError("", "un objet de paramètres (clé = valeur)")
     fields = attrs.fields_dict(ContractParameters)
     changes: dict[str, Any] = {}
+    from .parsing import shown_key
+
+    if not isinstance(base, ContractParameters):
+        raise InputError("base", "les paramètres d'un contrat (ContractParameters, ex. DIJON)")
     for key, value in data.items():
         if key not in fields:
-            raise InputError(str(key), f"une clé parmi : {', '.join(fields)}", "clé inconnue")
+            raise InputError(shown_key(key), f"une clé parmi : {', '.join(fields)}",
+                             "clé inconnue")
         changes[key] = _convert_param(key, value, getattr(base, key))
     return attrs.evolve(base, **changes)
 
@@ -374,8 +529,14 @@ def _convert_param(key: str, value: Any, current: Any) -> Any:
     if key == "delays":
         if not isinstance(value, Mapping):
             raise InputError(key, "une table règle = { amount = N, unit = \"…\" }")
+        from .parsing import shown_key
+
         merged = dict(current)
         for rule_id, spec in value.items():
+            if rule_id not in DIJON_DELAYS:  # a typo would add a delay no rule reads
+                raise InputError(f"{key}.{shown_key(rule_id)}",
+                                 "une règle de délai parmi : " + ", ".join(DIJON_DELAYS),
+                                 "règle de délai inconnue")
             merged[rule_id] = _delay(f"{key}.{rule_id}", spec)
         return merged
     if key == "lots":
@@ -459,3 +620,9 @@ def _lot(path: str, value: Any) -> Lot:
 def _rebuild_parameters(values: dict) -> ContractParameters:
     """A :class:`ContractParameters` from its pickled field values."""
     return ContractParameters(**values)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -24,7 +24,9 @@ Converter = Callable[[Any, str], T]
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 MAX_TEXT = 10_000
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+#: What a field name looks like; only such a key is ever echoed (``fullmatch``: a
+#: trailing newline or any control character makes it "?").
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
 
 
 def join(path: str, key: str | int) -> str:
@@ -116,13 +118,15 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
             raise InputError(path, expected)
         if aware and (value.tzinfo is None or value.utcoffset() is None):
             raise InputError(path, expected, "fuseau horaire manquant")
-        return value
+        return check_instant(value, path)
     return convert
 
 
 def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:
     """A date (``AAAA-MM-JJ``, ``JJ/MM/AAAA``) or an ISO instant, as sent."""
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
+        return check_instant(value, path)
+    if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and ("T" in value or " " in value.strip()) and len(value) > 10:
         try:
@@ -198,8 +202,7 @@ class Fields:
         for key in self.data:
             if key not in self._seen:
                 # A key is echoed only when it looks like a field name, never free text.
-                shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
-                raise InputError(join(self.path, shown),
+                raise InputError(join(self.path, shown_key(key)),
                                  "un champ parmi : " + ", ".join(sorted(self._seen)),
                                  "champ inconnu")
 
@@ -218,3 +221,259 @@ def read_model(value: Any, model: type[T], build: Callable[[Fields], T], path: s
     if isinstance(value, model):
         return value
     return build(Fields(value, path))
+
+
+# --- hardening helpers shared by every reader (issue 16) ------------------------------
+
+def shown_key(key: Any) -> str:
+    """A key as it may appear in a message: itself when it is one of the library's own
+    field names (of an input schema or of the contract parameters), else ``?``.
+
+    An unknown key may be anything a caller typed (``Jean_DUPONT``): never echoed."""
+    if isinstance(key, str) and _FIELD_NAME.fullmatch(key) and key in _vocabulary():
+        return key
+    return "?"
+
+
+_VOCABULARY: list[frozenset[str]] = []
+
+
+def _vocabulary() -> frozenset[str]:
+    """Every field name of every input schema and of the contract parameters (built once)."""
+    if not _VOCABULARY:
+        import attrs
+
+        from .checks import kinds
+        from .parameters import DIJON_DELAYS, ContractParameters
+
+        names: set[str] = set(attrs.fields_dict(ContractParameters)) | set(DIJON_DELAYS) | {
+            "amount", "unit", "code", "label", "number", "spips", "name", "individual_hours",
+            "collective_hours"}  # the nested keys of a parameter file
+        stack: list[Any] = [kind.schema() for kind in kinds()]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                properties = node.get("properties")
+                if isinstance(properties, dict):
+                    names.update(k for k in properties if isinstance(k, str))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        _VOCABULARY.append(frozenset(names))
+    return _VOCABULARY[0]
+
+
+#: Instants are converted to Paris time and UTC; one whose year is at datetime's
+#: limits (``0001-01-01T00:00:00+14:00``) would overflow there.
+_INSTANT_YEARS = (dt.MINYEAR + 1, dt.MAXYEAR - 1)
+
+
+def check_instant(value: dt.datetime, path: str) -> dt.datetime:
+    """``value`` when it can be converted to Paris time without overflow, else an
+    :class:`InputError` naming ``path``. Every reader of an instant calls it before
+    any ``astimezone``; the calendar's own range check comes after."""
+    if not _INSTANT_YEARS[0] <= value.year <= _INSTANT_YEARS[1]:
+        raise InputError(path, "une date et heure d'une année plausible",
+                         "année hors limites")
+    try:
+        if value.utcoffset() is not None:
+            value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise InputError(path, "une date et heure d'une année plausible",
+                         "année hors limites") from None
+    return value
+
+
+_SWITCH_WORDS = {"oui": True, "non": False, "true": True, "false": False}
+_SWITCH = "true ou false (ou « oui » / « non »)"
+
+
+def as_switch(value: Any, path: str) -> bool:
+    """A policy switch: a boolean, or the words ``oui``/``non``/``true``/``false``
+    (any case). Nothing else: ``"false"`` is False, ``"0"`` or ``1`` is refused."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = _SWITCH_WORDS.get(value.strip().lower())
+        if word is not None:
+            return word
+    raise InputError(path, _SWITCH)
+
+
+def require_switch(value: Any, name: str) -> bool:
+    """A policy switch given as a Python keyword argument: a ``bool`` and nothing else."""
+    if type(value) is not bool:
+        raise InputError(name, "True ou False (interrupteur de politique)")
+    return value
+
+
+# --- direct construction and keyword arguments (issue 16, item 14) ---------------------
+# Two generic guards, so that a Python caller gets an InputError naming the argument
+# whatever model or function it calls, and no TypeError, AttributeError, ValueError or
+# OverflowError from inside: ``guard_models`` wraps the ``__init__`` of every attrs model
+# of a module, ``guard_arguments`` every public function (``ppaip_rules.__init__``).
+
+_ESCAPES = (TypeError, ValueError, AttributeError, OverflowError, RecursionError,
+            IndexError, KeyError)
+_DATE_TYPE = re.compile(r"(?:dt\.)?date(?: \| None)?")
+_DATES_TYPE = re.compile(r"tuple\[(?:dt\.)?date, \.\.\.\](?: \| None)?")
+
+
+def _type_text(field: Any) -> str:
+    kind = field.type
+    return kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+
+
+def _plain_date(name: str, value: Any) -> None:
+    if isinstance(value, dt.datetime):
+        raise InputError(name, "une date sans heure (un objet date, pas datetime)")
+
+
+_INFINITE = (math.inf, -math.inf)
+
+
+def guard_models(namespace: dict[str, Any]) -> None:
+    """Guard every attrs class defined in the module whose ``globals()`` is given.
+
+    After construction, a float field must be finite, and a field typed ``date``
+    refuses a ``datetime`` (a date subclass that would compare inconsistently)."""
+    import attrs
+
+    module = namespace.get("__name__")
+    for cls in list(namespace.values()):
+        if isinstance(cls, type) and attrs.has(cls) and cls.__module__ == module:
+            _guard_model(cls)
+
+
+def _guard_model(cls: type) -> None:
+    import attrs
+
+    init = cls.__init__
+    if getattr(init, "_ppaip_guarded", False):
+        return
+    fields = [f for f in attrs.fields(cls) if f.init]  # computed fields are the model's
+    floats = tuple(f.name for f in fields if "float" in _type_text(f))
+    dates = tuple(f.name for f in fields if _DATE_TYPE.fullmatch(_type_text(f)))
+    date_tuples = tuple(f.name for f in fields if _DATES_TYPE.fullmatch(_type_text(f)))
+    checked = bool(floats or dates or date_tuples)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except InputError:
+            raise
+        except _ESCAPES:
+            raise _init_error(cls, args, kwargs) from None
+        if checked:
+            for name in floats:
+                value = getattr(self, name)
+                if value.__class__ is float and (value != value or value in _INFINITE):
+                    raise InputError(name, "un nombre fini")
+            for name in dates:
+                _plain_date(name, getattr(self, name))
+            for name in date_tuples:
+                values = getattr(self, name)
+                if isinstance(values, tuple):
+                    for value in values:
+                        _plain_date(name, value)
+
+    __init__._ppaip_guarded = True  # type: ignore[attr-defined]
+    __init__.__doc__ = init.__doc__
+    __init__.__wrapped__ = init  # type: ignore[attr-defined]  (inspect.signature)
+    cls.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _init_error(cls: type, args: tuple, kwargs: dict) -> InputError:
+    """The argument of a failed construction: an unknown or missing one, or the first
+    whose converter fails. Names only, never values."""
+    import attrs
+
+    fields = [f for f in attrs.fields(cls) if f.init]
+    aliases = {f.alias or f.name: f for f in fields}
+    for key in kwargs:
+        if key not in aliases:
+            return InputError(shown_key(key), "un champ parmi : " + ", ".join(aliases),
+                              "champ inconnu")
+    positional = [f for f in fields if not f.kw_only]
+    if len(args) > len(positional):
+        return InputError(cls.__name__, f"au plus {len(positional)} argument(s) positionnel(s)",
+                          "trop d'arguments")
+    given = dict(zip((f.alias or f.name for f in positional), args, strict=False))
+    given.update(kwargs)
+    for alias, field in aliases.items():
+        if alias not in given and field.default is attrs.NOTHING:
+            return InputError(field.name, "une valeur", "champ manquant")
+    for alias, value in given.items():
+        converter = aliases[alias].converter
+        if converter is None:
+            continue
+        try:
+            convert = getattr(converter, "converter", converter)  # attrs.Converter
+            convert(value)
+        except _ESCAPES:
+            return InputError(aliases[alias].name, "une valeur du type attendu (une liste pour "
+                                                   "une suite d'éléments)")
+    return InputError(cls.__name__, "des arguments du type attendu")
+
+
+def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
+    """``func`` checking its arguments first: ``params`` is a ContractParameters,
+    a keyword whose default is a boolean takes a ``bool`` (a policy switch), and a
+    wrong number or name of arguments is an InputError, not a TypeError."""
+    import functools
+    import inspect
+
+    from .parameters import ContractParameters
+
+    if getattr(func, "_ppaip_guarded", False):
+        return func
+    signature = inspect.signature(func)
+    checks: list[tuple[str, int | None, Callable[[Any, str], Any]]] = []
+    for index, (name, p) in enumerate(signature.parameters.items()):
+        position = index if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
+        if name == "params":
+            checks.append((name, position, _require_params(ContractParameters)))
+        elif type(p.default) is bool:
+            checks.append((name, position, _require_switch_at))
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> T:
+        for name, position, check in checks:
+            if position is not None and position < len(args):
+                check(args[position], name)
+            elif name in kwargs:
+                check(kwargs[name], name)
+        try:
+            return func(*args, **kwargs)
+        except TypeError:
+            try:  # only on failure: binding costs microseconds on every call
+                signature.bind(*args, **kwargs)
+            except TypeError:
+                raise _call_error(func.__name__, signature, args, kwargs) from None
+            raise
+
+    guarded._ppaip_guarded = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def _require_switch_at(value: Any, name: str) -> None:
+    require_switch(value, name)
+
+
+def _require_params(kind: type) -> Callable[[Any, str], None]:
+    def check(value: Any, name: str) -> None:
+        if not isinstance(value, kind):
+            raise InputError(name, "les paramètres d'un contrat (ContractParameters, ex. DIJON)")
+    return check
+
+
+def _call_error(name: str, signature: Any, args: tuple, kwargs: dict) -> InputError:
+    known = [n for n, p in signature.parameters.items() if p.kind not in (p.VAR_POSITIONAL,
+                                                                            p.VAR_KEYWORD)]
+    accepts_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    for key in kwargs:
+        if key not in known and not accepts_any:
+            return InputError(shown_key(key), f"un argument de {name} parmi : "
+                              + ", ".join(known), "argument inconnu")
+    return InputError(name, "les arguments de la signature : " + ", ".join(known),
+                      "arguments manquants ou en trop")

@@ -261,3 +261,9 @@ def prem_mo_hours(check, params) -> Iterator[Flag]:
                            f"({what}) ; le titulaire précise les jours et les horaires de son "
                            f"accueil en milieu ouvert.", expected=f"des {what}", found="aucun",
                            path=path)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

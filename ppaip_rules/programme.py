@@ -34,6 +34,7 @@ import attrs
 from ._inputs import (
     ID_MAX,
     SETTINGS,
+    _has_control,
     as_id,
     as_instant,
     as_setting,
@@ -342,6 +343,11 @@ def _text_ok(value: Any, maximum: int, allow_empty: bool = False) -> bool:
                              and (allow_empty or bool(value.strip())))
 
 
+def _id_ok(value: Any) -> bool:
+    """As :func:`as_id` on texts: no control character (issue 16)."""
+    return value is None or (_text_ok(value, ID_MAX) and not _has_control(value))
+
+
 def _flag_ok(value: Any) -> bool:
     return value is None or type(value) is bool
 
@@ -373,7 +379,7 @@ def _fast_workshop(value: Any) -> Workshop:
             participants is not None and (type(participants) is not int
                                           or not 0 <= participants <= MAX_PARTICIPANTS)) \
             or not _flag_ok(agreed) or not _text_ok(title, 1_000, True) \
-            or not _text_ok(id_, ID_MAX):
+            or not _id_ok(id_):
         raise _GiveUp
     return _new_workshop(theme, hours, participants, agreed, title, id_)
 
@@ -430,7 +436,8 @@ def _fast_proposal(data: Any) -> Proposal | None:
         hours, validated = get("individual_hours"), get("validated")
         setting, id_ = get("setting"), get("id")
         if not _number_ok(hours, MAX_HOURS) or not _flag_ok(validated) or not _text_ok(
-                id_, ID_MAX) or (setting is not None and setting not in SETTINGS):
+                id_, ID_MAX) or not _id_ok(id_) or (
+                setting is not None and setting not in SETTINGS):
             raise _GiveUp
         for action in actions:
             if action is None or not _text_ok(action, 100):
@@ -976,3 +983,9 @@ register_kind("programme", "Proposition de programme", lambda data, params, **_:
 __all__ = ["A_LA_CARTE", "Proposal", "RecordedHours", "Session", "TrainingSlot", "Workshop",
            "check_programme", "group_size_flags", "hours_realised_flags", "read_proposal",
            "workshop_hours_flags", "workshop_name"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -646,3 +646,9 @@ def read_roster_file(path: str | Path) -> Roster:
 register_kind("roster", "Tableau des effectifs : moyens humains et locaux (CCTP 6.7, 6.8)",
               _run_roster, roster_schema,
               options=("as_of", "basis", "access_lead_from", "share_counts"), load=load_roster)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -1644,3 +1644,9 @@ def _run(data: Any, params: ContractParameters, as_of: Any = None,
     return check_roster(data, as_of=as_of, params=params, basis=basis or "headcount",
                         access_lead_from=access_lead_from or "market_start",
                         share_counts=share_counts or "assigned")
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -71,6 +71,7 @@ from .calendar import (
     day_end_us,
     elapsed_interval,
     end_of_paris_day,
+    require_input_year,
     week_bounds,
 )
 from .checks import register_kind
@@ -114,7 +115,7 @@ from .events import (
 from .frenchtext import format_date, format_datetime, format_moment, format_value, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, Rule, get_rule, rule
 from .parameters import DIJON, ContractParameters
-from .parsing import as_date, as_datetime
+from .parsing import as_date, as_datetime, check_instant
 
 # --- results ------------------------------------------------------------------------
 
@@ -1292,6 +1293,10 @@ def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
             value = as_date(value, "as_of")
         except InputError:
             raise InputError("as_of", expected) from None
+    if isinstance(value, (dt.date, dt.datetime)):  # issue 16: no overflow, calendar's years
+        if isinstance(value, dt.datetime):
+            check_instant(value, "as_of")
+        require_input_year(value, "as_of", "une date de situation")
     if type(value) is dt.date:
         try:
             end = end_of_paris_day(value)
@@ -1305,7 +1310,9 @@ def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
             instant = _AWARE(value, "as_of")
         except InputError:
             raise InputError("as_of", expected) from None
+    check_instant(instant, "as_of")
     paris = instant.astimezone(PARIS)
+    require_input_year(paris, "as_of", "une date de situation")
     return paris, paris.date(), instant.timestamp()
 
 
@@ -1474,3 +1481,9 @@ register_kind("case", "Suivi d'un parcours (journal d'événements)", _run_case,
 __all__ = ["CaseEvaluation", "CaseFacts", "CaseState", "Hours", "Obligation",
            "ObligationStatus", "evaluate_case"]
 
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -135,7 +135,8 @@ def test_cli_check_from_stdin_prints_the_style_md_finding():
     ("programme", {"workshops": [{"theme": "tre"}, {"theme": "tre", "participants": "sept"}]},
      "workshops[1].participants"),
     ("eligibility", {"person": {"birth_date": "Jean Dupont"}}, "person.birth_date"),
-    ("attendance-sheet", {"kind": "individuel", "nom": "Jean Dupont"}, "nom"),
+    # an unknown key is never echoed (issue 16: it may be a name), only its place
+    ("attendance-sheet", {"kind": "individuel", "nom": "Jean Dupont"}, "?"),
     ("bilan", [], "(racine)"),
 ])
 def test_cli_bad_input_is_one_french_line_with_the_path_and_no_value(kind, doc, path):

