@@ -23,13 +23,16 @@ Public API (everything else is internal):
 
 import importlib
 
+from ._api import guard_arguments as _guard_arguments
+from ._api import guard_call_errors as _guard_call_errors
+from ._api import vocabulary as _vocabulary
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline, due_dates
 from .errors import CalendarRangeError, InputError
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
-from .parsing import guard_arguments as _guard_arguments
+from .parsing import set_vocabulary_source as _set_vocabulary_source
 from .registry import set_loader as _set_loader
 
 
@@ -39,16 +42,23 @@ def _load_areas() -> None:
 
 
 _set_loader(_load_areas)
+_set_vocabulary_source(_vocabulary)
 
 # Issue 16: every public function checks ``params``, its policy switches (booleans) and
 # its argument names, raising InputError naming the argument (never a TypeError).
 # ``deadline``, ``due_dates`` and ``get_calendar`` are the hot path (under 1 µs a call,
-# issue 13): they validate their own arguments and are not wrapped.
+# issue 13): they validate their own values, and only a failed call is examined.
 check_deadline = _guard_arguments(check_deadline)
-kinds, report_schema, run_check = map(_guard_arguments, (kinds, report_schema, run_check))
-get_rule, rules = map(_guard_arguments, (get_rule, rules))
-load_parameters, parameters_from_dict = map(_guard_arguments,
-                                            (load_parameters, parameters_from_dict))
+deadline = _guard_call_errors(deadline)
+due_dates = _guard_call_errors(due_dates)
+get_calendar = _guard_call_errors(get_calendar)
+kinds = _guard_arguments(kinds)
+report_schema = _guard_arguments(report_schema)
+run_check = _guard_arguments(run_check)
+get_rule = _guard_arguments(get_rule)
+rules = _guard_arguments(rules)
+load_parameters = _guard_arguments(load_parameters)
+parameters_from_dict = _guard_arguments(parameters_from_dict)
 
 #: Public names of the area modules, imported on first use (PEP 562) so that
 #: ``import ppaip_rules`` stays fast for a program that only computes deadlines.

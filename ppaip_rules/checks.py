@@ -10,7 +10,6 @@ KIND``), the documentation's worked examples and the tests all go through
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from .describe import BOOL, CODE, MOMENT, TEXT, Codes, field, json_schema, read
 from .errors import InputError
 from .model import Report
 from .parameters import DIJON, ContractParameters
+from .parsing import load_json as load_json  # re-exported: the readers of files use it
 from .registry import KINDS, add_kind
 from .registry import load as load_areas
 
@@ -65,69 +65,6 @@ def get_kind(name: str) -> CheckKind:
                          "type de contrôle inconnu")
     kind: CheckKind = _KINDS[name]
     return kind
-
-
-class _Duplicated(dict):
-    """A JSON object in which a key appeared twice (found by :func:`_refuse_duplicates`)."""
-
-    duplicate: Any = None
-
-
-def _object_pairs(pairs: list[tuple[str, Any]], found: list) -> dict:
-    obj = dict(pairs)
-    if len(obj) == len(pairs):
-        return obj
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
-            marked = _Duplicated(obj)
-            marked.duplicate = key
-            found.append(marked)
-            return marked
-        seen.add(key)
-    return obj  # pragma: no cover
-
-
-def _refuse_duplicates(data: Any) -> None:
-    """Raise for the first object holding a key twice, naming the key's path.
-
-    The JSON decoder builds objects innermost first, without their paths: the
-    duplicated ones are marked there and found here (an iterative walk)."""
-    from .parsing import join, shown_key
-
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, _Duplicated):
-            raise InputError(join(path, shown_key(value.duplicate)),
-                             "une clé présente une seule fois par objet", "clé en double")
-        if isinstance(value, dict):
-            stack.extend((v, join(path, shown_key(k))) for k, v in value.items()
-                         if isinstance(v, (dict, list)))
-        elif isinstance(value, list):
-            stack.extend((v, join(path, i)) for i, v in enumerate(value)
-                         if isinstance(v, (dict, list)))
-
-
-def load_json(raw: bytes, filename: str = "-") -> Any:
-    """JSON from bytes (UTF-8, with or without BOM); errors are :class:`InputError`.
-
-    A key given twice in one object is refused (the last would silently win)."""
-    found: list = []
-    try:
-        data = json.loads(raw.decode("utf-8-sig"),
-                          object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
-    except UnicodeDecodeError:
-        raise InputError(filename, "un fichier JSON encodé en UTF-8",
-                         "encodage illisible") from None
-    except (ValueError, RecursionError) as error:
-        where = f"ligne {error.lineno}, colonne {error.colno}" if isinstance(
-            error, json.JSONDecodeError) else None
-        raise InputError(filename, "un document JSON valide",
-                         f"JSON illisible{' (' + where + ')' if where else ''}") from None
-    if found:
-        _refuse_duplicates(data)
-    return data
 
 
 def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **options: Any) -> Report:

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .errors import InputError
+from .parsing import shown_key
 
 T = TypeVar("T")
 
@@ -438,8 +439,7 @@ def _read(model: type[T], data: Any, path: str) -> T:
     plan = _plan(model)
     for key in data:
         if key not in plan.names:
-            shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
-            raise InputError(_join(path, shown), "un champ parmi : " + ", ".join(
+            raise InputError(_join(path, shown_key(key)), "un champ parmi : " + ", ".join(
                 sorted(plan.names)), "champ inconnu")
     # The instance is filled field by field: each value is converted and checked once, by
     # the same checks as the constructor's validators (not run a second time).

@@ -304,7 +304,7 @@ def contract_term(start: dt.date, params: ContractParameters = DIJON,
     begins the next day. No extension to a working day: a duration is not a
     time limit for an act.
     """
-    if term_end_reading not in TERM_END_READINGS:
+    if not isinstance(term_end_reading, str) or term_end_reading not in TERM_END_READINGS:
         raise InputError("term_end_reading", "une valeur parmi : " + ", ".join(TERM_END_READINGS))
     if type(start) is not dt.date:  # issue 16: a date (or its text), in the calendar's years
         start = as_date(start, "start")
@@ -1431,7 +1431,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
         raise InputError("cases", "une liste de parcours")
     case_list = tuple(_read_indexed(cases, "cases", read_case))
     _refuse_duplicate_ids(case_list)
-    if term_end_reading not in TERM_END_READINGS:
+    if not isinstance(term_end_reading, str) or term_end_reading not in TERM_END_READINGS:
         raise InputError("term_end_reading", "une valeur parmi : " + ", ".join(TERM_END_READINGS))
     when = as_of if as_of is not None else span.end
     evaluations = tuple(evaluate_case(c, as_of=when, params=params,

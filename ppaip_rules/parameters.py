@@ -496,7 +496,7 @@ def load_parameters(path: str | Path) -> ContractParameters:
                 import tomli as tomllib
             data = tomllib.loads(raw.decode("utf-8"))
         else:
-            from .checks import load_json
+            from .parsing import load_json
 
             data = load_json(raw, "fichier de paramètres")  # duplicate keys refused
     except InputError:

@@ -12,6 +12,7 @@ and the expected form in French. Messages never contain the value itself.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -236,30 +237,23 @@ def shown_key(key: Any) -> str:
 
 
 _VOCABULARY: list[frozenset[str]] = []
+#: Computes the library's field names; set by the package root (``_api.vocabulary``) so
+#: that this reader module imports no area (no import cycle).
+_VOCABULARY_SOURCE: list[Callable[[], frozenset[str]]] = []
+
+
+def set_vocabulary_source(source: Callable[[], frozenset[str]]) -> None:
+    """Install the function that lists the library's own field names (see :func:`shown_key`)."""
+    _VOCABULARY_SOURCE[:] = [source]
+    _VOCABULARY.clear()
 
 
 def _vocabulary() -> frozenset[str]:
     """Every field name of every input schema and of the contract parameters (built once)."""
     if not _VOCABULARY:
-        import attrs
-
-        from .checks import kinds
-        from .parameters import DIJON_DELAYS, ContractParameters
-
-        names: set[str] = set(attrs.fields_dict(ContractParameters)) | set(DIJON_DELAYS) | {
-            "amount", "unit", "code", "label", "number", "spips", "name", "individual_hours",
-            "collective_hours"}  # the nested keys of a parameter file
-        stack: list[Any] = [kind.schema() for kind in kinds()]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                properties = node.get("properties")
-                if isinstance(properties, dict):
-                    names.update(k for k in properties if isinstance(k, str))
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-        _VOCABULARY.append(frozenset(names))
+        if not _VOCABULARY_SOURCE:
+            return frozenset()
+        _VOCABULARY.append(_VOCABULARY_SOURCE[0]())
     return _VOCABULARY[0]
 
 
@@ -416,64 +410,64 @@ def _init_error(cls: type, args: tuple, kwargs: dict) -> InputError:
     return InputError(cls.__name__, "des arguments du type attendu")
 
 
-def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
-    """``func`` checking its arguments first: ``params`` is a ContractParameters,
-    a keyword whose default is a boolean takes a ``bool`` (a policy switch), and a
-    wrong number or name of arguments is an InputError, not a TypeError."""
-    import functools
-    import inspect
+# --- JSON documents (issue 16: a key given twice is refused) ---------------------------
 
-    from .parameters import ContractParameters
+class _Duplicated(dict):
+    """A JSON object in which a key appeared twice (found by :func:`_refuse_duplicates`)."""
 
-    if getattr(func, "_ppaip_guarded", False):
-        return func
-    signature = inspect.signature(func)
-    checks: list[tuple[str, int | None, Callable[[Any, str], Any]]] = []
-    for index, (name, p) in enumerate(signature.parameters.items()):
-        position = index if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
-        if name == "params":
-            checks.append((name, position, _require_params(ContractParameters)))
-        elif type(p.default) is bool:
-            checks.append((name, position, _require_switch_at))
-
-    @functools.wraps(func)
-    def guarded(*args: Any, **kwargs: Any) -> T:
-        for name, position, check in checks:
-            if position is not None and position < len(args):
-                check(args[position], name)
-            elif name in kwargs:
-                check(kwargs[name], name)
-        try:
-            return func(*args, **kwargs)
-        except TypeError:
-            try:  # only on failure: binding costs microseconds on every call
-                signature.bind(*args, **kwargs)
-            except TypeError:
-                raise _call_error(func.__name__, signature, args, kwargs) from None
-            raise
-
-    guarded._ppaip_guarded = True  # type: ignore[attr-defined]
-    return guarded
+    duplicate: Any = None
 
 
-def _require_switch_at(value: Any, name: str) -> None:
-    require_switch(value, name)
+def _object_pairs(pairs: list[tuple[str, Any]], found: list) -> dict:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            marked = _Duplicated(obj)
+            marked.duplicate = key
+            found.append(marked)
+            return marked
+        seen.add(key)
+    return obj  # pragma: no cover
 
 
-def _require_params(kind: type) -> Callable[[Any, str], None]:
-    def check(value: Any, name: str) -> None:
-        if not isinstance(value, kind):
-            raise InputError(name, "les paramètres d'un contrat (ContractParameters, ex. DIJON)")
-    return check
+def _refuse_duplicates(data: Any) -> None:
+    """Raise for the first object holding a key twice, naming the key's path.
+
+    The JSON decoder builds objects innermost first, without their paths: the
+    duplicated ones are marked there and found here (an iterative walk)."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _Duplicated):
+            raise InputError(join(path, shown_key(value.duplicate)),
+                             "une clé présente une seule fois par objet", "clé en double")
+        if isinstance(value, dict):
+            stack.extend((v, join(path, shown_key(k))) for k, v in value.items()
+                         if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, join(path, i)) for i, v in enumerate(value)
+                         if isinstance(v, (dict, list)))
 
 
-def _call_error(name: str, signature: Any, args: tuple, kwargs: dict) -> InputError:
-    known = [n for n, p in signature.parameters.items() if p.kind not in (p.VAR_POSITIONAL,
-                                                                            p.VAR_KEYWORD)]
-    accepts_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
-    for key in kwargs:
-        if key not in known and not accepts_any:
-            return InputError(shown_key(key), f"un argument de {name} parmi : "
-                              + ", ".join(known), "argument inconnu")
-    return InputError(name, "les arguments de la signature : " + ", ".join(known),
-                      "arguments manquants ou en trop")
+def load_json(raw: bytes, filename: str = "-") -> Any:
+    """JSON from bytes (UTF-8, with or without BOM); errors are :class:`InputError`.
+
+    A key given twice in one object is refused (the last would silently win)."""
+    found: list = []
+    try:
+        data = json.loads(raw.decode("utf-8-sig"),
+                          object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
+    except UnicodeDecodeError:
+        raise InputError(filename, "un fichier JSON encodé en UTF-8",
+                         "encodage illisible") from None
+    except (ValueError, RecursionError) as error:
+        where = f"ligne {error.lineno}, colonne {error.colno}" if isinstance(
+            error, json.JSONDecodeError) else None
+        raise InputError(filename, "un document JSON valide",
+                         f"JSON illisible{' (' + where + ')' if where else ''}") from None
+    if found:
+        _refuse_duplicates(data)
+    return data

@@ -274,3 +274,9 @@ def week_ics(week: Week) -> bytes:
 
 
 __all__ = ["Week", "WeekItem", "read_cases", "week_ics", "week_view"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

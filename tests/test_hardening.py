@@ -188,8 +188,10 @@ def _models() -> list[type]:
     found = {}
     for info in pkgutil.iter_modules(ppaip_rules.__path__):
         if info.name.startswith("_") or info.name in (
-                "cli", "docsite", "integrations", "coverage", "checks", "deadlines"):
-            # internal tables (the coverage matrix, kinds, deadline specs), not inputs
+                "cli", "docsite", "integrations", "coverage", "checks", "deadlines",
+                "describe", "registry"):
+            # internal tables (the coverage matrix, kinds, deadline specs) and the
+            # machinery of field descriptions and of the registry, not inputs
             continue
         module = importlib.import_module(f"ppaip_rules.{info.name}")
         for value in vars(module).values():
@@ -310,16 +312,18 @@ def test_a_policy_switch_given_as_text_false_is_not_true():
     with pytest.raises(InputError) as error:
         ppaip_rules.deadline("PROG-START", "2025-05-02", extend_to_working_day="false")
     assert error.value.path == "extend_to_working_day"
+    # In a JSON document a switch is a JSON boolean: text ("false", "non", "0") is refused
+    # naming the field, never read as True.
     data = {"rule_id": "PROG-FIRST-MEETING", "trigger": "2025-05-02", "act": "2025-05-07"}
-    # 7 May 2025 is a Wednesday: both readings agree; "non" must be read as False.
-    assert run_check("deadline", {**data, "extend_to_working_day": "non"}).ok
-    with pytest.raises(InputError):
-        run_check("deadline", {**data, "extend_to_working_day": "0"})
+    for text in ("false", "non", "0", "oui"):
+        with pytest.raises(InputError) as error:
+            run_check("deadline", {**data, "extend_to_working_day": text})
+        assert error.value.path == "extend_to_working_day"
     # Friday 2 May + 5 calendar days = Wednesday 7 May; from Saturday 3 May, Thursday 8 May
     # (a holiday) is extended to Friday 9 only when the switch is on.
     late = {"rule_id": "PROG-FIRST-MEETING", "trigger": "2025-05-03", "act": "2025-05-09"}
-    assert run_check("deadline", {**late, "extend_to_working_day": "oui"}).ok
-    assert not run_check("deadline", {**late, "extend_to_working_day": "false"}).ok
+    assert run_check("deadline", {**late, "extend_to_working_day": True}).ok
+    assert not run_check("deadline", {**late, "extend_to_working_day": False}).ok
 
 
 def test_an_act_before_its_trigger_is_not_reported_as_in_time():
