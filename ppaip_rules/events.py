@@ -35,6 +35,8 @@ from .calendar import PARIS, day_end_us, require_input_year
 from .errors import InputError
 from .parsing import (
     MAX_TEXT,
+    TIME_FOLD,
+    TIME_GAP,
     Fields,
     as_bool,
     as_choice,
@@ -613,6 +615,7 @@ class Case:
 # --- reading JSON-like input ------------------------------------------------------------
 
 _AWARE = as_datetime(aware=True)
+_TIME_PROBLEMS = (TIME_GAP, TIME_FOLD)
 
 
 def as_event_instant(timed: bool):
@@ -623,7 +626,9 @@ def as_event_instant(timed: bool):
         elif isinstance(value, str) and len(value.strip()) > 10:
             try:
                 result = _AWARE(value, path)
-            except InputError:
+            except InputError as error:
+                if error.problem in _TIME_PROBLEMS:  # the gap or the fold: say which
+                    raise
                 raise InputError(path, _AT_EXPECTED[timed]) from None
         elif not timed:
             try:

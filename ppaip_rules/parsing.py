@@ -110,6 +110,11 @@ _FOLD = ("la date et heure avec son décalage (« +02:00 » pour la première fo
          "pour la seconde) : au passage à l'heure d'hiver, cette heure existe deux fois à Paris")
 
 
+#: The ``problem`` of the InputError of a wall time in the gap, or in the fold.
+TIME_GAP = "heure inexistante (passage à l'heure d'été)"
+TIME_FOLD = "heure ambiguë (passage à l'heure d'hiver)"
+
+
 def paris_time(value: dt.datetime, path: str) -> dt.datetime:
     """An aware instant: a datetime with an offset as is; without one, Paris wall time.
 
@@ -125,8 +130,8 @@ def paris_time(value: dt.datetime, path: str) -> dt.datetime:
     if first.utcoffset() == naive.replace(tzinfo=_PARIS, fold=1).utcoffset():
         return first
     if first.astimezone(_UTC).astimezone(_PARIS).replace(tzinfo=None) != naive:
-        raise InputError(path, _GAP, "heure inexistante (passage à l'heure d'été)")
-    raise InputError(path, _FOLD, "heure ambiguë (passage à l'heure d'hiver)")
+        raise InputError(path, _GAP, TIME_GAP)
+    raise InputError(path, _FOLD, TIME_FOLD)
 
 
 def as_datetime(aware: bool = True) -> Converter[dt.datetime]:

@@ -128,7 +128,7 @@ from .model import (
     rule,
 )
 from .parameters import DIJON, ContractParameters
-from .parsing import as_date, as_datetime
+from .parsing import TIME_FOLD, TIME_GAP, as_date, as_datetime
 
 # --- results ------------------------------------------------------------------------
 
@@ -1625,7 +1625,9 @@ def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
     else:
         try:
             instant = _AWARE(value, "as_of")
-        except InputError:
+        except InputError as error:
+            if error.problem in (TIME_GAP, TIME_FOLD):
+                raise
             raise InputError("as_of", expected) from None
     paris = instant.astimezone(PARIS)
     return paris, paris.date(), instant.timestamp()
