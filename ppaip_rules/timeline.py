@@ -1810,6 +1810,11 @@ def add_timeline_command(sub: Any) -> None:
     p.add_argument("--suspensions-count", action="store_true",
                    help="compter les jours de suspension dans le délai de démarrage "
                         "(ambiguïté 7 ; par défaut ils ne comptent pas)")
+    p.add_argument("--start-needs-held-session", dest="start_needs_held_session",
+                   action="store_true",
+                   help="seule une séance tenue vaut démarrage du programme (ambiguïté 10 ; "
+                        "par défaut, une première séance manquée du fait de la personne "
+                        "convoquée vaut démarrage)")
     p.set_defaults(func=_cmd_timeline)
 
 
@@ -1823,7 +1828,8 @@ def _cmd_timeline(args: Any) -> int:
                          "option manquante")
     raw, name = _read_input(args.file)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
-                               suspension_stops_clock=not args.suspensions_count)
+                               suspension_stops_clock=not args.suspensions_count,
+                               start_needs_held_session=args.start_needs_held_session)
     return emit(evaluation, args.format)
 
 

@@ -189,7 +189,7 @@ def test_coverage_page_marks_what_cannot_be_automated():
 # --- interpretations ----------------------------------------------------------------------
 
 def test_the_nine_ambiguities_each_quote_the_contract_and_give_a_default():
-    assert len(interpretations.AMBIGUITIES) == 9
+    assert len(interpretations.AMBIGUITIES) == 10
     text = interpretations.interpretations(page="interpretations.md")
     for a in interpretations.AMBIGUITIES:
         assert f"{{ #{a.slug} }}" in text
