@@ -28,7 +28,7 @@ PROG-PROPOSAL        first meeting                    proposal sent             
 PROG-CALENDAR        first meeting                    calendar sent to the CPIP             before the first session
 PROG-START           first validated proposal         first session                         5 days, suspensions paused
 PROG-CALENDAR-CHANGE each calendar change             communicated to the CPIP and person   48 hours
-RUN-ABSENCE          each unjustified absence         reconvocation                         before the next appointment
+RUN-ABSENCE          each absence of the person's     reconvocation                         before the next appointment
 RUN-INTERRUPTION-48H each interruption (also an       interruption reported                 48 hours
                      abandonment, an end by
                      interruption)
@@ -48,12 +48,18 @@ to the day it resumed, both included, or to ``as_of`` while it lasts — do not
 count toward the PROG-START deadline (:func:`~ppaip_rules.calendar.compute_period`
 with ``pauses``).
 
-Absences (CCTP 6.1-3): an unjustified absence calls for a new convocation
-before the next appointment; an unjustified absence at the appointment that
-follows that reconvocation means the person abandons the programme, which is
-an interrupted course, to report within 48 hours (RUN-INTERRUPTION-48H). A
-justified absence neither calls for a reconvocation nor counts toward an
-abandonment.
+Absences (CCTP 6.1-3): any absence of the person's doing, justified or not,
+calls for a new convocation before the next appointment; an unjustified
+absence at the appointment that follows that reconvocation means the person
+abandons the programme, which is an interrupted course, to report within 48
+hours (RUN-INTERRUPTION-48H). An absence of the administration's or the
+provider's doing calls for rescheduling and never counts; an absence without
+a recorded cause is the person's (ambiguity 13). PROG-START is met by a first
+session missed by the person's doing within the 5 days (ambiguity 10; policy
+``start_needs_held_session``).
+
+Missing facts: an act whose recipients (or kind of bilan) are not recorded
+gives the status UNKNOWN, never "met" nor a breach, and a missing-fact finding.
 """
 
 from __future__ import annotations
