@@ -1762,6 +1762,13 @@ def _format_evaluation(ev: CaseEvaluation) -> str:
             lines.append("  (rien)")
         for o in items:
             lines.append("  - " + _item(o, ev, late))
+    unknown = tuple(o for o in ev.obligations if o.status is UNKNOWN)
+    if unknown:  # acts whose recipients (or kind) are not recorded: neither done nor late
+        lines.append("")
+        lines.append(f"INFORMATION MANQUANTE ({len(unknown)})")
+        for o in unknown:
+            lines.append(f"  - {o.rule_id} — {o.what} : {o.act.LABEL.lower()} le "
+                         f"{_when(o.act)}, destinataires ou nature non renseignés")
     lines.append("")
     late_count = sum(o.status is MET_LATE for o in done)
     lines.append(f"FAIT ({len(done)}, dont {late_count} en retard)")

@@ -988,6 +988,7 @@ def test_calendar_change_communicated_without_recipients_is_a_missing_fact_not_a
     (gap,) = findings(result, "PROG-CALENDAR-CHANGE")
     assert gap.missing and gap.path == "events[7].to"
     assert result.report.ok and not result.report.complete
+    assert "INFORMATION MANQUANTE (1)" in result.format()
 
 
 def test_bilan_delivered_without_recipients_is_a_missing_fact_not_a_delivery_to_both():
