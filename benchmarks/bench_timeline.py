@@ -42,6 +42,7 @@ from ppaip_rules.events import (
     CalendarSent,
     Case,
     CourseInterrupted,
+    DiagnosticConsulted,
     FirstMeeting,
     InterruptionReported,
     LastIndividualInterview,
@@ -69,13 +70,18 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)
 
 
+_BOTH = ("cpip", "person")
+
+
 def generate_case(rng: random.Random, number: int) -> Case:
     """One plausible case of about 20 events."""
     d = dt.date(2025, 3, 1) + dt.timedelta(rng.randrange(300))
     day = lambda n: d + dt.timedelta(n)  # noqa: E731
     events = [PrescriptionReceived(d)]
     t = rng.choice((1, 2, 3, 4, 5, 6, 7))
-    events.append(FirstMeeting(_at(day(t), rng.randrange(9, 17)), duration_hours=1))
+    events.append(DiagnosticConsulted(day(t - 1)))
+    events.append(FirstMeeting(_at(day(t), rng.randrange(9, 17)), duration_hours=1,
+                               calendar_given=True))
     events.append(CalendarSent(day(t + rng.choice((0, 0, 0, 1, 1, 9)))))
     hours = rng.choice((24, 26, 28, 30))
     events.append(ProposalSent(day(t), individual_hours=hours, collective_hours=6))
@@ -94,7 +100,8 @@ def generate_case(rng: random.Random, number: int) -> Case:
     for _ in range(rng.randrange(8, 13)):
         r = rng.random()
         if r < 0.08:
-            events.append(SessionMissed(_at(day(t), 10), justified=rng.random() < 0.3))
+            events.append(SessionMissed(_at(day(t), 10), justified=rng.random() < 0.3,
+                                        cause="person"))
             if rng.random() < 0.9:
                 events.append(Reconvocation(_at(day(t), 15)))
         elif r < 0.18:
@@ -106,7 +113,8 @@ def generate_case(rng: random.Random, number: int) -> Case:
         t += rng.choice((3, 7, 7, 7, 14))
     if rng.random() < 0.3:
         events.append(CalendarChanged(_at(day(t - 5), 9)))
-        events.append(CalendarChangeCommunicated(_at(day(t - 5 + rng.choice((1, 1, 2, 3))), 9)))
+        events.append(CalendarChangeCommunicated(_at(day(t - 5 + rng.choice((1, 1, 2, 3))), 9),
+                                                 to=_BOTH))
     end = rng.random()
     if end < 0.1:
         events.append(CourseInterrupted(_at(day(t), 11)))
@@ -114,10 +122,12 @@ def generate_case(rng: random.Random, number: int) -> Case:
     elif end < 0.8:
         events.append(LastIndividualInterview(day(t), cpip_invited=True))
         events.append(ProgrammeEnded(_at(day(t), 12), cause="provider_completed"))
-        events.append(BilanDelivered(day(t + rng.choice((2, 3, 5, 7, 9)))))
+        events.append(BilanDelivered(day(t + rng.choice((2, 3, 5, 7, 9))), scope="individual",
+                                     to=_BOTH, ipro_deposited=True))
         events.append(WorkshopEnded(day(t - 10), workshop=f"W{number % 50}"))
         events.append(BilanDelivered(day(t - 10 + rng.choice((5, 10, 14))), scope="collective",
-                                     workshop=f"W{number % 50}"))
+                                     workshop=f"W{number % 50}", to=_BOTH,
+                                     ipro_deposited=True))
     rng.shuffle(events)  # provider software may send them in any order
     return Case(case_id=f"C{number:06d}", spip="21", site="MA-DIJON", events=events)
 

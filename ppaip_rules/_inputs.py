@@ -15,6 +15,7 @@ from .errors import InputError
 from .frenchtext import format_value
 from .model import Flag, missing_fact
 from .parameters import CatalogueItem
+from .parsing import paris_time
 
 #: Settings of a programme: milieu fermé (in prison), milieu ouvert (in the community).
 SETTINGS = ("MF", "MO")
@@ -98,7 +99,7 @@ def as_instant(value: Any, path: str) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise InputError(path, _INSTANT)
     require_input_year(value, path, "une date et heure")
-    return value
+    return paris_time(value, path)
 
 
 def as_id(value: Any, path: str) -> str:

@@ -23,7 +23,7 @@ from .parameters import DIJON, ContractParameters
 
 #: The policy switches of :func:`~ppaip_rules.timeline.evaluate_case` accepted here.
 POLICIES = ("suspension_stops_clock", "extend_to_working_day", "whit_monday_worked",
-            "departement", "good_friday_holiday")
+            "departement", "good_friday_holiday", "start_needs_held_session")
 
 
 class CaseRows(NamedTuple):

@@ -145,7 +145,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                          "option manquante")
     raw, name = _read_input(args.file)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
-                               suspension_stops_clock=not args.suspensions_count)
+                               suspension_stops_clock=not args.suspensions_count,
+                               start_needs_held_session=args.start_needs_held_session)
     return emit(evaluation, args.format, args)
 
 
@@ -319,6 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suspensions-count", action="store_true",
                    help="compter les jours de suspension dans le délai de démarrage "
                         "(ambiguïté 7 ; par défaut ils ne comptent pas)")
+    p.add_argument("--start-needs-held-session", dest="start_needs_held_session",
+                   action="store_true",
+                   help="seule une séance tenue vaut démarrage du programme (ambiguïté 10 ; "
+                        "par défaut, une première séance manquée du fait de la personne "
+                        "convoquée vaut démarrage)")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("report", help="rapport d'un lot : heures face au prévisionnel, "

@@ -230,8 +230,7 @@ MATRIX: tuple[Obligation, ...] = (
       rules=("PROG-FIRST-MEETING",), parameters=("delays",)),
     Ob("6.1-2", "Consulter la synthèse du diagnostic socio-professionnel avant l'entretien et "
                "ne pas redemander les éléments qu'elle contient.",
-      not_automatable="consultation d'un document dans IPRO 360°, qui n'a pas d'interface "
-                      "publique"),
+      rules=("PROG-DIAGNOSTIC",)),
     Ob("6.1-2", "Après le premier entretien, transmettre au CPIP le programme proposé avec ses "
                "heures, décrit et justifié.",
       rules=("PROG-PROPOSAL",)),
@@ -304,7 +303,7 @@ MATRIX: tuple[Obligation, ...] = (
       rules=("PREM-MO-HOURS",)),
     Ob("6.4", "Proposer un calendrier personnalisé lors du premier entretien individuel et le "
              "transmettre au CPIP référent.",
-      rules=("PROG-CALENDAR",)),
+      rules=("PROG-CALENDAR-PERSON", "PROG-CALENDAR")),
     Ob("6.4", "Communiquer toute modification du calendrier au CPIP et à la personne dans les "
              "48 heures.",
       rules=("PROG-CALENDAR-CHANGE",), parameters=("delays",)),
@@ -332,7 +331,7 @@ MATRIX: tuple[Obligation, ...] = (
       rules=("END-BILAN-COLL",), parameters=("delays",)),
     Ob("6.6", "Bilan déposé dans le dossier IPRO 360° ; visible des autres partenaires "
              "seulement avec l'accord de la personne.",
-      rules=("END-BILAN-SHARING",)),
+      rules=("END-BILAN-SHARING", "DOC-IPRO-DEPOSIT")),
     Ob("6.6", "Bilans rédigés pour des personnes non initiées, lisibles par le bénéficiaire.",
       rules=("END-BILAN-CONTENT",),
       note="La présence des rubriques est contrôlée ; la lisibilité du texte reste appréciée "
@@ -402,7 +401,7 @@ MATRIX: tuple[Obligation, ...] = (
     Ob("6.9", "Le bilan remis à la personne ne porte pas le logo du ministère de la Justice.",
       rules=("END-BILAN-LOGO",)),
     Ob("6.9", "À compter de 2025, synthèses, bilans et documents sont déposés sur IPRO 360°.",
-      rules=("END-BILAN-SHARING",)),
+      rules=("DOC-IPRO-DEPOSIT",)),
     # 6.10 Reporting
     Ob("6.10", "Données d'IPRO 360° et enquêtes de satisfaction de la DISP.",
       not_automatable="enquêtes menées par la DISP elle-même"),
@@ -431,9 +430,11 @@ AREAS: tuple[Area, ...] = (
     Area("programme", "Programme", "CCTP 6.1-2, 6.1-3, 6.2, 6.3, 6.4",
          "Le premier entretien, la proposition et sa validation, les durées, les groupes, "
          "les actions et le calendrier.",
-         ("PROG-FIRST-MEETING", "PROG-PROPOSAL", "PROG-VALIDATION", "PROG-START",
+         ("PROG-FIRST-MEETING", "PROG-DIAGNOSTIC", "PROG-PROPOSAL", "PROG-VALIDATION",
+          "PROG-START",
           "PROG-IND-HOURS", "PROG-IND-ACTIONS", "PROG-COLL-HOURS", "PROG-GROUP-SIZE",
           "PROG-COLL-ACTIONS", "PROG-WORKSHOP-PLAN", "PROG-HOURS-REALISED", "PROG-TRAINING-OVERLAP", "PROG-CALENDAR",
+          "PROG-CALENDAR-PERSON",
           "PROG-CALENDAR-CHANGE")),
     Area("deroulement", "Déroulement du parcours", "CCTP 6.1-3, 6.2 B",
          "Absences, suspensions, interruptions et permanences.",
@@ -443,7 +444,8 @@ AREAS: tuple[Area, ...] = (
          "convocations et les livrables.",
          ("END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL", "END-BILAN-CONTENT", "END-BILAN-LOGO",
           "END-BILAN-SHARING", "DOC-SHEET-IND", "DOC-SHEET-COLL", "DOC-CONVOCATION",
-          "DOC-DELIVERABLES", "DOC-SHEETS-SPIP", "DOC-HOURS-RECONCILE")),
+          "DOC-DELIVERABLES", "DOC-SHEETS-SPIP", "DOC-HOURS-RECONCILE",
+          "DOC-IPRO-DEPOSIT")),
     Area("effectifs", "Moyens humains", "CCTP 6.7",
          "Psychologues du travail, qualifications, remplacements, suppléants, coordinateurs et "
          "autorisations d'accès.",

@@ -33,7 +33,19 @@ import attrs
 
 from .calendar import PARIS, day_end_us, require_input_year
 from .errors import InputError
-from .parsing import MAX_TEXT, Fields, as_bool, as_choice, as_date, as_datetime, as_str, join
+from .parsing import (
+    MAX_TEXT,
+    TIME_FOLD,
+    TIME_GAP,
+    Fields,
+    as_bool,
+    as_choice,
+    as_date,
+    as_datetime,
+    as_str,
+    join,
+    paris_time,
+)
 
 #: How a session is delivered (CCTP 6.2 A and B).
 MODES = {"individual": "individuelle", "collective": "collective"}
@@ -51,6 +63,26 @@ SUSPENSION_CAUSES = {
     "weather_incident": "incident météorologique",
     "health_crisis": "suspension des interventions (crise sanitaire)",
     "other": "autre cause (non prévue par le CCTP)",
+}
+
+#: Causes of an absence at an appointment (CCTP 6.1-3). Only ``person`` ("du fait de la
+#: personne") calls for a new convocation and can lead to an abandonment; the others are
+#: the administration's or the provider's and call for rescheduling. An absence whose
+#: cause is not recorded is read as the person's (RULES.md ambiguity 13).
+ABSENCE_CAUSES = {
+    "person": "du fait de la personne",
+    "transfer": "transfert de la personne (administration)",
+    "lockdown": "blocage ou confinement de l'établissement (administration)",
+    "administration_other": "autre empêchement du fait de l'administration",
+    "facilitator_absent": "absence de l'intervenant (titulaire)",
+    "provider_other": "autre empêchement du fait du titulaire",
+}
+
+#: Documents of a programme to deposit on IPRO 360° (CCTP 6.9), besides the bilans.
+DOCUMENT_KINDS = {
+    "synthesis": "synthèse",
+    "bilan": "bilan",
+    "other": "autre document de l'accompagnement",
 }
 
 #: Causes of the end of a programme (CCTP 6.6, 6.9).
@@ -77,10 +109,23 @@ def _check_instant(value: Any, path: str, timed: bool) -> None:
 
 
 _AT_EXPECTED = {
-    True: "une date et heure ISO 8601 avec fuseau, ex. « 2025-05-02T14:30:00+02:00 » "
-          "(l'heure exacte compte pour les délais en heures)",
-    False: "une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure ISO 8601 avec fuseau",
+    True: "une date et heure ISO 8601, ex. « 2025-05-02T14:30:00+02:00 » (sans décalage : "
+          "heure de Paris ; l'heure exacte compte pour les délais en heures)",
+    False: "une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure ISO 8601 (sans décalage : "
+           "heure de Paris)",
 }
+
+
+def _paris_at(value: Any) -> Any:
+    """A datetime without offset is Paris wall time (:func:`~ppaip_rules.parsing.paris_time`)."""
+    if type(value) is dt.datetime and value.tzinfo is None:
+        return paris_time(value, "at")
+    return value
+
+
+def _hidden(value: Any) -> str:
+    """How a personal or free-text value shows in a ``repr``: never itself."""
+    return "None" if value is None else "'…'"
 
 
 def _validate_at(instance: Event, attribute: Any, value: Any) -> None:
@@ -118,7 +163,9 @@ def _optional_text(max_length: int):
     return check
 
 
-def _recipients(value: Any) -> frozenset[str]:
+def _recipients(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None  # not recorded: a missing fact, never "both"
     if isinstance(value, (list, tuple, set, frozenset)) and value and all(
             isinstance(v, str) and v in RECIPIENTS for v in value):
         return frozenset(value)
@@ -126,7 +173,6 @@ def _recipients(value: Any) -> frozenset[str]:
 
 
 _ID = _optional_text(ID_MAX)
-_BOTH = frozenset(RECIPIENTS)
 
 
 # --- the events ------------------------------------------------------------------
@@ -149,8 +195,8 @@ class Event:
     #: Whether ``at`` must be an aware datetime (the event starts or answers an hour period).
     TIMED: ClassVar[bool] = False
 
-    at: dt.date | dt.datetime = attrs.field(validator=_validate_at)
-    id: str | None = attrs.field(default=None, kw_only=True, validator=_ID)
+    at: dt.date | dt.datetime = attrs.field(converter=_paris_at, validator=_validate_at)
+    id: str | None = attrs.field(default=None, kw_only=True, validator=_ID, repr=_hidden)
     day: dt.date = attrs.field(init=False, eq=False, repr=False)
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
     key: int = attrs.field(init=False, eq=False, repr=False)
@@ -211,15 +257,29 @@ class PrescriptionReceived(Event):
     RANK = 0
 
 
+@attrs.frozen(slots=True)
+class DiagnosticConsulted(Event):
+    """The provider consults the person's diagnostic synthesis on IPRO 360° (CCTP 6.1-2)."""
+
+    TYPE = "diagnostic_consulted"
+    LABEL = "Synthèse du diagnostic consultée sur IPRO 360°"
+    RANK = 1
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class FirstMeeting(Event):
-    """The first individual interview (CCTP 6.1-2); ``duration_hours`` gives its end."""
+    """The first individual interview (CCTP 6.1-2); ``duration_hours`` gives its end.
+
+    ``calendar_given``: whether the personalised calendar was proposed to the person
+    at this interview (CCTP 6.4); None when not recorded.
+    """
 
     TYPE = "first_meeting"
     LABEL = "Premier entretien individuel"
-    RANK = 1
+    RANK = 2
     TIMED = True
     duration_hours: float | None = attrs.field(default=None, validator=_optional_hours)
+    calendar_given: bool | None = attrs.field(default=None, validator=_optional_bool)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -228,9 +288,10 @@ class ImpossibilityReported(Event):
 
     TYPE = "impossibility_reported"
     LABEL = "Impossibilité de suivi signalée au CPIP"
-    RANK = 2
+    RANK = 3
     TIMED = True
-    reason: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT))
+    reason: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT),
+                                     repr=_hidden)
 
 
 @attrs.frozen(slots=True)
@@ -239,7 +300,7 @@ class CalendarSent(Event):
 
     TYPE = "calendar_sent"
     LABEL = "Calendrier personnalisé transmis au CPIP"
-    RANK = 3
+    RANK = 4
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -248,9 +309,9 @@ class ProposalSent(Event):
 
     TYPE = "proposal_sent"
     LABEL = "Proposition de programme envoyée au CPIP"
-    RANK = 4
-    individual_hours: float = attrs.field(default=0, validator=_hours)
-    collective_hours: float = attrs.field(default=0, validator=_hours)
+    RANK = 5
+    individual_hours: float | None = attrs.field(default=None, validator=_optional_hours)
+    collective_hours: float | None = attrs.field(default=None, validator=_optional_hours)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -259,8 +320,9 @@ class ProposalRefused(Event):
 
     TYPE = "proposal_refused"
     LABEL = "Proposition refusée par le CPIP"
-    RANK = 5
-    comment: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT))
+    RANK = 6
+    comment: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT),
+                                      repr=_hidden)
 
 
 @attrs.frozen(slots=True)
@@ -269,7 +331,7 @@ class ProposalValidated(Event):
 
     TYPE = "proposal_validated"
     LABEL = "Proposition validée par le CPIP"
-    RANK = 6
+    RANK = 7
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -278,24 +340,25 @@ class ChangeProposed(Event):
 
     TYPE = "change_proposed"
     LABEL = "Modification du programme proposée"
-    RANK = 7
-    individual_hours: float = attrs.field(default=0, validator=_hours)
-    collective_hours: float = attrs.field(default=0, validator=_hours)
+    RANK = 8
+    individual_hours: float | None = attrs.field(default=None, validator=_optional_hours)
+    collective_hours: float | None = attrs.field(default=None, validator=_optional_hours)
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class ChangeRefused(Event):
     TYPE = "change_refused"
     LABEL = "Modification du programme refusée"
-    RANK = 8
-    comment: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT))
+    RANK = 9
+    comment: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT),
+                                      repr=_hidden)
 
 
 @attrs.frozen(slots=True)
 class ChangeValidated(Event):
     TYPE = "change_validated"
     LABEL = "Modification du programme validée"
-    RANK = 9
+    RANK = 10
 
 
 @attrs.frozen(slots=True)
@@ -304,7 +367,7 @@ class CalendarChanged(Event):
 
     TYPE = "calendar_changed"
     LABEL = "Modification du calendrier décidée"
-    RANK = 10
+    RANK = 11
     TIMED = True
 
 
@@ -314,16 +377,16 @@ class CalendarChangeCommunicated(Event):
 
     TYPE = "calendar_change_communicated"
     LABEL = "Modification du calendrier communiquée"
-    RANK = 11
+    RANK = 12
     TIMED = True
-    to: frozenset[str] = attrs.field(default=_BOTH, converter=_recipients)
+    to: frozenset[str] | None = attrs.field(default=None, converter=_recipients)
 
 
 @attrs.frozen(slots=True)
 class SuspensionEnded(Event):
     TYPE = "suspension_ended"
     LABEL = "Reprise après suspension"
-    RANK = 12
+    RANK = 13
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -336,24 +399,36 @@ class SessionHeld(Event):
 
     TYPE = "session_held"
     LABEL = "Séance réalisée"
-    RANK = 13
+    RANK = 14
     mode: str = attrs.field(validator=_choice(MODES))
     hours: float = attrs.field(validator=_hours)
-    workshop: str | None = attrs.field(default=None, validator=_ID)
+    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
     signed_sheet: bool | None = attrs.field(default=None, validator=_optional_bool)
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class SessionMissed(Event):
-    """The person missed an appointment; ``justified`` says whether the absence is justified."""
+    """The person missed an appointment to which they were convened (CCTP 6.1-3).
+
+    ``cause``: whose doing the absence is (:data:`ABSENCE_CAUSES`; None: not
+    recorded, read as the person's, RULES.md ambiguity 13); ``justified``:
+    whether the absence is justified (None: not recorded).
+    """
 
     TYPE = "session_missed"
     LABEL = "Absence à un rendez-vous"
-    RANK = 14
+    RANK = 15
     TIMED = True
-    justified: bool = attrs.field(validator=attrs.validators.instance_of(bool))
-    mode: str = attrs.field(default="individual", validator=_choice(MODES))
-    workshop: str | None = attrs.field(default=None, validator=_ID)
+    justified: bool | None = attrs.field(default=None, validator=_optional_bool)
+    cause: str | None = attrs.field(default=None,
+                                    validator=_choice(ABSENCE_CAUSES, optional=True))
+    mode: str | None = attrs.field(default=None, validator=_choice(MODES, optional=True))
+    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
+
+    @property
+    def by_person(self) -> bool:
+        """Whether the absence is the person's doing (an unrecorded cause is, ambiguity 13)."""
+        return self.cause is None or self.cause == "person"
 
 
 @attrs.frozen(slots=True)
@@ -362,7 +437,7 @@ class Reconvocation(Event):
 
     TYPE = "reconvocation"
     LABEL = "Nouvelle convocation"
-    RANK = 15
+    RANK = 16
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -371,7 +446,7 @@ class SuspensionStarted(Event):
 
     TYPE = "suspension_started"
     LABEL = "Suspension du programme"
-    RANK = 16
+    RANK = 17
     cause: str = attrs.field(validator=_choice(SUSPENSION_CAUSES))
 
 
@@ -381,7 +456,7 @@ class CourseInterrupted(Event):
 
     TYPE = "course_interrupted"
     LABEL = "Parcours interrompu"
-    RANK = 17
+    RANK = 18
     TIMED = True
 
 
@@ -389,7 +464,7 @@ class CourseInterrupted(Event):
 class InterruptionReported(Event):
     TYPE = "interruption_reported"
     LABEL = "Interruption signalée au CPIP"
-    RANK = 18
+    RANK = 19
     TIMED = True
 
 
@@ -399,7 +474,7 @@ class LastIndividualInterview(Event):
 
     TYPE = "last_individual_interview"
     LABEL = "Dernier entretien individuel"
-    RANK = 19
+    RANK = 20
     cpip_invited: bool | None = attrs.field(default=None, validator=_optional_bool)
 
 
@@ -407,8 +482,8 @@ class LastIndividualInterview(Event):
 class WorkshopEnded(Event):
     TYPE = "workshop_ended"
     LABEL = "Fin de l'atelier collectif"
-    RANK = 20
-    workshop: str | None = attrs.field(default=None, validator=_ID)
+    RANK = 21
+    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -417,21 +492,34 @@ class ProgrammeEnded(Event):
 
     TYPE = "programme_ended"
     LABEL = "Fin du programme"
-    RANK = 21
+    RANK = 22
     TIMED = True
     cause: str = attrs.field(validator=_choice(END_CAUSES))
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class BilanDelivered(Event):
-    """A bilan delivered (individual final bilan, or a workshop's bilan) (CCTP 6.6, 6.9)."""
+    """A bilan delivered (individual final bilan, or a workshop's bilan) (CCTP 6.6, 6.9).
+
+    ``scope`` (individual or collective; a bilan naming a ``workshop`` is collective),
+    ``to`` (its recipients) and ``ipro_deposited`` (deposited on IPRO 360°) are None
+    when not recorded: a missing fact, never a default.
+    """
 
     TYPE = "bilan_delivered"
     LABEL = "Bilan remis"
-    RANK = 22
-    scope: str = attrs.field(default="individual", validator=_choice(MODES))
-    workshop: str | None = attrs.field(default=None, validator=_ID)
-    to: frozenset[str] = attrs.field(default=_BOTH, converter=_recipients)
+    RANK = 23
+    scope: str | None = attrs.field(default=None, validator=_choice(MODES, optional=True))
+    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
+    to: frozenset[str] | None = attrs.field(default=None, converter=_recipients)
+    ipro_deposited: bool | None = attrs.field(default=None, validator=_optional_bool)
+
+    @property
+    def kind(self) -> str | None:
+        """``individual``, ``collective``, or None when neither is recorded."""
+        if self.scope is not None:
+            return self.scope
+        return "collective" if self.workshop is not None else None
 
 
 @attrs.frozen(slots=True)
@@ -440,16 +528,29 @@ class ConsentToShare(Event):
 
     TYPE = "consent_to_share"
     LABEL = "Consentement au partage du bilan"
-    RANK = 23
+    RANK = 24
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class DocumentProduced(Event):
+    """A synthesis or another document of the programme, and whether it was deposited on
+    IPRO 360° (CCTP 6.9); ``ipro_deposited`` None: not recorded."""
+
+    TYPE = "document_produced"
+    LABEL = "Document de l'accompagnement produit"
+    RANK = 25
+    document: str = attrs.field(validator=_choice(DOCUMENT_KINDS))
+    ipro_deposited: bool | None = attrs.field(default=None, validator=_optional_bool)
 
 
 #: Every event class by its JSON ``type``, in workflow order.
 EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in sorted(
-    (PrescriptionReceived, FirstMeeting, ImpossibilityReported, CalendarSent, ProposalSent,
+    (PrescriptionReceived, DiagnosticConsulted, FirstMeeting, ImpossibilityReported, CalendarSent, ProposalSent,
      ProposalRefused, ProposalValidated, ChangeProposed, ChangeRefused, ChangeValidated,
      CalendarChanged, CalendarChangeCommunicated, SuspensionEnded, SessionHeld, SessionMissed,
      Reconvocation, SuspensionStarted, CourseInterrupted, InterruptionReported,
-     LastIndividualInterview, WorkshopEnded, ProgrammeEnded, BilanDelivered, ConsentToShare),
+     LastIndividualInterview, WorkshopEnded, ProgrammeEnded, BilanDelivered, ConsentToShare,
+     DocumentProduced),
     key=lambda cls: cls.RANK)}
 
 
@@ -477,9 +578,11 @@ SEXES = {"F": "femme", "M": "homme"}
 class Beneficiary:
     """What the lot report needs about a person (CCTP 2 b); never a name or a birth date."""
 
-    sex: str | None = attrs.field(default=None, validator=_choice(SEXES, optional=True))
-    age_at_prescription: int | None = attrs.field(default=None)
-    without_qualification: bool | None = attrs.field(default=None, validator=_optional_bool)
+    sex: str | None = attrs.field(default=None, validator=_choice(SEXES, optional=True),
+                                  repr=_hidden)
+    age_at_prescription: int | None = attrs.field(default=None, repr=_hidden)
+    without_qualification: bool | None = attrs.field(default=None, validator=_optional_bool,
+                                                     repr=_hidden)
 
     @age_at_prescription.validator
     def _age(self, attribute: Any, value: Any) -> None:
@@ -496,9 +599,9 @@ class Case:
     """One beneficiary's case: a pseudonymous ID, where it is followed, and its event log."""
 
     events: tuple[Event, ...] = attrs.field(converter=tuple)
-    case_id: str | None = attrs.field(default=None, validator=_ID)
-    spip: str | None = attrs.field(default=None, validator=_optional_text(8))
-    site: str | None = attrs.field(default=None, validator=_ID)
+    case_id: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
+    spip: str | None = attrs.field(default=None, validator=_optional_text(8), repr=_hidden)
+    site: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
     setting: str | None = attrs.field(default=None, validator=_choice(SETTINGS, optional=True))
     beneficiary: Beneficiary | None = attrs.field(default=None)
     #: The facilitator who follows the case (an ID of the roster), to group due dates.
@@ -514,6 +617,7 @@ class Case:
 # --- reading JSON-like input ------------------------------------------------------------
 
 _AWARE = as_datetime(aware=True)
+_TIME_PROBLEMS = (TIME_GAP, TIME_FOLD)
 
 
 def as_event_instant(timed: bool):
@@ -524,7 +628,9 @@ def as_event_instant(timed: bool):
         elif isinstance(value, str) and len(value.strip()) > 10:
             try:
                 result = _AWARE(value, path)
-            except InputError:
+            except InputError as error:
+                if error.problem in _TIME_PROBLEMS:  # the gap or the fold: say which
+                    raise
                 raise InputError(path, _AT_EXPECTED[timed]) from None
         elif not timed:
             try:
@@ -560,7 +666,7 @@ _as_text = as_str(MAX_TEXT, allow_empty=True)
 
 #: The fields of each type besides ``type``, ``at`` and ``id``: (name, converter, required).
 _FIELDS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
-    "first_meeting": (("duration_hours", _as_hours, False),),
+    "first_meeting": (("duration_hours", _as_hours, False), ("calendar_given", as_bool, False)),
     "impossibility_reported": (("reason", _as_text, False),),
     "proposal_sent": (("individual_hours", _as_hours, False),
                       ("collective_hours", _as_hours, False)),
@@ -571,14 +677,16 @@ _FIELDS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "calendar_change_communicated": (("to", _as_recipients, False),),
     "session_held": (("mode", as_choice(MODES), True), ("hours", _as_hours, True),
                      ("workshop", _as_id, False), ("signed_sheet", as_bool, False)),
-    "session_missed": (("justified", as_bool, True), ("mode", as_choice(MODES), False),
-                       ("workshop", _as_id, False)),
+    "session_missed": (("justified", as_bool, False), ("cause", as_choice(ABSENCE_CAUSES), False),
+                       ("mode", as_choice(MODES), False), ("workshop", _as_id, False)),
     "suspension_started": (("cause", as_choice(SUSPENSION_CAUSES), True),),
     "last_individual_interview": (("cpip_invited", as_bool, False),),
     "workshop_ended": (("workshop", _as_id, False),),
     "programme_ended": (("cause", as_choice(END_CAUSES), True),),
     "bilan_delivered": (("scope", as_choice(MODES), False), ("workshop", _as_id, False),
-                        ("to", _as_recipients, False)),
+                        ("to", _as_recipients, False), ("ipro_deposited", as_bool, False)),
+    "document_produced": (("document", as_choice(DOCUMENT_KINDS), True),
+                          ("ipro_deposited", as_bool, False)),
 }
 _TYPE = as_choice(EVENT_TYPES)
 
@@ -686,7 +794,7 @@ _HOURS = {"type": "number", "minimum": 0, "maximum": HOURS_MAX}
 _ID_SCHEMA = {"type": "string", "minLength": 1, "maxLength": ID_MAX}
 _TO = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(RECIPIENTS)}}
 _SCHEMA_FIELDS = {
-    "first_meeting": {"duration_hours": _HOURS},
+    "first_meeting": {"duration_hours": _HOURS, "calendar_given": {"type": "boolean"}},
     "impossibility_reported": {"reason": {"type": "string", "maxLength": MAX_TEXT}},
     "proposal_sent": {"individual_hours": _HOURS, "collective_hours": _HOURS},
     "change_proposed": {"individual_hours": _HOURS, "collective_hours": _HOURS},
@@ -695,13 +803,16 @@ _SCHEMA_FIELDS = {
     "calendar_change_communicated": {"to": _TO},
     "session_held": {"mode": {"enum": list(MODES)}, "hours": _HOURS, "workshop": _ID_SCHEMA,
                      "signed_sheet": {"type": "boolean"}},
-    "session_missed": {"justified": {"type": "boolean"}, "mode": {"enum": list(MODES)},
-                       "workshop": _ID_SCHEMA},
+    "session_missed": {"justified": {"type": "boolean"}, "cause": {"enum": list(ABSENCE_CAUSES)},
+                       "mode": {"enum": list(MODES)}, "workshop": _ID_SCHEMA},
     "suspension_started": {"cause": {"enum": list(SUSPENSION_CAUSES)}},
     "last_individual_interview": {"cpip_invited": {"type": "boolean"}},
     "workshop_ended": {"workshop": _ID_SCHEMA},
     "programme_ended": {"cause": {"enum": list(END_CAUSES)}},
-    "bilan_delivered": {"scope": {"enum": list(MODES)}, "workshop": _ID_SCHEMA, "to": _TO},
+    "bilan_delivered": {"scope": {"enum": list(MODES)}, "workshop": _ID_SCHEMA, "to": _TO,
+                        "ipro_deposited": {"type": "boolean"}},
+    "document_produced": {"document": {"enum": list(DOCUMENT_KINDS)},
+                          "ipro_deposited": {"type": "boolean"}},
 }
 
 

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from .errors import InputError
 
@@ -104,9 +105,43 @@ def as_date(value: Any, path: str) -> dt.date:
     raise InputError(path, "une date AAAA-MM-JJ ou JJ/MM/AAAA")
 
 
+_PARIS = ZoneInfo("Europe/Paris")
+_UTC = dt.timezone.utc
+_GAP = ("une heure qui existe à Paris : au passage à l'heure d'été, les heures de 2 h à 3 h "
+        "n'existent pas")
+_FOLD = ("la date et heure avec son décalage (« +02:00 » pour la première fois, « +01:00 » "
+         "pour la seconde) : au passage à l'heure d'hiver, cette heure existe deux fois à Paris")
+
+
+#: The ``problem`` of the InputError of a wall time in the gap, or in the fold.
+TIME_GAP = "heure inexistante (passage à l'heure d'été)"
+TIME_FOLD = "heure ambiguë (passage à l'heure d'hiver)"
+
+
+def paris_time(value: dt.datetime, path: str) -> dt.datetime:
+    """An aware instant: a datetime with an offset as is; without one, Paris wall time.
+
+    The one place where a time given without an offset is read (every input: events,
+    programme sessions, ``as_of``…). A wall time that does not exist in Paris (the
+    spring gap) or exists twice (the autumn fold) is an :class:`InputError` naming
+    ``path``; the library never guesses which instant was meant.
+    """
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    naive = value.replace(tzinfo=None)
+    first = naive.replace(tzinfo=_PARIS)
+    if first.utcoffset() == naive.replace(tzinfo=_PARIS, fold=1).utcoffset():
+        return first
+    if first.astimezone(_UTC).astimezone(_PARIS).replace(tzinfo=None) != naive:
+        raise InputError(path, _GAP, TIME_GAP)
+    raise InputError(path, _FOLD, TIME_FOLD)
+
+
 def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
-    """An instant: ``datetime`` or ISO 8601 text; with ``aware``, an offset is required."""
-    expected = ("une date et heure ISO 8601 avec fuseau, ex. « 2025-05-02T14:30:00+02:00 »"
+    """An instant: ``datetime`` or ISO 8601 text; with ``aware``, a time without offset is
+    read as Paris time (:func:`paris_time`), so that the result is always aware."""
+    expected = ("une date et heure ISO 8601, ex. « 2025-05-02T14:30:00+02:00 » (sans "
+                "décalage : heure de Paris)"
                 if aware else "une date et heure ISO 8601, ex. « 2025-05-02T14:30:00 »")
 
     def convert(value: Any, path: str) -> dt.datetime:
@@ -117,8 +152,8 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
                 raise InputError(path, expected) from None
         if not isinstance(value, dt.datetime):
             raise InputError(path, expected)
-        if aware and (value.tzinfo is None or value.utcoffset() is None):
-            raise InputError(path, expected, "fuseau horaire manquant")
+        if aware:
+            value = paris_time(value, path)
         return check_instant(value, path)
     return convert
 
@@ -126,14 +161,16 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
 def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:
     """A date (``AAAA-MM-JJ``, ``JJ/MM/AAAA``) or an ISO instant, as sent."""
     if isinstance(value, dt.datetime):
-        return check_instant(value, path)
+        return check_instant(paris_time(value, path), path)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and ("T" in value or " " in value.strip()) and len(value) > 10:
         try:
-            return as_datetime(aware=False)(value, path)
+            instant = as_datetime(aware=False)(value, path)
         except InputError:
             pass
+        else:
+            return paris_time(instant, path)
     try:
         return as_date(value, path)
     except InputError:

@@ -56,7 +56,16 @@ from .errors import InputError
 from .frenchtext import format_date, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, rule, run_rules
 from .parameters import DIJON, ContractParameters
-from .parsing import Fields, as_bool, as_int, as_list, as_number, as_object, as_str
+from .parsing import (
+    Fields,
+    as_bool,
+    as_int,
+    as_list,
+    as_number,
+    as_object,
+    as_str,
+    paris_time,
+)
 
 #: Theme code of a workshop outside the catalogue, agreed with the SPIP (CCTP 6.2 B).
 A_LA_CARTE = "a-la-carte"
@@ -363,6 +372,11 @@ def _fast_instant(value: Any) -> dt.datetime:
         raise _GiveUp
     if not in_input_years(value.year):
         raise _GiveUp
+    if value.tzinfo is None:
+        try:
+            return paris_time(value, "")
+        except InputError:
+            raise _GiveUp from None
     return value
 
 

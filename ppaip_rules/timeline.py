@@ -28,7 +28,7 @@ PROG-PROPOSAL        first meeting                    proposal sent             
 PROG-CALENDAR        first meeting                    calendar sent to the CPIP             before the first session
 PROG-START           first validated proposal         first session                         5 days, suspensions paused
 PROG-CALENDAR-CHANGE each calendar change             communicated to the CPIP and person   48 hours
-RUN-ABSENCE          each unjustified absence         reconvocation                         before the next appointment
+RUN-ABSENCE          each absence of the person's     reconvocation                         before the next appointment
 RUN-INTERRUPTION-48H each interruption (also an       interruption reported                 48 hours
                      abandonment, an end by
                      interruption)
@@ -48,12 +48,18 @@ to the day it resumed, both included, or to ``as_of`` while it lasts — do not
 count toward the PROG-START deadline (:func:`~ppaip_rules.calendar.compute_period`
 with ``pauses``).
 
-Absences (CCTP 6.1-3): an unjustified absence calls for a new convocation
-before the next appointment; an unjustified absence at the appointment that
-follows that reconvocation means the person abandons the programme, which is
-an interrupted course, to report within 48 hours (RUN-INTERRUPTION-48H). A
-justified absence neither calls for a reconvocation nor counts toward an
-abandonment.
+Absences (CCTP 6.1-3): any absence of the person's doing, justified or not,
+calls for a new convocation before the next appointment; an unjustified
+absence at the appointment that follows that reconvocation means the person
+abandons the programme, which is an interrupted course, to report within 48
+hours (RUN-INTERRUPTION-48H). An absence of the administration's or the
+provider's doing calls for rescheduling and never counts; an absence without
+a recorded cause is the person's (ambiguity 13). PROG-START is met by a first
+session missed by the person's doing within the 5 days (ambiguity 10; policy
+``start_needs_held_session``).
+
+Missing facts: an act whose recipients (or kind of bilan) are not recorded
+gives the status UNKNOWN, never "met" nor a breach, and a missing-fact finding.
 """
 
 from __future__ import annotations
@@ -78,6 +84,8 @@ from .checks import register_kind
 from .deadlines import SPECS, Deadline, deadline
 from .errors import InputError
 from .events import (
+    ABSENCE_CAUSES,
+    DOCUMENT_KINDS,
     END_CAUSES,
     MODES,
     RECIPIENTS,
@@ -91,6 +99,8 @@ from .events import (
     ChangeRefused,
     ChangeValidated,
     CourseInterrupted,
+    DiagnosticConsulted,
+    DocumentProduced,
     Event,
     FirstMeeting,
     ImpossibilityReported,
@@ -113,9 +123,20 @@ from .events import (
     sort_events,
 )
 from .frenchtext import format_date, format_datetime, format_moment, format_value, plural
-from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, Rule, get_rule, rule
+from .model import (
+    INFO,
+    VIOLATION,
+    WARNING,
+    Example,
+    Flag,
+    Report,
+    Rule,
+    get_rule,
+    missing_fact,
+    rule,
+)
 from .parameters import DIJON, ContractParameters
-from .parsing import as_date, as_datetime, check_instant
+from .parsing import TIME_FOLD, TIME_GAP, as_date, as_datetime, check_instant
 
 # --- results ------------------------------------------------------------------------
 
@@ -166,6 +187,8 @@ class ObligationStatus(str, enum.Enum):
     MET_LATE = "met_late"
     PENDING = "pending"
     OVERDUE = "overdue"
+    #: A fact that decides it is missing (an act whose recipients are not recorded…).
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
@@ -181,9 +204,11 @@ _STATUS_LABELS = {
     ObligationStatus.MET_LATE: "respectée en retard",
     ObligationStatus.PENDING: "à venir",
     ObligationStatus.OVERDUE: "en retard",
+    ObligationStatus.UNKNOWN: "information manquante",
 }
-MET, MET_LATE, PENDING, OVERDUE = (ObligationStatus.MET, ObligationStatus.MET_LATE,
-                                   ObligationStatus.PENDING, ObligationStatus.OVERDUE)
+MET, MET_LATE, PENDING, OVERDUE, UNKNOWN = (
+    ObligationStatus.MET, ObligationStatus.MET_LATE, ObligationStatus.PENDING,
+    ObligationStatus.OVERDUE, ObligationStatus.UNKNOWN)
 
 
 class Obligation(NamedTuple):
@@ -260,11 +285,15 @@ class Hours:
         return attrs.asdict(self)
 
 
+def _hidden(value: Any) -> str:
+    return "None" if value is None else "'…'"
+
+
 @attrs.frozen
 class CaseEvaluation:
     """Everything :func:`evaluate_case` says about one case as of ``as_of``."""
 
-    case_id: str | None
+    case_id: str | None = attrs.field(repr=_hidden)
     as_of: dt.datetime
     state: CaseState
     state_since: Event | None
@@ -329,6 +358,7 @@ class CaseFacts:
 
     __slots__ = (
         "abandonment",
+        "abandonment_unknown",
         "absences",
         "as_of",
         "as_of_day",
@@ -341,6 +371,7 @@ class CaseFacts:
         "decisions",
         "events",
         "hour_excess",
+        "hour_unknown",
         "hours",
         "ignored",
         "interruptions",
@@ -350,13 +381,16 @@ class CaseFacts:
         "orphan_decisions",
         "orphan_reports",
         "orphan_resumes",
+        "other_absences",
         "params",
         "policy",
         "policy_key",
+        "policy_start_held",
         "stops_clock",
         "suspects",
         "suspensions",
         "terminal",
+        "uncaused",
         "validations",
     )
 
@@ -468,7 +502,7 @@ def _order_suspects(f: CaseFacts) -> None:
         if key is not None and (meeting is None or key < meeting):
             suspects.add(rule_id)
     for p in by.get(ProposalSent.TYPE, ()):
-        if p[1].individual_hours + p[1].collective_hours <= 0:
+        if not (p[1].individual_hours or 0) + (p[1].collective_hours or 0) > 0:
             suspects.add("PROG-PROPOSAL")
     session = first(SessionHeld.TYPE)
     if f.orphan_decisions or (session is not None and (
@@ -518,7 +552,7 @@ def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
 def _hours_walk(f: CaseFacts) -> None:
     """Delivered hours, and each session that takes them past the hours in force."""
     individual = collective = 0.0
-    excess = []
+    excess, unknown = [], []
     current = None
     vi, flagged = 0, set()
     validations = f.validations
@@ -537,46 +571,69 @@ def _hours_walk(f: CaseFacts) -> None:
             proposal = current[1][1]
             allowed = proposal.individual_hours if s.mode == "individual" \
                 else proposal.collective_hours
-            if done > allowed + 1e-9 and (s.mode, vi) not in flagged:
+            if (s.mode, vi) in flagged:
+                continue
+            if allowed is None:  # not recorded: a missing fact, never 0 h
+                flagged.add((s.mode, vi))
+                unknown.append((idx, s, current[1][0]))
+            elif done > allowed + 1e-9:
                 flagged.add((s.mode, vi))
                 excess.append((idx, s, done, allowed, current[0][1]))
-    f.hour_excess = excess
+    f.hour_excess, f.hour_unknown = excess, unknown
     last = validations[-1][1][1] if validations else None
     f.hours = Hours(last.individual_hours if last else None,
                     last.collective_hours if last else None, individual, collective)
 
 
 def _absence_walk(f: CaseFacts) -> None:
-    """Unjustified absences, their reconvocations and next appointments, and abandonment.
+    """Absences of the person's doing, their reconvocations and next appointments, abandonment.
 
-    ``absences``: ``[absence, next appointment, reconvoked?, next unjustified absence]``
-    (pairs or None); ``abandonment``: the unjustified absence at the appointment that
-    followed a reconvocation.
+    ``absences``: ``[absence, next appointment, reconvoked?, next absence]`` (pairs or
+    None), one for each absence of the person's doing, justified or not (CCTP 6.1-3: "du
+    fait de la personne"); ``abandonment``: the unjustified absence at the appointment
+    that followed a reconvocation; ``abandonment_unknown``: absences at such an
+    appointment whose justification is not recorded (no abandonment is concluded);
+    ``uncaused``: absences without a recorded cause, read as the person's (ambiguity
+    13); ``other_absences``: absences of the administration's or the provider's doing,
+    which call for rescheduling and never count toward an abandonment.
     """
-    f.absences, f.abandonment = [], None
+    f.absences, f.abandonment, f.abandonment_unknown = [], None, []
+    f.uncaused, f.other_absences = [], []
     missed = f.of(SessionMissed)
     if not missed:
         return
     stream = f.only(SessionHeld, SessionMissed, Reconvocation)
-    awaiting = None  # [absence pair, next appointment pair, reconvoked?]
+    awaiting = None  # [absence pair, next appointment pair, reconvoked?, next absence]
     for pair in stream:
         e = pair[1]
         if isinstance(e, Reconvocation):
             if awaiting is not None:
                 awaiting[2] = True
             continue
+        if isinstance(e, SessionMissed) and not e.by_person:
+            f.other_absences.append(pair)  # to reschedule: not an appointment of the count
+            continue
         if awaiting is not None and awaiting[1] is None:
             awaiting[1] = pair
         if isinstance(e, SessionHeld):
             awaiting = None
-        elif not e.justified:
-            if awaiting is not None and awaiting[2]:
+            continue
+        if e.cause is None:
+            f.uncaused.append(pair)
+        if awaiting is not None and awaiting[2]:
+            # The appointment set by the reconvocation: only an unjustified absence here
+            # is an abandonment; whether it was justified must be recorded.
+            if e.justified is False:
                 f.abandonment = pair
                 return
-            if f.absences:
-                f.absences[-1][3] = pair
-            awaiting = [pair, None, False, None]
-            f.absences.append(awaiting)
+            if e.justified is None:
+                f.abandonment_unknown.append(pair)
+                awaiting = None
+                continue
+        if f.absences:
+            f.absences[-1][3] = pair
+        awaiting = [pair, None, False, None]
+        f.absences.append(awaiting)
 
 
 def _suspension_walk(f: CaseFacts) -> None:
@@ -688,15 +745,24 @@ def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None, due_us: int = 0) ->
 
 
 def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
-                   act: Pair | None, lapses: bool = False, pauses: tuple = ()) -> None:
+                   act: Pair | None, lapses: bool = False, pauses: tuple = (),
+                   unknown: Pair | None = None) -> None:
+    """``unknown``: an act that may fulfil the obligation, but a fact that decides it is
+    not recorded (its recipients…): when it came in time and the obligation would
+    otherwise be breached, the status is UNKNOWN (a missing fact, never a breach)."""
     d, due_us = _deadline(f, rule_id, start, pauses)
     due = d.period.end
-    if act is None and lapses and _lapsed(f, due, due_us):
+    if act is None and unknown is None and lapses and _lapsed(f, due, due_us):
         return
+    status = _status(due, due_us, act, f)
+    if unknown is not None and status.is_breach and (
+            act is None or unknown[1].key < act[1].key) and _status(
+            due, due_us, unknown, f) is MET:
+        act, status = unknown, UNKNOWN
     f.order.append((due_us, trigger[1].key, rule_id, len(f.order)))
     f.obligations.append(Obligation(
         rule_id, SPECS[rule_id].act, trigger[1], trigger[0], due,
-        act[1] if act else None, act[0] if act else None, _status(due, due_us, act, f), d))
+        act[1] if act else None, act[0] if act else None, status, d))
 
 
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
@@ -718,18 +784,76 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
         due_event[1] if due_event else None, due_text, due_label))
 
 
-def _covering(candidates: list[Pair], trigger: Event, wanted: frozenset = frozenset(RECIPIENTS),
-              accept=None) -> Pair | None:
-    """The event from which every recipient in ``wanted`` has been served, from ``trigger`` on."""
+_WANTED = frozenset(RECIPIENTS)
+
+
+def _covering(candidates: list[Pair], trigger: Event, accept) -> tuple[Pair | None,
+                                                                       Pair | None]:
+    """The event from which every recipient has been served, from ``trigger`` on, and the
+    first candidate before it that may count but lacks a fact (recipients or kind not
+    recorded). ``accept(e)``: True, False, or None (not recorded)."""
     served: set[str] = set()
+    unknown = None
     for pair in candidates:
         e = pair[1]
-        if before(e, trigger) or (accept is not None and not accept(e)):
+        if before(e, trigger):
+            continue
+        verdict = accept(e)
+        if verdict is False:
+            continue
+        if verdict is None or e.to is None:
+            if unknown is None:
+                unknown = pair
             continue
         served |= e.to
-        if served >= wanted:
-            return pair
-    return None
+        if served >= _WANTED:
+            return pair, unknown
+    return None, unknown
+
+
+class _Coverage:
+    """Communications of calendar changes, indexed once: for each change, the covering
+    communication and the first one without recipients, in linear time overall (the
+    changes are visited in order; each scan restarts from a pointer, never from 0)."""
+
+    def __init__(self, communications: list[Pair]):
+        self.items = communications
+        n = len(communications)
+        # next_of[r][i]: the first index >= i whose recipients include r (n: none);
+        # next_unknown[i]: the first index >= i without recorded recipients.
+        self.next_of = {r: [n] * (n + 1) for r in RECIPIENTS}
+        self.next_unknown = [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            to = communications[i][1].to
+            for r, table in self.next_of.items():
+                table[i] = i if to is not None and r in to else table[i + 1]
+            self.next_unknown[i] = i if to is None else self.next_unknown[i + 1]
+        self.start = 0
+
+    def of(self, trigger: Event) -> tuple[Pair | None, Pair | None]:
+        items, i = self.items, self.start
+        while i < len(items) and before(items[i][1], trigger):
+            i += 1
+        self.start = i  # the triggers come in order: the next scan starts here
+        n = len(items)
+        cover = max(table[i] for table in self.next_of.values())
+        unknown = self.next_unknown[i]
+        return (items[cover] if cover < n else None,
+                items[unknown] if unknown < n and unknown < cover else None)
+
+
+def _bilan_individual(b: BilanDelivered) -> bool | None:
+    kind = b.kind
+    return None if kind is None else kind == "individual"
+
+
+def _bilan_of_workshop(workshop: str | None):
+    def accept(b: BilanDelivered) -> bool | None:
+        kind = b.kind
+        if kind is None:
+            return None
+        return kind == "collective" and (workshop is None or b.workshop in (None, workshop))
+    return accept
 
 
 def _first_session_from(f: CaseFacts, ref: Event) -> Pair | None:
@@ -765,14 +889,20 @@ def _build_obligations(f: CaseFacts) -> None:
                      None)
         if first is not None:
             pauses = _pauses(f) if f.stops_clock else ()
-            _with_deadline(f, "PROG-START", first, first[1].day,
-                           _first_session_from(f, first[1]), lapses=True, pauses=pauses)
-    communications = f.of(CalendarChangeCommunicated)
-    for change in f.of(CalendarChanged):
-        _with_deadline(f, "PROG-CALENDAR-CHANGE", change, change[1].at,
-                       _covering(communications, change[1]))
+            _with_deadline(f, "PROG-START", first, first[1].day, _start_act(f, first[1]),
+                           lapses=True, pauses=pauses)
+    changes = f.of(CalendarChanged)
+    if changes:
+        coverage = _Coverage(f.of(CalendarChangeCommunicated))
+        for change in changes:
+            act, unknown = coverage.of(change[1])
+            _with_deadline(f, "PROG-CALENDAR-CHANGE", change, change[1].at, act,
+                           unknown=unknown)
+    reconvocations, r = f.of(Reconvocation), 0
     for absence, next_appointment, _, next_absence in f.absences:
-        reconvocation = f.first_from(Reconvocation, absence[1])
+        while r < len(reconvocations) and before(reconvocations[r][1], absence[1]):
+            r += 1  # the absences come in order: the first reconvocation not before it
+        reconvocation = reconvocations[r] if r < len(reconvocations) else None
         if reconvocation and next_absence and not before(reconvocation[1], next_absence[1]):
             reconvocation = None  # it answers the later absence
         _tied(f, "RUN-ABSENCE", "Nouvelle convocation après l'absence", absence,
@@ -783,13 +913,11 @@ def _build_obligations(f: CaseFacts) -> None:
                        f.first_from(InterruptionReported, trigger[1]))
     bilans = f.of(BilanDelivered)
     for last in f.of(LastIndividualInterview):
-        _with_deadline(f, "END-BILAN-IND", last, last[1].day,
-                       _covering(bilans, last[1], accept=_individual))
+        act, unknown = _covering(bilans, last[1], _bilan_individual)
+        _with_deadline(f, "END-BILAN-IND", last, last[1].day, act, unknown=unknown)
     for ended in f.of(WorkshopEnded):
-        workshop = ended[1].workshop
-        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day,
-                       _covering(bilans, ended[1], accept=lambda b, w=workshop: (
-                           b.scope == "collective" and (w is None or b.workshop in (None, w)))))
+        act, unknown = _covering(bilans, ended[1], _bilan_of_workshop(ended[1].workshop))
+        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, act, unknown=unknown)
     if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger
         obligations = f.obligations
         f.obligations = [obligations[k[3]] for k in sorted(f.order)]
@@ -801,13 +929,25 @@ def _build_obligations(f: CaseFacts) -> None:
             by_rule[o.rule_id] = [o]
         else:
             group.append(o)
-        if o.status is MET_LATE or o.status is OVERDUE:
-            breached.add(o.rule_id)
+        if o.status is MET_LATE or o.status is OVERDUE or o.status is UNKNOWN:
+            breached.add(o.rule_id)  # (UNKNOWN: the rule speaks, with a missing fact)
     f.by_rule, f.breached = by_rule, breached
 
 
-def _individual(bilan: BilanDelivered) -> bool:
-    return bilan.scope == "individual"
+def _start_act(f: CaseFacts, validation: Event) -> Pair | None:
+    """What starts the programme (RULES.md ambiguity 10): the first session held from the
+    validation on, or (default) the first appointment of the person's doing missed from
+    then on (the person was convened to a session scheduled then: RUN-ABSENCE applies)."""
+    held = f.first_from(SessionHeld, validation)
+    if f.policy_start_held:
+        return held
+    for pair in f.of(SessionMissed):
+        e = pair[1]
+        if held is not None and held[1].key < e.key:
+            break
+        if e.by_person and not before(e, validation):
+            return pair
+    return held
 
 
 _NO_DUE = 1 << 62  # after every due instant
@@ -837,9 +977,27 @@ _ACTIONS = {
 }
 
 
+#: The field and the fact an UNKNOWN obligation lacks, by rule.
+_UNKNOWN_FACTS = {
+    "PROG-CALENDAR-CHANGE": ("to", "destinataires de la communication (CPIP référent, "
+                                   "bénéficiaire) : une communication sans destinataires ne "
+                                   "vaut pas communication aux deux"),
+    "END-BILAN-IND": ("to", "nature (individuel ou collectif) et destinataires du bilan "
+                            "(bénéficiaire, CPIP référent) : un bilan sans destinataires ne "
+                            "vaut pas remise aux deux"),
+    "END-BILAN-COLL": ("to", "nature (individuel ou collectif) et destinataires du bilan de "
+                             "l'atelier"),
+}
+
+
 def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     """A flag for each obligation of ``rule_id`` met late or overdue, with its trace."""
     for o in f.by_rule.get(rule_id, ()):
+        if o.status is UNKNOWN:
+            field, what = _UNKNOWN_FACTS[rule_id]
+            yield missing_fact(f"events[{o.act_index}].{field}", f"{what} ({o.act.LABEL.lower()} "
+                               f"le {_when(o.act)}, dans le délai)")
+            continue
         if o.status is not MET_LATE and o.status is not OVERDUE:
             continue
         path = f"events[{o.trigger_index}]"
@@ -898,8 +1056,8 @@ def _session(at: str, hours: float = 2, mode: str = "individual", **fields: Any)
     return _e("session_held", at, mode=mode, hours=hours, signed_sheet=True, **fields)
 
 
-def _missed(at: str, justified: bool = False) -> dict:
-    return _e("session_missed", at, justified=justified)
+def _missed(at: str, justified: bool = False, cause: str = "person") -> dict:
+    return _e("session_missed", at, justified=justified, cause=cause)
 
 
 @rule("PROG-PROPOSAL", clause="CCTP 6.1-2", title="Proposition de programme après le premier "
@@ -925,7 +1083,11 @@ def prog_proposal(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
                         "proposition se construit avec la personne lors de ce premier "
                         "entretien (CCTP 6.1-2).", pair, expected="après le premier entretien",
                         found=p.at)
-        if p.individual_hours + p.collective_hours <= 0:
+        if p.individual_hours is None and p.collective_hours is None:
+            yield missing_fact(f"events[{pair[0]}].individual_hours",
+                               "heures individuelles et/ou collectives de la proposition "
+                               "(une proposition sans heures n'est pas une proposition de 0 h)")
+        elif (p.individual_hours or 0) + (p.collective_hours or 0) <= 0:
             yield _flag("proposition de programme sans aucune heure : indiquer les heures "
                         "individuelles et/ou collectives proposées.", pair,
                         expected="un nombre d'heures", found="0 h")
@@ -998,18 +1160,30 @@ def prog_calendar(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
       requirement="En cas d'absence à un rendez-vous du fait de la personne, elle est "
                   "reconvoquée ; une absence non justifiée à ce nouveau rendez-vous vaut "
                   "abandon du dispositif.",
-      interpretation="Une absence non justifiée appelle une reconvocation avant le rendez-vous "
-                     "suivant ; l'abandon n'est constaté qu'à une absence non justifiée au "
-                     "rendez-vous qui suit cette reconvocation ; une absence justifiée ne compte "
-                     "pas. L'abandon est un parcours interrompu (RUN-INTERRUPTION-48H).",
+      interpretation="Toute absence du fait de la personne, justifiée ou non, appelle une "
+                     "nouvelle convocation avant le rendez-vous suivant ; l'abandon n'est "
+                     "constaté qu'à une absence non justifiée au rendez-vous qui suit cette "
+                     "reconvocation (si la justification n'est pas renseignée : information "
+                     "manquante, pas d'abandon). Une absence du fait de l'administration ou du "
+                     "titulaire (transfert, blocage, intervenant absent) appelle une "
+                     "reprogrammation et ne compte jamais pour l'abandon. Une absence dont la "
+                     "cause n'est pas renseignée est lue comme du fait de la personne "
+                     "(ambiguïté 13). L'abandon est un parcours interrompu "
+                     "(RUN-INTERRUPTION-48H).",
       examples=(
           _ex("Absence non justifiée, reconvocation, séance suivante tenue", [
               *_START, _missed("2025-05-19T10:00:00+02:00"),
               _e("reconvocation", "2025-05-19T14:00:00+02:00"),
               _session("2025-05-26T10:00:00+02:00")], fires=False),
+          _ex("Absence justifiée sans reconvocation avant le rendez-vous suivant", [
+              *_START, _missed("2025-05-19T10:00:00+02:00", justified=True),
+              _session("2025-05-26T10:00:00+02:00")]),
           _ex("Absence non justifiée sans reconvocation avant le rendez-vous suivant", [
               *_START, _missed("2025-05-19T10:00:00+02:00"),
               _session("2025-05-26T10:00:00+02:00")]),
+          _ex("Intervenant absent : à reprogrammer, sans reconvocation ni abandon", [
+              *_START, _missed("2025-05-19T10:00:00+02:00", cause="facilitator_absent"),
+              _session("2025-05-26T10:00:00+02:00")], severity=INFO),
           _ex("Deuxième absence non justifiée après reconvocation : abandon", [
               *_START, _missed("2025-05-19T10:00:00+02:00"),
               _e("reconvocation", "2025-05-19T14:00:00+02:00"),
@@ -1018,6 +1192,20 @@ def prog_calendar(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
       ))
 def run_absence(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
     yield from breach_flags(f, "RUN-ABSENCE")
+    for pair in f.uncaused:
+        yield _flag(f"absence du {_when(pair[1])} sans cause renseignée : lue comme du fait de "
+                    f"la personne (ambiguïté 13), une nouvelle convocation est due avant le "
+                    f"rendez-vous suivant. Renseigner la cause (« cause »).", pair,
+                    severity=INFO, expected=", ".join(ABSENCE_CAUSES), found="non renseignée")
+    for pair in f.other_absences:
+        yield _flag(f"absence du {_when(pair[1])} du fait de l'administration ou du titulaire "
+                    f"({ABSENCE_CAUSES[pair[1].cause]}) : reprogrammer le rendez-vous ; elle "
+                    f"ne compte pas pour l'abandon.", pair, severity=INFO)
+    for pair in f.abandonment_unknown:
+        yield missing_fact(f"events[{pair[0]}].justified",
+                           f"absence du {_when(pair[1])} au rendez-vous fixé après une "
+                           f"reconvocation, justifiée ou non (une absence non justifiée à ce "
+                           f"rendez-vous vaut abandon) : aucun abandon n'est conclu")
     if f.abandonment is not None:
         yield _flag(f"absence non justifiée le {_when(f.abandonment[1])} au rendez-vous fixé "
                     f"après une reconvocation : la personne est considérée comme abandonnant "
@@ -1111,9 +1299,17 @@ def end_cause(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
         for _, s in f.of(SessionHeld):
             if not before(e, s):
                 done[s.mode] += s.hours
-        planned = validated.individual_hours + validated.collective_hours
         realised = done["individual"] + done["collective"]
-        if realised + 1e-9 < planned:
+        if validated.individual_hours is None or validated.collective_hours is None:
+            planned = (validated.individual_hours or 0) + (validated.collective_hours or 0)
+            if realised + 1e-9 < planned or not planned:
+                yield missing_fact(f"events[{f.validations[-1][1][0]}].individual_hours",
+                                   "heures individuelles et collectives du programme validé "
+                                   "(pour vérifier que les heures validées sont réalisées)")
+            planned = None
+        else:
+            planned = validated.individual_hours + validated.collective_hours
+        if planned is not None and realised + 1e-9 < planned:
             yield _flag(f"fin pour « heures validées réalisées » alors que "
                         f"{format_value(realised)} h sur {format_value(planned)} h validées "
                         f"ont été réalisées : indiquer la vraie cause (initiative de la "
@@ -1126,6 +1322,110 @@ def end_cause(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
                         f"({END_CAUSES[e.cause]}) : ces heures ne sont pas couvertes par le "
                         f"programme validé.", pair, severity=VIOLATION,
                         expected="aucune séance après la fin", found=pair[1].at)
+
+
+_DIAG = _e("diagnostic_consulted", "2025-05-05")
+
+
+@rule("PROG-DIAGNOSTIC", clause="CCTP 6.1-2",
+      title="Synthèse du diagnostic consultée avant le premier entretien", severity=VIOLATION,
+      subject="case",
+      requirement="Avant l'entretien, le titulaire consulte depuis l'applicatif IPRO 360° la "
+                  "synthèse du diagnostic socio-professionnel du bénéficiaire établie lors de "
+                  "son entrée en détention.",
+      interpretation="La consultation est un événement du journal (« diagnostic_consulted ») ; "
+                     "non enregistrée : information manquante ; enregistrée après le premier "
+                     "entretien : violation. Une consultation datée du jour du premier entretien "
+                     "(date seule) n'est pas dite postérieure.",
+      examples=(
+          _ex("Synthèse consultée la veille du premier entretien", [_RX, _DIAG, _MEETING],
+              fires=False),
+          _ex("Synthèse consultée après le premier entretien", [
+              _RX, _MEETING, _e("diagnostic_consulted", "2025-05-07")]),
+          _ex("Consultation non enregistrée", [_RX, _MEETING], severity=INFO),
+      ))
+def prog_diagnostic(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
+    meeting = f.first(FirstMeeting)
+    if meeting is None:
+        return
+    consulted = f.of(DiagnosticConsulted)
+    if not consulted:
+        yield missing_fact("events", "consultation de la synthèse du diagnostic sur IPRO 360° "
+                                     "avant le premier entretien (événement "
+                                     "« diagnostic_consulted »)")
+        return
+    first = consulted[0]
+    if before(meeting[1], first[1]):
+        yield _flag(f"synthèse du diagnostic consultée le {_when(first[1])}, après le premier "
+                    f"entretien du {_when(meeting[1])} : elle se consulte avant l'entretien, "
+                    f"dont elle est le point de départ (CCTP 6.1-2).", first,
+                    expected=f"avant le {_when(meeting[1])}", found=first[1].at)
+
+
+@rule("PROG-CALENDAR-PERSON", clause="CCTP 6.4",
+      title="Calendrier personnalisé proposé au bénéficiaire lors du premier entretien",
+      severity=VIOLATION, subject="case",
+      requirement="Le titulaire propose un calendrier personnalisé lors du premier entretien "
+                  "individuel avec le bénéficiaire.",
+      interpretation="Le fait est porté par le premier entretien (« calendar_given ») : faux, "
+                     "violation ; non renseigné, information manquante. La transmission au "
+                     "CPIP relève de PROG-CALENDAR.",
+      examples=(
+          _ex("Calendrier proposé lors du premier entretien", [_RX, _e(
+              "first_meeting", "2025-05-06T10:00:00+02:00", duration_hours=1,
+              calendar_given=True)], fires=False),
+          _ex("Premier entretien sans calendrier", [_RX, _e(
+              "first_meeting", "2025-05-06T10:00:00+02:00", duration_hours=1,
+              calendar_given=False)]),
+          _ex("Non renseigné", [_RX, _MEETING], severity=INFO),
+      ))
+def prog_calendar_person(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
+    meeting = f.first(FirstMeeting)
+    if meeting is None:
+        return
+    given = meeting[1].calendar_given
+    if given is None:
+        yield missing_fact(f"events[{meeting[0]}].calendar_given",
+                           "calendrier personnalisé proposé au bénéficiaire lors du premier "
+                           "entretien")
+    elif not given:
+        yield _flag("aucun calendrier personnalisé proposé au bénéficiaire lors du premier "
+                    "entretien individuel (CCTP 6.4).", meeting, expected=True, found=False)
+
+
+@rule("DOC-IPRO-DEPOSIT", clause="CCTP 6.6, 6.9",
+      title="Synthèses, bilans et documents déposés sur IPRO 360°", severity=VIOLATION,
+      subject="case",
+      requirement="À compter de 2025, les synthèses, bilans et documents réalisés pendant "
+                  "l'accompagnement PPAIP sont déposés sur le dossier professionnel IPRO 360°.",
+      interpretation="Chaque bilan remis (« bilan_delivered ») et chaque document produit "
+                     "(« document_produced » : synthèse, bilan, autre) dit s'il est déposé sur "
+                     "IPRO 360° (« ipro_deposited ») : faux, violation ; non renseigné, "
+                     "information manquante.",
+      examples=(
+          _ex("Bilan et synthèse déposés", [
+              *_START, _e("bilan_delivered", "2025-06-02", scope="individual",
+                          to=["cpip", "person"], ipro_deposited=True),
+              _e("document_produced", "2025-06-02", document="synthesis",
+                 ipro_deposited=True)], fires=False),
+          _ex("Synthèse non déposée", [
+              *_START, _e("document_produced", "2025-06-02", document="synthesis",
+                          ipro_deposited=False)]),
+          _ex("Dépôt du bilan non renseigné", [
+              *_START, _e("bilan_delivered", "2025-06-02", scope="individual",
+                          to=["cpip", "person"])], severity=INFO),
+      ))
+def doc_ipro_deposit(f: CaseFacts, params: ContractParameters) -> Iterator[Flag]:
+    for pair in f.only(BilanDelivered, DocumentProduced):
+        e = pair[1]
+        name = ("bilan" if isinstance(e, BilanDelivered)
+                else DOCUMENT_KINDS[e.document])
+        if e.ipro_deposited is None:
+            yield missing_fact(f"events[{pair[0]}].ipro_deposited",
+                               f"dépôt sur IPRO 360° du document ({name}) du {_when(e)}")
+        elif not e.ipro_deposited:
+            yield _flag(f"{name} du {_when(e)} non déposé sur le dossier professionnel "
+                        f"IPRO 360° (CCTP 6.9).", pair, expected=True, found=False)
 
 
 # --- rules decided here for other areas: the event-log side -------------------------
@@ -1156,6 +1456,12 @@ def elig_prescribed_flags(f: CaseFacts) -> Iterator[Flag]:
 
 def hours_realised_flags(f: CaseFacts) -> Iterator[Flag]:
     """PROG-HOURS-REALISED (registered in programme.py): hours delivered within validated hours."""
+    for _, s, proposal_index in f.hour_unknown:
+        kind = MODES[s.mode] + "s"
+        field = "individual_hours" if s.mode == "individual" else "collective_hours"
+        yield missing_fact(f"events[{proposal_index}].{field}",
+                           f"heures {kind} du programme validé (séance {MODES[s.mode]} du "
+                           f"{_when(s)} : heures réalisées à comparer aux heures validées)")
     for idx, s, delivered, allowed, validation in f.hour_excess:
         kind = MODES[s.mode] + "s"
         yield Flag(f"heures {kind} réalisées : {format_value(delivered)} h à la séance du "
@@ -1170,7 +1476,10 @@ def _refusal_flags(f: CaseFacts) -> Iterator[Flag]:
     yield from breach_flags(f, "REFUSAL-48H")
     meeting = f.first(FirstMeeting)
     for pair in f.of(ImpossibilityReported):
-        if not (pair[1].reason or "").strip():
+        if pair[1].reason is None:
+            yield missing_fact(f"events[{pair[0]}].reason", "motif de l'impossibilité de suivi "
+                               "signalée (obligatoire, CCTP 3)")
+        elif not pair[1].reason.strip():
             yield _flag("impossibilité de suivi signalée sans motif : le motif est obligatoire "
                         "(CCTP 3).", pair, expected="un motif", found="aucun")
         if meeting is None or before(pair[1], meeting[1]):
@@ -1196,11 +1505,14 @@ def _bilan_ind_flags(f: CaseFacts) -> Iterator[Flag]:
         if pair[1].cpip_invited is False:
             yield _flag("le CPIP référent n'a pas été convié au dernier entretien individuel "
                         "(CCTP 6.6).", pair, expected=True, found=False)
+        elif pair[1].cpip_invited is None:
+            yield missing_fact(f"events[{pair[0]}].cpip_invited", "invitation du CPIP référent "
+                               "au dernier entretien individuel (CCTP 6.6)")
     sessions = f.of(SessionHeld)
     lasts = f.of(LastIndividualInterview)
     for pair in f.of(BilanDelivered):
         b = pair[1]
-        if b.scope != "individual":
+        if b.kind != "individual":
             continue
         if not any(not before(b, s[1]) for s in sessions) and not any(
                 not before(b, last[1]) for last in lasts):
@@ -1216,7 +1528,8 @@ def _bilan_ind_flags(f: CaseFacts) -> Iterator[Flag]:
 #: A rule registered here (subject "case") uses its own ``decide``; the others
 #: are registered elsewhere (deadlines.py, eligibility.py, programme.py).
 _DECIDED_HERE = ("PROG-PROPOSAL", "PROG-VALIDATION", "PROG-CALENDAR", "RUN-ABSENCE",
-                 "RUN-SUSPENSION", "END-CAUSE")
+                 "RUN-SUSPENSION", "END-CAUSE", "PROG-DIAGNOSTIC", "PROG-CALENDAR-PERSON",
+                 "DOC-IPRO-DEPOSIT")
 _EXTERNAL = {  # each ``(facts, params) -> flags``, like a rule's decide
     "ELIG-PRESCRIBED": lambda f, _: elig_prescribed_flags(f),
     "PROG-FIRST-MEETING": lambda f, _: breach_flags(f, "PROG-FIRST-MEETING"),
@@ -1228,10 +1541,11 @@ _EXTERNAL = {  # each ``(facts, params) -> flags``, like a rule's decide
     "END-BILAN-IND": lambda f, _: _bilan_ind_flags(f),
     "END-BILAN-COLL": lambda f, _: breach_flags(f, "END-BILAN-COLL"),
 }
-CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "REFUSAL-48H", "PROG-PROPOSAL",
-              "PROG-VALIDATION", "PROG-CALENDAR", "PROG-START", "PROG-CALENDAR-CHANGE",
-              "PROG-HOURS-REALISED", "RUN-ABSENCE", "RUN-SUSPENSION", "RUN-INTERRUPTION-48H",
-              "END-CAUSE", "END-BILAN-IND", "END-BILAN-COLL")
+CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "PROG-DIAGNOSTIC", "REFUSAL-48H",
+              "PROG-PROPOSAL", "PROG-VALIDATION", "PROG-CALENDAR", "PROG-CALENDAR-PERSON",
+              "PROG-START", "PROG-CALENDAR-CHANGE", "PROG-HOURS-REALISED", "RUN-ABSENCE",
+              "RUN-SUSPENSION", "RUN-INTERRUPTION-48H", "END-CAUSE", "END-BILAN-IND",
+              "END-BILAN-COLL", "DOC-IPRO-DEPOSIT")
 
 #: A rule of the case runs only when it may say something: a breach of its obligations,
 #: a suspicion of :func:`_order_suspects`, an event of one of these types, or a non-empty
@@ -1239,8 +1553,14 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "REFUSAL-48H", "PROG-PROP
 #: property test checks that running every rule every time gives the same report.
 _SPEAKS_ON_TYPE = {ImpossibilityReported.TYPE: "REFUSAL-48H",
                    SuspensionStarted.TYPE: "RUN-SUSPENSION",
-                   SuspensionEnded.TYPE: "RUN-SUSPENSION"}
-_SPEAKS_ON_FACT = {"hour_excess": "PROG-HOURS-REALISED", "abandonment": "RUN-ABSENCE",
+                   SuspensionEnded.TYPE: "RUN-SUSPENSION",
+                   FirstMeeting.TYPE: "PROG-DIAGNOSTIC",
+                   BilanDelivered.TYPE: "DOC-IPRO-DEPOSIT",
+                   DocumentProduced.TYPE: "DOC-IPRO-DEPOSIT",
+                   LastIndividualInterview.TYPE: "END-BILAN-IND"}
+_SPEAKS_ON_FACT = {"hour_excess": "PROG-HOURS-REALISED", "hour_unknown": "PROG-HOURS-REALISED",
+                   "abandonment": "RUN-ABSENCE", "abandonment_unknown": "RUN-ABSENCE",
+                   "uncaused": "RUN-ABSENCE", "other_absences": "RUN-ABSENCE",
                    "orphan_reports": "RUN-INTERRUPTION-48H"}
 _resolved: dict[str, tuple[Rule, Any]] = {}
 
@@ -1265,6 +1585,15 @@ def _speaking(f: CaseFacts) -> set[str]:
     for fact, rule_id in _SPEAKS_ON_FACT.items():
         if getattr(f, fact):
             speak.add(rule_id)
+    meeting = by.get(FirstMeeting.TYPE)
+    if meeting and meeting[0][1].calendar_given is not True:
+        speak.add("PROG-CALENDAR-PERSON")
+    if by.get(ProposalSent.TYPE) and any(
+            p.individual_hours is None and p.collective_hours is None
+            for _, p in by[ProposalSent.TYPE]):
+        speak.add("PROG-PROPOSAL")
+    if ProgrammeEnded.TYPE in by:
+        speak.add("END-CAUSE")
     return speak
 
 
@@ -1308,7 +1637,9 @@ def _read_as_of(value: Any) -> tuple[dt.datetime, dt.date, float]:
     else:
         try:
             instant = _AWARE(value, "as_of")
-        except InputError:
+        except InputError as error:
+            if error.problem in (TIME_GAP, TIME_FOLD):
+                raise
             raise InputError("as_of", expected) from None
     check_instant(instant, "as_of")
     paris = instant.astimezone(PARIS)
@@ -1325,7 +1656,8 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
                   suspension_stops_clock: bool = True, extend_to_working_day: bool = True,
                   whit_monday_worked: bool = False,
                   departement: str | None = None,
-                  good_friday_holiday: bool = True) -> CaseEvaluation:
+                  good_friday_holiday: bool = True,
+                  start_needs_held_session: bool = False) -> CaseEvaluation:
     """Where a case stands as of ``as_of``, its obligations and its breaches.
 
     ``events``: a :class:`~ppaip_rules.events.Case`, a list of events (models
@@ -1333,7 +1665,10 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     ``as_of``: an aware datetime (or ISO text); a date means the end of that
     day in Paris. Events after ``as_of`` are not taken into account (counted
     in ``ignored_after_as_of``). Policies: ``suspension_stops_clock``
-    (RULES.md ambiguity 7), and the deadline switches of
+    (RULES.md ambiguity 7), ``start_needs_held_session`` (ambiguity 10: by default
+    a first session scheduled within the 5 days, to which the person was convened
+    and which they missed by their own doing, starts the programme; True: only a
+    session held does), and the deadline switches of
     :func:`~ppaip_rules.deadlines.deadline`. Bad input raises
     :class:`~ppaip_rules.errors.InputError` naming the field.
     """
@@ -1345,6 +1680,7 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
               "good_friday_holiday": bool(good_friday_holiday)}
     f = CaseFacts(case, as_of_dt, as_of_day, as_of_ts, params, policy,
                   bool(suspension_stops_clock))
+    f.policy_start_held = bool(start_needs_held_session)
     _walk(f)
     _build_obligations(f)
     findings = []
@@ -1438,6 +1774,13 @@ def _format_evaluation(ev: CaseEvaluation) -> str:
             lines.append("  (rien)")
         for o in items:
             lines.append("  - " + _item(o, ev, late))
+    unknown = tuple(o for o in ev.obligations if o.status is UNKNOWN)
+    if unknown:  # acts whose recipients (or kind) are not recorded: neither done nor late
+        lines.append("")
+        lines.append(f"INFORMATION MANQUANTE ({len(unknown)})")
+        for o in unknown:
+            lines.append(f"  - {o.rule_id} — {o.what} : {o.act.LABEL.lower()} le "
+                         f"{_when(o.act)}, destinataires ou nature non renseignés")
     lines.append("")
     late_count = sum(o.status is MET_LATE for o in done)
     lines.append(f"FAIT ({len(done)}, dont {late_count} en retard)")

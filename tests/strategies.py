@@ -28,8 +28,8 @@ def session(at, hours=2, mode="individual", **fields):
     return e("session_held", at, mode=mode, hours=hours, **fields)
 
 
-def missed(at, justified=False):
-    return e("session_missed", at, justified=justified)
+def missed(at, justified=False, cause="person"):
+    return e("session_missed", at, justified=justified, cause=cause)
 
 
 
@@ -61,7 +61,11 @@ def events(draw):
         if out["mode"] == "collective":
             out["workshop"] = draw(workshop)
     elif type_ == "session_missed":
-        out["justified"] = draw(st.booleans())
+        out["justified"] = draw(st.sampled_from([True, False, None]))
+        out["cause"] = draw(st.sampled_from(["person", "transfer", "facilitator_absent", None]))
+        out = {k: v for k, v in out.items() if v is not None}
+    elif type_ == "document_produced":
+        out["document"] = draw(st.sampled_from(["synthesis", "bilan", "other"]))
     elif type_ == "suspension_started":
         out["cause"] = draw(st.sampled_from(["person_unavailable", "general_search", "other"]))
     elif type_ == "programme_ended":

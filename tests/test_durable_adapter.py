@@ -35,6 +35,7 @@ from ppaip_rules.integrations.durable import (
     WITHDRAWN,
     AdapterError,
     DurableAdapter,
+    NoticeKind,
     ObligationNotice,
     ruleset_definition,
 )
@@ -61,7 +62,8 @@ class Recorder:
         self.notices: list[ObligationNotice] = []
 
     def callbacks(self) -> dict:
-        return {f"on_{kind}": self.notices.append for kind in ("due", "late", "met", "withdrawn")}
+        return {f"on_{kind}": self.notices.append
+                for kind in ("due", "late", "met", "withdrawn", "missing")}
 
 
 def adapter(recorder: Recorder | None = None, now: str = NOW, **options) -> DurableAdapter:
@@ -153,7 +155,8 @@ def test_property_adapter_obligations_equal_evaluate_case_at_every_clock(run):
     assert recorder.notices == returned
     # the last notice of each obligation says its final status; every obligation had one
     last = {(n.case_id, n.obligation.rule_id, n.obligation.trigger_index): n for n in returned}
-    expected_kind = {PENDING: DUE, OVERDUE: LATE, MET_S: MET, MET_LATE: MET}
+    expected_kind = {PENDING: DUE, OVERDUE: LATE, MET_S: MET, MET_LATE: MET,
+                     ObligationStatus.UNKNOWN: NoticeKind.MISSING}
     for key, notice in last.items():
         assert notice.kind is (expected_kind[final[key]] if key in final else WITHDRAWN), key
     assert set(final) <= set(last)
@@ -290,7 +293,7 @@ def test_bad_calls_are_input_errors_naming_the_field(call, path):
 
 def test_bad_clock_at_start_is_an_input_error():
     with pytest.raises(InputError) as error:
-        DurableAdapter(now="2025-06-30T08:00:00")
+        DurableAdapter(now="2025-03-30T02:30:00")  # no such time in Paris (spring gap)
     assert error.value.path == "now"
 
 
@@ -394,7 +397,7 @@ def test_an_adapter_dropped_without_close_leaves_the_table_when_collected():
 def test_the_ruleset_is_plain_json():
     definition = ruleset_definition(live=True)
     assert set(definition) == {"event", "tick", "notice-due", "notice-late", "notice-met",
-                               "notice-withdrawn", "timer"}
+                               "notice-withdrawn", "notice-missing", "timer"}
     json.dumps(definition)
 
 

@@ -22,6 +22,8 @@ from strategies import AS_OF, e, events, logs, missed, session
 from ppaip_rules import InputError, run_check
 from ppaip_rules.events import (
     EVENT_TYPES,
+    CalendarChangeCommunicated,
+    CalendarChanged,
     Case,
     FirstMeeting,
     PrescriptionReceived,
@@ -35,6 +37,9 @@ PARIS = ZoneInfo("Europe/Paris")
 EXAMPLES = Path(__file__).parent.parent / "ppaip_rules" / "examples"
 MET, MET_LATE, PENDING, OVERDUE = (ObligationStatus.MET, ObligationStatus.MET_LATE,
                                    ObligationStatus.PENDING, ObligationStatus.OVERDUE)
+
+
+BOTH = ["cpip", "person"]
 
 
 def evaluate(events, as_of="2025-12-31T12:00:00+01:00", **policy):
@@ -92,10 +97,10 @@ SCENARIOS = [
      "2025-08-01T00:00:00+02:00", MET, dt.date(2025, 7, 15)),
     # PROG-CALENDAR-CHANGE: decided Sat 25 Oct 2025 10:00 (CEST) → Mon 27 Oct 9:00 (CET).
     ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00"),
-                              e("calendar_change_communicated", "2025-10-27T09:00:00+01:00")],
+                              e("calendar_change_communicated", "2025-10-27T09:00:00+01:00", to=BOTH)],
      "2025-11-30T00:00:00+01:00", MET, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
     ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00"),
-                              e("calendar_change_communicated", "2025-10-27T09:01:00+01:00")],
+                              e("calendar_change_communicated", "2025-10-27T09:01:00+01:00", to=BOTH)],
      "2025-11-30T00:00:00+01:00", MET_LATE, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
     ("PROG-CALENDAR-CHANGE", [*START, e("calendar_changed", "2025-10-25T10:00:00+02:00")],
      "2025-10-27T09:00:00+01:00", PENDING, dt.datetime(2025, 10, 27, 9, tzinfo=PARIS)),
@@ -130,10 +135,10 @@ SCENARIOS = [
      "2025-04-01T00:00:00+02:00", MET_LATE, dt.datetime(2025, 3, 5, 11, tzinfo=PARIS)),
     # END-BILAN-IND: last interview Wed 7 May 2025 (8 May holiday) → Thu 15 May.
     ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07"),
-                       e("bilan_delivered", "2025-05-15")],
+                       e("bilan_delivered", "2025-05-15", scope="individual", to=BOTH)],
      "2025-06-01T00:00:00+02:00", MET, dt.date(2025, 5, 15)),
     ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07"),
-                       e("bilan_delivered", "2025-05-16")],
+                       e("bilan_delivered", "2025-05-16", scope="individual", to=BOTH)],
      "2025-06-01T00:00:00+02:00", MET_LATE, dt.date(2025, 5, 15)),
     ("END-BILAN-IND", [*START, e("last_individual_interview", "2025-05-07")],
      "2025-05-15T23:00:00+02:00", PENDING, dt.date(2025, 5, 15)),
@@ -141,13 +146,16 @@ SCENARIOS = [
      "2025-05-16T07:00:00+02:00", OVERDUE, dt.date(2025, 5, 15)),
     # END-BILAN-COLL: workshop ended Fri 19 Dec 2025 → Tue 6 Jan 2026 (Christmas, New Year).
     ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1"),
-                        e("bilan_delivered", "2026-01-06", scope="collective", workshop="A1")],
+                        e("bilan_delivered", "2026-01-06", scope="collective", workshop="A1",
+                          to=BOTH)],
      "2026-02-01T00:00:00+01:00", MET, dt.date(2026, 1, 6)),
     ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1"),
-                        e("bilan_delivered", "2026-01-07", scope="collective", workshop="A1")],
+                        e("bilan_delivered", "2026-01-07", scope="collective", workshop="A1",
+                          to=BOTH)],
      "2026-02-01T00:00:00+01:00", MET_LATE, dt.date(2026, 1, 6)),
     ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1"),
-                        e("bilan_delivered", "2026-01-05", scope="collective", workshop="B2")],
+                        e("bilan_delivered", "2026-01-05", scope="collective", workshop="B2",
+                          to=BOTH)],
      "2026-01-06T18:00:00+01:00", PENDING, dt.date(2026, 1, 6)),
     ("END-BILAN-COLL", [*START, e("workshop_ended", "2025-12-19", workshop="A1")],
      "2026-01-07T08:00:00+01:00", OVERDUE, dt.date(2026, 1, 6)),
@@ -266,13 +274,16 @@ def test_a_session_attended_after_the_reconvocation_resets_the_count():
     assert not [o for o in result.obligations if o.rule_id == "RUN-INTERRUPTION-48H"]
 
 
-def test_justified_absences_neither_call_for_a_reconvocation_nor_count():
+def test_run_absence_justified_absences_call_for_reconvocation_but_never_count():
     events = [*START, missed("2025-05-19T10:00:00+02:00", justified=True),
+              e("reconvocation", "2025-05-19T15:00:00+02:00"),
               missed("2025-05-26T10:00:00+02:00", justified=True),
+              e("reconvocation", "2025-05-26T15:00:00+02:00"),
               missed("2025-06-02T10:00:00+02:00", justified=True)]
     result = evaluate(events)
     assert result.state is CaseState.RUNNING
-    assert not [o for o in result.obligations if o.rule_id == "RUN-ABSENCE"]
+    assert [o.status for o in result.obligations if o.rule_id == "RUN-ABSENCE"] == [
+        MET, MET, PENDING]
 
 
 def test_two_unjustified_absences_without_reconvocation_are_not_an_abandonment():
@@ -359,7 +370,8 @@ def test_a_date_only_prescription_and_a_meeting_the_same_day_are_in_order():
 
 
 @pytest.mark.parametrize("events, rule_id, words", [
-    ([RX, e("bilan_delivered", "2025-05-05")], "END-BILAN-IND", "avant toute séance"),
+    ([RX, e("bilan_delivered", "2025-05-05", scope="individual")], "END-BILAN-IND",
+     "avant toute séance"),
     ([*START, VALIDATED], "PROG-VALIDATION", "sans proposition en attente"),
     ([RX, MEETING, e("proposal_refused", "2025-05-07")], "PROG-VALIDATION",
      "sans proposition en attente"),
@@ -450,8 +462,8 @@ def test_a_date_as_of_means_the_end_of_that_day():
     assert only(evaluate([RX], "2025-05-08"), "PROG-FIRST-MEETING").status is OVERDUE
 
 
-@pytest.mark.parametrize("as_of", [None, "", "demain", "2025-06-30T08:00:00", 20250630,
-                                   "2025-13-01"])
+@pytest.mark.parametrize("as_of", [None, "", "demain", "2025-03-30T02:30:00", 20250630,
+                                   "2025-10-26T02:30:00", "2025-13-01"])
 def test_as_of_is_required_and_must_be_an_aware_instant_or_a_date(as_of):
     with pytest.raises(InputError) as error:
         evaluate_case([RX], as_of=as_of)
@@ -462,8 +474,8 @@ def test_as_of_is_required_and_must_be_an_aware_instant_or_a_date(as_of):
     ([RX, {"type": "session_held", "at": "2025-05-12", "mode": "individual"}],
      "events[1].hours"),
     ([RX, {"type": "first_meeting", "at": "2025-05-06"}], "events[1].at"),
-    ([RX, {"type": "session_missed", "at": "2025-05-06T10:00:00+02:00"}],
-     "events[1].justified"),
+    ([RX, {"type": "session_missed", "at": "2025-05-06T10:00:00+02:00", "cause": "strike"}],
+     "events[1].cause"),
     ([{"type": "nope", "at": "2025-05-06"}], "events[0].type"),
     ([RX, {"type": "suspension_started", "at": "2025-05-06", "cause": "strike"}],
      "events[1].cause"),
@@ -717,3 +729,299 @@ def test_regression_a_late_prescription_does_not_remove_the_first_meetings_oblig
     assert only(before_rx, "PROG-CALENDAR").status is OVERDUE
     assert only(after_rx, "PROG-CALENDAR").status is OVERDUE
     assert findings(after_rx, "ELIG-PRESCRIBED")
+
+
+# --- issue 11: absences, start, missing facts, new rules, time input, repr ------------
+
+def _absence_obligations(result):
+    return [o.status for o in result.obligations if o.rule_id == "RUN-ABSENCE"]
+
+
+def test_run_absence_justified_absence_without_reconvocation_is_a_breach():
+    result = evaluate([*START, missed("2025-05-19T10:00:00+02:00", justified=True),
+                       session("2025-05-26T10:00:00+02:00")])
+    assert _absence_obligations(result) == [OVERDUE]
+    assert [f.severity.value for f in findings(result, "RUN-ABSENCE")] == ["violation"]
+
+
+def test_run_absence_facilitator_absent_is_rescheduled_and_never_counts():
+    result = evaluate([*START, missed("2025-05-19T10:00:00+02:00", cause="facilitator_absent"),
+                       missed("2025-05-26T10:00:00+02:00", cause="lockdown"),
+                       missed("2025-06-02T10:00:00+02:00", cause="transfer")])
+    assert _absence_obligations(result) == []
+    assert result.state is CaseState.RUNNING
+    assert all(f.severity.value == "info" for f in findings(result, "RUN-ABSENCE"))
+    assert result.report.ok
+
+
+def test_run_absence_administration_absence_at_the_new_appointment_is_not_an_abandonment():
+    result = evaluate([*START, missed("2025-05-19T10:00:00+02:00"),
+                       e("reconvocation", "2025-05-19T15:00:00+02:00"),
+                       missed("2025-05-26T10:00:00+02:00", cause="lockdown"),
+                       session("2025-06-02T10:00:00+02:00")])
+    assert result.state is CaseState.RUNNING
+    assert _absence_obligations(result) == [MET]
+
+
+def test_run_absence_unrecorded_cause_is_the_persons_and_the_finding_says_so():
+    result = evaluate([*START, e("session_missed", "2025-05-19T10:00:00+02:00"),
+                       session("2025-05-26T10:00:00+02:00")])
+    assert _absence_obligations(result) == [OVERDUE]
+    (info,) = [f for f in findings(result, "RUN-ABSENCE") if f.severity.value == "info"]
+    assert "sans cause renseignée" in info.message and "ambiguïté 13" in info.message
+
+
+def test_run_absence_unrecorded_justification_at_the_new_appointment_is_a_missing_fact():
+    result = evaluate([*START, missed("2025-05-19T10:00:00+02:00"),
+                       e("reconvocation", "2025-05-19T15:00:00+02:00"),
+                       e("session_missed", "2025-05-26T10:00:00+02:00", cause="person")])
+    assert result.state is CaseState.RUNNING  # no abandonment concluded
+    (gap,) = [f for f in findings(result, "RUN-ABSENCE") if f.missing]
+    assert gap.path == "events[8].justified"
+    assert not result.report.complete
+
+
+def test_run_absence_unjustified_absence_at_the_new_appointment_is_an_abandonment():
+    result = evaluate([*START, missed("2025-05-19T10:00:00+02:00", justified=True),
+                       e("reconvocation", "2025-05-19T15:00:00+02:00"),
+                       missed("2025-05-26T10:00:00+02:00")])
+    assert result.state is CaseState.ABANDONED
+
+
+def test_run_absence_boundary_reconvocation_on_the_holiday_before_the_next_appointment():
+    # Absent Wed 7 May 2025, reconvoked Thu 8 May (holiday), seen again Fri 9 May.
+    events = [RX, MEETING, CALENDAR, PROPOSAL, e("proposal_validated", "2025-05-06"),
+              missed("2025-05-07T10:00:00+02:00", justified=True),
+              e("reconvocation", "2025-05-08"), session("2025-05-09T10:00:00+02:00")]
+    assert _absence_obligations(evaluate(events)) == [MET]
+
+
+# PROG-START: validated Fri 9 May 2025 → due Wed 14 May.
+def test_prog_start_first_session_missed_by_the_person_within_5_days_meets_the_start():
+    result = evaluate([RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+                       missed("2025-05-12T10:00:00+02:00"),
+                       e("reconvocation", "2025-05-12T15:00:00+02:00"),
+                       session("2025-05-19T10:00:00+02:00")])
+    assert only(result, "PROG-START").status is MET
+    assert not findings(result, "PROG-START")
+
+
+def test_prog_start_regression_the_provider_is_not_late_for_the_persons_absence():
+    # Absent on the last day (Wed 14 May), next held session 10 days after it.
+    result = evaluate([RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+                       missed("2025-05-14T16:00:00+02:00", justified=True),
+                       e("reconvocation", "2025-05-14T17:00:00+02:00"),
+                       session("2025-05-24T10:00:00+02:00")])
+    assert only(result, "PROG-START").status is MET
+
+
+def test_prog_start_policy_only_a_held_session_counts():
+    events = [RX, MEETING, CALENDAR, PROPOSAL, VALIDATED, missed("2025-05-12T10:00:00+02:00"),
+              e("reconvocation", "2025-05-12T15:00:00+02:00"),
+              session("2025-05-19T10:00:00+02:00")]
+    assert only(evaluate(events, start_needs_held_session=True), "PROG-START").status \
+        is MET_LATE
+
+
+def test_prog_start_an_absence_caused_by_a_lockdown_does_not_start_the_programme():
+    result = evaluate([RX, MEETING, CALENDAR, PROPOSAL, VALIDATED,
+                       missed("2025-05-12T10:00:00+02:00", cause="lockdown"),
+                       session("2025-05-19T10:00:00+02:00")])
+    assert only(result, "PROG-START").status is MET_LATE
+
+
+def test_prog_start_boundary_missed_session_the_day_after_the_holiday_extension():
+    # Validated Wed 9 July 2025: Mon 14 July is a holiday → due Tue 15 July.
+    base = [RX, MEETING, CALENDAR, PROPOSAL, e("proposal_validated", "2025-07-09")]
+    ok = evaluate([*base, missed("2025-07-15T10:00:00+02:00")])
+    late = evaluate([*base, missed("2025-07-16T10:00:00+02:00")])
+    assert only(ok, "PROG-START").status is MET
+    assert only(late, "PROG-START").status is MET_LATE
+
+
+# Missing facts: recipients, hours, scope, reason, CPIP invitation.
+def test_calendar_change_communicated_without_recipients_is_a_missing_fact_not_a_delivery():
+    result = evaluate([*START, e("calendar_changed", "2025-10-25T10:00:00+02:00"),
+                       e("calendar_change_communicated", "2025-10-25T11:00:00+02:00")],
+                      "2025-11-30T00:00:00+01:00")
+    o = only(result, "PROG-CALENDAR-CHANGE")
+    assert o.status is ObligationStatus.UNKNOWN and not o.status.is_breach
+    (gap,) = findings(result, "PROG-CALENDAR-CHANGE")
+    assert gap.missing and gap.path == "events[7].to"
+    assert result.report.ok and not result.report.complete
+    assert "INFORMATION MANQUANTE (1)" in result.format()
+
+
+def test_bilan_delivered_without_recipients_is_a_missing_fact_not_a_delivery_to_both():
+    result = evaluate([*START, e("last_individual_interview", "2025-05-07", cpip_invited=True),
+                       e("bilan_delivered", "2025-05-15", scope="individual")],
+                      "2025-06-01T00:00:00+02:00")
+    assert only(result, "END-BILAN-IND").status is ObligationStatus.UNKNOWN
+    assert any(f.missing and f.path == "events[7].to" for f in findings(result, "END-BILAN-IND"))
+
+
+def test_bilan_delivered_to_both_late_stays_a_breach_whatever_else_is_missing():
+    result = evaluate([*START, e("last_individual_interview", "2025-05-07", cpip_invited=True),
+                       e("bilan_delivered", "2025-05-16", scope="individual", to=BOTH)],
+                      "2025-06-01T00:00:00+02:00")
+    assert only(result, "END-BILAN-IND").status is MET_LATE
+
+
+def test_a_proposal_without_hours_is_a_missing_fact_not_zero_hours():
+    result = evaluate([RX, MEETING, CALENDAR, e("proposal_sent", "2025-05-06"), VALIDATED,
+                       FIRST])
+    assert not findings(result, "PROG-HOURS-REALISED") or all(
+        f.missing for f in findings(result, "PROG-HOURS-REALISED"))
+    assert any(f.missing for f in findings(result, "PROG-PROPOSAL"))
+    assert result.report.ok and not result.report.complete
+
+
+def test_a_proposal_of_zero_hours_is_still_a_violation():
+    result = evaluate([RX, MEETING, e("proposal_sent", "2025-05-06", individual_hours=0,
+                                      collective_hours=0)])
+    assert [f.severity.value for f in findings(result, "PROG-PROPOSAL")] == ["violation"]
+
+
+def test_collective_session_under_a_programme_without_collective_hours_is_a_missing_fact():
+    result = evaluate([RX, MEETING, CALENDAR,
+                       e("proposal_sent", "2025-05-06", individual_hours=12), VALIDATED,
+                       session("2025-05-12T10:00:00+02:00", mode="collective",
+                               workshop="A1")])
+    (gap,) = findings(result, "PROG-HOURS-REALISED")
+    assert gap.missing and gap.path == "events[3].collective_hours"
+
+
+def test_unrecorded_cpip_invitation_and_impossibility_reason_are_missing_facts():
+    result = evaluate([*START, e("last_individual_interview", "2025-05-20")])
+    assert any(f.missing and f.path.endswith("cpip_invited")
+               for f in findings(result, "END-BILAN-IND"))
+    result = evaluate([RX, MEETING, e("impossibility_reported", "2025-05-06T15:00:00+02:00")])
+    assert any(f.missing and f.path.endswith("reason") for f in findings(result, "REFUSAL-48H"))
+
+
+# New rules of the event log.
+DIAG = e("diagnostic_consulted", "2025-05-05")
+
+
+def test_prog_diagnostic_consulted_before_the_first_meeting():
+    assert not findings(evaluate([RX, DIAG, MEETING]), "PROG-DIAGNOSTIC")
+
+
+def test_prog_diagnostic_consulted_after_the_first_meeting_is_a_violation():
+    (f,) = findings(evaluate([RX, MEETING, e("diagnostic_consulted",
+                                             "2025-05-06T15:00:00+02:00")]), "PROG-DIAGNOSTIC")
+    assert f.severity.value == "violation"
+
+
+def test_prog_diagnostic_same_day_as_the_meeting_given_as_a_date_is_not_after_it():
+    assert not findings(evaluate([RX, e("diagnostic_consulted", "2025-05-06"), MEETING]),
+                        "PROG-DIAGNOSTIC")
+
+
+def test_prog_diagnostic_not_recorded_is_a_missing_fact():
+    (f,) = findings(evaluate([RX, MEETING]), "PROG-DIAGNOSTIC")
+    assert f.missing and f.severity.value == "info"
+
+
+@pytest.mark.parametrize("given, expected", [(True, []), (False, ["violation"]),
+                                             (None, ["info"])])
+def test_prog_calendar_person_at_the_first_interview(given, expected):
+    meeting = e("first_meeting", "2025-05-06T10:00:00+02:00", duration_hours=1)
+    if given is not None:
+        meeting["calendar_given"] = given
+    found = findings(evaluate([RX, DIAG, meeting]), "PROG-CALENDAR-PERSON")
+    assert [f.severity.value for f in found] == expected
+
+
+@pytest.mark.parametrize("deposited, expected", [(True, []), (False, ["violation"]),
+                                                 (None, ["info"])])
+def test_doc_ipro_deposit_of_a_synthesis_and_a_bilan(deposited, expected):
+    extra = {} if deposited is None else {"ipro_deposited": deposited}
+    for event in (e("document_produced", "2025-05-30", document="synthesis", **extra),
+                  e("bilan_delivered", "2025-05-30", scope="individual", to=BOTH, **extra)):
+        found = findings(evaluate([*START, event]), "DOC-IPRO-DEPOSIT")
+        assert [f.severity.value for f in found] == expected
+
+
+# Time input: without an offset, Paris time; the gap and the fold are errors.
+def test_an_event_time_without_offset_is_paris_time():
+    naive = evaluate([RX, e("first_meeting", "2025-05-07T17:00:00")])
+    aware = evaluate([RX, e("first_meeting", "2025-05-07T17:00:00+02:00")])
+    assert only(naive, "PROG-FIRST-MEETING").act.at == only(
+        aware, "PROG-FIRST-MEETING").act.at
+    assert only(naive, "PROG-FIRST-MEETING").status is MET
+
+
+@pytest.mark.parametrize("at, words", [("2025-03-30T02:30:00", "n'existent pas"),
+                                       ("2025-10-26T02:30:00", "décalage")])
+def test_a_time_in_the_spring_gap_or_the_autumn_fold_is_an_input_error(at, words):
+    with pytest.raises(InputError) as error:
+        evaluate([RX, e("calendar_changed", at)])
+    assert error.value.path == "events[1].at"
+    assert words in str(error.value)
+    with pytest.raises(InputError) as error:
+        CalendarChanged(dt.datetime.fromisoformat(at))
+    assert error.value.path == "at"
+
+
+def test_the_autumn_fold_with_its_offset_is_accepted():
+    for offset in ("+02:00", "+01:00"):
+        evaluate([RX, e("calendar_changed", "2025-10-26T02:30:00" + offset)])
+
+
+def test_programme_and_events_share_the_time_converter():
+    from ppaip_rules import check_programme
+    for at in ("2025-03-30T02:30:00", "2025-10-26T02:30:00"):
+        with pytest.raises(InputError) as error:
+            check_programme({"individual_hours": 3,
+                             "sessions": [{"start": at, "hours": 1, "mode": "individual"}]})
+        assert error.value.path == "sessions[0].start"
+
+
+# repr never shows free text nor personal data.
+def test_repr_of_case_models_and_results_never_shows_free_text():
+    marker = "ZQX"
+    events = [e("prescription_received", "2025-05-02", id=marker + "id"),
+              e("first_meeting", "2025-05-06T10:00:00+02:00", id=marker + "1"),
+              e("impossibility_reported", "2025-05-06T12:00:00+02:00", reason=marker + "r"),
+              e("proposal_refused", "2025-05-07", comment=marker + "c"),
+              e("change_refused", "2025-05-07", comment=marker + "cc"),
+              session("2025-05-12T10:00:00+02:00", mode="collective", workshop=marker + "w"),
+              e("session_missed", "2025-05-13T10:00:00+02:00", workshop=marker + "w2"),
+              e("workshop_ended", "2025-05-14", workshop=marker + "w3"),
+              e("bilan_delivered", "2025-05-15", workshop=marker + "w4")]
+    case = {"case_id": marker + "case", "spip": "ZQX21", "site": marker + "site",
+            "beneficiary": {"sex": "F", "age_at_prescription": 47,
+                            "without_qualification": True}, "events": events}
+    result = evaluate_case(case, as_of=AS_OF)
+    from ppaip_rules.events import read_case
+    for shown in (repr(result), repr(read_case(case)), repr(result.obligations),
+                  repr(result.report)):
+        assert marker not in shown and "47" not in shown
+
+
+# Linear growth with calendar changes (counted, not timed).
+def test_calendar_changes_are_checked_in_linear_time(monkeypatch):
+    import ppaip_rules.timeline as timeline
+    calls = {"n": 0}
+    real = timeline.before
+
+    def counting(a, b):
+        calls["n"] += 1
+        return real(a, b)
+
+    monkeypatch.setattr(timeline, "before", counting)
+
+    def cost(n):
+        calls["n"] = 0
+        t0 = dt.datetime(2025, 5, 12, 9, tzinfo=PARIS)
+        log = [RX]
+        for i in range(n):
+            t = t0 + dt.timedelta(minutes=10 * i)
+            log += [CalendarChanged(t), CalendarChangeCommunicated(
+                t + dt.timedelta(minutes=5), to=["cpip"])]
+        evaluate_case(log, as_of="2027-01-01")
+        return calls["n"]
+
+    small, large = cost(200), cost(1600)
+    assert large <= 8 * small * 1.2  # linear (quadratic would be 64×)

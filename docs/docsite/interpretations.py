@@ -251,15 +251,16 @@ _SUSPENDED_CASE = {"case_id": "EXEMPLE-SUSPENSION", "events": [
 _SUSPENDED_AS_OF = "2025-05-20T18:00:00+02:00"
 
 
-def _case_example(rule_id: str, **policy: Any) -> Callable[[str], str]:
-    """One obligation of :data:`_SUSPENDED_CASE`, evaluated with a policy."""
+def _case_example(rule_id: str, case: dict | None = None, as_of: str = _SUSPENDED_AS_OF,
+                  **policy: Any) -> Callable[[str], str]:
+    """One obligation of a case (:data:`_SUSPENDED_CASE` by default), with a policy."""
     def show(page: str) -> str:
         import ppaip_rules
 
         evaluate = getattr(ppaip_rules, "evaluate_case", None)
         if evaluate is None:
             return to_come("Le suivi de parcours (`evaluate_case`)")
-        evaluation = evaluate(_SUSPENDED_CASE, as_of=_SUSPENDED_AS_OF, **policy)
+        evaluation = evaluate(case or _SUSPENDED_CASE, as_of=as_of, **policy)
         parts = []
         for o in evaluation.obligations:
             if o.rule_id != rule_id:
@@ -287,6 +288,27 @@ def _term_example(reading: str) -> Callable[[str], str]:
         examples = _rule_examples(("CONTRACT-TERM",), ("term_end_reading",), reading)(page)
         return "Démarrage le 1er mars 2025 :\n\n" + "\n".join(lines) + "\n\n" + examples
     return show
+
+
+_ABSENT_AT_START = {"case_id": "EX-DEMARRAGE", "events": [
+    {"type": "prescription_received", "at": "2025-05-02"},
+    {"type": "first_meeting", "at": "2025-05-05T10:00:00+02:00", "duration_hours": 1},
+    {"type": "proposal_sent", "at": "2025-05-05", "individual_hours": 10},
+    {"type": "proposal_validated", "at": "2025-05-06"},
+    {"type": "session_missed", "at": "2025-05-09T10:00:00+02:00", "cause": "person",
+     "justified": False},
+    {"type": "reconvocation", "at": "2025-05-09T15:00:00+02:00"},
+    {"type": "session_held", "at": "2025-05-16T10:00:00+02:00", "mode": "individual",
+     "hours": 2},
+]}
+
+
+def _absent_at_start_text() -> str:
+    return ("Programme validé le mardi 6 mai 2025 ; première séance fixée le vendredi 9 mai, "
+            "la personne, convoquée, ne vient pas ; reconvoquée, elle vient le vendredi "
+            "16 mai.\n\n"
+            + admonition("example", "Le journal d'événements de ce parcours (JSON)",
+                         code(as_json(_ABSENT_AT_START), "json"), "???"))
 
 
 def _suspended_case_text() -> str:
@@ -507,6 +529,29 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
                 "`suspension_stops_clock=False` (ligne de commande : `--suspensions-count`).",
                 _case_example("PROG-START", suspension_stops_clock=False))),
         example=_suspended_case_text,
+    ),
+    Ambiguity(
+        "demarrage-et-absence", "Démarrer le programme quand la personne ne vient pas",
+        ("PROG-START", "RUN-ABSENCE"),
+        (Quote("CCTP 6.1-3", "En cas de validation, le partenaire doit démarrer le programme "
+                             "dans un délai de 5 jours."),
+         Quote("CCTP 6.1-3", "En cas d'absence à un rendez-vous, du fait de la personne "
+                             "détenue, cette dernière sera reconvoquée")),
+        "Si la première séance est fixée dans les 5 jours et que la personne, convoquée, ne "
+        "vient pas de son fait, le titulaire a-t-il démarré le programme à temps ?",
+        "Oui : une première séance fixée dans les 5 jours, à laquelle la personne était "
+        "convoquée et qu'elle a manquée de son fait, vaut démarrage ; RUN-ABSENCE s'applique "
+        "ensuite (nouvelle convocation).",
+        ("start_needs_held_session",),
+        (Choice("La séance manquée du fait de la personne vaut démarrage (défaut)",
+                "Rien à faire : c'est le comportement par défaut.",
+                _case_example("PROG-START", _ABSENT_AT_START, "2025-05-31T18:00:00+02:00")),
+         Choice("Seule une séance tenue vaut démarrage",
+                "`evaluate_case(…, start_needs_held_session=True)` (ligne de commande : "
+                "`--start-needs-held-session`).",
+                _case_example("PROG-START", _ABSENT_AT_START, "2025-05-31T18:00:00+02:00",
+                              start_needs_held_session=True))),
+        example=_absent_at_start_text,
     ),
     Ambiguity(
         "delai-de-5-jours", "« Dans un délai de 5 jours » : quels jours ?",

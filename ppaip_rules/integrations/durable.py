@@ -171,6 +171,8 @@ class NoticeKind(str, enum.Enum):
     LATE = "late"
     MET = "met"
     WITHDRAWN = "withdrawn"
+    #: A fact that decides the obligation is missing (``ObligationStatus.UNKNOWN``).
+    MISSING = "missing"
 
     @property
     def label(self) -> str:
@@ -182,6 +184,7 @@ _KIND_LABELS = {
     NoticeKind.LATE: "en retard",
     NoticeKind.MET: "fait",
     NoticeKind.WITHDRAWN: "plus attendue",
+    NoticeKind.MISSING: "information manquante",
 }
 DUE, LATE, MET, WITHDRAWN = NoticeKind.DUE, NoticeKind.LATE, NoticeKind.MET, NoticeKind.WITHDRAWN
 _PENDING, _OVERDUE = ObligationStatus.PENDING, ObligationStatus.OVERDUE
@@ -241,6 +244,8 @@ def transitions(old: dict[Key, Obligation], new: Iterable[Obligation]
             yield LATE, o, was
         if now in (_MET, _MET_LATE) and was is not now:
             yield MET, o, was
+        if now is ObligationStatus.UNKNOWN and was is not now:
+            yield NoticeKind.MISSING, o, was
     for key, o in old.items():
         if key not in seen:
             yield WITHDRAWN, o, o.status
@@ -363,7 +368,8 @@ class DurableAdapter:
 
     ``now``: the adapter's clock at start (an aware datetime, ISO text, or a
     date meaning the end of that day in Paris). ``on_due``, ``on_late``,
-    ``on_met``, ``on_withdrawn``: the host's callbacks, each called with an
+    ``on_met``, ``on_withdrawn``, ``on_missing`` (a fact that decides an obligation
+    is missing): the host's callbacks, each called with an
     :class:`ObligationNotice`. ``params`` and the policies
     (``suspension_stops_clock``, ``extend_to_working_day``,
     ``whit_monday_worked``, ``departement``, ``good_friday_holiday``) are those of
@@ -379,7 +385,8 @@ class DurableAdapter:
                  on_withdrawn: Callback | None = None, params: ContractParameters = DIJON,
                  suspension_stops_clock: bool = True, extend_to_working_day: bool = True,
                  whit_monday_worked: bool = False, departement: str | None = None,
-                 good_friday_holiday: bool = True, live: bool = False):
+                 good_friday_holiday: bool = True, live: bool = False,
+                 on_missing: Callback | None = None):
         _, self._dre, host_class = load_durable()
         self._clock, self._clock_ts = _instant(now, "now")
         self._policy = {"params": params, "suspension_stops_clock": suspension_stops_clock,
@@ -388,7 +395,8 @@ class DurableAdapter:
                         "good_friday_holiday": good_friday_holiday}
         get_calendar(departement, whit_monday_worked, good_friday_holiday)  # bad ones fail here
         self._callbacks: dict[NoticeKind, Callback | None] = {
-            DUE: on_due, LATE: on_late, MET: on_met, WITHDRAWN: on_withdrawn}
+            DUE: on_due, LATE: on_late, MET: on_met, WITHDRAWN: on_withdrawn,
+            NoticeKind.MISSING: on_missing}
         self.live = bool(live)
         self.name = f"ppaip-{uuid.uuid4().hex}"
         self._cases: dict[str, _Case] = {}
