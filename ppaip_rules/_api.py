@@ -76,7 +76,7 @@ def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
             raise
 
     guarded._ppaip_guarded = True  # type: ignore[attr-defined]
-    return guarded
+    return _public(guarded)
 
 
 def _require_switch_at(value: Any, name: str) -> None:
@@ -124,4 +124,12 @@ def guard_call_errors(func: Callable[..., T]) -> Callable[..., T]:
                 raise _call_error(func.__name__, signature, args, kwargs) from None
             raise
 
+    return _public(guarded)
+
+
+def _public(guarded: Callable[..., T]) -> Callable[..., T]:
+    """Name a wrapper as the package's public function (``ppaip_rules.NAME``), so that
+    pickle (a process pool) finds it there rather than the wrapped module function."""
+    guarded.__module__ = "ppaip_rules"
+    guarded.__qualname__ = guarded.__name__
     return guarded
