@@ -88,6 +88,7 @@ from .parsing import (
     as_object,
 )
 from .premises import PREMISES_SCHEMA, Premises, as_departement, read_premises, yes_no_flag
+from .spreadsheet import TabularInput
 
 # --- vocabulary ----------------------------------------------------------------
 
@@ -473,6 +474,8 @@ def read_roster(data: Any) -> Roster:
     """A :class:`Roster` as is, or one read from JSON-like data (see :func:`roster_schema`)."""
     if isinstance(data, Roster):
         return data
+    if isinstance(data, TabularInput):          # read from a spreadsheet file
+        return read_roster(data.data)
     f = Fields(data)
     roster = Roster(
         lot=f.required("lot", as_int(minimum=1, maximum=999)),
@@ -1623,6 +1626,9 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     ``access_lead_from`` (ambiguity 11, :data:`ACCESS_LEAD_READINGS`) and
     ``share_counts`` (ambiguity 12, :data:`SHARE_COUNTS`).
     """
+    if isinstance(roster, TabularInput):        # findings point to their spreadsheet cells
+        return roster.place(check_roster(roster.data, as_of, params, basis, access_lead_from,
+                                         share_counts))
     day = as_of_day(as_of)
     basis = as_basis(basis)
     lead = _reading(ACCESS_LEAD_READINGS, "access_lead_from")(access_lead_from)
@@ -1641,15 +1647,15 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
 
 
 def load_roster(raw: bytes, filename: str = "-") -> Any:
-    """A roster file's content: CSV (``.csv``) or JSON (``.json``); sniffed otherwise."""
+    """A roster file's content: JSON (``.json``), else a spreadsheet (CSV, ``.xlsx``, ``.ods``)."""
     name = filename.lower()
     if name.endswith(".json"):
         return load_json(raw, filename)
     if not name.endswith(".csv") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return load_json(raw, filename)
-    from .roster_csv import read_roster_csv
+    from .roster_csv import read_roster_table
 
-    return read_roster_csv(raw)
+    return read_roster_table(raw)
 
 
 def _run(data: Any, params: ContractParameters, as_of: Any = None,
