@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_timeline_command(sub)  # issue 5: ppaip-rules timeline CASE.json --as-of …
     add_report_command(sub)  # issue 5: ppaip-rules report ACTIVITY.json --lot N
+    from .templates import add_template_command
+
+    add_template_command(sub)  # issue 15: ppaip-rules modele roster > effectifs.xlsx
 
     for register in _EXTRA_COMMANDS:
         register(sub)
