@@ -449,8 +449,8 @@ def columns_of(row_type: str) -> tuple[Column, ...]:
     return tuple(c for c in COLUMNS if row_type in c.row_types)
 
 
-def _read_lot(item: dict) -> None:
-    read_roster(item)
+def _read_lot(item: dict) -> Roster:
+    return read_roster(item)
 
 
 #: Per line type: the reader of one item (the same as the JSON input's), to report every
@@ -481,6 +481,14 @@ class _Sheet:
     #: Line type → its sheet's name (workbook with one sheet per kind of row).
     sheets: dict[str, str] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    #: The rows read as models (the lot line as a Roster of its own fields), by section.
+    models: dict[str | None, list[Any]] = attrs.field(factory=dict)
+
+    def roster(self) -> Roster:
+        """The roster of the rows read (its references checked), without reading them again."""
+        lot = self.models[None][0]
+        return attrs.evolve(lot, **{section: tuple(items) for section, items
+                                    in self.models.items() if section is not None})
 
     @property
     def lot_line(self) -> int | None:
@@ -640,7 +648,7 @@ def _read_table(table: Table, fixed: str | None, state: _Sheet, errors: Errors) 
             continue
         if not bad:
             try:
-                _ITEM_READERS[row_type](item, "")
+                state.models.setdefault(section, []).append(_ITEM_READERS[row_type](item, ""))
             except InputError as error:
                 errors.add(_item_error(error, row_type, line, sheet))
         if section is None:
@@ -734,9 +742,9 @@ def read_roster_table(source: bytes | str | Path) -> TabularInput:
     ``check_roster`` takes it as is: each finding then carries its ``source`` (sheet,
     line, column) and the report its notes (encoding read, columns ignored).
     """
-    data, sheet = roster_dict_from_csv(_bytes(source))
+    _, sheet = roster_dict_from_csv(_bytes(source))
     try:
-        roster = read_roster(data)
+        roster = sheet.roster()
     except InputError as error:
         raise _place(error, sheet) from None
     return TabularInput(roster, sheet.locate, sheet.notes)
