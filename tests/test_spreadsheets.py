@@ -465,3 +465,10 @@ def test_cli_prints_each_input_error_on_its_own_line(tmp_path):
         "  champ « ligne 7, colonne « fonction » » : attendu une valeur parmi : psychologue du "
         "travail, psychologue, conseiller en insertion professionnelle, CIP, conseiller en "
         "insertion, conseiller"]
+
+
+def test_the_guide_names_every_sheet_and_the_error_cap():
+    guide = (Path(__file__).parents[1] / "docs" / "guides" / "effectifs.md").read_text()
+    for name in SHEETS.values():
+        assert f"| {name} |" in guide
+    assert f"après\n{MAX_ERRORS} erreurs" in guide or f"après {MAX_ERRORS} erreurs" in guide
