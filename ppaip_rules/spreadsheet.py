@@ -40,8 +40,8 @@ from .model import Report
 MAX_ERRORS = 50
 #: A header longer than this is shown cut (its reading is not affected).
 MAX_HEADER_SHOWN = 40
-#: Workbook size limits: rows and columns of one sheet.
-MAX_ROWS, MAX_COLUMNS = 200_000, 500
+#: Workbook size limits: rows, columns and cells of one sheet.
+MAX_ROWS, MAX_COLUMNS, MAX_CELLS = 200_000, 500, 5_000_000
 
 FILE = "fichier"
 
@@ -166,7 +166,7 @@ def sniff(raw: bytes) -> str:
                 if "mimetype" in names and archive.read("mimetype").strip() == (
                         b"application/vnd.oasis.opendocument.spreadsheet"):
                     return "ods"
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        except Exception:       # a damaged, encrypted or unusual archive: not a workbook
             pass
         raise InputError(FILE, "un classeur .xlsx ou .ods, ou un fichier CSV",
                          "archive ZIP qui n'est pas un classeur")
@@ -261,19 +261,21 @@ def _workbook_tables(raw: bytes, kind: str) -> tuple[Table, ...]:
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             height, width = sheet.end or (0, 0)
-            if height >= MAX_ROWS or width >= MAX_COLUMNS:
+            if height >= MAX_ROWS or width >= MAX_COLUMNS or (
+                    (height + 1) * (width + 1) > MAX_CELLS):
                 raise InputError(f"feuille « {shown_header(name)} »",
-                                 f"au plus {MAX_ROWS} lignes et {MAX_COLUMNS} colonnes",
-                                 "feuille trop grande")
+                                 f"au plus {MAX_ROWS} lignes, {MAX_COLUMNS} colonnes et "
+                                 f"{MAX_CELLS} cellules", "feuille trop grande")
             rows = []
             for number, values in enumerate(sheet.to_python(skip_empty_area=False), 1):
                 cells = [cell_text(v) for v in values]
                 if any(cells):
                     rows.append((number, cells))
             tables.append(Table(str(name), rows))
-    except InputError:
+    except (InputError, KeyboardInterrupt, SystemExit, MemoryError):
         raise
-    except Exception:       # calamine's own errors: a damaged or protected workbook
+    except BaseException:   # calamine's own errors (a Rust panic is a BaseException): a
+        # damaged or password-protected workbook
         raise InputError(FILE, f"un classeur .{kind} lisible (ni endommagé ni protégé par "
                                "mot de passe)", "classeur illisible") from None
     return tuple(tables)

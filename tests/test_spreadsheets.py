@@ -19,6 +19,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ppaip_rules import InputError, check_roster, read_roster_csv, report_schema
 from ppaip_rules.errors import InputErrors
@@ -472,3 +474,27 @@ def test_the_guide_names_every_sheet_and_the_error_cap():
     for name in SHEETS.values():
         assert f"| {name} |" in guide
     assert f"après\n{MAX_ERRORS} erreurs" in guide or f"après {MAX_ERRORS} erreurs" in guide
+
+
+_WORKBOOKS = [xlsx(sheets_of(CONFORME)), ods(sheets_of(CONFORME))]
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_damaged_workbooks_give_a_roster_or_an_input_error(data):
+    raw = bytearray(data.draw(st.sampled_from(_WORKBOOKS)))
+    for _ in range(data.draw(st.integers(1, 12))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    try:
+        read_roster_csv(bytes(raw))
+    except InputError as error:
+        assert SECRET not in str(error)
+
+
+def test_a_sheet_too_large_is_refused_before_it_is_read():
+    sheets = sheets_of(CONFORME)
+    sheets["Intervenants"].append([None] * 600 + ["x"])
+    with pytest.raises(InputError) as caught:
+        read_roster_csv(xlsx(sheets))
+    assert caught.value.path == "feuille « Intervenants »"
+    assert caught.value.problem == "feuille trop grande"
