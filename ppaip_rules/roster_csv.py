@@ -485,10 +485,29 @@ class _Sheet:
     models: dict[str | None, list[Any]] = attrs.field(factory=dict)
 
     def roster(self) -> Roster:
-        """The roster of the rows read (its references checked), without reading them again."""
+        """The roster of the rows read (its references checked), without reading them again.
+
+        A reference error (an unknown site, a duplicate identifier…) is placed at its cell
+        and set aside (the row, or the one reference, left out), so that the next ones are
+        found too: all of them are raised at once.
+        """
         lot = self.models[None][0]
-        return attrs.evolve(lot, **{section: tuple(items) for section, items
-                                    in self.models.items() if section is not None})
+        models = {section: list(items) for section, items in self.models.items()
+                  if section is not None}
+        current = attrs.evolve(self, lines={s: list(v) for s, v in self.lines.items()})
+        errors = Errors()
+        for _ in range(sum(map(len, models.values())) + 1):
+            try:
+                roster = attrs.evolve(lot, **{s: tuple(v) for s, v in models.items()})
+            except InputError as error:
+                errors.add(_place(error, current))
+                if not _set_aside(error.path, models, current.lines):
+                    break
+            else:
+                errors.raise_any()
+                return roster
+        errors.raise_any()
+        raise AssertionError("unreachable: a reference error was recorded")
 
     @property
     def lot_line(self) -> int | None:
@@ -512,6 +531,31 @@ class _Sheet:
             return source(None, None, sheet) if sheet else None
         sheet, line = rows[int(index)]
         return source(line, _FIELD_HEADER.get((row_type, field)) if field else None, sheet)
+
+
+_ITEM_PATH = re.compile(r"^([a-z_]+)\[(\d+)\](?:\.([a-z_]+)(?:\[(\d+)\])?)?")
+
+
+def _set_aside(path: str, models: dict, lines: dict) -> bool:
+    """Leave out what a reference error names (one site of a facilitator, a coordinator,
+    else the whole row) so that the roster can be checked for the next error."""
+    match = _ITEM_PATH.match(path)
+    if match is None:
+        return False
+    section, index, field, sub = match[1], int(match[2]), match[3], match[4]
+    items = models.get(section)
+    if items is None or index >= len(items):
+        return False
+    item = items[index]
+    if section == "facilitators" and field == "sites" and sub is not None:
+        items[index] = attrs.evolve(item, sites=tuple(
+            site for k, site in enumerate(item.sites) if k != int(sub)))
+    elif section == "establishments" and field == "coordinator":
+        items[index] = attrs.evolve(item, coordinator=None)
+    else:
+        del items[index]
+        del lines[section][index]
+    return True
 
 
 def _error(expected: str, problem: str | None, line: int | None, header: str | None,
@@ -743,11 +787,7 @@ def read_roster_table(source: bytes | str | Path) -> TabularInput:
     line, column) and the report its notes (encoding read, columns ignored).
     """
     _, sheet = roster_dict_from_csv(_bytes(source))
-    try:
-        roster = sheet.roster()
-    except InputError as error:
-        raise _place(error, sheet) from None
-    return TabularInput(roster, sheet.locate, sheet.notes)
+    return TabularInput(sheet.roster(), sheet.locate, sheet.notes)
 
 
 def read_roster_csv(source: bytes | str | Path) -> Roster:

@@ -498,3 +498,26 @@ def test_a_sheet_too_large_is_refused_before_it_is_read():
         read_roster_csv(xlsx(sheets))
     assert caught.value.path == "feuille « Intervenants »"
     assert caught.value.problem == "feuille trop grande"
+
+
+def test_every_unknown_reference_is_reported_at_once():
+    raw = set_cells(CONFORME, [(3, "coordinateur", "PERSONNE"),
+                               (6, "sites", "MA-DIJON NULLE-PART"),
+                               (17, "intervenant", "CIP-99"),
+                               (31, "remplacé par", "CIP-98")])
+    with pytest.raises(InputErrors) as caught:
+        read_roster_csv(raw)
+    assert sorted(e.path for e in caught.value.errors) == [
+        "ligne 17, colonne « intervenant »", "ligne 3, colonne « coordinateur »",
+        "ligne 31, colonne « remplacé par »", "ligne 6, colonne « sites »"]
+    assert "NULLE-PART" not in str(caught.value) and "CIP-99" not in str(caught.value)
+
+
+def test_a_duplicate_identifier_is_reported_with_the_next_errors():
+    rows = csv_table(CONFORME)
+    rows.append(list(rows[5]))                          # PSY-1 a second time
+    rows[16][rows[0].index("intervenant")] = "CIP-99"   # and an unknown facilitator
+    with pytest.raises(InputErrors) as caught:
+        read_roster_csv(to_csv(rows))
+    assert [e.path for e in caught.value.errors] == [
+        f"ligne {len(rows)}, colonne « identifiant »", "ligne 17, colonne « intervenant »"]
