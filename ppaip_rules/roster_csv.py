@@ -32,6 +32,7 @@ The file is turned into the JSON-like form of :func:`ppaip_rules.staffing.read_r
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import re
 import unicodedata
@@ -571,8 +572,14 @@ def _position_error(expected: str, problem: str, line: int, index: int,
                       source={**source(line, None, sheet), "colonne": letters(index + 1)})
 
 
+def _close_header(header: str) -> str:
+    """`` (en-tête voisin : « date de demande »)`` for a near miss of a known header."""
+    close = difflib.get_close_matches(_key(header), list(_HEADERS), n=1, cutoff=0.85)
+    return f" (en-tête voisin : « {_HEADERS[close[0]]} »)" if close else ""
+
+
 def _ignored_note(headers: list[str], sheet: str | None) -> str:
-    shown = [f"« {shown_header(h)} »" for h in headers[:MAX_IGNORED_LISTED]]
+    shown = [f"« {shown_header(h)} »{_close_header(h)}" for h in headers[:MAX_IGNORED_LISTED]]
     more = len(headers) - MAX_IGNORED_LISTED
     if more > 0:
         shown.append(f"et {more} autre(s)")

@@ -521,3 +521,14 @@ def test_a_duplicate_identifier_is_reported_with_the_next_errors():
         read_roster_csv(to_csv(rows))
     assert [e.path for e in caught.value.errors] == [
         f"ligne {len(rows)}, colonne « identifiant »", "ligne 17, colonne « intervenant »"]
+
+
+def test_a_misspelt_header_is_ignored_and_the_note_names_the_near_header():
+    rows = csv_table(CONFORME)
+    rows[0][rows[0].index("date de demande")] = "Date de demand"
+    source = read_roster_table(to_csv(rows))
+    assert all(a.requested_on is None for a in source.data.access)
+    assert source.notes[1] == ("colonne(s) ignorée(s), jamais lue(s) : « Date de demand » "
+                               "(en-tête voisin : « date de demande »).")
+    report = check_roster(source, as_of=AS_OF)
+    assert not report.complete                  # the dates are missing facts, not breaches
