@@ -1,4 +1,4 @@
-"""Reading a roster from a spreadsheet's CSV export (guide « Vérifier un tableau d'effectifs »).
+"""Reading a roster from a spreadsheet (guide « Vérifier un tableau d'effectifs »).
 
 The whole roster of a lot fits in one sheet: each line has a type (column
 « type de ligne ») and fills the columns of that type; the other columns stay
@@ -7,26 +7,38 @@ empty. The line types are in :data:`ROW_TYPES`, the columns in :data:`COLUMNS`
 (header, meaning, example) triples for the documentation). A ready-to-fill
 file is shipped as ``examples/roster.modele.csv``.
 
+A workbook (``.xlsx``, ``.ods``, read by :mod:`ppaip_rules.spreadsheet`) may instead
+hold one sheet per line type (:data:`SHEETS`: Lot, Établissements, Intervenants,
+Accès, Mouvements, Lieux MO, Liste des suppléants), each with only its own columns
+(:func:`columns_of`); :func:`roster_template` writes that workbook, empty, with
+drop-down lists (``ppaip-rules modele roster > effectifs.xlsx``).
+
 What the file may look like:
 
-- encoding UTF-8, with or without BOM (Excel: « CSV UTF-8 ») — any other
-  encoding is refused with a hint, never guessed;
+- CSV encoded in UTF-8, with or without BOM (Excel: « CSV UTF-8 »), or in
+  Windows-1252 when the bytes are not UTF-8 (the report's notes say which);
 - separator ``;`` (French Excel) or ``,``, detected from the header line;
 - headers in French, case, accents and extra spaces ignored
-  (``Date de debut`` is ``date de début``); a column « commentaire » is
-  allowed and never read; columns may come in any order, and a column no line
-  uses may be left out;
-- dates ``JJ/MM/AAAA`` or ``AAAA-MM-JJ``; decimals with a comma (``17,5``) or
-  a point; yes/no as ``oui``/``non`` (also ``o``/``n``, ``vrai``/``faux``, ``x``);
+  (``Date de debut`` is ``date de début``); columns may come in any order, and a
+  column no line uses may be left out; a column with another header (``Nom``,
+  ``Prénom``, « commentaire ») is never read, and the report lists it by header;
+- dates ``JJ/MM/AAAA`` or ``AAAA-MM-JJ``, optionally followed by a time
+  (``03/03/2025 00:00``, as Excel exports them); decimals with a comma (``17,5``)
+  or a point; yes/no as ``oui``/``non`` (also ``o``/``n``, ``vrai``/``faux``, ``x``);
 - lists (sites, départements) separated by spaces, commas, ``/`` or ``|``;
 - facilitators, establishments and places are named by pseudonymous
   identifiers (``PSY-1``, ``MA-DIJON``), never by a person's name.
 
 Every error names the line and the column (``ligne 12, colonne « date de
-demande »``) and the expected form; it never repeats what the cell contains.
+demande »``, after ``feuille « Accès »`` in a workbook) and the expected form; it
+never repeats what the cell contains. All the errors of a file are raised at once
+(:class:`~ppaip_rules.errors.InputErrors`, at most
+:data:`~ppaip_rules.spreadsheet.MAX_ERRORS`).
 
-The file is turned into the JSON-like form of :func:`ppaip_rules.staffing.read_roster`
-(see :func:`roster_dict_from_csv`), so both inputs obey the same rules.
+The rows are read by the same readers as the JSON-like form of
+:func:`ppaip_rules.staffing.read_roster` (see :func:`roster_dict_from_csv`), so both
+inputs obey the same rules; :func:`read_roster_table` also keeps where each row
+came from, so that ``check_roster`` gives each finding its cell (``source``).
 """
 
 from __future__ import annotations
