@@ -20,8 +20,9 @@ What the file may look like:
 - separator ``;`` (French Excel) or ``,``, detected from the header line;
 - headers in French, case, accents and extra spaces ignored
   (``Date de debut`` is ``date de début``); columns may come in any order, and a
-  column no line uses may be left out; a column with another header (``Nom``,
-  ``Prénom``, « commentaire ») is never read, and the report lists it by header;
+  column no line uses may be left out; a column « commentaire » is never read; a
+  column with another header (``Nom``, ``Prénom``) is never read either, and the
+  report lists it by header;
 - dates ``JJ/MM/AAAA`` or ``AAAA-MM-JJ``, optionally followed by a time
   (``03/03/2025 00:00``, as Excel exports them); decimals with a comma (``17,5``)
   or a point; yes/no as ``oui``/``non`` (also ``o``/``n``, ``vrai``/``faux``, ``x``);
