@@ -29,7 +29,7 @@ from ._api import vocabulary as _vocabulary
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline, due_dates
-from .errors import CalendarRangeError, InputError
+from .errors import CalendarRangeError, InputError, InputErrors
 from .model import Finding, Report, Rule, Severity, get_rule, rules
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
 from .parsing import set_vocabulary_source as _set_vocabulary_source
@@ -70,7 +70,7 @@ _LAZY = {
     "check_programme": "programme",
     "Case": "events",
     "LotReport": "lot", "contract_term": "lot", "lot_report": "lot",
-    "read_roster_csv": "roster_csv",
+    "read_roster_csv": "roster_csv", "read_roster_table": "roster_csv",
     "Roster": "staffing", "check_roster": "staffing", "read_roster": "staffing",
     "CaseEvaluation": "timeline", "CaseState": "timeline", "Obligation": "timeline",
     "ObligationStatus": "timeline", "evaluate_case": "timeline",
@@ -108,6 +108,7 @@ __all__ = [
     "Deadline",
     "Finding",
     "InputError",
+    "InputErrors",
     "LotReport",
     "Obligation",
     "ObligationStatus",
@@ -139,6 +140,7 @@ __all__ = [
     "parameters_from_dict",
     "read_roster",
     "read_roster_csv",
+    "read_roster_table",
     "report_schema",
     "rules",
     "run_check",

@@ -137,6 +137,12 @@ def report_schema() -> dict:
             "trace": {"type": "array", "items": {"type": "string"}},
             "missing": {"type": "boolean",
                         "description": "un fait nécessaire pour décider manque à l'entrée"},
+            "source": {"type": "object",
+                       "description": "cellule du tableur d'entrée : feuille (classeur), ligne, "
+                                      "colonne",
+                       "properties": {"feuille": {"type": "string"},
+                                      "ligne": {"type": "integer", "minimum": 1},
+                                      "colonne": {"type": "string"}}},
         },
     }
     return {
@@ -156,5 +162,7 @@ def report_schema() -> dict:
                                       ("violation", "warning", "info")}},
             "checked_rules": {"type": "array", "items": {"type": "string"}},
             "findings": {"type": "array", "items": finding},
+            "notes": {"type": "array", "items": {"type": "string"},
+                      "description": "lecture de l'entrée : encodage, colonnes ignorées"},
         },
     }

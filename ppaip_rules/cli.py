@@ -349,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
                    default="text")
     p.set_defaults(func=cmd_week)
 
+    from .templates import add_template_command
+
+    add_template_command(sub)  # issue 15: ppaip-rules modele roster > effectifs.xlsx
+
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -13,10 +13,13 @@ from __future__ import annotations
 class InputError(ValueError):
     """Bad input: names the field and the expected form, never the value."""
 
-    def __init__(self, path: str, expected: str, problem: str | None = None):
+    def __init__(self, path: str, expected: str, problem: str | None = None, *,
+                 source: dict | None = None):
         self.path = path or "(racine)"
         self.expected = expected
         self.problem = problem
+        #: Where in a spreadsheet input: ``{"ligne", "colonne"}`` (and ``"feuille"``).
+        self.source = source
         text = f"champ « {self.path} » : {problem + ' ; ' if problem else ''}attendu {expected}"
         super().__init__(text)
 
@@ -34,8 +37,43 @@ class InputError(ValueError):
         return InputError(path, self.expected, self.problem)
 
     def to_dict(self) -> dict:
-        return {"error": "entrée invalide", "path": self.path, "expected": self.expected,
-                "problem": self.problem, "message": str(self)}
+        out = {"error": "entrée invalide", "path": self.path, "expected": self.expected,
+               "problem": self.problem, "message": str(self)}
+        if self.source is not None:
+            out["source"] = dict(self.source)
+        return out
+
+
+class InputErrors(InputError):
+    """Several input errors of one file, reported at once (at most ``cap`` are gathered).
+
+    It is an :class:`InputError` (the first error's path, expected form and problem), so
+    callers that catch one still work; ``errors`` holds them all. Its text has one error
+    per line; :meth:`to_dict` adds ``errors``, their list.
+    """
+
+    def __init__(self, errors, truncated: bool = False):
+        self.errors: tuple[InputError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("InputErrors needs at least one error")
+        self.truncated = truncated
+        first = self.errors[0]
+        self.path, self.expected, self.problem = first.path, first.expected, first.problem
+        self.source = first.source
+        count = len(self.errors)
+        head = (f"{count} erreurs dans le fichier" if count > 1 else "1 erreur dans le fichier")
+        if truncated:
+            head += f" (arrêt après {count} erreurs : corriger puis relancer)"
+        ValueError.__init__(self, "\n".join([head + " :", *(f"  {e}" for e in self.errors)]))
+
+    def at(self, prefix: str) -> InputErrors:
+        return InputErrors([e.at(prefix) for e in self.errors], self.truncated)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["errors"] = [e.to_dict() for e in self.errors]
+        out["truncated"] = self.truncated
+        return out
 
 
 class CalendarRangeError(InputError):

@@ -95,9 +95,12 @@ class Finding:
     trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
     missing: bool = False
+    #: Where the finding's field is in a spreadsheet input: ``{"ligne", "colonne"}``,
+    #: plus ``"feuille"`` for a workbook (see :mod:`ppaip_rules.spreadsheet`).
+    source: dict | None = None
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "rule_id": self.rule_id,
             "clause": self.clause,
             "severity": self.severity.value,
@@ -109,6 +112,9 @@ class Finding:
             "trace": list(self.trace),
             "missing": self.missing,
         }
+        if self.source is not None:
+            out["source"] = dict(self.source)
+        return out
 
     def format(self) -> str:
         """The finding as a contract manager reads it (STYLE.md)."""
@@ -116,6 +122,8 @@ class Finding:
         lines = [head]
         if self.path:
             lines.append(f"    champ : {self.path}")
+        if self.source:
+            lines.append(f"    cellule : {source_text(self.source)}")
         if self.expected is not None:
             lines.append(f"    attendu : {_plain_text(self.expected)}")
         if self.found is not None:
@@ -195,6 +203,9 @@ class Report:
     #: reports): ``(label, value)`` pairs in French, e.g. ``("Psychologues du
     #: travail", "6 sur 14 intervenants comptés (42,9 %)")``. Filled by the areas.
     figures: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    #: How the input was read (e.g. a CSV file's encoding, columns ignored): French
+    #: information notes, not findings; they change neither ``ok`` nor ``complete``.
+    notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def ok(self) -> bool:
@@ -232,10 +243,11 @@ class Report:
     def merged(self, other: Report) -> Report:
         return Report(self.subject, self.findings + other.findings,
                       self.checked + tuple(r for r in other.checked if r not in self.checked),
-                      self.figures + other.figures)
+                      self.figures + other.figures,
+                      self.notes + tuple(n for n in other.notes if n not in self.notes))
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "subject": self.subject,
             "ok": self.ok,
             "complete": self.complete,
@@ -246,6 +258,9 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             **({"figures": [list(pair) for pair in self.figures]} if self.figures else {}),
         }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -263,8 +278,21 @@ class Report:
         if missing:
             lines.append(f"Rapport incomplet : {missing} information(s) manquante(s) ; les "
                          "règles concernées n'ont pas pu être vérifiées.")
+        lines.extend(f"Lecture du fichier : {note}" for note in self.notes)
         lines.extend(f.format() for f in self.findings)
         return "\n".join(lines)
+
+
+def source_text(source: dict) -> str:
+    """``feuille « Intervenants », ligne 12, colonne « fonction »`` (parts present only)."""
+    parts = []
+    if source.get("feuille"):
+        parts.append(f"feuille « {source['feuille']} »")
+    if source.get("ligne"):
+        parts.append(f"ligne {source['ligne']}")
+    if source.get("colonne"):
+        parts.append(f"colonne « {source['colonne']} »")
+    return ", ".join(parts)
 
 
 def _plain(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Reading a roster from a spreadsheet's CSV export (guide « Vérifier un tableau d'effectifs »).
+"""Reading a roster from a spreadsheet (guide « Vérifier un tableau d'effectifs »).
 
 The whole roster of a lot fits in one sheet: each line has a type (column
 « type de ligne ») and fills the columns of that type; the other columns stay
@@ -7,32 +7,45 @@ empty. The line types are in :data:`ROW_TYPES`, the columns in :data:`COLUMNS`
 (header, meaning, example) triples for the documentation). A ready-to-fill
 file is shipped as ``examples/roster.modele.csv``.
 
+A workbook (``.xlsx``, ``.ods``, read by :mod:`ppaip_rules.spreadsheet`) may instead
+hold one sheet per line type (:data:`SHEETS`: Lot, Établissements, Intervenants,
+Accès, Mouvements, Lieux MO, Liste des suppléants), each with only its own columns
+(:func:`columns_of`); :func:`roster_template` writes that workbook, empty, with
+drop-down lists (``ppaip-rules modele roster > effectifs.xlsx``).
+
 What the file may look like:
 
-- encoding UTF-8, with or without BOM (Excel: « CSV UTF-8 ») — any other
-  encoding is refused with a hint, never guessed;
+- CSV encoded in UTF-8, with or without BOM (Excel: « CSV UTF-8 »), or in
+  Windows-1252 when the bytes are not UTF-8 (the report's notes say which);
 - separator ``;`` (French Excel) or ``,``, detected from the header line;
 - headers in French, case, accents and extra spaces ignored
-  (``Date de debut`` is ``date de début``); a column « commentaire » is
-  allowed and never read; columns may come in any order, and a column no line
-  uses may be left out;
-- dates ``JJ/MM/AAAA`` or ``AAAA-MM-JJ``; decimals with a comma (``17,5``) or
-  a point; yes/no as ``oui``/``non`` (also ``o``/``n``, ``vrai``/``faux``, ``x``);
+  (``Date de debut`` is ``date de début``); columns may come in any order, and a
+  column no line uses may be left out; a column « commentaire » is never read; a
+  column with another header (``Nom``, ``Prénom``) is never read either, and the
+  report lists it by header;
+- dates ``JJ/MM/AAAA`` or ``AAAA-MM-JJ``, optionally followed by a time
+  (``03/03/2025 00:00``, as Excel exports them); decimals with a comma (``17,5``)
+  or a point; yes/no as ``oui``/``non`` (also ``o``/``n``, ``vrai``/``faux``, ``x``);
 - lists (sites, départements) separated by spaces, commas, ``/`` or ``|``;
 - facilitators, establishments and places are named by pseudonymous
   identifiers (``PSY-1``, ``MA-DIJON``), never by a person's name.
 
 Every error names the line and the column (``ligne 12, colonne « date de
-demande »``) and the expected form; it never repeats what the cell contains.
+demande »``, after ``feuille « Accès »`` in a workbook) and the expected form; it
+never repeats what the cell contains. All the errors of a file are raised at once
+(:class:`~ppaip_rules.errors.InputErrors`, at most
+:data:`~ppaip_rules.spreadsheet.MAX_ERRORS`).
 
-The file is turned into the JSON-like form of :func:`ppaip_rules.staffing.read_roster`
-(see :func:`roster_dict_from_csv`), so both inputs obey the same rules.
+The rows are read by the same readers as the JSON-like form of
+:func:`ppaip_rules.staffing.read_roster` (see :func:`roster_dict_from_csv`), so both
+inputs obey the same rules; :func:`read_roster_table` also keeps where each row
+came from, so that ``check_roster`` gives each finding its cell (``source``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import difflib
 import io
 import re
 import unicodedata
@@ -44,6 +57,20 @@ import attrs
 
 from .checks import load_json, register_kind
 from .errors import InputError
+from .parsing import as_object
+from .premises import read_premises
+from .spreadsheet import (
+    Errors,
+    Table,
+    Tables,
+    TabularInput,
+    letters,
+    position,
+    read_tables,
+    shown_header,
+    source,
+    where,
+)
 from .staffing import (
     ADVISER,
     DEPARTURE,
@@ -52,6 +79,12 @@ from .staffing import (
     PSYCHOLOGIST,
     SHORT_ABSENCE,
     Roster,
+    _read_access,
+    _read_establishment,
+    _read_event,
+    _read_facilitator,
+    _read_list_update,
+    as_id,
     read_roster,
     roster_schema,
 )
@@ -238,22 +271,28 @@ def _number(cell: str) -> float:
 
 _INT = re.compile(r"[0-9]{1,9}")
 _NUMBER = re.compile(r"[0-9]{1,9}([.,][0-9]{1,9})?")
-_FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+#: A time after a date, as Excel exports a date cell (``03/03/2025 00:00``): the day is read.
+_TIME = r"(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?"
+_FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})" + _TIME)
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})" + _TIME)
 
 
 def _date(cell: str) -> str:
-    """``JJ/MM/AAAA`` or ``AAAA-MM-JJ`` → ISO text."""
+    """``JJ/MM/AAAA`` or ``AAAA-MM-JJ``, optionally followed by ``HH:MM`` → ISO date text."""
     french = _FR_DATE.fullmatch(cell)
     iso = None if french else _ISO_DATE.fullmatch(cell)
+    match = french or iso
     try:
+        if match and match[4] is not None:
+            dt.time(int(match[4]), int(match[5]), int(match[6] or 0))
         if french:
             return dt.date(int(french[3]), int(french[2]), int(french[1])).isoformat()
         if iso:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
     except ValueError:
         pass
-    raise _Bad("une date JJ/MM/AAAA ou AAAA-MM-JJ, ex. « 03/03/2025 »")
+    raise _Bad("une date JJ/MM/AAAA ou AAAA-MM-JJ (éventuellement suivie de l'heure HH:MM), "
+               "ex. « 03/03/2025 »")
 
 
 _YES = {"oui", "o", "vrai", "yes", "y", "true", "1", "x"}
@@ -409,98 +448,197 @@ _FIELD_HEADER = {(row_type, field): header for row_type, (_, cells) in _LAYOUT.i
 
 FILE = "fichier CSV"
 
+#: The sheet of each line type in a workbook: one sheet per kind of row, each with only
+#: its own columns (:func:`columns_of`). A sheet is also recognised by its line type's name.
+SHEETS: dict[str, str] = {
+    _LOT: "Lot", _EST: "Établissements", _FAC: "Intervenants", _ACC: "Accès",
+    _MOV: "Mouvements", _MO: "Lieux MO", _SUB: "Liste des suppléants",
+}
+_known(*SHEETS.values())
+_SHEET_TYPES = {**{_key(t): t for t in SHEETS}, **{_key(n): t for t, n in SHEETS.items()}}
 
-def _letters(n: int) -> str:
-    """Spreadsheet column letters: 1 → A, 27 → AA."""
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+#: At most this many ignored headers are listed in a note (then « et N autres »).
+MAX_IGNORED_LISTED = 20
+
+
+def columns_of(row_type: str) -> tuple[Column, ...]:
+    """The columns of one line type, in the order of :data:`COLUMNS` (a sheet's headers)."""
+    return tuple(c for c in COLUMNS if row_type in c.row_types)
+
+
+def _read_lot(item: dict) -> Roster:
+    return read_roster(item)
+
+
+#: Per line type: the reader of one item (the same as the JSON input's), to report every
+#: bad row at once.
+_ITEM_READERS: dict[str, Callable[[Any, str], Any]] = {
+    _LOT: lambda item, _path: _read_lot(item),
+    _EST: as_object(_read_establishment),
+    _FAC: as_object(_read_facilitator),
+    _ACC: as_object(_read_access),
+    _MOV: as_object(_read_event),
+    _MO: as_object(lambda fields: read_premises(fields, as_id)),
+    _SUB: as_object(_read_list_update),
+}
 
 
 def _at(line: int, header: str) -> str:
     return f"ligne {line}, colonne « {header} »"
 
 
-def _at_position(line: int, index: int) -> str:
-    return f"ligne {line}, colonne {index + 1} ({_letters(index + 1)})"
+@attrs.define
+class _Sheet:
+    """The JSON-like roster being built, where each item came from, and reading notes."""
+
+    data: dict = attrs.field(factory=dict)
+    #: JSON section → (sheet name or None, line) of each of its items.
+    lines: dict[str, list[tuple[str | None, int]]] = attrs.field(factory=dict)
+    lot: tuple[str | None, int] | None = None
+    #: Line type → its sheet's name (workbook with one sheet per kind of row).
+    sheets: dict[str, str] = attrs.field(factory=dict)
+    notes: list[str] = attrs.field(factory=list)
+    #: The rows read as models (the lot line as a Roster of its own fields), by section.
+    models: dict[str | None, list[Any]] = attrs.field(factory=dict)
+
+    def roster(self) -> Roster:
+        """The roster of the rows read (its references checked), without reading them again.
+
+        A reference error (an unknown site, a duplicate identifier…) is placed at its cell
+        and set aside (the row, or the one reference, left out), so that the next ones are
+        found too: all of them are raised at once.
+        """
+        lot = self.models[None][0]
+        models = {section: list(items) for section, items in self.models.items()
+                  if section is not None}
+        current = attrs.evolve(self, lines={s: list(v) for s, v in self.lines.items()})
+        errors = Errors()
+        for _ in range(sum(map(len, models.values())) + 1):
+            try:
+                roster = attrs.evolve(lot, **{s: tuple(v) for s, v in models.items()})
+            except InputError as error:
+                errors.add(_place(error, current))
+                if not _set_aside(error.path, models, current.lines):
+                    break
+            else:
+                errors.raise_any()
+                return roster
+        errors.raise_any()
+        raise AssertionError("unreachable: a reference error was recorded")
+
+    @property
+    def lot_line(self) -> int | None:
+        return self.lot[1] if self.lot else None
+
+    def locate(self, path: str | None) -> dict | None:
+        """The spreadsheet cell (``{feuille?, ligne, colonne?}``) of a roster field path."""
+        match = _JSON_PATH.match(path or "")
+        if match is None:
+            return None
+        name, index, field = match.groups()
+        row_type = _SECTION_TYPE.get(name)
+        if row_type is None or row_type == _LOT:          # a top-level field: the lot line
+            if self.lot is None:
+                return None
+            sheet, line = self.lot
+            return source(line, _FIELD_HEADER.get((_LOT, name)), sheet)
+        rows = self.lines.get(name, ())
+        if index is None or int(index) >= len(rows):
+            sheet = self.sheets.get(row_type)
+            return source(None, None, sheet) if sheet else None
+        sheet, line = rows[int(index)]
+        return source(line, _FIELD_HEADER.get((row_type, field)) if field else None, sheet)
 
 
-# --- bytes → rows ---------------------------------------------------------------------
-
-def _decode(raw: bytes) -> str:
-    if not isinstance(raw, (bytes, bytearray)):
-        raise InputError(FILE, "le contenu du fichier en octets (bytes) ou un chemin")
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(FILE, "un fichier encodé en UTF-8 (Excel : Enregistrer sous → « CSV "
-                               "UTF-8 »)", "fichier encodé en UTF-16")
-    try:
-        text = bytes(raw).decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        raise InputError(f"ligne {line}", "un fichier encodé en UTF-8 (Excel : Enregistrer "
-                         "sous → « CSV UTF-8 »)", "caractère illisible en UTF-8") from None
-    if "\x00" in text:
-        line = text[:text.index("\x00")].count("\n") + 1
-        raise InputError(f"ligne {line}", "un fichier texte CSV", "caractère nul")
-    if not text.strip():
-        raise InputError(FILE, "un en-tête de colonnes puis des lignes", "fichier vide")
-    return text
+_ITEM_PATH = re.compile(r"^([a-z_]+)\[(\d+)\](?:\.([a-z_]+)(?:\[(\d+)\])?)?")
 
 
-def _separator(text: str) -> str:
-    lines = text.splitlines()
-    number = next(i for i, line in enumerate(lines) if line.strip())
-    semicolons, commas = lines[number].count(";"), lines[number].count(",")
-    if not semicolons and not commas:
-        raise InputError(f"ligne {number + 1}", "des colonnes séparées par « ; » ou « , », la première "
-                                    f"étant « {_TYPE_HEADER} »", "aucun séparateur trouvé")
-    return ";" if semicolons >= commas else ","
+def _set_aside(path: str, models: dict, lines: dict) -> bool:
+    """Leave out what a reference error names (one site of a facilitator, a coordinator,
+    else the whole row) so that the roster can be checked for the next error."""
+    match = _ITEM_PATH.match(path)
+    if match is None:
+        return False
+    section, index, field, sub = match[1], int(match[2]), match[3], match[4]
+    items = models.get(section)
+    if items is None or index >= len(items):
+        return False
+    item = items[index]
+    if section == "facilitators" and field == "sites" and sub is not None:
+        items[index] = attrs.evolve(item, sites=tuple(
+            site for k, site in enumerate(item.sites) if k != int(sub)))
+    elif section == "establishments" and field == "coordinator":
+        items[index] = attrs.evolve(item, coordinator=None)
+    else:
+        del items[index]
+        del lines[section][index]
+    return True
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of every non-blank record; a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    last = 0
-    try:
-        for cells in reader:
-            start, last = last + 1, reader.line_num
-            cells = [cell.strip() if cell else cell for cell in cells]
-            if any(cells):
-                rows.append((start, cells))
-    except csv.Error:
-        raise InputError(f"ligne {last + 1}", "des cellules bien délimitées (guillemets "
-                         "appariés, moins de 128 000 caractères)", "ligne CSV illisible") \
-            from None
-    return rows
+def _error(expected: str, problem: str | None, line: int | None, header: str | None,
+           sheet: str | None) -> InputError:
+    return InputError(where(line, header, sheet), expected, problem,
+                      source=source(line, header, sheet))
 
 
-# --- rows → JSON-like roster ------------------------------------------------------------
+def _position_error(expected: str, problem: str, line: int, index: int,
+                    sheet: str | None) -> InputError:
+    prefix = f"{where(None, None, sheet)}, " if sheet else ""
+    return InputError(f"{prefix}ligne {line}, colonne {position(index)}", expected, problem,
+                      source={**source(line, None, sheet), "colonne": letters(index + 1)})
 
-def _header(line: int, cells: list[str]) -> list[str | None]:
-    """The canonical header of each column (None: ignored column)."""
+
+def _close_header(header: str) -> str:
+    """`` (en-tête voisin : « date de demande »)`` for a near miss of a known header."""
+    close = difflib.get_close_matches(_key(header), list(_HEADERS), n=1, cutoff=0.85)
+    return f" (en-tête voisin : « {_HEADERS[close[0]]} »)" if close else ""
+
+
+def _ignored_note(headers: list[str], sheet: str | None) -> str:
+    shown = [f"« {shown_header(h)} »{_close_header(h)}" for h in headers[:MAX_IGNORED_LISTED]]
+    more = len(headers) - MAX_IGNORED_LISTED
+    if more > 0:
+        shown.append(f"et {more} autre(s)")
+    where_ = f"feuille « {shown_header(sheet)} » : " if sheet else ""
+    return f"{where_}colonne(s) ignorée(s), jamais lue(s) : {', '.join(shown)}."
+
+
+def _header(line: int, cells: list[str], sheet: str | None, fixed: str | None,
+            errors: Errors, notes: list[str]) -> list[str | None] | None:
+    """The canonical header of each column: None for an ignored column, "" for a column
+    without header; None for the whole when the header cannot be read."""
+    layout = _LAYOUT[fixed][1] if fixed else None
     columns: list[str | None] = []
     seen: set[str] = set()
+    ignored: list[str] = []
     for i, cell in enumerate(cells):
         key = _key(cell)
-        if not key or key in IGNORED_HEADERS:
-            columns.append(None if key else "")
+        if not key:
+            columns.append("")
             continue
         header = _HEADERS.get(key)
-        if header is None:
-            raise InputError(_at_position(line, i), "un en-tête parmi : " +
-                             ", ".join(c.header for c in COLUMNS) + " (ou « commentaire »)",
-                             "en-tête non reconnu")
+        if key in IGNORED_HEADERS or (fixed and header == _TYPE_HEADER):
+            columns.append(None)
+            continue
+        if header is None or (layout is not None and header not in layout):
+            ignored.append(cell)
+            columns.append(None)
+            continue
         if header in seen:
-            raise InputError(_at_position(line, i), "chaque en-tête une seule fois",
-                             "en-tête en double")
+            errors.add(_position_error("chaque en-tête une seule fois", "en-tête en double",
+                                       line, i, sheet))
+            columns.append(None)
+            continue
         seen.add(header)
         columns.append(header)
-    if _TYPE_HEADER not in seen:
-        raise InputError(f"ligne {line}", f"une colonne « {_TYPE_HEADER} » dans l'en-tête "
-                         "(première ligne non vide)", "colonne manquante")
+    if ignored:
+        notes.append(_ignored_note(ignored, sheet))
+    if fixed is None and _TYPE_HEADER not in seen:
+        errors.add(_error(f"une colonne « {_TYPE_HEADER} » dans l'en-tête (première ligne non "
+                          "vide)" + (", ou une feuille par type de ligne : " + ", ".join(
+                              SHEETS.values()) if sheet else ""),
+                          "colonne manquante", line, None, sheet))
+        return None
     return columns
 
 
@@ -517,67 +655,122 @@ def _plan(columns: list[str | None], layout: dict[str, tuple[str, Cell]]):
     return used, unused
 
 
-@attrs.define
-class _Sheet:
-    """The JSON-like roster being built, and where each item came from."""
+def _item_error(error: InputError, row_type: str, line: int, sheet: str | None) -> InputError:
+    """An error of one row's item (path relative to the item) placed at its cell."""
+    match = _JSON_PATH.match(error.path)
+    field = match[1] if match else None
+    header = _FIELD_HEADER.get((row_type, field)) if field else None
+    return _error(error.expected, error.problem, line, header, sheet)
 
-    data: dict = attrs.field(factory=dict)
-    lines: dict[str, list[int]] = attrs.field(factory=dict)
-    lot_line: int | None = None
 
-
-def roster_dict_from_csv(raw: bytes) -> tuple[dict, _Sheet]:
-    """The JSON-like roster of a CSV file, and the line of each item (for error messages)."""
-    rows = _rows(_decode(raw))
-    if not rows:
-        raise InputError(FILE, "un en-tête de colonnes puis des lignes", "aucune cellule remplie")
-    header_line, header_cells = rows[0]
-    columns = _header(header_line, header_cells)
+def _read_table(table: Table, fixed: str | None, state: _Sheet, errors: Errors) -> None:
+    """Read the rows of one sheet (``fixed``: its line type; None: the « type de ligne »
+    column gives each row's type) into ``state``; errors are gathered, not raised."""
+    sheet = table.name
+    if not table.rows:
+        return
+    header_line, header_cells = table.rows[0]
+    columns = _header(header_line, header_cells, sheet, fixed, errors, state.notes)
+    if columns is None:
+        return
     width = len(columns)
-    type_index = columns.index(_TYPE_HEADER)
+    type_index = None if fixed else columns.index(_TYPE_HEADER)
     plans = {row_type: _plan(columns, layout) for row_type, (_, layout) in _LAYOUT.items()}
-    sheet = _Sheet()
-    for line, cells in rows[1:]:
+    for line, cells in table.rows[1:]:
+        bad = False
         if len(cells) > width:
             extra = [i for i in range(width, len(cells)) if cells[i]]
             if extra:
-                raise InputError(_at_position(line, extra[0]), "des cellules sous un en-tête",
-                                 "cellule au-delà de la dernière colonne")
+                errors.add(_position_error("des cellules sous un en-tête", "cellule au-delà de "
+                                           "la dernière colonne", line, extra[0], sheet))
+                bad = True
         else:
-            cells += [""] * (width - len(cells))
-        row_type = _ROW_TYPE_KEYS.get(_key(cells[type_index]))
+            cells = cells + [""] * (width - len(cells))
+        row_type = fixed or _ROW_TYPE_KEYS.get(_key(cells[type_index]))
         if row_type is None:
-            raise InputError(_at(line, _TYPE_HEADER), f"un type de ligne parmi : {_TYPES_SHOWN}",
-                             "type de ligne manquant ou inconnu")
-        section = _LAYOUT[row_type][0]
+            errors.add(_error(f"un type de ligne parmi : {_TYPES_SHOWN}",
+                              "type de ligne manquant ou inconnu", line, _TYPE_HEADER, sheet))
+            continue
         used, unused = plans[row_type]
         for i in unused:
             if cells[i]:
                 header = columns[i]
-                where = _at(line, header) if header else _at_position(line, i)
-                raise InputError(where, f"une cellule vide (cette colonne ne sert pas aux lignes "
-                                 f"de type « {row_type} »)", "cellule remplie")
+                expected = ("une cellule vide (cette colonne ne sert pas aux lignes de type "
+                            f"« {row_type} »)")
+                errors.add(_error(expected, "cellule remplie", line, header, sheet) if header
+                           else _position_error(expected, "cellule remplie", line, i, sheet))
+                bad = True
         item: dict[str, Any] = {}
         for i, header, field, convert in used:
             if cells[i]:
                 try:
                     item[field] = convert(cells[i])
-                except _Bad as bad:
-                    raise InputError(_at(line, header), bad.expected) from None
+                except _Bad as wrong:
+                    errors.add(_error(wrong.expected, None, line, header, sheet))
+                    bad = True
+        section = _LAYOUT[row_type][0]
+        if section is None and state.lot is not None:
+            errors.add(_error("une seule ligne de type « lot »", "ligne « lot » en double", line,
+                              None if fixed else _TYPE_HEADER, sheet))
+            continue
+        if not bad:
+            try:
+                state.models.setdefault(section, []).append(_ITEM_READERS[row_type](item, ""))
+            except InputError as error:
+                errors.add(_item_error(error, row_type, line, sheet))
         if section is None:
-            if sheet.lot_line is not None:
-                raise InputError(_at(line, _TYPE_HEADER), "une seule ligne de type « lot »",
-                                 "ligne « lot » en double")
-            sheet.lot_line = line
-            sheet.data.update(item)
+            state.lot = (sheet, line)
+            state.data.update(item)
         else:
-            sheet.data.setdefault(section, []).append(item)
-            sheet.lines.setdefault(section, []).append(line)
-    if sheet.lot_line is None:
-        raise InputError(f"colonne « {_TYPE_HEADER} »", "une ligne de type « lot » (numéro du "
-                         "lot, date de démarrage du marché)", "ligne « lot » manquante")
-    return sheet.data, sheet
+            state.data.setdefault(section, []).append(item)
+            state.lines.setdefault(section, []).append((sheet, line))
 
+
+def _layout(tables: Tables, notes: list[str]) -> list[tuple[Table, str | None]]:
+    """Which sheets to read, and the line type of each (None: the one-sheet layout)."""
+    if not tables.is_workbook:
+        return [(tables.tables[0], None)]
+    typed = [(t, _SHEET_TYPES.get(_key(t.name or ""))) for t in tables.tables]
+    chosen = [(t, row_type) for t, row_type in typed if row_type]
+    if not chosen:                      # the one-sheet layout of the CSV file
+        chosen = [next(((t, None) for t in tables.tables if t.rows), (tables.tables[0], None))]
+    skipped = [t.name for t in tables.tables if t.rows and all(t is not c for c, _ in chosen)]
+    if skipped:
+        notes.append("feuille(s) ignorée(s), jamais lue(s) : " + ", ".join(
+            f"« {shown_header(n or '')} »" for n in skipped) + ".")
+    return chosen
+
+
+def roster_dict_from_csv(raw: bytes) -> tuple[dict, _Sheet]:
+    """The JSON-like roster of a CSV file or a workbook (``.xlsx``, ``.ods``), and where
+    each item came from; every error of the file at once (:class:`InputErrors`)."""
+    tables = read_tables(raw)
+    state = _Sheet()
+    state.notes.append(tables.note())
+    chosen = _layout(tables, state.notes)
+    if not any(t.rows for t, _ in chosen):
+        raise InputError(FILE if not tables.is_workbook else "classeur",
+                         "un en-tête de colonnes puis des lignes", "aucune cellule remplie")
+    errors = Errors()
+    for table, row_type in chosen:
+        if row_type and table.name:
+            state.sheets[row_type] = table.name
+        _read_table(table, row_type, state, errors)
+    if state.lot is None and not errors.items:
+        if tables.is_workbook and any(row_type for _, row_type in chosen):
+            errors.add(_error("une feuille « Lot » avec une ligne (numéro du lot, date de "
+                              "démarrage du marché)", "ligne « lot » manquante", None, None,
+                              SHEETS[_LOT]))
+        else:
+            errors.add(InputError(f"colonne « {_TYPE_HEADER} »", "une ligne de type « lot » "
+                                  "(numéro du lot, date de démarrage du marché)",
+                                  "ligne « lot » manquante"))
+    errors.raise_any()
+    return state.data, state
+
+
+#: Reading a roster from any spreadsheet file (CSV, .xlsx, .ods) is the same function.
+roster_dict_from_table = roster_dict_from_csv
 
 _JSON_PATH = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?")
 
@@ -587,54 +780,135 @@ def _place(error: InputError, sheet: _Sheet) -> InputError:
     match = _JSON_PATH.match(error.path)
     if match is None:
         return error
-    name, index, field = match.groups()
+    name, index, _ = match.groups()
     row_type = _SECTION_TYPE.get(name)
-    if row_type is None or row_type == _LOT:           # a top-level field: the lot line
-        header = _FIELD_HEADER.get((_LOT, name))
-        line = sheet.lot_line
-    elif index is None or int(index) >= len(sheet.lines.get(name, ())):
-        return InputError(f"lignes de type « {row_type} »", error.expected, error.problem)
-    else:
-        line = sheet.lines[name][int(index)]
-        header = _FIELD_HEADER.get((row_type, field)) if field else None
-    where = _at(line, header) if header else f"ligne {line}"
-    return InputError(where, error.expected, error.problem)
+    at = sheet.locate(error.path)
+    if row_type not in (None, _LOT) and (index is None or not at or "ligne" not in at):
+        return InputError(f"lignes de type « {row_type} »", error.expected, error.problem,
+                          source=at)
+    if not at:
+        return error
+    return InputError(where(at.get("ligne"), at.get("colonne"), at.get("feuille")),
+                      error.expected, error.problem, source=at)
 
 
-def read_roster_csv(source: bytes | str | Path) -> Roster:
-    """A :class:`~ppaip_rules.staffing.Roster` from a CSV file's bytes or its path.
-
-    Any problem is an :class:`InputError` naming the line and the column.
-    """
+def _bytes(source: bytes | str | Path) -> bytes:
     if isinstance(source, (str, Path)):
         try:
-            source = Path(source).read_bytes()
+            return Path(source).read_bytes()
         except (OSError, ValueError):
             raise InputError(FILE, "un fichier lisible", "fichier introuvable ou illisible") \
                 from None
-    data, sheet = roster_dict_from_csv(source)
+    return source
+
+
+def read_roster_table(source: bytes | str | Path) -> TabularInput:
+    """A roster read from a spreadsheet file (CSV, ``.xlsx``, ``.ods``; bytes or path),
+    with where each item came from and notes on the reading.
+
+    ``check_roster`` takes it as is: each finding then carries its ``source`` (sheet,
+    line, column) and the report its notes (encoding read, columns ignored).
+    """
+    _, sheet = roster_dict_from_csv(_bytes(source))
+    return TabularInput(sheet.roster(), sheet.locate, sheet.notes)
+
+
+def read_roster_csv(source: bytes | str | Path) -> Roster:
+    """A :class:`~ppaip_rules.staffing.Roster` from a spreadsheet file's bytes or path:
+    CSV (UTF-8 or Windows-1252), ``.xlsx`` or ``.ods``.
+
+    Any problem is an :class:`InputError` naming the line and the column; several
+    problems, an :class:`~ppaip_rules.errors.InputErrors` listing them all (at most
+    :data:`~ppaip_rules.spreadsheet.MAX_ERRORS`).
+    """
+    return read_roster_table(source).data
+
+
+# --- the .xlsx template (« ppaip-rules modele roster > effectifs.xlsx ») -----------------
+
+#: The drop-down list of each coded column (the first spelling of each choice).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "fonction": ("psychologue du travail", "conseiller en insertion professionnelle"),
+    "statut": ("salarié", "sous-traitant"),
+    "répertoire": ("ADELI", "RPPS"),
+    "nature": ("départ", "absence programmée", "absence prolongée", "absence ponctuelle"),
+    **{header: ("oui", "non") for _, (_, cells) in _LAYOUT.items()
+       for header, (_, convert) in cells.items() if convert is _bool},
+}
+#: Columns kept as text in the template, so that leading zeros survive.
+TEXT_COLUMNS = ("numéro ADELI ou RPPS", "identifiant", "département", "coordinateur",
+                "intervenant", "établissement", "remplacé par", "sites")
+#: Rows of the template prepared with the drop-down lists and formats.
+TEMPLATE_ROWS = 500
+
+
+def roster_template() -> bytes:
+    """The ``.xlsx`` template of a roster: one sheet per kind of row with its French
+    headers (the meaning of each as a note on its header), drop-down lists for the coded
+    columns, dates as ``JJ/MM/AAAA`` and identifiers and the ADELI/RPPS number as text.
+    Needs openpyxl (extra ``tableur``)."""
     try:
-        return read_roster(data)
-    except InputError as error:
-        raise _place(error, sheet) from None
+        from openpyxl import Workbook
+        from openpyxl.comments import Comment
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+    except ImportError:
+        raise InputError("modele", "l'extension « tableur » installée pour écrire le modèle "
+                                   "(pip install 'ppaip-rules[tableur]')",
+                         "écriture des classeurs .xlsx non installée") from None
+    book = Workbook()
+    book.remove(book.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
+    last = TEMPLATE_ROWS + 1
+    for row_type, name in SHEETS.items():
+        sheet = book.create_sheet(name)
+        cells = _LAYOUT[row_type][1]
+        for i, column in enumerate(columns_of(row_type), 1):
+            letter = get_column_letter(i)
+            head = sheet.cell(row=1, column=i, value=column.header)
+            head.font, head.fill = bold, fill
+            head.comment = Comment(f"{column.meaning} Exemple : {column.example}", "ppaip-rules",
+                                   width=320, height=120)
+            sheet.column_dimensions[letter].width = max(14, min(45, len(column.header) + 4))
+            convert = cells[column.header][1]
+            style = ("DD/MM/YYYY" if convert is _date else
+                     "@" if column.header in TEXT_COLUMNS or convert in (_text, _list, _dates)
+                     else None)
+            if style:
+                for row in range(2, last + 1):
+                    sheet.cell(row=row, column=i).number_format = style
+            choices = CHOICES.get(column.header)
+            if choices:
+                check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                                       allow_blank=True, showErrorMessage=True,
+                                       errorTitle=column.header,
+                                       error="Choisir une valeur de la liste : "
+                                             + ", ".join(choices))
+                check.add(f"{letter}2:{letter}{last}")
+                sheet.add_data_validation(check)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-# --- the "roster" check kind: a roster file, CSV or JSON ---------------------------
-# Registered here, above staffing (the models and rules) and this module (the CSV
-# format), so that staffing never imports the spreadsheet layer.
+# --- the "roster" check kind: a roster file, JSON or a spreadsheet --------------------
+# Registered here, above staffing (the models and rules) and this module (the
+# spreadsheet format), so that staffing never imports the spreadsheet layer.
 
 def load_roster(raw: bytes, filename: str = "-") -> Any:
-    """A roster file's content: CSV (``.csv``) or JSON (``.json``); sniffed otherwise."""
+    """A roster file's content: JSON (``.json``), else a spreadsheet (CSV, ``.xlsx``, ``.ods``)."""
     name = filename.lower()
     if name.endswith(".json"):
         return load_json(raw, filename)
     if not name.endswith(".csv") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return load_json(raw, filename)
-    return read_roster_csv(raw)
+    return read_roster_table(raw)
 
 
 def read_roster_file(path: str | Path) -> Roster:
-    """A roster from a ``.csv`` or ``.json`` file."""
+    """A roster from a ``.json`` file or a spreadsheet (``.csv``, ``.xlsx``, ``.ods``)."""
     try:
         raw = Path(path).read_bytes()
     except (OSError, TypeError, ValueError):

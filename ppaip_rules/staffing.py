@@ -86,6 +86,7 @@ from .parsing import (
     as_object,
 )
 from .premises import PREMISES_SCHEMA, Premises, as_departement, read_premises, yes_no_flag
+from .spreadsheet import TabularInput
 
 # --- vocabulary ----------------------------------------------------------------
 
@@ -471,6 +472,8 @@ def read_roster(data: Any) -> Roster:
     """A :class:`Roster` as is, or one read from JSON-like data (see :func:`roster_schema`)."""
     if isinstance(data, Roster):
         return data
+    if isinstance(data, TabularInput):          # read from a spreadsheet file
+        return read_roster(data.data)
     f = Fields(data)
     roster = Roster(
         lot=f.required("lot", as_int(minimum=1, maximum=999)),
@@ -1621,6 +1624,9 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     ``access_lead_from`` (ambiguity 11, :data:`ACCESS_LEAD_READINGS`) and
     ``share_counts`` (ambiguity 12, :data:`SHARE_COUNTS`).
     """
+    if isinstance(roster, TabularInput):        # findings point to their spreadsheet cells
+        return roster.place(check_roster(roster.data, as_of, params, basis, access_lead_from,
+                                         share_counts))
     day = as_of_day(as_of)
     basis = as_basis(basis)
     lead = _reading(ACCESS_LEAD_READINGS, "access_lead_from")(access_lead_from)

@@ -198,19 +198,21 @@ def test_line_numbers_are_those_the_spreadsheet_shows():
 
 
 @pytest.mark.parametrize("raw, path", [
-    (b"", "fichier CSV"),
-    (b" \r\n\r\n ", "fichier CSV"),
-    ("type de ligne;identifiant\nlot;5\n".encode("utf-16"), "fichier CSV"),
-    ("type de ligne;identifiant\nlot;5\nintervenant;Jérôme\n".encode("latin-1"), "ligne 3"),
+    (b"", "fichier"),
+    (b" \r\n\r\n ", "fichier"),
+    ("type de ligne;identifiant\nlot;5\n".encode("utf-16"), "fichier"),
+    ("type de ligne;identifiant;date de début\nlot;5;03/03/2025\nintervenant;Jérôme;\n"
+     .encode("latin-1"), "ligne 3, colonne « identifiant »"),
+    (b"type de ligne;identifiant\nlot;5\x81\n", "ligne 2"),
     (b"type de ligne;identifiant\nlot;5\x00\n", "ligne 2"),
     (b"type de ligne identifiant\n", "ligne 1"),
     (b"\n\ntype de ligne identifiant\n", "ligne 3"),
-    (b"type de ligne;identifiant;nom\nlot;5;\n", "ligne 1, colonne 3 (C)"),
     (b"type de ligne;identifiant;identifiant\n", "ligne 1, colonne 3 (C)"),
     (b"identifiant;date de debut\n5;03/03/2025\n", "ligne 1"),
     (b"type de ligne;identifiant\nlot;5;x\n", "ligne 2, colonne 3 (C)"),
     (b"type de ligne;identifiant;\nlot;5;x\n", "ligne 2, colonne 3 (C)"),
-    (b"type de ligne;identifiant\netablissement;MA\n", "colonne « type de ligne »"),
+    (b"type de ligne;identifiant;departement\netablissement;MA;21\n",
+     "colonne « type de ligne »"),
     (b"type de ligne;identifiant;date de debut\nlot;5;03/03/2025\nlot;5;03/03/2025\n",
      "ligne 3, colonne « type de ligne »"),
     (b"type de ligne;identifiant;date de debut\nlot;5;03/03/2025\n;x;\n",
@@ -321,8 +323,8 @@ def test_cli_conforming_roster_exits_0_and_basis_changes_the_share():
 @pytest.mark.parametrize("args, stdin, where", [
     (("check", "roster", str(EXAMPLES / "roster.conforme.csv")), None, "« as_of »"),
     (("check", "roster", "-", "--as-of", "2025-06-30"), b"type de ligne;nom\nlot;Dupont\n",
-     "ligne 1, colonne 2 (B)"),
-    (("check", "roster", "-", "--as-of", "2025-06-30"), b"\xff\xfe\x00", "fichier CSV"),
+     "ligne 2, colonne « identifiant »"),
+    (("check", "roster", "-", "--as-of", "2025-06-30"), b"\xff\xfe\x00", "fichier"),
     (("check", "roster", "-", "--as-of", "2025-06-30"), b'{"lot": 5}', "« market_start »"),
 ])
 def test_cli_bad_input_is_one_french_line_exit_2(args, stdin, where):
