@@ -621,16 +621,16 @@ def eligibility_schema() -> dict:
     }
 
 
-def orientation_schema() -> dict:
+def orientation_schema(params: ContractParameters = DIJON) -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Demande d'orientation vers le SPIP (CCTP 6.1-1)",
         "type": "object", "additionalProperties": False,
         "properties": {
             "id": _ID,
-            "source": {"enum": [*(i.code for i in DIJON.orientation_sources), OTHER, None],
+            "source": {"enum": [*(i.code for i in params.orientation_sources), OTHER, None],
                        "description": "; ".join(f"{i.code} : {i.label}"
-                                                for i in DIJON.orientation_sources)},
+                                                for i in params.orientation_sources)},
             "channel": {"enum": [*CHANNELS, None]},
             "ipro_unavailable": {**_BOOL_OR_NULL, "description": "pour un courriel : IPRO 360° "
                                                                  "techniquement indisponible"},

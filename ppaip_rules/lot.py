@@ -925,7 +925,10 @@ def add_report_command(sub: Any) -> None:
     p.add_argument("--lot", type=int, required=True, metavar="N", help="numéro du lot (1 à 6)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure d'évaluation des délais (par défaut : fin de la période)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    from .cli import add_format_option, add_input_options
+
+    add_format_option(p)
+    add_input_options(p)
     p.set_defaults(func=_cmd_report)
 
 
@@ -933,12 +936,13 @@ def _cmd_report(args: Any) -> int:
     from .checks import load_json
     from .cli import _params, _read_input
 
-    raw, name = _read_input(args.file)
+    raw, name = _read_input(args.file, args.max_bytes)
     activity = read_activity(load_json(raw, name))
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format)
+    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
+                args.strict)
 
 
 

@@ -1476,7 +1476,10 @@ def add_timeline_command(sub: Any) -> None:
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure de la situation (obligatoire), ex. "
                         "2025-06-30T08:00:00+02:00")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    from .cli import add_format_option, add_input_options
+
+    add_format_option(p)
+    add_input_options(p)
     p.add_argument("--suspensions-count", action="store_true",
                    help="compter les jours de suspension dans le délai de démarrage "
                         "(ambiguïté 7 ; par défaut ils ne comptent pas)")
@@ -1491,21 +1494,19 @@ def _cmd_timeline(args: Any) -> int:
         raise InputError("--as-of", "la date et heure de la situation, ex. "
                                     "2025-06-30T08:00:00+02:00 (aucune horloge implicite)",
                          "option manquante")
-    raw, name = _read_input(args.file)
+    raw, name = _read_input(args.file, args.max_bytes)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
                                suspension_stops_clock=not args.suspensions_count)
-    return emit(evaluation, args.format)
+    return emit(evaluation, args.format, args.strict)
 
 
-def emit(result: Any, fmt: str) -> int:
-    """Print a result (``to_dict``/``format``/``report``) as JSON or text; the exit code."""
-    from .cli import EXIT_OK, EXIT_VIOLATIONS, _print_json
+def emit(result: Any, fmt: str, strict: bool = False) -> int:
+    """Print a result (``to_dict``/``format``/``report``) as JSON or text; the exit code
+    (``strict``: an incomplete report exits 1)."""
+    from .runner import exit_code, render
 
-    if fmt == "json":
-        _print_json(result.to_dict())
-    else:
-        print(result.format())
-    return EXIT_OK if result.report.ok else EXIT_VIOLATIONS
+    print(render(result, fmt))
+    return exit_code(result, strict)
 
 
 
