@@ -383,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
     p.add_argument("--token-file", dest="token_file", metavar="FICHIER",
                    help="fichier contenant le jeton exigé (Authorization: Bearer …)")
-    p.add_argument("--timeout", type=int, default=30, metavar="SECONDES",
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDES",
                    help="durée maximale d'une requête (défaut : 30 s)")
     add_input_options(p, strict=False)
     p.set_defaults(func=cmd_serve)

@@ -224,11 +224,15 @@ class Fields:
             return
         for key in self.data:
             if key not in self._seen:
-                # A key is echoed only when it looks like a field name, never free text.
-                shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
-                raise InputError(join(self.path, shown),
+                # An unknown key is never echoed (a key may be a name, "Jean_DUPONT"): the
+                # nearest known field is named instead, when there is one.
+                import difflib
+
+                near = difflib.get_close_matches(key, sorted(self._seen), n=1) if isinstance(
+                    key, str) and _FIELD_NAME.match(key) else []
+                raise InputError(join(self.path, "?"),
                                  "un champ parmi : " + ", ".join(sorted(self._seen)),
-                                 "champ inconnu")
+                                 f"champ inconnu{f' (proche de « {near[0]} »)' if near else ''}")
 
 
 def _expected_of(convert: Callable) -> str:
