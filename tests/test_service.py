@@ -367,3 +367,58 @@ def test_an_internal_error_says_only_erreur_interne_with_a_correlation_id(monkey
         response = c.post("/v1/controles/programme", content=b"{}")
     body = assert_problem(response, 500)
     assert body["detail"] == "erreur interne" and len(body["correlation"]) == 32
+
+
+# --- the docs' calls from PHP, Java, C# and curl: the requests they describe get what the
+# --- page says ------------------------------------------------------------------------------
+
+SNIPPETS = ROOT / "docs" / "snippets" / "service"
+GUIDE = ROOT / "docs" / "guides" / "service.md"
+LANGUAGES = ("ControleHttp.php", "ControleHttp.java", "ControleHttp.cs")
+
+
+@pytest.mark.parametrize("name", LANGUAGES)
+def test_language_snippet_sends_the_documented_request_and_reads_the_report(client, name):
+    import re
+
+    text = (SNIPPETS / name).read_text(encoding="utf-8")
+    urls = re.findall(r"http://127\.0\.0\.1:8000(/[^\"'\s]*)", text)
+    assert urls == ["/v1/controles/deadline"]
+    assert "application/json" in text and "200" in text and "detail" in text
+    payload = {}
+    for key, value in LATE_ACT.items():  # the keys and values written in the snippet
+        assert re.search(rf"{key}\\?[\"'][\]\s=>:]*\\?[\"']{value}", text), key
+        payload[key] = value
+    report = client.post(urls[0], json=payload).json()
+    assert [f["rule_id"] for f in report["findings"]] == ["END-BILAN-IND"]
+    assert all(k in text for k in ("findings", "rule_id")) or name.endswith(".java")
+
+
+def test_curl_snippet_requests_all_succeed(client):
+    import re
+    import shlex
+
+    lines = [line for line in (SNIPPETS / "appels.sh").read_text(encoding="utf-8").splitlines()
+             if line.startswith("curl ")]
+    assert len(lines) == 4
+    for line in lines:
+        argv = shlex.split(line)
+        url = next(a for a in argv if a.startswith("http://127.0.0.1:8000"))
+        if "-d" in argv:
+            body = argv[argv.index("-d") + 1].encode()
+        else:
+            body = (SNIPPETS / argv[argv.index("--data-binary") + 1].lstrip("@")).read_bytes()
+        path = url.removeprefix("http://127.0.0.1:8000")
+        response = client.post(httpx.URL(path), content=body)
+        assert response.status_code == 200, (line, response.text)
+        if path.endswith("/lot"):
+            answers = [json.loads(x) for x in response.text.splitlines()]
+            assert [a.get("ok") for a in answers] == [False, None, True]
+            assert "le 9 mai" not in response.text
+        assert re.match(r"^\{", response.text)
+
+
+def test_every_service_snippet_is_shown_or_linked_in_the_guide():
+    guide = GUIDE.read_text(encoding="utf-8")
+    for path in SNIPPETS.iterdir():
+        assert f"service/{path.name}" in guide, path.name

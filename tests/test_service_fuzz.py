@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from tests.test_service import Server  # noqa: E402
 
 
-
 @schemathesis.serializer("application/x-ndjson", "text/csv")
 def _text(ctx, value):
     return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(
