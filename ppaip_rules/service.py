@@ -31,7 +31,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from . import __version__
@@ -76,11 +76,11 @@ class Problem(Exception):
         self.status, self.slug, self.title, self.detail, self.extra = (
             status, slug, title, detail, extra)
 
-    def response(self, headers: dict | None = None) -> JSONResponse:
+    def response(self, headers: dict | None = None) -> Response:
         body = {"type": _TYPE + self.slug, "title": self.title, "status": self.status,
                 "detail": self.detail, **self.extra}
-        return JSONResponse(body, status_code=self.status, media_type=PROBLEM,
-                            headers=headers)
+        return Response(_dumps(body), status_code=self.status, media_type=PROBLEM,
+                        headers=headers)
 
 
 def _input_problem(error: InputError) -> Problem:
@@ -160,7 +160,7 @@ def create_app(params: ContractParameters = DIJON, token: str | None = None,
                     except Problem as problem:
                         answer = {"erreur": {"champ": f"ligne {number}", "attendu": None,
                                              "constaté": problem.detail}, "ligne": number}
-                    yield (json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8")
+                    yield _dumps(answer) + b"\n"
 
             return StreamingResponse(answers(), media_type="application/x-ndjson")
         return endpoint
@@ -234,8 +234,13 @@ def create_app(params: ContractParameters = DIJON, token: str | None = None,
     return _Guard(app, token)
 
 
+def _dumps(data: Any) -> bytes:
+    """UTF-8 JSON; a lone surrogate (sent as ``"\\ud800"``) goes back as the same escape."""
+    return json.dumps(data, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
 def _json(data: Any) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
+    return Response(_dumps(data), media_type="application/json")
 
 
 async def _problem(request: Request, exc: Problem) -> Response:

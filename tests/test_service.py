@@ -225,6 +225,15 @@ def test_bad_input_on_every_kind_is_a_french_problem_without_echo(client, kind, 
     assert problem["title"] == "Entrée invalide" and "attendu" in problem
 
 
+def test_a_lone_surrogate_in_an_identifier_never_makes_a_5xx(client):
+    case = json.loads((EXAMPLES / "case.non-conforme.json").read_text(encoding="utf-8"))
+    case["case_id"] = "\ud800"
+    for path in ("/v1/controles/case", "/v1/controles/case/lot"):
+        response = client.post(path, content=json.dumps(case).encode(), params={"as_of": AS_OF})
+        assert response.status_code in (200, 400), response.text
+        response.content.decode("utf-8")  # strict UTF-8
+
+
 @pytest.mark.parametrize("kind", [k.name for k in kinds() if k.options])
 def test_bad_option_value_and_unknown_option_are_refused_without_echo(client, kind):
     body, media = example(kind)
