@@ -431,3 +431,10 @@ def test_every_service_snippet_is_shown_or_linked_in_the_guide():
     guide = GUIDE.read_text(encoding="utf-8")
     for path in SNIPPETS.iterdir():
         assert f"service/{path.name}" in guide, path.name
+
+
+def test_answers_write_a_lone_surrogate_as_its_json_escape():
+    from ppaip_rules.service import _dumps
+
+    text = _dumps({"case_id": "\ud800x"}).decode("utf-8")  # strict: no crash, valid UTF-8
+    assert json.loads(text) == {"case_id": "\ud800x"}
