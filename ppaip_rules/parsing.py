@@ -26,6 +26,7 @@ _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _FR_DATETIME = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2})[:h](\d{2})\s*")
 MAX_TEXT = 10_000
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+_OWN_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def join(path: str, key: str | int) -> str:
@@ -224,13 +225,15 @@ class Fields:
             return
         for key in self.data:
             if key not in self._seen:
-                # An unknown key is never echoed (a key may be a name, "Jean_DUPONT"): the
-                # nearest known field is named instead, when there is one.
+                # An unknown key is echoed only in the form of the library's own field names
+                # (lower-case snake_case), never a key that may be a name ("Jean_DUPONT"); the
+                # nearest known field is named too, when there is one.
                 import difflib
 
-                near = difflib.get_close_matches(key, sorted(self._seen), n=1) if isinstance(
-                    key, str) and _FIELD_NAME.match(key) else []
-                raise InputError(join(self.path, "?"),
+                plain = isinstance(key, str) and _FIELD_NAME.match(key) is not None
+                near = difflib.get_close_matches(key, sorted(self._seen), n=1) if plain else []
+                shown = key if plain and _OWN_FIELD_NAME.fullmatch(key) else "?"
+                raise InputError(join(self.path, shown),
                                  "un champ parmi : " + ", ".join(sorted(self._seen)),
                                  f"champ inconnu{f' (proche de « {near[0]} »)' if near else ''}")
 
