@@ -1,14 +1,21 @@
 """The ``ppaip-rules`` command: JSON in, JSON (or French text) out.
 
-Exit codes: 0 success and no violation; 1 the check found violations;
-2 bad input (a one-line French message naming the argument or field);
-3 internal error (a one-line message, never a traceback).
+Exit codes: 0 success and no violation (an incomplete report too, unless ``--strict``);
+1 the check found violations (or, under ``--strict``, the report is incomplete);
+2 bad input or arguments (a one-line French message naming the argument or field, never
+the value typed; under ``--format json`` a JSON object ``{"erreur": {...}}`` on stderr);
+3 internal error, or a failure of the environment (output not writable, memory), the
+one-line message saying which; 130 interrupted (Ctrl-C).
+Output is UTF-8 whatever the terminal's or the locale's encoding.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -18,26 +25,91 @@ from typing import Any
 from .errors import InputError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+
+#: Largest parameters file read (a real one is a few kilobytes).
+MAX_PARAMETERS_BYTES = 1024 * 1024
+
+
+class _French(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups,
+                                 "utilisation : " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as our InputError (exit 2, one line)."""
+    """argparse in French; usage errors are our InputError (exit 2, one line) naming the
+    option or position, never the value typed."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("formatter_class", _French)
+        kwargs["add_help"] = False
+        kwargs["allow_abbrev"] = False  # an abbreviation error would repeat what was typed
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="afficher cette aide et quitter")
 
     def error(self, message: str):
-        raise InputError("ligne de commande", "des arguments valides (voir --help)",
-                         _french_usage(message))
+        raise _usage_error(self, message)
 
 
-def _french_usage(message: str) -> str:
-    replacements = {
-        "the following arguments are required": "arguments obligatoires manquants",
-        "unrecognized arguments": "arguments non reconnus",
-        "invalid choice": "choix invalide",
-        "expected one argument": "une valeur est attendue",
-    }
-    for english, french in replacements.items():
-        message = message.replace(english, french)
-    return message
+_ARGUMENT = re.compile(r"argument (?P<name>[^:]+): (?P<what>.*)", re.S)
+
+
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> InputError:
+    """argparse's English message → a French InputError; only names of ours are kept."""
+    m = _ARGUMENT.match(message)
+    if m:
+        names = m["name"].split("/")
+        action = next((a for a in parser._actions if set(names) & {
+            *a.option_strings, a.metavar, a.dest}), None)
+        name = (action.option_strings[-1] if action and action.option_strings
+                else (action.metavar or action.dest) if action else "ligne de commande")
+        what = m["what"]
+        if what.startswith("invalid choice") and action is not None and action.choices:
+            return InputError(name, "une valeur parmi : " + ", ".join(action.choices),
+                              "valeur non reconnue")
+        if what.startswith("invalid") and "int value" in what:
+            return InputError(name, "un nombre entier", "valeur invalide")
+        if what.startswith("expected"):
+            return InputError(name, "une valeur après l'option", "valeur manquante")
+        if "not allowed with" in what:
+            return InputError(name, "une seule des options incompatibles", "options incompatibles")
+        return InputError(name, "une valeur valide (voir --help)", "valeur invalide")
+    if message.startswith("the following arguments are required:"):
+        missing = message.split(":", 1)[1].strip()
+        return InputError("ligne de commande", "les arguments obligatoires : " + missing,
+                          "argument manquant")
+    if message.startswith("unrecognized arguments"):
+        return InputError("ligne de commande", "les arguments et options de la commande "
+                                               "(voir --help)",
+                          "argument en trop ou option inconnue")
+    return InputError("ligne de commande", "des arguments valides (voir --help)",
+                      "arguments invalides")
+
+
+def add_format_option(parser: argparse.ArgumentParser,
+                      choices: Sequence[str] = ("text", "json")) -> None:
+    """``--format text|json`` and its alias ``--json`` (every command has them)."""
+    parser.add_argument("--format", choices=tuple(choices), default="text",
+                        help="forme de la sortie (défaut : text)")
+    parser.add_argument("--json", dest="format", action="store_const", const="json",
+                        help="synonyme de --format json")
+
+
+def add_input_options(parser: argparse.ArgumentParser, strict: bool = True) -> None:
+    """``--max-bytes`` (the input size cap) and ``--strict`` for commands reading an input."""
+    from .runner import DEFAULT_MAX_INPUT_BYTES
+
+    parser.add_argument("--max-bytes", dest="max_bytes", type=int,
+                        default=DEFAULT_MAX_INPUT_BYTES, metavar="OCTETS",
+                        help="taille maximale de l'entrée (défaut : "
+                             f"{DEFAULT_MAX_INPUT_BYTES} octets)")
+    if strict:
+        parser.add_argument("--strict", action="store_true",
+                            help="un rapport incomplet (fait manquant) sort avec le code 1")
 
 
 def _print_json(data: Any) -> None:
@@ -48,19 +120,28 @@ def _print_json(data: Any) -> None:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     from .model import rules
+    from .parameters import DIJON
+    from .runner import rule_document
 
     registry = rules()
-    if args.json:
-        _print_json([r.to_dict() for r in registry])
+    params = _params(args)
+    if args.format == "json":
+        _print_json([rule_document(r, params) for r in registry])
         return EXIT_OK
     for r in registry:
         print(f"{r.id:<24} {r.clause:<22} {r.severity.label:<14} {r.title}")
+        if params is not DIJON:  # what the variant contract changes in this rule's figures
+            mine, dijon = rule_document(r, params), rule_document(r, DIJON)
+            for name, value in mine["parameter_values"].items():
+                if value != dijon["parameter_values"][name]:
+                    print(f"    contrat variante : {name} = "
+                          f"{json.dumps(value, ensure_ascii=False)}")
     print(f"{len(registry)} règles.")
     return EXIT_OK
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:
-    from .deadlines import deadline, deadline_finding
+    from .runner import deadline_answer, deadline_text
 
     policy = {
         "extend_to_working_day": not args.no_extension,
@@ -69,46 +150,55 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         "departement": args.departement,
         "good_friday_holiday": not args.good_friday_worked,
     }
-    params = _params(args)
-    d = deadline(args.rule_id, args.trigger, params=params, **policy)
-    finding = deadline_finding(args.rule_id, args.trigger, args.act, params=params,
-                               **policy) if args.act else None
-    if args.json:
-        out = d.to_dict()
-        if args.act:
-            out["act"] = args.act
-            out["met"] = finding is None
-            out["finding"] = finding.to_dict() if finding else None
+    d, finding, out = deadline_answer(args.rule_id, args.trigger, args.act,
+                                      params=_params(args), **policy)
+    if args.format == "json":
         _print_json(out)
     else:
-        print(f"{d.rule_id} ({d.spec.clause}) — {d.title}")
-        for step in d.trace:
-            print(f"  {step}")
-        if args.act:
-            print(finding.format() if finding else "Délai respecté.")
+        print(deadline_text(d, finding, args.act))
     return EXIT_VIOLATIONS if finding else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import get_kind, load_json
+    from .checks import get_kind
+    from .runner import check_bytes, check_options, exit_code, render
 
     kind = get_kind(args.kind)
-    raw, name = _read_input(args.file)
-    data = (kind.load or load_json)(raw, name)
-    options = {}
-    for option in kind.options:
-        value = getattr(args, option, None)
-        if value is not None:
-            options[option] = value
-    report = kind.run(data, _params(args), **options)
-    _emit(report, args.format, args)
-    return EXIT_OK if report.ok else EXIT_VIOLATIONS
+    if (args.file is None) == (args.ndjson is None):
+        raise InputError("ligne de commande", "FILE ou --ndjson FICHIER (un seul des deux)",
+                         "entrée à contrôler absente ou donnée deux fois")
+    options = check_options(kind.name, {o: getattr(args, o, None) for o in kind.options})
+    params = _params(args)
+    if args.ndjson is not None:
+        return _check_ndjson(kind.name, args, params, options)
+    raw, name = _read_input(args.file, args.max_bytes)
+    report = check_bytes(kind.name, raw, name, params, options)
+    if not emit_rendered(report, args.format, args):
+        print(render(report, args.format))
+    return exit_code(report, args.strict)
+
+
+def _check_ndjson(kind: str, args: argparse.Namespace, params: Any, options: dict) -> int:
+    """One input per line, one JSON answer per line, streamed in order."""
+    from .runner import check_lines, iter_lines_capped
+
+    stream, name = _open_input(args.ndjson)
+    worst = EXIT_OK
+    with stream as lines:
+        for answer, code in check_lines(kind, iter_lines_capped(lines, args.max_bytes, name),
+                                        params, options):
+            if code == EXIT_VIOLATIONS or (args.strict and answer.get("complete") is False):
+                code = EXIT_VIOLATIONS
+            worst = max(worst, code)
+            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    return worst
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .checks import get_kind, report_schema
+    from .runner import kind_schema
 
-    _print_json(report_schema() if args.kind == "report" else get_kind(args.kind).schema())
+    _print_json(kind_schema(args.kind, _params(args)))
     return EXIT_OK
 
 
@@ -117,25 +207,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .checks import get_kind, load_json
     from .deadlines import deadline
 
-    print("ppaip-rules — démonstration sur les exemples fournis (CCTP PPAIP, DISP de Dijon)\n")
     d = deadline("PROG-FIRST-MEETING", "2025-05-02")
-    print(f"== Délai {d.rule_id} ({d.spec.clause}) ==")
-    print("\n".join(f"  {s}" for s in d.trace))
-    print()
+    results = []
     for path in _example_files():
         kind_name = path.name.split(".", 1)[0]
         kind = get_kind(kind_name)
         data = (kind.load or load_json)(path.read_bytes(), path.name)
         options = {"as_of": _DEMO_AS_OF} if "as_of" in kind.options else {}
-        report = kind.run(data, _params(args), **options)
-        print(f"== {kind.title} — exemple « {path.name} » ==")
+        results.append((path.name, kind, kind.run(data, _params(args), **options)))
+    if args.format == "json":
+        _print_json({"deadline": d.to_dict(),
+                     "reports": [{"example": name, "kind": kind.name, "report": r.to_dict()}
+                                 for name, kind, r in results]})
+        return EXIT_OK
+    print("ppaip-rules — démonstration sur les exemples fournis (CCTP PPAIP, DISP de Dijon)\n")
+    print(f"== Délai {d.rule_id} ({d.spec.clause}) ==")
+    print("\n".join(f"  {s}" for s in d.trace))
+    print()
+    for name, kind, report in results:
+        print(f"== {kind.title} — exemple « {name} » ==")
         print(report.format())
         print()
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from .service import serve
+    except ImportError:
+        raise InputError("serve", "l'extra « serveur » installé : pip install "
+                                  "'ppaip-rules[serveur]'", "module manquant") from None
+    return serve(host=args.host, port=args.port, token_file=args.token_file,
+                 params=_params(args), max_body=args.max_bytes, timeout=args.timeout)
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
-    """A case's situation as of a date (issue 5): ``ppaip-rules timeline CASE.json --as-of …``."""
+    """A case's situation as of a date: ``ppaip-rules timeline CASE.json --as-of …``."""
     from .checks import load_json
     from .timeline import evaluate_case
 
@@ -143,7 +250,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         raise InputError("--as-of", "la date et heure de la situation, ex. "
                                     "2025-06-30T08:00:00+02:00 (aucune horloge implicite)",
                          "option manquante")
-    raw, name = _read_input(args.file)
+    raw, name = _read_input(args.file, args.max_bytes)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
                                suspension_stops_clock=not args.suspensions_count,
                                start_needs_held_session=args.start_needs_held_session)
@@ -151,11 +258,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """A lot's report (issue 5): ``ppaip-rules report ACTIVITY.json --lot N``."""
+    """A lot's report: ``ppaip-rules report ACTIVITY.json --lot N``."""
     from .checks import load_json
     from .lot import lot_report, read_activity
 
-    raw, name = _read_input(args.file)
+    raw, name = _read_input(args.file, args.max_bytes)
     activity = read_activity(load_json(raw, name))
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
@@ -181,56 +288,14 @@ def cmd_week(args: argparse.Namespace) -> int:
 
 
 def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
-    """Print a result (``to_dict``/``format``/``report``) as JSON, text or a rendered format
-    (html, csv, xlsx); the exit code."""
-    if emit_rendered(result, fmt, args):
-        pass
-    elif fmt == "json":
-        _print_json(result.to_dict())
-    else:
-        print(result.format())
-    ok = result.report.ok if hasattr(result, "report") else result.ok
-    return EXIT_OK if ok else EXIT_VIOLATIONS
+    """Print a result (a report, a case evaluation, a lot report, a week) as text, JSON or
+    a rendered format (html, csv, xlsx); the exit code (``--strict``: an incomplete report
+    exits 1)."""
+    from .runner import exit_code, render
 
-
-#: The "today" of the demo: fixed, so the demo prints the same thing every day.
-_DEMO_AS_OF = "2025-06-30T18:00:00+02:00"
-
-
-def _example_files() -> list[Path]:
-    folder = resources.files("ppaip_rules") / "examples"
-    if not folder.is_dir():
-        return []
-    return sorted(Path(str(p)) for p in folder.iterdir()
-                  if p.name.endswith((".json", ".csv")) and "." in p.name)
-
-
-# --- helpers --------------------------------------------------------------
-
-def _params(args: argparse.Namespace):
-    from .parameters import DIJON, load_parameters
-
-    path = getattr(args, "parameters", None)
-    return load_parameters(path) if path else DIJON
-
-
-def _read_input(file: str) -> tuple[bytes, str]:
-    if file == "-":
-        return sys.stdin.buffer.read(), "entrée standard"
-    try:
-        return Path(file).read_bytes(), Path(file).name
-    except OSError:
-        raise InputError("FILE", "un fichier lisible (ou - pour l'entrée standard)",
-                         "fichier introuvable ou illisible") from None
-
-
-def _emit(report, fmt: str, args: argparse.Namespace | None = None) -> None:
-    if emit_rendered(report, fmt, args):
-        pass
-    elif fmt == "json":
-        print(report.to_json())
-    else:
-        print(report.format())
+    if not emit_rendered(result, fmt, args):
+        print(render(result, fmt))
+    return exit_code(result, bool(getattr(args, "strict", False)))
 
 
 def output_formats() -> tuple[str, ...]:
@@ -255,24 +320,110 @@ def emit_rendered(result: Any, fmt: str, args: argparse.Namespace | None) -> boo
     return True
 
 
+#: The "today" of the demo: fixed, so the demo prints the same thing every day.
+_DEMO_AS_OF = "2025-06-30T18:00:00+02:00"
+
+
+def _example_files() -> list[Path]:
+    folder = resources.files("ppaip_rules") / "examples"
+    if not folder.is_dir():
+        return []
+    return sorted(Path(str(p)) for p in folder.iterdir()
+                  if p.name.endswith((".json", ".csv")) and "." in p.name)
+
+
+# --- helpers --------------------------------------------------------------
+
+def _params(args: argparse.Namespace):
+    from .parameters import DIJON, load_parameters
+
+    path = getattr(args, "parameters", None)
+    if not path:
+        return DIJON
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        raise InputError("--parameters", "un fichier de paramètres lisible (TOML ou JSON)",
+                         "fichier introuvable ou illisible") from None
+    import stat
+
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PARAMETERS_BYTES:
+        raise InputError("--parameters", "un fichier ordinaire de "
+                                         f"{MAX_PARAMETERS_BYTES} octets au plus",
+                         "fichier refusé")
+    return load_parameters(path)
+
+
+class _Borrowed:
+    """Standard input for a ``with`` block that must not close it."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def __enter__(self) -> Any:
+        return self.stream
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+
+def _open_input(file: str):
+    """A binary stream on ``file`` (``-``: standard input) and the name of the argument."""
+    if file == "-":
+        if sys.stdin is None or sys.stdin.closed:
+            raise InputError("entrée standard", "une entrée standard ouverte",
+                             "entrée standard fermée")
+        return _Borrowed(sys.stdin.buffer), "entrée standard"
+    try:
+        return open(file, "rb"), "FILE"
+    except (OSError, ValueError):
+        raise InputError("FILE", "un fichier lisible (ou - pour l'entrée standard)",
+                         "fichier introuvable ou illisible") from None
+
+
+def _read_input(file: str, max_bytes: int | None = None) -> tuple[bytes, str]:
+    """The bytes of ``file`` (``-``: standard input), at most ``max_bytes``; the name to
+    give in errors is the argument's (``FILE``), never the file's own name."""
+    from .runner import DEFAULT_MAX_INPUT_BYTES, read_capped
+
+    limit = DEFAULT_MAX_INPUT_BYTES if max_bytes is None else max_bytes
+    if limit < 1:
+        raise InputError("--max-bytes", "un nombre d'octets positif", "valeur invalide")
+    stream, name = _open_input(file)
+    try:
+        with stream as data:
+            return read_capped(data, limit, name), name
+    except OSError:
+        raise InputError(name, "un fichier lisible (ou - pour l'entrée standard)",
+                         "lecture impossible") from None
+
+
+def _emit(report, fmt: str) -> None:
+    from .runner import render
+
+    print(render(report, fmt))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ppaip-rules",
                      description="Règles du CCTP PPAIP (DISP de Dijon) : délais, contrôles, "
                                  "catalogue des règles.")
     parser.add_argument("--parameters", metavar="FICHIER",
                         help="paramètres d'un contrat variante (TOML ou JSON)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser,
+                                title="commandes")
 
     p = sub.add_parser("rules", help="lister les règles")
-    p.add_argument("--json", action="store_true", help="sortie JSON")
+    add_format_option(p)
     p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("deadline", help="calculer un délai du contrat")
     p.add_argument("rule_id", metavar="RULE-ID", help="ex. PROG-FIRST-MEETING")
     p.add_argument("trigger", metavar="TRIGGER",
-                   help="date (AAAA-MM-JJ, JJ/MM/AAAA) ou date et heure ISO avec fuseau")
+                   help="date (AAAA-MM-JJ, JJ/MM/AAAA), ou date et heure : ISO avec fuseau, "
+                        "ou JJ/MM/AAAA HH:MM (heure de Paris)")
     p.add_argument("--act", metavar="DATE", help="date de l'acte, pour dire si le délai est tenu")
-    p.add_argument("--json", action="store_true", help="sortie JSON")
+    add_format_option(p)
     p.add_argument("--no-extension", action="store_true",
                    help="ne pas prolonger au jour ouvré suivant (CCAG FCS art. 3.2)")
     p.add_argument("--backward-to-working-day", action="store_true",
@@ -286,8 +437,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="contrôler un fichier (JSON ; CSV pour roster)")
     p.add_argument("kind", metavar="KIND", help="type de contrôle (voir « ppaip-rules schema »)")
-    p.add_argument("file", metavar="FILE", help="fichier, ou - pour l'entrée standard")
-    p.add_argument("--format", choices=output_formats(), default="text")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="fichier, ou - pour l'entrée standard")
+    p.add_argument("--ndjson", metavar="FICHIER",
+                   help="lot : une entrée JSON par ligne (fichier, ou - pour l'entrée "
+                        "standard) ; un rapport JSON par ligne, dans l'ordre")
+    add_format_option(p, output_formats())
+    add_input_options(p)
     p.add_argument("--as-of", dest="as_of", metavar="DATE",
                    help="date (ou date et heure) du contrôle ; obligatoire pour les contrôles "
                         "qui dépendent du jour")
@@ -304,10 +460,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="schéma JSON d'une entrée (ou de « report »)")
     p.add_argument("kind", metavar="KIND")
+    add_format_option(p)
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("demo", help="démonstration sur les exemples fournis")
+    add_format_option(p)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="service HTTP local (extra « serveur »)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="adresse d'écoute (défaut : 127.0.0.1, la machine seule)")
+    p.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
+    p.add_argument("--token-file", dest="token_file", metavar="FICHIER",
+                   help="fichier contenant le jeton exigé (Authorization: Bearer …)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDES",
+                   help="durée maximale d'une requête (défaut : 30 s)")
+    add_input_options(p, strict=False)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("timeline", help="situation d'un parcours : retards, échéances de la "
                                         "semaine, manquements")
@@ -316,7 +485,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure de la situation (obligatoire), ex. "
                         "2025-06-30T08:00:00+02:00")
-    p.add_argument("--format", choices=output_formats(), default="text")
+    add_format_option(p, output_formats())
+    add_input_options(p)
     p.add_argument("--suspensions-count", action="store_true",
                    help="compter les jours de suspension dans le délai de démarrage "
                         "(ambiguïté 7 ; par défaut ils ne comptent pas)")
@@ -334,7 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lot", type=int, required=True, metavar="N", help="numéro du lot (1 à 6)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure d'évaluation des délais (par défaut : fin de la période)")
-    p.add_argument("--format", choices=output_formats(), default="text")
+    add_format_option(p, output_formats())
+    add_input_options(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("semaine", help="la semaine d'un coordinateur : échéances en retard, de "
@@ -344,14 +515,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "(un parcours par ligne)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date (ou date et heure) de la situation (obligatoire)")
-    p.add_argument("--format", choices=(*(f for f in output_formats()
-                                          if f not in ("csv", "xlsx")), "ics"),
-                   default="text")
+    add_format_option(p, (*(f for f in output_formats() if f not in ("csv", "xlsx")), "ics"))
     p.set_defaults(func=cmd_week)
 
     from .templates import add_template_command
 
-    add_template_command(sub)  # issue 15: ppaip-rules modele roster > effectifs.xlsx
+    add_template_command(sub)  # ppaip-rules modele roster > effectifs.xlsx
 
     for register in _EXTRA_COMMANDS:
         register(sub)
@@ -362,26 +531,88 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (errors are then a JSON object on stderr)."""
+    argv = list(argv)
+    return "--json" in argv or "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(argv))
+
+
+def _utf8_streams() -> None:
+    """UTF-8 output whatever PYTHONIOENCODING or the locale say; a lone surrogate is
+    written as its escape (``\\ud800``, valid in JSON) rather than crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _silence_stdout() -> None:
+    """After a failed write, stop the interpreter's final flush from failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from . import _areas  # noqa: F401  (area modules register their commands)
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = _wants_json(argv)
+    if sys.stdout is None:
+        _say("ppaip-rules : erreur de l'environnement : sortie standard fermée.")
+        return EXIT_INTERNAL
+    _utf8_streams()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_INPUT
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
     except InputError as error:
-        print(f"ppaip-rules : erreur : {error}", file=sys.stderr)
+        if as_json:
+            from .runner import error_object
+
+            _say(json.dumps(error_object(error), ensure_ascii=False))
+        else:
+            _say(f"ppaip-rules : erreur : {error}")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        _say("ppaip-rules : interrompu.")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except MemoryError:
+        _say("ppaip-rules : erreur de l'environnement : mémoire insuffisante.")
+        return EXIT_INTERNAL
+    except OSError as error:  # the output or the system failed, not the input
+        _silence_stdout()
+        import errno
+
+        what = {errno.ENOSPC: "plus de place sur le périphérique",
+                errno.EACCES: "permission refusée", errno.EIO: "erreur d'entrée-sortie",
+                errno.EBADF: "sortie fermée", errno.EPIPE: "sortie fermée"}.get(
+                    error.errno, "erreur du système")
+        _say(f"ppaip-rules : erreur de l'environnement : écriture de la sortie impossible "
+             f"({what}).")
+        return EXIT_INTERNAL
     except Exception as error:  # a bug of ours: one line, never a traceback
-        print(f"ppaip-rules : erreur interne ({type(error).__name__}) ; merci de la signaler.",
-              file=sys.stderr)
+        _say(f"ppaip-rules : erreur interne ({type(error).__name__}) ; merci de la signaler.")
         return EXIT_INTERNAL
 
 

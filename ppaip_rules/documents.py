@@ -752,9 +752,9 @@ def convocation_schema() -> dict:
     }
 
 
-def bilan_schema() -> dict:
-    sections = [i.code for i in (*DIJON.bilan_required_sections,
-                                 *DIJON.bilan_optional_sections)]
+def bilan_schema(params: ContractParameters = DIJON) -> dict:
+    sections = [i.code for i in (*params.bilan_required_sections,
+                                 *params.bilan_optional_sections)]
     return {
         "$schema": _SCHEMA, "title": "Bilan final ou d'atelier (CCTP 3, 6.6, 6.9)",
         "type": "object", "required": ["kind"], "additionalProperties": False,
@@ -768,8 +768,8 @@ def bilan_schema() -> dict:
     }
 
 
-def deliverables_schema() -> dict:
-    items = {"type": "array", "items": {"enum": [i.code for i in DIJON.deliverables]}}
+def deliverables_schema(params: ContractParameters = DIJON) -> dict:
+    items = {"type": "array", "items": {"enum": [i.code for i in params.deliverables]}}
     return {
         "$schema": _SCHEMA, "title": "Livrables du titulaire (CCTP 6.9)",
         "type": "object", "additionalProperties": False,

@@ -25,6 +25,7 @@ T = TypeVar("T")
 Converter = Callable[[Any, str], T]
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_FR_DATETIME = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2})[:h](\d{2})\s*")
 MAX_TEXT = 10_000
 #: What a field name looks like; only such a key is ever echoed (``fullmatch``: a
 #: trailing newline or any control character makes it "?").
@@ -145,6 +146,8 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
                 if aware else "une date et heure ISO 8601, ex. « 2025-05-02T14:30:00 »")
 
     def convert(value: Any, path: str) -> dt.datetime:
+        if isinstance(value, str) and len(value) <= 40 and _FR_DATETIME.fullmatch(value):
+            return _french_datetime(value, path)
         if isinstance(value, str) and 10 < len(value) <= 40 and value[:4].isdigit():
             try:
                 value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
@@ -158,12 +161,35 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
     return convert
 
 
+def _french_datetime(value: str, path: str) -> dt.datetime:
+    """``JJ/MM/AAAA HH:MM``: a wall-clock time in Paris (refused in the spring gap and the
+    autumn fold, where the offset must be given)."""
+    from zoneinfo import ZoneInfo
+
+    day, month, year, hour, minute = (int(g) for g in _FR_DATETIME.fullmatch(value).groups())
+    try:
+        naive = dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        raise InputError(path, "une date et heure JJ/MM/AAAA HH:MM existante") from None
+    paris = ZoneInfo("Europe/Paris")
+    first, second = naive.replace(tzinfo=paris, fold=0), naive.replace(tzinfo=paris, fold=1)
+    if first.astimezone(dt.timezone.utc).astimezone(paris).replace(tzinfo=None) != naive:
+        raise InputError(path, "une heure qui existe à Paris",
+                         "heure inexistante au passage à l'heure d'été")
+    if first.utcoffset() != second.utcoffset():
+        raise InputError(path, "une heure avec son décalage (ex. « 2025-10-26T02:30:00+02:00 »)",
+                         "heure ambiguë au passage à l'heure d'hiver")
+    return first
+
+
 def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:
     """A date (``AAAA-MM-JJ``, ``JJ/MM/AAAA``) or an ISO instant, as sent."""
     if isinstance(value, dt.datetime):
         return check_instant(paris_time(value, path), path)
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str) and len(value) <= 40 and _FR_DATETIME.fullmatch(value):
+        return _french_datetime(value, path)
     if isinstance(value, str) and ("T" in value or " " in value.strip()) and len(value) > 10:
         try:
             instant = as_datetime(aware=False)(value, path)
@@ -175,7 +201,8 @@ def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:
         return as_date(value, path)
     except InputError:
         raise InputError(path, "une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure "
-                               "ISO 8601 avec fuseau") from None
+                               "(ISO 8601 avec fuseau, ou JJ/MM/AAAA HH:MM, heure de Paris)"
+                         ) from None
 
 
 def as_choice(choices: Iterable[str]) -> Converter[str]:
@@ -239,10 +266,16 @@ class Fields:
             return
         for key in self.data:
             if key not in self._seen:
-                # A key is echoed only when it looks like a field name, never free text.
+                # A key is echoed only when it is one of the library's own field names,
+                # never free text or a name ("Jean_DUPONT"); the nearest known field of
+                # this object is named too, when there is one.
+                import difflib
+
+                plain = isinstance(key, str) and _FIELD_NAME.fullmatch(key) is not None
+                near = difflib.get_close_matches(key, sorted(self._seen), n=1) if plain else []
                 raise InputError(join(self.path, shown_key(key)),
                                  "un champ parmi : " + ", ".join(sorted(self._seen)),
-                                 "champ inconnu")
+                                 f"champ inconnu{f' (proche de « {near[0]} »)' if near else ''}")
 
 
 def _expected_of(convert: Callable) -> str:

@@ -510,7 +510,7 @@ def test_cli_report_text_json_and_exit_codes():
 @pytest.mark.parametrize("args, field", [
     (("--lot", "4"), "--lot"),
     ((), "ligne de commande"),
-    (("--lot", "cinq"), "ligne de commande"),
+    (("--lot", "cinq"), "--lot"),  # the option is named, not the value
 ])
 def test_cli_report_bad_lot_exits_2(args, field):
     out = run("report", str(EXAMPLES / "activity.conforme.json"), *args)

@@ -459,13 +459,20 @@ def schemas(*, page: str, **_: Any) -> str:
 
 
 _EXIT_MEANINGS = {
-    "EXIT_OK": "Succès : aucune violation (des avertissements peuvent figurer dans le rapport).",
+    "EXIT_OK": "Succès : aucune violation (des avertissements peuvent figurer dans le rapport ; "
+               "un rapport incomplet aussi, sauf avec `--strict`).",
     "EXIT_VIOLATIONS": "Le contrôle a abouti et a constaté au moins une violation (ou un délai "
-                       "non tenu).",
-    "EXIT_INPUT": "Entrée invalide : un message d'une ligne, en français, sur la sortie "
-                  "d'erreur, qui nomme le champ et la forme attendue (jamais la valeur reçue).",
-    "EXIT_INTERNAL": "Erreur interne de la bibliothèque : un message d'une ligne, sans trace ; "
-                     "à signaler.",
+                       "non tenu) ; avec `--strict`, aussi un rapport incomplet (fait manquant).",
+    "EXIT_INPUT": "Entrée ou arguments invalides : un message d'une ligne, en français, sur la "
+                  "sortie d'erreur, qui nomme le champ ou l'option et la forme attendue (jamais "
+                  "la valeur reçue) ; sous `--format json`, un objet JSON `{\"erreur\": "
+                  "{\"champ\": …, \"attendu\": …, \"constaté\": …}}`. Une entrée au-delà "
+                  "du plafond (`--max-bytes`, 32 Mio par défaut) est refusée ainsi, limite "
+                  "indiquée.",
+    "EXIT_INTERNAL": "Erreur interne de la bibliothèque (un message d'une ligne, sans trace ; à "
+                     "signaler), ou de l'environnement : sortie impossible à écrire (disque "
+                     "plein, sortie fermée), mémoire insuffisante ; le message dit laquelle.",
+    "EXIT_INTERRUPTED": "Interrompu (Ctrl-C).",
 }
 
 
