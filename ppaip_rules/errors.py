@@ -24,9 +24,9 @@ class InputError(ValueError):
         super().__init__(text)
 
     def __reduce__(self):
-        # Rebuilt from its three fields (the default would call __init__ with the message
+        # Rebuilt from its fields (the default would call __init__ with the message
         # alone and fail): an error raised in a worker process reaches the caller intact.
-        return (type(self), (self.path, self.expected, self.problem))
+        return (_rebuild, (type(self), self.path, self.expected, self.problem, self.source))
 
     def at(self, prefix: str) -> InputError:
         """The same error, its path placed under ``prefix``."""
@@ -66,6 +66,9 @@ class InputErrors(InputError):
             head += f" (arrêt après {count} erreurs : corriger puis relancer)"
         ValueError.__init__(self, "\n".join([head + " :", *(f"  {e}" for e in self.errors)]))
 
+    def __reduce__(self):
+        return (InputErrors, (self.errors, self.truncated))
+
     def at(self, prefix: str) -> InputErrors:
         return InputErrors([e.at(prefix) for e in self.errors], self.truncated)
 
@@ -78,3 +81,9 @@ class InputErrors(InputError):
 
 class CalendarRangeError(InputError):
     """A date outside the years for which the holiday data is trusted."""
+
+
+def _rebuild(kind: type, path: str, expected: str, problem: str | None,
+             source: dict | None) -> InputError:
+    """An unpickled :class:`InputError` (or subclass with the same constructor)."""
+    return kind(path, expected, problem, source=source)

@@ -141,6 +141,12 @@ def error_object(error: InputError, line: int | None = None) -> dict:
     """An input error as the CLI's ``--format json`` prints it (and a batch line)."""
     body: dict[str, Any] = {"erreur": {"champ": error.path, "attendu": error.expected,
                                        "constaté": error.problem}}
+    if error.source is not None:  # a spreadsheet's cell
+        body["erreur"]["source"] = dict(error.source)
+    errors = getattr(error, "errors", None)
+    if errors:  # every error of a file (InputErrors)
+        body["erreurs"] = [error_object(e)["erreur"] for e in errors]
+        body["interrompu"] = bool(getattr(error, "truncated", False))
     if line is not None:
         body["ligne"] = line
     return body
