@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from .errors import InputError
+from .errors import CalendarRangeError, InputError
 
 T = TypeVar("T")
 Converter = Callable[[Any, str], T]
@@ -334,17 +334,18 @@ _INSTANT_YEARS = (dt.MINYEAR + 1, dt.MAXYEAR - 1)
 
 def check_instant(value: dt.datetime, path: str) -> dt.datetime:
     """``value`` when it can be converted to Paris time without overflow, else an
-    :class:`InputError` naming ``path``. Every reader of an instant calls it before
-    any ``astimezone``; the calendar's own range check comes after."""
+    :class:`CalendarRangeError` (an :class:`InputError`) naming ``path``. Every reader of
+    an instant calls it before any ``astimezone``; the calendar's own range check comes
+    after."""
     if not _INSTANT_YEARS[0] <= value.year <= _INSTANT_YEARS[1]:
-        raise InputError(path, "une date et heure d'une année plausible",
-                         "année hors limites")
+        raise CalendarRangeError(path, "une date et heure d'une année plausible",
+                                 "année hors limites")
     try:
         if value.utcoffset() is not None:
             value.astimezone(dt.timezone.utc)
     except (OverflowError, ValueError):
-        raise InputError(path, "une date et heure d'une année plausible",
-                         "année hors limites") from None
+        raise CalendarRangeError(path, "une date et heure d'une année plausible",
+                                 "année hors limites") from None
     return value
 
 
