@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import difflib
 import functools
 import math
 import re
@@ -439,8 +440,11 @@ def _read(model: type[T], data: Any, path: str) -> T:
     plan = _plan(model)
     for key in data:
         if key not in plan.names:
+            near = difflib.get_close_matches(key, sorted(plan.names), n=1) if isinstance(
+                key, str) and _FIELD_NAME.match(key) else []
             raise InputError(_join(path, shown_key(key)), "un champ parmi : " + ", ".join(
-                sorted(plan.names)), "champ inconnu")
+                sorted(plan.names)),
+                "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
     # The instance is filled field by field: each value is converted and checked once, by
     # the same checks as the constructor's validators (not run a second time).
     instance = object.__new__(model)

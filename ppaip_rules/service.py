@@ -451,6 +451,16 @@ def openapi_30(document: dict) -> dict:
                 out["anyOf"] = [{"type": t} for t in rest]
         if "enum" in out and None in out["enum"]:
             out["nullable"] = True
+        for key in ("anyOf", "oneOf"):  # 3.0 has no "null" type: a nullable alternative
+            branches = out.get(key)
+            if isinstance(branches, list) and {"type": "null"} in branches:
+                rest = [b for b in branches if b != {"type": "null"}]
+                out["nullable"] = True
+                if len(rest) == 1 and isinstance(rest[0], dict):
+                    del out[key]
+                    out = {**rest[0], **out}
+                else:
+                    out[key] = rest
         return out
 
     document = json.loads(json.dumps(document))

@@ -325,3 +325,9 @@ class TabularInput:
             attrs.evolve(f, source=self.locate(f.path)) if f.path and f.source is None else f
             for f in report.findings)
         return attrs.evolve(report, findings=findings, notes=(*report.notes, *self.notes))
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -87,3 +87,9 @@ def render(result: Any, fmt: str, *, params: Any = None, as_of: Any = None) -> b
 
 
 __all__ = ["FORMATS", "Stamp", "render", "render_csv", "render_html", "render_xlsx"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from ..parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())
