@@ -48,6 +48,9 @@ T = TypeVar("T")
 #: Kinds of value a field holds.
 TEXT, ID, BOOL, INT, NUMBER, DATE, MOMENT, CODE = (
     "text", "id", "bool", "int", "number", "date", "moment", "code")
+#: A document's entry checked for presence only (``true``/``false`` or its text, never
+#: kept), and a time of day (``09:00``, ``9h``, ``14h30``).
+PRESENCE, TIME = "presence", "time"
 
 ID_MAX = 64
 #: A numeric identifier has 15 digits at most (exact in a JSON number).
@@ -64,6 +67,13 @@ _INSTANT_AWARE = _ISO_DATE + _TIME + _OFFSET
 _ISO_DATE_RE = re.compile(_ISO_DATE)
 _FR_DATE_RE = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*")
 _INSTANT_RE = re.compile(_INSTANT)
+_TIME_OF_DAY = r"\s*([01]?[0-9]|2[0-3])\s*[:hH]\s*([0-5][0-9])?\s*"
+_TIME_OF_DAY_RE = re.compile(_TIME_OF_DAY)
+TIME_MAX = 10
+#: The default cap on the length of a list (``many=True``): far beyond any real document
+#: (a convocation of 1,000 people, a programme of 1,000 sessions) and small enough that a
+#: hostile input costs little.
+MAX_ITEMS = 1_000
 
 #: The context of the read in progress (the contract parameters): dynamic code lists use it.
 _CONTEXT: contextvars.ContextVar[Any] = contextvars.ContextVar("ppaip_describe_context",
@@ -136,10 +146,23 @@ class FieldInfo:
     header: str | None = None
     aware: bool = False  # MOMENT: an offset is required
     default: Any = None
+    many: bool = False  # a list of values of ``kind`` (a tuple in the model)
+    max_items: int = MAX_ITEMS
+
+    def item(self) -> FieldInfo:
+        """The description of one element of a list field."""
+        return attrs.evolve(self, many=False, required=True, default=None)
 
     def expected(self, context: Any = None) -> str:
         """What the field expects, in French (the ``attendu`` of an error)."""
         kind = self.kind
+        if self.many:
+            return (f"une liste ({self.max_items} éléments au plus) dont chaque élément est "
+                    + self.item().expected(context))
+        if kind == PRESENCE:
+            return "true ou false (mention présente ou non), ou le texte de la mention"
+        if kind == TIME:
+            return "une heure « HH:MM » ou « 14h30 »"
         if kind == TEXT:
             return f"un texte non vide de {self.max_length} caractères au plus"
         if kind == ID:
@@ -185,17 +208,21 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           default: Any = None, unit: str | None = None, minimum: float | None = None,
           maximum: float | None = None, max_length: int | None = None,
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
-          aware: bool = False,
+          aware: bool = False, many: bool = False, max_items: int = MAX_ITEMS,
           validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
 
     An optional field defaults to ``default`` (``None``: "not known"); ``null`` in the
-    input reads as that default too. ``validator``: a further check, on the whole
-    instance (e.g. two fields that must agree), raising :class:`InputError`.
+    input reads as that default too. ``many``: a list of ``max_items`` values at most, a
+    tuple in the model (default: empty); its elements' paths are ``name[i]``.
+    ``validator``: a further check, on the whole instance (e.g. two fields that must
+    agree), raising :class:`InputError`.
     """
+    if many and default is None:
+        default = ()
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
-                     header, aware, default)
+                     header, aware, default, many, max_items)
     check = _checker(info)
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -207,9 +234,16 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
 
     validators: Any = validate if validator is None else [validate, validator]
     metadata = {_META: info, _CHECK: check, _EXTRA: validator}
+    converter = _to_tuple if many else None
     if required:
-        return attrs.field(validator=validators, metadata=metadata)
-    return attrs.field(default=default, validator=validators, metadata=metadata)
+        return attrs.field(validator=validators, metadata=metadata, converter=converter)
+    return attrs.field(default=default, validator=validators, metadata=metadata,
+                       converter=converter)
+
+
+def _to_tuple(value: Any) -> Any:
+    """A list given to a constructor is kept as a tuple (anything else is checked as is)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def info_of(attribute: attrs.Attribute[Any]) -> FieldInfo | None:
@@ -235,6 +269,16 @@ Check = Callable[[Any, str], None]
 def _checker(info: FieldInfo) -> Check:
     """The check of a value already of the model's type (what a constructor receives)."""
     kind = info.kind
+    if info.many:
+        check_item = _checker(info.item())
+        limit = info.max_items
+
+        def check_many(value: Any, path: str) -> None:
+            if not isinstance(value, tuple) or len(value) > limit:
+                raise InputError(path, info.expected(_CONTEXT.get()))
+            for i, item in enumerate(value):
+                check_item(item, f"{path}[{i}]")
+        return check_many
 
     def fail(path: str) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()))
@@ -246,7 +290,7 @@ def _checker(info: FieldInfo) -> Check:
             if not isinstance(value, str) or len(value) > limit or not value.strip():
                 raise fail(path)
         return check
-    if kind == BOOL:
+    if kind in (BOOL, PRESENCE):
         def check_bool(value: Any, path: str) -> None:
             if not isinstance(value, bool):
                 raise fail(path)
@@ -268,6 +312,11 @@ def _checker(info: FieldInfo) -> Check:
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                 raise fail(path)
         return check_date
+    if kind == TIME:
+        def check_time(value: Any, path: str) -> None:
+            if not isinstance(value, dt.time):
+                raise fail(path)
+        return check_time
     if kind == MOMENT:
         def check_moment(value: Any, path: str) -> None:
             if not isinstance(value, dt.date):
@@ -315,6 +364,44 @@ def _step(info: FieldInfo) -> Step:
     def fail(path: str, problem: str | None = None) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()), problem)
 
+    if info.many:
+        item = info.item()
+        read_item = _step(item)
+        check_item = _checker(item) if item.kind in _CHECKED_AFTER else None
+        limit = info.max_items
+
+        def read_many(value: Any, path: str) -> Any:
+            if not isinstance(value, (list, tuple)) or len(value) > limit:
+                raise fail(path)
+            out = []
+            for i, element in enumerate(value):
+                where = f"{path}[{i}]"
+                if element is None:
+                    raise InputError(where, item.expected(_CONTEXT.get()), "élément vide")
+                element = read_item(element, where)
+                if check_item is not None:
+                    check_item(element, where)
+                out.append(element)
+            return tuple(out)
+        return read_many
+    if kind == PRESENCE:
+        def read_presence(value: Any, path: str) -> Any:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str):
+                return bool(value.strip())
+            raise fail(path)
+        return read_presence
+    if kind == TIME:
+        def read_time(value: Any, path: str) -> Any:
+            if isinstance(value, dt.time):
+                return value
+            if isinstance(value, str) and len(value) <= TIME_MAX:
+                match = _TIME_OF_DAY_RE.fullmatch(value)
+                if match:
+                    return dt.time(int(match.group(1)), int(match.group(2) or 0))
+            raise fail(path)
+        return read_time
     if kind == ID:
         def read_id(value: Any, path: str) -> Any:
             if isinstance(value, float) and value.is_integer():
@@ -405,6 +492,8 @@ class _Plan:
 
 
 _PLANS: dict[type, _Plan] = {}
+#: The kinds whose reading step does not check: the model's check follows it.
+_CHECKED_AFTER = (TEXT, BOOL, INT, NUMBER)
 
 
 def _plan(model: type) -> _Plan:
@@ -417,10 +506,10 @@ def _plan(model: type) -> _Plan:
             info = info_of(attribute)
             if info is None:
                 raise TypeError(f"{model.__name__}.{attribute.name} is not described")
-            # The conversions of ID, DATE, MOMENT, CODE and nested models check as they go;
-            # the others are the constructor's own check.
-            check = attribute.metadata[_CHECK] if info.kind in (TEXT, BOOL, INT, NUMBER) \
-                else None
+            # The conversions of ID, DATE, MOMENT, CODE, PRESENCE, TIME, lists and nested
+            # models check as they go; the others are the constructor's own check.
+            check = attribute.metadata[_CHECK] \
+                if info.kind in _CHECKED_AFTER and not info.many else None
             steps.append((attribute.name, _step(info), info.required, check,
                           attribute.default))
             if attribute.metadata.get(_EXTRA) is not None:
@@ -518,7 +607,14 @@ def json_schema(model: type, *, title: str | None = None, context: Any = None,
 def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     kind = info.kind
     prop: dict[str, Any]
-    if kind == TEXT:
+    if info.many:
+        prop = {"type": "array", "maxItems": info.max_items,
+                "items": _property(info.item(), context)}
+    elif kind == PRESENCE:
+        prop = {"type": ["string", "boolean"]}
+    elif kind == TIME:
+        prop = {"type": "string", "maxLength": TIME_MAX, "pattern": f"^{_TIME_OF_DAY}$"}
+    elif kind == TEXT:
         prop = {"type": "string", "maxLength": info.max_length, "pattern": r"\S"}
     elif kind == ID:
         prop = {"anyOf": [{"type": "string", "maxLength": ID_MAX, "pattern": r"\S"},
@@ -552,13 +648,13 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
         prop = json_schema(kind, context=context, root=False)
     if not info.required:  # null: "not known" (or the default)
         prop = _or_null(prop)
-        if info.default is not None:
+        if isinstance(info.default, (str, int, float)):  # bool is an int
             prop["default"] = info.default
     description = info.label + (f" — {info.description}" if info.description else "")
     if info.unit:
         description += f" (en {info.unit})"
     prop = {"description": description, **prop}
-    if not isinstance(kind, type):
+    if info.many or not isinstance(kind, type):
         # The French expected form, as the reader's errors say it (the docs' field tables).
         prop["x-expected"] = info.expected(context) + ("" if info.required else " ; ou null")
     if info.personal:
@@ -574,6 +670,8 @@ def _or_null(prop: dict[str, Any]) -> dict[str, Any]:
         return {**prop, "anyOf": [*prop["anyOf"], {"type": "null"}]}
     if isinstance(prop.get("type"), str):
         return {**prop, "type": [prop["type"], "null"]}
+    if isinstance(prop.get("type"), list):
+        return {**prop, "type": [*prop["type"], "null"]}
     return {"anyOf": [prop, {"type": "null"}]}
 
 
@@ -641,7 +739,7 @@ class FieldRow:
 def field_rows(model: type, prefix: str = "", context: Any = None) -> Iterator[FieldRow]:
     """Every field of the model, nested models flattened (``person.birth_date``)."""
     for name, info in described(model):
-        path = _join(prefix, name)
+        path = _join(prefix, name) + ("[]" if info.many else "")
         if isinstance(info.kind, type):
             yield from field_rows(info.kind, path, context)
             continue
