@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from .calendar import in_input_years
 from .errors import InputError
 
 T = TypeVar("T")
@@ -51,6 +52,8 @@ TEXT, ID, BOOL, INT, NUMBER, DATE, MOMENT, CODE = (
 #: A document's entry checked for presence only (``true``/``false`` or its text, never
 #: kept), and a time of day (``09:00``, ``9h``, ``14h30``).
 PRESENCE, TIME = "presence", "time"
+#: A date and time (ISO 8601; without an offset: Paris wall time), in the calendar's years.
+INSTANT = "instant"
 
 ID_MAX = 64
 #: A numeric identifier has 15 digits at most (exact in a JSON number).
@@ -67,6 +70,9 @@ _INSTANT_AWARE = _ISO_DATE + _TIME + _OFFSET
 _ISO_DATE_RE = re.compile(_ISO_DATE)
 _FR_DATE_RE = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*")
 _INSTANT_RE = re.compile(_INSTANT)
+_INSTANT_BLANKS_RE = re.compile(r"\s*(" + _INSTANT + r")\s*")
+_DECIMAL = r"\s*-?[0-9]+([.,][0-9]+)?\s*"
+_DECIMAL_RE = re.compile(_DECIMAL)
 _TIME_OF_DAY = r"\s*([01]?[0-9]|2[0-3])\s*[:hH]\s*([0-5][0-9])?\s*"
 _TIME_OF_DAY_RE = re.compile(_TIME_OF_DAY)
 TIME_MAX = 10
@@ -148,6 +154,7 @@ class FieldInfo:
     default: Any = None
     many: bool = False  # a list of values of ``kind`` (a tuple in the model)
     max_items: int = MAX_ITEMS
+    blank: bool = False  # TEXT: an empty or blank text is accepted
 
     def item(self) -> FieldInfo:
         """The description of one element of a list field."""
@@ -164,7 +171,11 @@ class FieldInfo:
         if kind == TIME:
             return "une heure « HH:MM » ou « 14h30 »"
         if kind == TEXT:
-            return f"un texte non vide de {self.max_length} caractères au plus"
+            return (f"un texte de {self.max_length} caractères au plus" if self.blank else
+                    f"un texte non vide de {self.max_length} caractères au plus")
+        if kind == INSTANT:
+            return ("une date et heure ISO 8601, ex. « 2025-05-13T09:00:00+02:00 » (sans "
+                    "fuseau : heure de Paris)")
         if kind == ID:
             return f"un identifiant pseudonyme (texte de {ID_MAX} caractères au plus)"
         if kind == BOOL:
@@ -209,20 +220,22 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           maximum: float | None = None, max_length: int | None = None,
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
           aware: bool = False, many: bool = False, max_items: int = MAX_ITEMS,
+          blank: bool = False, empty: Any = (),
           validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
 
     An optional field defaults to ``default`` (``None``: "not known"); ``null`` in the
     input reads as that default too. ``many``: a list of ``max_items`` values at most, a
-    tuple in the model (default: empty); its elements' paths are ``name[i]``.
+    tuple in the model (default ``empty``: ``()``, or ``None`` when an absent list means
+    "not known"); its elements' paths are ``name[i]``. ``blank``: a text may be blank.
     ``validator``: a further check, on the whole instance (e.g. two fields that must
     agree), raising :class:`InputError`.
     """
     if many and default is None:
-        default = ()
+        default = empty
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
-                     header, aware, default, many, max_items)
+                     header, aware, default, many, max_items, blank)
     check = _checker(info)
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -285,11 +298,18 @@ def _checker(info: FieldInfo) -> Check:
 
     if kind in (TEXT, ID):
         limit = ID_MAX if kind == ID else (info.max_length or 10_000)
+        blank = info.blank
 
         def check(value: Any, path: str) -> None:
-            if not isinstance(value, str) or len(value) > limit or not value.strip():
+            if not isinstance(value, str) or len(value) > limit or not (
+                    blank or value.strip()):
                 raise fail(path)
         return check
+    if kind == INSTANT:
+        def check_instant(value: Any, path: str) -> None:
+            if not isinstance(value, dt.datetime) or not in_input_years(value.year):
+                raise fail(path)
+        return check_instant
     if kind in (BOOL, PRESENCE):
         def check_bool(value: Any, path: str) -> None:
             if not isinstance(value, bool):
@@ -392,6 +412,26 @@ def _step(info: FieldInfo) -> Step:
                 return bool(value.strip())
             raise fail(path)
         return read_presence
+    if kind == INSTANT:
+        def read_instant(value: Any, path: str) -> Any:
+            if type(value) is str:
+                try:  # the plain form first: the hot path of the programme
+                    moment = _fromisoformat(value)
+                except ValueError:
+                    moment = None
+                if moment is None or not _INSTANT_RE.fullmatch(value):
+                    match = _INSTANT_BLANKS_RE.fullmatch(value)
+                    if not match:
+                        raise fail(path)
+                    try:
+                        moment = _fromisoformat(match.group(1).replace("Z", "+00:00"))
+                    except ValueError:
+                        raise fail(path) from None
+                value = moment
+            if not isinstance(value, dt.datetime) or not in_input_years(value.year):
+                raise fail(path)
+            return value
+        return read_instant
     if kind == TIME:
         def read_time(value: Any, path: str) -> Any:
             if isinstance(value, dt.time):
@@ -450,6 +490,14 @@ def _step(info: FieldInfo) -> Step:
         def read_nested(value: Any, path: str) -> Any:
             return _read(model, value, path)
         return read_nested
+    if kind == NUMBER:
+        def read_number(value: Any, path: str) -> Any:
+            if type(value) is str:  # a French decimal comma: "2,5"
+                if not _DECIMAL_RE.fullmatch(value):
+                    raise fail(path)
+                return float(value.replace(",", "."))
+            return value
+        return read_number
     if kind == INT:
         def read_int(value: Any, path: str) -> Any:
             if isinstance(value, float) and value.is_integer():
@@ -457,6 +505,9 @@ def _step(info: FieldInfo) -> Step:
             return value
         return read_int
     return _identity
+
+
+_fromisoformat = dt.datetime.fromisoformat
 
 
 def _identity(value: Any, path: str) -> Any:
@@ -489,6 +540,8 @@ class _Plan:
     #: checks on the whole instance (``field(validator=…)``), run once every field is set
     extras: tuple[tuple[attrs.Attribute[Any], Callable[[Any, attrs.Attribute[Any], Any], None]],
                   ...]
+    #: the model's ``__attrs_post_init__`` (derived fields, checks across fields), or None
+    post_init: Callable[[Any], None] | None
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -503,6 +556,8 @@ def _plan(model: type) -> _Plan:
         steps = []
         extras = []
         for attribute in attrs.fields(model):
+            if not attribute.init:
+                continue  # derived (set by __attrs_post_init__)
             info = info_of(attribute)
             if info is None:
                 raise TypeError(f"{model.__name__}.{attribute.name} is not described")
@@ -515,7 +570,7 @@ def _plan(model: type) -> _Plan:
             if attribute.metadata.get(_EXTRA) is not None:
                 extras.append((attribute, attribute.metadata[_EXTRA]))
         plan = _PLANS[model] = _Plan(tuple(steps), frozenset(n for n, *_ in steps),
-                                     tuple(extras))
+                                     tuple(extras), getattr(model, "__attrs_post_init__", None))
     return plan
 
 
@@ -550,6 +605,11 @@ def _read(model: type[T], data: Any, path: str) -> T:
     for attribute, extra in plan.extras:
         try:
             extra(instance, attribute, getattr(instance, attribute.name))
+        except InputError as error:
+            raise error.at(path) from None
+    if plan.post_init is not None:
+        try:
+            plan.post_init(instance)
         except InputError as error:
             raise error.at(path) from None
     return instance
@@ -612,10 +672,14 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
                 "items": _property(info.item(), context)}
     elif kind == PRESENCE:
         prop = {"type": ["string", "boolean"]}
+    elif kind == INSTANT:
+        prop = {"type": "string", "pattern": f"^\\s*{_INSTANT}\\s*$", "format": INSTANT_FORMAT}
     elif kind == TIME:
         prop = {"type": "string", "maxLength": TIME_MAX, "pattern": f"^{_TIME_OF_DAY}$"}
     elif kind == TEXT:
-        prop = {"type": "string", "maxLength": info.max_length, "pattern": r"\S"}
+        prop = {"type": "string", "maxLength": info.max_length}
+        if not info.blank:
+            prop["pattern"] = r"\S"
     elif kind == ID:
         prop = {"anyOf": [{"type": "string", "maxLength": ID_MAX, "pattern": r"\S"},
                           {"type": "integer", "minimum": -ID_INT_MAX, "maximum": ID_INT_MAX}]}
@@ -627,6 +691,16 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
             prop["minimum"] = info.minimum
         if info.maximum is not None:
             prop["maximum"] = info.maximum
+        if kind == NUMBER:  # or a text with a decimal comma, its bounds checked by a format
+            name = f"ppaip-decimal:{info.minimum}:{info.maximum}"
+            if name not in FORMATS:
+                step, check = _step(info), _checker(info)
+
+                def read_and_check(value: Any, path: str) -> None:
+                    check(step(value, path), path)
+                FORMATS[name] = _accepts(read_and_check)
+            prop = {"anyOf": [prop, {"type": "string", "pattern": f"^{_DECIMAL}$",
+                                     "format": name}]}
     elif kind == DATE:
         prop = {"type": "string", "pattern": f"^({_ISO_DATE}|{_FR_DATE})$",
                 "format": DATE_FORMAT}
@@ -699,11 +773,14 @@ def _accepts(step: Step) -> Callable[[Any], bool]:
     return check
 
 
-#: The string formats the schemas name, each the reader's own check (the pattern gives the
+#: The string formats the schemas name (those of the bounds of decimal texts are added as
+#: the schemas are generated), each the reader's own check (the pattern gives the
 #: shape; the format adds what a pattern cannot say: a real day, a real time). A validator
 #: that does not know them accepts the shape: the reader stays the judge.
 DATE_FORMAT, MOMENT_FORMAT, AWARE_MOMENT_FORMAT = "ppaip-date", "ppaip-moment", "ppaip-moment-tz"
+INSTANT_FORMAT = "ppaip-instant"
 FORMATS: dict[str, Callable[[Any], bool]] = {
+    INSTANT_FORMAT: _accepts(_step(FieldInfo(INSTANT, "instant"))),
     DATE_FORMAT: _accepts(_step(FieldInfo(DATE, "date"))),
     MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment"))),
     AWARE_MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment", aware=True))),

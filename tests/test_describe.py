@@ -56,10 +56,10 @@ BASES = {
 
 
 def _validator(kind: str):
+    schema = get_kind(kind).schema()
     checker = jsonschema.FormatChecker()
     for name, check in FORMATS.items():
         checker.checks(name)(check)
-    schema = get_kind(kind).schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema, format_checker=checker)
 
