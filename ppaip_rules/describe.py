@@ -59,7 +59,6 @@ ID_MAX = 64
 #: A numeric identifier has 15 digits at most (exact in a JSON number).
 ID_INT_MAX = 999_999_999_999_999
 _META, _CHECK, _EXTRA = "ppaip", "ppaip_check", "ppaip_extra"
-_MISSING = object()
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _FR_DATE = r"\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\s*"
@@ -390,18 +389,42 @@ def _step(info: FieldInfo) -> Step:
         check_item = _checker(item) if item.kind in _CHECKED_AFTER else None
         limit = info.max_items
 
+        if isinstance(item.kind, type):
+            nested = item.kind
+
+            def read_models(value: Any, path: str) -> Any:
+                if (type(value) is not list and not isinstance(value, tuple)) or \
+                        len(value) > limit:
+                    raise fail(path)
+                i = 0
+                out: list[Any] = []
+                try:
+                    for element in value:
+                        if element is None:
+                            raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
+                        out.append(_read(nested, element))
+                        i += 1
+                except InputError as error:
+                    raise error.at(f"[{i}]").at(path) from None
+                return tuple(out)
+            return read_models
+
         def read_many(value: Any, path: str) -> Any:
             if not isinstance(value, (list, tuple)) or len(value) > limit:
                 raise fail(path)
+            # Elements are read with a relative path; the index is added on error only.
+            i = 0
             out = []
-            for i, element in enumerate(value):
-                where = f"{path}[{i}]"
-                if element is None:
-                    raise InputError(where, item.expected(_CONTEXT.get()), "élément vide")
-                element = read_item(element, where)
-                if check_item is not None:
-                    check_item(element, where)
-                out.append(element)
+            try:
+                for i, element in enumerate(value):  # noqa: B007 (i: on error)
+                    if element is None:
+                        raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
+                    element = read_item(element, "")
+                    if check_item is not None:
+                        check_item(element, "")
+                    out.append(element)
+            except InputError as error:
+                raise error.at(f"[{i}]").at(path) from None
             return tuple(out)
         return read_many
     if kind == PRESENCE:
@@ -488,7 +511,10 @@ def _step(info: FieldInfo) -> Step:
         model = kind
 
         def read_nested(value: Any, path: str) -> Any:
-            return _read(model, value, path)
+            try:
+                return _read(model, value)
+            except InputError as error:
+                raise error.at(path) from None
         return read_nested
     if kind == NUMBER:
         def read_number(value: Any, path: str) -> Any:
@@ -535,13 +561,15 @@ def _read_date(fail: Callable[..., InputError]) -> Step:
 @attrs.frozen
 class _Plan:
     #: field name, conversion, required, check after conversion (or None), default
-    steps: tuple[tuple[str, Step, bool, Check | None, Any], ...]
+    steps: tuple[tuple[str, Step | None, bool, Check | None, Any], ...]
     names: frozenset[str]
     #: checks on the whole instance (``field(validator=…)``), run once every field is set
     extras: tuple[tuple[attrs.Attribute[Any], Callable[[Any, attrs.Attribute[Any], Any], None]],
                   ...]
     #: the model's ``__attrs_post_init__`` (derived fields, checks across fields), or None
     post_init: Callable[[Any], None] | None
+    #: ``fill(instance, data.get)``: every field converted, checked and set (generated code)
+    fill: Callable[[Any, Callable[[str], Any]], None]
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -565,53 +593,95 @@ def _plan(model: type) -> _Plan:
             # models check as they go; the others are the constructor's own check.
             check = attribute.metadata[_CHECK] \
                 if info.kind in _CHECKED_AFTER and not info.many else None
-            steps.append((attribute.name, _step(info), info.required, check,
-                          attribute.default))
+            step: Step | None = _step(info)
+            steps.append((attribute.name, None if step is _identity else step, info.required,
+                          check, attribute.default))
             if attribute.metadata.get(_EXTRA) is not None:
                 extras.append((attribute, attribute.metadata[_EXTRA]))
         plan = _PLANS[model] = _Plan(tuple(steps), frozenset(n for n, *_ in steps),
-                                     tuple(extras), getattr(model, "__attrs_post_init__", None))
+                                     tuple(extras), getattr(model, "__attrs_post_init__", None),
+                                     _compile(model, steps))
     return plan
 
 
-def _read(model: type[T], data: Any, path: str) -> T:
-    if isinstance(data, model):
-        return data
-    if not isinstance(data, Mapping):
-        raise InputError(path, "un objet JSON ({ … })")
-    plan = _plan(model)
-    for key in data:
-        if key not in plan.names:
-            shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
-            raise InputError(_join(path, shown), "un champ parmi : " + ", ".join(
-                sorted(plan.names)), "champ inconnu")
+def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None, Any]]
+             ) -> Callable[[Any, Callable[[str], Any]], None]:
+    """The plan as one generated function (as attrs generates ``__init__``): no loop, no
+    tuple unpacking, and the common accepted values checked inline, the full check (which
+    raises with the French message) called only for the others."""
+    infos = dict(described(model))
+    namespace: dict[str, Any] = {"InputError": InputError, "set_": _set, "read": _read,
+                                 "missing": _missing, "model": model}
+    lines = ["def fill(inst, get):", "    n = ''", "    try:"]
+    for i, (name, step, required, check, default) in enumerate(steps):
+        info = infos[name]
+        namespace[f"s{i}"], namespace[f"c{i}"], namespace[f"d{i}"] = step, check, default
+        lines += [f"        n = {name!r}", f"        v = get({name!r})", "        if v is None:",
+                  f"            raise missing(model, {name!r})" if required else
+                  f"            set_(inst, {name!r}, d{i})", "        else:"]
+        if isinstance(info.kind, type) and not info.many:
+            namespace[f"m{i}"] = info.kind
+            lines.append(f"            v = read(m{i}, v)")  # the error's path: at(n)
+        elif step is not None:
+            # The step only for the values it changes (or refuses): the plain JSON form
+            # passes as is.
+            plain = {NUMBER: "type(v) is str", INT: "type(v) is float",
+                     ID: f"not (type(v) is str and len(v) <= {ID_MAX} and v.strip())"}.get(
+                         info.kind) if not info.many else None
+            lines.append(f"            if {plain}: v = s{i}(v, '')" if plain else
+                         f"            v = s{i}(v, '')")
+        if check is not None:
+            fast = _fast_accept(info)
+            lines.append(f"            if not ({fast}): c{i}(v, '')" if fast else
+                         f"            c{i}(v, '')")
+        lines.append(f"            set_(inst, {name!r}, v)")
+    lines += ["    except InputError as error:", "        raise error.at(n) from None"]
+    exec(compile("\n".join(lines), f"<describe plan of {model.__name__}>", "exec"), namespace)
+    fill: Callable[[Any, Callable[[str], Any]], None] = namespace["fill"]
+    return fill
+
+
+def _fast_accept(info: FieldInfo) -> str | None:
+    """An expression true only for values the field's check accepts (None: no shortcut)."""
+    if info.kind == BOOL:
+        return "type(v) is bool"
+    if info.kind == TEXT:
+        return f"type(v) is str and len(v) <= {info.max_length}" + (
+            "" if info.blank else " and v.strip()")
+    if info.kind in (INT, NUMBER) and info.minimum is not None and info.maximum is not None:
+        typed = "type(v) is int" if info.kind == INT else "(type(v) is int or type(v) is float)"
+        return f"{typed} and {info.minimum!r} <= v <= {info.maximum!r}"
+    return None
+
+
+def _missing(model: type, name: str) -> InputError:
+    info = dict(described(model))[name]
+    return InputError("", info.expected(_CONTEXT.get()), "champ manquant")
+
+
+def _read(model: type[T], data: Any) -> T:
+    """The instance read from ``data``; errors name paths relative to it (prefixed by the
+    callers on the way up: paths are built only when an error is raised)."""
+    if type(data) is not dict:
+        if isinstance(data, model):
+            return data
+        if not isinstance(data, Mapping):
+            raise InputError("", "un objet JSON ({ … })")
+    plan = _PLANS.get(model) or _plan(model)
+    if not data.keys() <= plan.names:
+        for key in data:
+            if key not in plan.names:
+                shown = key if isinstance(key, str) and _FIELD_NAME.match(key) else "?"
+                raise InputError(shown, "un champ parmi : " + ", ".join(
+                    sorted(plan.names)), "champ inconnu")
     # The instance is filled field by field: each value is converted and checked once, by
     # the same checks as the constructor's validators (not run a second time).
     instance = object.__new__(model)
-    for name, step, required, check, default in plan.steps:
-        value = data.get(name, _MISSING)
-        if value is _MISSING or value is None:
-            if required:
-                info = dict(described(model))[name]
-                raise InputError(_join(path, name), info.expected(_CONTEXT.get()),
-                                 "champ manquant")
-            _set(instance, name, default)
-            continue
-        where = f"{path}.{name}" if path else name
-        value = step(value, where)
-        if check is not None:
-            check(value, where)
-        _set(instance, name, value)
+    plan.fill(instance, data.get)
     for attribute, extra in plan.extras:
-        try:
-            extra(instance, attribute, getattr(instance, attribute.name))
-        except InputError as error:
-            raise error.at(path) from None
+        extra(instance, attribute, getattr(instance, attribute.name))
     if plan.post_init is not None:
-        try:
-            plan.post_init(instance)
-        except InputError as error:
-            raise error.at(path) from None
+        plan.post_init(instance)
     return instance
 
 
@@ -625,7 +695,9 @@ def read(model: type[T], data: Any, path: str = "", context: Any = None) -> T:
     """
     token = _CONTEXT.set(context)
     try:
-        return _read(model, data, path)
+        return _read(model, data)
+    except InputError as error:
+        raise error.at(path) from None
     finally:
         _CONTEXT.reset(token)
 
