@@ -409,6 +409,25 @@ def _step(info: FieldInfo) -> Step:
                 return tuple(out)
             return read_models
 
+        if read_item is _identity and check_item is not None:  # texts, numbers, flags
+            only_check = check_item
+
+            def check_many(value: Any, path: str) -> Any:
+                if (type(value) is not list and not isinstance(value, tuple)) or \
+                        len(value) > limit:
+                    raise fail(path)
+                i = 0
+                try:
+                    for element in value:
+                        if element is None:
+                            raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
+                        only_check(element, "")
+                        i += 1
+                except InputError as error:
+                    raise error.at(f"[{i}]").at(path) from None
+                return tuple(value)
+            return check_many
+
         def read_many(value: Any, path: str) -> Any:
             if not isinstance(value, (list, tuple)) or len(value) > limit:
                 raise fail(path)
@@ -499,6 +518,17 @@ def _step(info: FieldInfo) -> Step:
         codes = info.codes
         assert codes is not None
         fold = codes.fold
+        if codes.source is None:  # a fixed list: its spellings computed once
+            table = codes.table(None)
+
+            def read_static_code(value: Any, path: str) -> Any:
+                if type(value) is str or isinstance(value, str):
+                    code = table.get(value) or (table.get(value.strip().lower())
+                                                if fold else None)
+                    if code is not None:
+                        return code
+                raise fail(path)
+            return read_static_code
 
         def read_code(value: Any, path: str) -> Any:
             if isinstance(value, str):
