@@ -398,11 +398,20 @@ def _step(info: FieldInfo) -> Step:
                     raise fail(path)
                 i = 0
                 out: list[Any] = []
+                plan = _PLANS.get(nested) or _plan(nested)
+                names, fill, new = plan.names, plan.fill, object.__new__
+                plain = not plan.extras and plan.post_init is None
                 try:
                     for element in value:
-                        if element is None:
+                        # the plain case inline (a dict of known keys); any other through _read
+                        if plain and type(element) is dict and element.keys() <= names:
+                            instance: Any = new(nested)
+                            fill(instance, element.get)
+                            out.append(instance)
+                        elif element is None:
                             raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
-                        out.append(_read(nested, element))
+                        else:
+                            out.append(_read(nested, element))
                         i += 1
                 except InputError as error:
                     raise error.at(f"[{i}]").at(path) from None
