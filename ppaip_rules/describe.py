@@ -400,13 +400,15 @@ def _step(info: FieldInfo) -> Step:
                 out: list[Any] = []
                 plan = _PLANS.get(nested) or _plan(nested)
                 names, fill, new = plan.names, plan.fill, object.__new__
-                plain = not plan.extras and plan.post_init is None
+                plain, post = not plan.extras, plan.post_init
                 try:
                     for element in value:
                         # the plain case inline (a dict of known keys); any other through _read
                         if plain and type(element) is dict and element.keys() <= names:
                             instance: Any = new(nested)
                             fill(instance, element.get)
+                            if post is not None:
+                                post(instance)
                             out.append(instance)
                         elif element is None:
                             raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
