@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from .calendar import in_input_years
 from .errors import InputError
 from .parsing import shown_key
 
@@ -50,12 +51,19 @@ T = TypeVar("T")
 #: Kinds of value a field holds.
 TEXT, ID, BOOL, INT, NUMBER, DATE, MOMENT, CODE = (
     "text", "id", "bool", "int", "number", "date", "moment", "code")
+#: A document's entry checked for presence only (``true``/``false`` or its text, never
+#: kept), and a time of day (``09:00``, ``9h``, ``14h30``).
+PRESENCE, TIME = "presence", "time"
+#: A date and time (ISO 8601; without an offset: Paris wall time), in the calendar's years.
+INSTANT = "instant"
 
 ID_MAX = 64
+#: A control character (a line break, an escape sequence…): never part of an identifier,
+#: which is echoed in reports (issue 16).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]").search
 #: A numeric identifier has 15 digits at most (exact in a JSON number).
 ID_INT_MAX = 999_999_999_999_999
 _META, _CHECK, _EXTRA = "ppaip", "ppaip_check", "ppaip_extra"
-_MISSING = object()
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _FR_DATE = r"\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\s*"
@@ -66,6 +74,16 @@ _INSTANT_AWARE = _ISO_DATE + _TIME + _OFFSET
 _ISO_DATE_RE = re.compile(_ISO_DATE)
 _FR_DATE_RE = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*")
 _INSTANT_RE = re.compile(_INSTANT)
+_INSTANT_BLANKS_RE = re.compile(r"\s*(" + _INSTANT + r")\s*")
+_DECIMAL = r"\s*-?[0-9]+([.,][0-9]+)?\s*"
+_DECIMAL_RE = re.compile(_DECIMAL)
+_TIME_OF_DAY = r"\s*([01]?[0-9]|2[0-3])\s*[:hH]\s*([0-5][0-9])?\s*"
+_TIME_OF_DAY_RE = re.compile(_TIME_OF_DAY)
+TIME_MAX = 10
+#: The default cap on the length of a list (``many=True``): far beyond any real document
+#: (a convocation of 1,000 people, a programme of 1,000 sessions) and small enough that a
+#: hostile input costs little.
+MAX_ITEMS = 1_000
 
 #: The context of the read in progress (the contract parameters): dynamic code lists use it.
 _CONTEXT: contextvars.ContextVar[Any] = contextvars.ContextVar("ppaip_describe_context",
@@ -138,12 +156,30 @@ class FieldInfo:
     header: str | None = None
     aware: bool = False  # MOMENT: an offset is required
     default: Any = None
+    many: bool = False  # a list of values of ``kind`` (a tuple in the model)
+    max_items: int = MAX_ITEMS
+    blank: bool = False  # TEXT: an empty or blank text is accepted
+
+    def item(self) -> FieldInfo:
+        """The description of one element of a list field."""
+        return attrs.evolve(self, many=False, required=True, default=None)
 
     def expected(self, context: Any = None) -> str:
         """What the field expects, in French (the ``attendu`` of an error)."""
         kind = self.kind
+        if self.many:
+            return (f"une liste ({self.max_items} éléments au plus) dont chaque élément est "
+                    + self.item().expected(context))
+        if kind == PRESENCE:
+            return "true ou false (mention présente ou non), ou le texte de la mention"
+        if kind == TIME:
+            return "une heure « HH:MM » ou « 14h30 »"
         if kind == TEXT:
-            return f"un texte non vide de {self.max_length} caractères au plus"
+            return (f"un texte de {self.max_length} caractères au plus" if self.blank else
+                    f"un texte non vide de {self.max_length} caractères au plus")
+        if kind == INSTANT:
+            return ("une date et heure ISO 8601, ex. « 2025-05-13T09:00:00+02:00 » (sans "
+                    "fuseau : heure de Paris)")
         if kind == ID:
             return f"un identifiant pseudonyme (texte de {ID_MAX} caractères au plus)"
         if kind == BOOL:
@@ -187,17 +223,23 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           default: Any = None, unit: str | None = None, minimum: float | None = None,
           maximum: float | None = None, max_length: int | None = None,
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
-          aware: bool = False,
+          aware: bool = False, many: bool = False, max_items: int = MAX_ITEMS,
+          blank: bool = False, empty: Any = (),
           validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
 
     An optional field defaults to ``default`` (``None``: "not known"); ``null`` in the
-    input reads as that default too. ``validator``: a further check, on the whole
-    instance (e.g. two fields that must agree), raising :class:`InputError`.
+    input reads as that default too. ``many``: a list of ``max_items`` values at most, a
+    tuple in the model (default ``empty``: ``()``, or ``None`` when an absent list means
+    "not known"); its elements' paths are ``name[i]``. ``blank``: a text may be blank.
+    ``validator``: a further check, on the whole instance (e.g. two fields that must
+    agree), raising :class:`InputError`.
     """
+    if many and default is None:
+        default = empty
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
-                     header, aware, default)
+                     header, aware, default, many, max_items, blank)
     check = _checker(info)
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -209,9 +251,16 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
 
     validators: Any = validate if validator is None else [validate, validator]
     metadata = {_META: info, _CHECK: check, _EXTRA: validator}
+    converter = _to_tuple if many else None
     if required:
-        return attrs.field(validator=validators, metadata=metadata)
-    return attrs.field(default=default, validator=validators, metadata=metadata)
+        return attrs.field(validator=validators, metadata=metadata, converter=converter)
+    return attrs.field(default=default, validator=validators, metadata=metadata,
+                       converter=converter)
+
+
+def _to_tuple(value: Any) -> Any:
+    """A list given to a constructor is kept as a tuple (anything else is checked as is)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def info_of(attribute: attrs.Attribute[Any]) -> FieldInfo | None:
@@ -237,18 +286,35 @@ Check = Callable[[Any, str], None]
 def _checker(info: FieldInfo) -> Check:
     """The check of a value already of the model's type (what a constructor receives)."""
     kind = info.kind
+    if info.many:
+        check_item = _checker(info.item())
+        limit = info.max_items
+
+        def check_many(value: Any, path: str) -> None:
+            if not isinstance(value, tuple) or len(value) > limit:
+                raise InputError(path, info.expected(_CONTEXT.get()))
+            for i, item in enumerate(value):
+                check_item(item, f"{path}[{i}]")
+        return check_many
 
     def fail(path: str) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()))
 
     if kind in (TEXT, ID):
         limit = ID_MAX if kind == ID else (info.max_length or 10_000)
+        blank = info.blank
 
         def check(value: Any, path: str) -> None:
-            if not isinstance(value, str) or len(value) > limit or not value.strip():
+            if not isinstance(value, str) or len(value) > limit or not (
+                    blank or value.strip()):
                 raise fail(path)
         return check
-    if kind == BOOL:
+    if kind == INSTANT:
+        def check_instant(value: Any, path: str) -> None:
+            if not isinstance(value, dt.datetime) or not in_input_years(value.year):
+                raise fail(path)
+        return check_instant
+    if kind in (BOOL, PRESENCE):
         def check_bool(value: Any, path: str) -> None:
             if not isinstance(value, bool):
                 raise fail(path)
@@ -270,6 +336,11 @@ def _checker(info: FieldInfo) -> Check:
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                 raise fail(path)
         return check_date
+    if kind == TIME:
+        def check_time(value: Any, path: str) -> None:
+            if not isinstance(value, dt.time):
+                raise fail(path)
+        return check_time
     if kind == MOMENT:
         def check_moment(value: Any, path: str) -> None:
             if not isinstance(value, dt.date):
@@ -317,6 +388,118 @@ def _step(info: FieldInfo) -> Step:
     def fail(path: str, problem: str | None = None) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()), problem)
 
+    if info.many:
+        item = info.item()
+        read_item = _step(item)
+        check_item = _checker(item) if item.kind in _CHECKED_AFTER else None
+        limit = info.max_items
+
+        if isinstance(item.kind, type):
+            nested = item.kind
+
+            def read_models(value: Any, path: str) -> Any:
+                if (type(value) is not list and not isinstance(value, tuple)) or \
+                        len(value) > limit:
+                    raise fail(path)
+                i = 0
+                out: list[Any] = []
+                plan = _PLANS.get(nested) or _plan(nested)
+                names, fill, new = plan.names, plan.fill, object.__new__
+                plain, post = not plan.extras, plan.post_init
+                try:
+                    for element in value:
+                        # the plain case inline (a dict of known keys); any other through _read
+                        if plain and type(element) is dict and element.keys() <= names:
+                            instance: Any = new(nested)
+                            fill(instance, element.get)
+                            if post is not None:
+                                post(instance)
+                            out.append(instance)
+                        elif element is None:
+                            raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
+                        else:
+                            out.append(_read(nested, element))
+                        i += 1
+                except InputError as error:
+                    raise error.at(f"[{i}]").at(path) from None
+                return tuple(out)
+            return read_models
+
+        if read_item is _identity and check_item is not None:  # texts, numbers, flags
+            only_check = check_item
+
+            def check_many(value: Any, path: str) -> Any:
+                if (type(value) is not list and not isinstance(value, tuple)) or \
+                        len(value) > limit:
+                    raise fail(path)
+                i = 0
+                try:
+                    for element in value:
+                        if element is None:
+                            raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
+                        only_check(element, "")
+                        i += 1
+                except InputError as error:
+                    raise error.at(f"[{i}]").at(path) from None
+                return tuple(value)
+            return check_many
+
+        def read_many(value: Any, path: str) -> Any:
+            if not isinstance(value, (list, tuple)) or len(value) > limit:
+                raise fail(path)
+            # Elements are read with a relative path; the index is added on error only.
+            i = 0
+            out = []
+            try:
+                for i, element in enumerate(value):  # noqa: B007 (i: on error)
+                    if element is None:
+                        raise InputError("", item.expected(_CONTEXT.get()), "élément vide")
+                    element = read_item(element, "")
+                    if check_item is not None:
+                        check_item(element, "")
+                    out.append(element)
+            except InputError as error:
+                raise error.at(f"[{i}]").at(path) from None
+            return tuple(out)
+        return read_many
+    if kind == PRESENCE:
+        def read_presence(value: Any, path: str) -> Any:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str):
+                return bool(value.strip())
+            raise fail(path)
+        return read_presence
+    if kind == INSTANT:
+        def read_instant(value: Any, path: str) -> Any:
+            if type(value) is str:
+                try:  # the plain form first: the hot path of the programme
+                    moment = _fromisoformat(value)
+                except ValueError:
+                    moment = None
+                if moment is None or not _INSTANT_RE.fullmatch(value):
+                    match = _INSTANT_BLANKS_RE.fullmatch(value)
+                    if not match:
+                        raise fail(path)
+                    try:
+                        moment = _fromisoformat(match.group(1).replace("Z", "+00:00"))
+                    except ValueError:
+                        raise fail(path) from None
+                value = moment
+            if not isinstance(value, dt.datetime) or not in_input_years(value.year):
+                raise fail(path)
+            return value
+        return read_instant
+    if kind == TIME:
+        def read_time(value: Any, path: str) -> Any:
+            if isinstance(value, dt.time):
+                return value
+            if isinstance(value, str) and len(value) <= TIME_MAX:
+                match = _TIME_OF_DAY_RE.fullmatch(value)
+                if match:
+                    return dt.time(int(match.group(1)), int(match.group(2) or 0))
+            raise fail(path)
+        return read_time
     if kind == ID:
         def read_id(value: Any, path: str) -> Any:
             if isinstance(value, float) and value.is_integer():
@@ -325,7 +508,8 @@ def _step(info: FieldInfo) -> Step:
                 if abs(value) > ID_INT_MAX:
                     raise fail(path)
                 value = str(value)
-            if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
+            if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX or (
+                    _CONTROL(value)):
                 raise fail(path)
             return value
         return read_id
@@ -351,6 +535,17 @@ def _step(info: FieldInfo) -> Step:
         codes = info.codes
         assert codes is not None
         fold = codes.fold
+        if codes.source is None:  # a fixed list: its spellings computed once
+            table = codes.table(None)
+
+            def read_static_code(value: Any, path: str) -> Any:
+                if type(value) is str or isinstance(value, str):
+                    code = table.get(value) or (table.get(value.strip().lower())
+                                                if fold else None)
+                    if code is not None:
+                        return code
+                raise fail(path)
+            return read_static_code
 
         def read_code(value: Any, path: str) -> Any:
             if isinstance(value, str):
@@ -363,8 +558,19 @@ def _step(info: FieldInfo) -> Step:
         model = kind
 
         def read_nested(value: Any, path: str) -> Any:
-            return _read(model, value, path)
+            try:
+                return _read(model, value)
+            except InputError as error:
+                raise error.at(path) from None
         return read_nested
+    if kind == NUMBER:
+        def read_number(value: Any, path: str) -> Any:
+            if type(value) is str:  # a French decimal comma: "2,5"
+                if not _DECIMAL_RE.fullmatch(value):
+                    raise fail(path)
+                return float(value.replace(",", "."))
+            return value
+        return read_number
     if kind == INT:
         def read_int(value: Any, path: str) -> Any:
             if isinstance(value, float) and value.is_integer():
@@ -372,6 +578,9 @@ def _step(info: FieldInfo) -> Step:
             return value
         return read_int
     return _identity
+
+
+_fromisoformat = dt.datetime.fromisoformat
 
 
 def _identity(value: Any, path: str) -> Any:
@@ -399,14 +608,20 @@ def _read_date(fail: Callable[..., InputError]) -> Step:
 @attrs.frozen
 class _Plan:
     #: field name, conversion, required, check after conversion (or None), default
-    steps: tuple[tuple[str, Step, bool, Check | None, Any], ...]
+    steps: tuple[tuple[str, Step | None, bool, Check | None, Any], ...]
     names: frozenset[str]
     #: checks on the whole instance (``field(validator=…)``), run once every field is set
     extras: tuple[tuple[attrs.Attribute[Any], Callable[[Any, attrs.Attribute[Any], Any], None]],
                   ...]
+    #: the model's ``__attrs_post_init__`` (derived fields, checks across fields), or None
+    post_init: Callable[[Any], None] | None
+    #: ``fill(instance, data.get)``: every field converted, checked and set (generated code)
+    fill: Callable[[Any, Callable[[str], Any]], None]
 
 
 _PLANS: dict[type, _Plan] = {}
+#: The kinds whose reading step does not check: the model's check follows it.
+_CHECKED_AFTER = (TEXT, BOOL, INT, NUMBER)
 
 
 def _plan(model: type) -> _Plan:
@@ -416,57 +631,109 @@ def _plan(model: type) -> _Plan:
         steps = []
         extras = []
         for attribute in attrs.fields(model):
+            if not attribute.init:
+                continue  # derived (set by __attrs_post_init__)
             info = info_of(attribute)
             if info is None:
                 raise TypeError(f"{model.__name__}.{attribute.name} is not described")
-            # The conversions of ID, DATE, MOMENT, CODE and nested models check as they go;
-            # the others are the constructor's own check.
-            check = attribute.metadata[_CHECK] if info.kind in (TEXT, BOOL, INT, NUMBER) \
-                else None
-            steps.append((attribute.name, _step(info), info.required, check,
-                          attribute.default))
+            # The conversions of ID, DATE, MOMENT, CODE, PRESENCE, TIME, lists and nested
+            # models check as they go; the others are the constructor's own check.
+            check = attribute.metadata[_CHECK] \
+                if info.kind in _CHECKED_AFTER and not info.many else None
+            step: Step | None = _step(info)
+            steps.append((attribute.name, None if step is _identity else step, info.required,
+                          check, attribute.default))
             if attribute.metadata.get(_EXTRA) is not None:
                 extras.append((attribute, attribute.metadata[_EXTRA]))
         plan = _PLANS[model] = _Plan(tuple(steps), frozenset(n for n, *_ in steps),
-                                     tuple(extras))
+                                     tuple(extras), getattr(model, "__attrs_post_init__", None),
+                                     _compile(model, steps))
     return plan
 
 
-def _read(model: type[T], data: Any, path: str) -> T:
-    if isinstance(data, model):
-        return data
-    if not isinstance(data, Mapping):
-        raise InputError(path, "un objet JSON ({ … })")
-    plan = _plan(model)
-    for key in data:
-        if key not in plan.names:
-            near = difflib.get_close_matches(key, sorted(plan.names), n=1) if isinstance(
-                key, str) and _FIELD_NAME.match(key) else []
-            raise InputError(_join(path, shown_key(key)), "un champ parmi : " + ", ".join(
-                sorted(plan.names)),
-                "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
+def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None, Any]]
+             ) -> Callable[[Any, Callable[[str], Any]], None]:
+    """The plan as one generated function (as attrs generates ``__init__``): no loop, no
+    tuple unpacking, and the common accepted values checked inline, the full check (which
+    raises with the French message) called only for the others."""
+    infos = dict(described(model))
+    namespace: dict[str, Any] = {"InputError": InputError, "set_": _set, "read": _read,
+                                 "missing": _missing, "model": model, "control": _CONTROL}
+    lines = ["def fill(inst, get):", "    n = ''", "    try:"]
+    for i, (name, step, required, check, default) in enumerate(steps):
+        info = infos[name]
+        namespace[f"s{i}"], namespace[f"c{i}"], namespace[f"d{i}"] = step, check, default
+        lines += [f"        n = {name!r}", f"        v = get({name!r})", "        if v is None:",
+                  f"            raise missing(model, {name!r})" if required else
+                  f"            set_(inst, {name!r}, d{i})", "        else:"]
+        if isinstance(info.kind, type) and not info.many:
+            namespace[f"m{i}"] = info.kind
+            lines.append(f"            v = read(m{i}, v)")  # the error's path: at(n)
+        elif step is not None:
+            # The step only for the values it changes (or refuses): the plain JSON form
+            # passes as is.
+            plain = {NUMBER: "type(v) is str", INT: "type(v) is float",
+                     ID: f"not (type(v) is str and len(v) <= {ID_MAX} and v.strip() "
+                         "and not control(v))"}.get(
+                         info.kind) if not info.many else None
+            lines.append(f"            if {plain}: v = s{i}(v, '')" if plain else
+                         f"            v = s{i}(v, '')")
+        if check is not None:
+            fast = _fast_accept(info)
+            lines.append(f"            if not ({fast}): c{i}(v, '')" if fast else
+                         f"            c{i}(v, '')")
+        lines.append(f"            set_(inst, {name!r}, v)")
+    lines += ["    except InputError as error:", "        raise error.at(n) from None"]
+    exec(compile("\n".join(lines), f"<describe plan of {model.__name__}>", "exec"), namespace)
+    fill: Callable[[Any, Callable[[str], Any]], None] = namespace["fill"]
+    return fill
+
+
+def _fast_accept(info: FieldInfo) -> str | None:
+    """An expression true only for values the field's check accepts (None: no shortcut)."""
+    if info.kind == BOOL:
+        return "type(v) is bool"
+    if info.kind == TEXT:
+        return f"type(v) is str and len(v) <= {info.max_length}" + (
+            "" if info.blank else " and v.strip()")
+    if info.kind in (INT, NUMBER) and info.minimum is not None and info.maximum is not None:
+        typed = "type(v) is int" if info.kind == INT else "(type(v) is int or type(v) is float)"
+        return f"{typed} and {info.minimum!r} <= v <= {info.maximum!r}"
+    return None
+
+
+def _missing(model: type, name: str) -> InputError:
+    info = dict(described(model))[name]
+    return InputError("", info.expected(_CONTEXT.get()), "champ manquant")
+
+
+def _read(model: type[T], data: Any) -> T:
+    """The instance read from ``data``; errors name paths relative to it (prefixed by the
+    callers on the way up: paths are built only when an error is raised)."""
+    if type(data) is not dict:
+        if isinstance(data, model):
+            return data
+        if not isinstance(data, Mapping):
+            raise InputError("", "un objet JSON ({ … })")
+    plan = _PLANS.get(model) or _plan(model)
+    if not data.keys() <= plan.names:
+        for key in data:
+            if key not in plan.names:
+                # Echoed only when it is one of the library's own field names; the
+                # nearest field of this object is named, when there is one.
+                near = difflib.get_close_matches(key, sorted(plan.names), n=1) if isinstance(
+                    key, str) and _FIELD_NAME.match(key) else []
+                raise InputError(shown_key(key), "un champ parmi : " + ", ".join(
+                    sorted(plan.names)),
+                    "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
     # The instance is filled field by field: each value is converted and checked once, by
     # the same checks as the constructor's validators (not run a second time).
     instance = object.__new__(model)
-    for name, step, required, check, default in plan.steps:
-        value = data.get(name, _MISSING)
-        if value is _MISSING or value is None:
-            if required:
-                info = dict(described(model))[name]
-                raise InputError(_join(path, name), info.expected(_CONTEXT.get()),
-                                 "champ manquant")
-            _set(instance, name, default)
-            continue
-        where = f"{path}.{name}" if path else name
-        value = step(value, where)
-        if check is not None:
-            check(value, where)
-        _set(instance, name, value)
+    plan.fill(instance, data.get)
     for attribute, extra in plan.extras:
-        try:
-            extra(instance, attribute, getattr(instance, attribute.name))
-        except InputError as error:
-            raise error.at(path) from None
+        extra(instance, attribute, getattr(instance, attribute.name))
+    if plan.post_init is not None:
+        plan.post_init(instance)
     return instance
 
 
@@ -480,7 +747,9 @@ def read(model: type[T], data: Any, path: str = "", context: Any = None) -> T:
     """
     token = _CONTEXT.set(context)
     try:
-        return _read(model, data, path)
+        return _read(model, data)
+    except InputError as error:
+        raise error.at(path) from None
     finally:
         _CONTEXT.reset(token)
 
@@ -522,10 +791,22 @@ def json_schema(model: type, *, title: str | None = None, context: Any = None,
 def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     kind = info.kind
     prop: dict[str, Any]
-    if kind == TEXT:
-        prop = {"type": "string", "maxLength": info.max_length, "pattern": r"\S"}
+    if info.many:
+        prop = {"type": "array", "maxItems": info.max_items,
+                "items": _property(info.item(), context)}
+    elif kind == PRESENCE:
+        prop = {"type": ["string", "boolean"]}
+    elif kind == INSTANT:
+        prop = {"type": "string", "pattern": f"^\\s*{_INSTANT}\\s*$", "format": INSTANT_FORMAT}
+    elif kind == TIME:
+        prop = {"type": "string", "maxLength": TIME_MAX, "pattern": f"^{_TIME_OF_DAY}$"}
+    elif kind == TEXT:
+        prop = {"type": "string", "maxLength": info.max_length}
+        if not info.blank:
+            prop["pattern"] = r"\S"
     elif kind == ID:
-        prop = {"anyOf": [{"type": "string", "maxLength": ID_MAX, "pattern": r"\S"},
+        prop = {"anyOf": [{"type": "string", "maxLength": ID_MAX, "pattern": r"\S",
+                           "not": {"pattern": "[\u0000-\u001f\u007f]"}},
                           {"type": "integer", "minimum": -ID_INT_MAX, "maximum": ID_INT_MAX}]}
     elif kind == BOOL:
         prop = {"type": "boolean"}
@@ -535,6 +816,16 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
             prop["minimum"] = info.minimum
         if info.maximum is not None:
             prop["maximum"] = info.maximum
+        if kind == NUMBER:  # or a text with a decimal comma, its bounds checked by a format
+            name = f"ppaip-decimal:{info.minimum}:{info.maximum}"
+            if name not in FORMATS:
+                step, check = _step(info), _checker(info)
+
+                def read_and_check(value: Any, path: str) -> None:
+                    check(step(value, path), path)
+                FORMATS[name] = _accepts(read_and_check)
+            prop = {"anyOf": [prop, {"type": "string", "pattern": f"^{_DECIMAL}$",
+                                     "format": name}]}
     elif kind == DATE:
         prop = {"type": "string", "pattern": f"^({_ISO_DATE}|{_FR_DATE})$",
                 "format": DATE_FORMAT}
@@ -556,13 +847,13 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
         prop = json_schema(kind, context=context, root=False)
     if not info.required:  # null: "not known" (or the default)
         prop = _or_null(prop)
-        if info.default is not None:
+        if isinstance(info.default, (str, int, float)):  # bool is an int
             prop["default"] = info.default
     description = info.label + (f" — {info.description}" if info.description else "")
     if info.unit:
         description += f" (en {info.unit})"
     prop = {"description": description, **prop}
-    if not isinstance(kind, type):
+    if info.many or not isinstance(kind, type):
         # The French expected form, as the reader's errors say it (the docs' field tables).
         prop["x-expected"] = info.expected(context) + ("" if info.required else " ; ou null")
     if info.personal:
@@ -578,6 +869,8 @@ def _or_null(prop: dict[str, Any]) -> dict[str, Any]:
         return {**prop, "anyOf": [*prop["anyOf"], {"type": "null"}]}
     if isinstance(prop.get("type"), str):
         return {**prop, "type": [prop["type"], "null"]}
+    if isinstance(prop.get("type"), list):
+        return {**prop, "type": [*prop["type"], "null"]}
     return {"anyOf": [prop, {"type": "null"}]}
 
 
@@ -605,11 +898,14 @@ def _accepts(step: Step) -> Callable[[Any], bool]:
     return check
 
 
-#: The string formats the schemas name, each the reader's own check (the pattern gives the
+#: The string formats the schemas name (those of the bounds of decimal texts are added as
+#: the schemas are generated), each the reader's own check (the pattern gives the
 #: shape; the format adds what a pattern cannot say: a real day, a real time). A validator
 #: that does not know them accepts the shape: the reader stays the judge.
 DATE_FORMAT, MOMENT_FORMAT, AWARE_MOMENT_FORMAT = "ppaip-date", "ppaip-moment", "ppaip-moment-tz"
+INSTANT_FORMAT = "ppaip-instant"
 FORMATS: dict[str, Callable[[Any], bool]] = {
+    INSTANT_FORMAT: _accepts(_step(FieldInfo(INSTANT, "instant"))),
     DATE_FORMAT: _accepts(_step(FieldInfo(DATE, "date"))),
     MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment"))),
     AWARE_MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment", aware=True))),
@@ -645,7 +941,7 @@ class FieldRow:
 def field_rows(model: type, prefix: str = "", context: Any = None) -> Iterator[FieldRow]:
     """Every field of the model, nested models flattened (``person.birth_date``)."""
     for name, info in described(model):
-        path = _join(prefix, name)
+        path = _join(prefix, name) + ("[]" if info.many else "")
         if isinstance(info.kind, type):
             yield from field_rows(info.kind, path, context)
             continue

@@ -18,44 +18,31 @@ may hold the text or ``true``/``false`` — and never kept nor echoed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import attrs
 
-from ._inputs import (
-    SETTINGS,
-    as_id,
-    as_presence,
-    as_setting,
-    codes,
-    missing,
-    v_date,
-    v_id,
-    v_in,
-    v_is,
-    v_number,
-    v_opt,
-    v_text,
-    v_tuple_of,
-    yes_no,
-)
+from ._inputs import SETTING_LABELS, codes, missing, yes_no
 from .checks import register_kind
+from .describe import (
+    BOOL,
+    CODE,
+    DATE,
+    ID,
+    INT,
+    MOMENT,
+    NUMBER,
+    PRESENCE,
+    TEXT,
+    TIME,
+    Codes,
+    field,
+    json_schema,
+    read,
+)
 from .errors import InputError
 from .model import VIOLATION, WARNING, Example, Flag, Report, get_rule, rule, run_rules
 from .parameters import DIJON, ContractParameters
-from .parsing import (
-    Fields,
-    as_bool,
-    as_date,
-    as_date_or_datetime,
-    as_int,
-    as_list,
-    as_number,
-    as_object,
-    as_str,
-    read_model,
-)
 from .programme import A_LA_CARTE, group_size_flags, workshop_hours_flags, workshop_name
 
 SHEET_KINDS = ("individuel", "collectif")
@@ -63,259 +50,197 @@ BILAN_KINDS = ("final", "atelier")
 MAX_ITEMS = 1_000
 
 
-_opt = v_opt
-_BOOL = v_is(bool)
 
 
-# --- models ------------------------------------------------------------------------
+# --- models: one description each (ppaip_rules.describe) ------------------------------
+
+
+def _sections(params: ContractParameters | None) -> dict[str, str]:
+    p = params or DIJON
+    return {i.code: i.label for i in (*p.bilan_required_sections, *p.bilan_optional_sections)}
+
+
+def _deliverables(params: ContractParameters | None) -> dict[str, str]:
+    return {i.code: i.label for i in (params or DIJON).deliverables}
+
+
+_SHEET_KIND = Codes({"individuel": "feuille individuelle (annexe 3)",
+                     "collectif": "feuille collective (annexe 4)"}, fold=True)
+_BILAN_KIND = Codes({"final": "bilan final du parcours",
+                     "atelier": "bilan d'atelier collectif"}, fold=True)
+_SETTING = Codes(SETTING_LABELS, fold=True)
+_SECTION = Codes.dynamic(_sections)
+_DELIVERABLE = Codes.dynamic(_deliverables)
+_ID_TEXT = "identifiant pseudonyme (jamais un nom)"
+_MENTION = "la mention (texte) ou true/false ; vérifiée par sa présence, jamais reprise"
+_UNKNOWN = "absent ou null : non renseigné"
+_THEME = ("code du catalogue, a-la-carte ou intitulé libre (jamais repris)")
+
+
+def _mention(label: str, **kw: Any) -> Any:
+    return field(PRESENCE, label, _MENTION, default=False, personal=True, **kw)
 
 
 @attrs.frozen
 class Signatory:
-    """Presence of a facilitator's (or CPIP's) surname, first name and signature."""
+    """Présence du nom, du prénom et de la signature d'un animateur (ou du CPIP)."""
 
-    surname: bool = attrs.field(default=False, validator=_BOOL)
-    first_name: bool = attrs.field(default=False, validator=_BOOL)
-    signature: bool = attrs.field(default=False, validator=_BOOL)
+    surname: bool = _mention("nom")
+    first_name: bool = _mention("prénom")
+    signature: bool = _mention("signature")
 
 
 @attrs.frozen
 class Attendee:
-    """One line of an attendance sheet: presence of the person's entries.
+    """Une ligne de la feuille d'émargement : présence des mentions de la personne.
 
     ``absent``: ``None`` when the sheet says neither present nor absent.
     """
 
-    surname: bool = attrs.field(default=False, validator=_BOOL)
-    first_name: bool = attrs.field(default=False, validator=_BOOL)
-    signature: bool = attrs.field(default=False, validator=_BOOL)
-    absent: bool | None = attrs.field(default=None, validator=_opt(bool))
-    absence_reason: bool = attrs.field(default=False, validator=_BOOL)
+    surname: bool = _mention("nom")
+    first_name: bool = _mention("prénom")
+    signature: bool = _mention("signature")
+    absent: bool | None = field(BOOL, "absent(e)", "null : la feuille ne dit ni présent ni "
+                                                   "absent")
+    absence_reason: bool = _mention("motif de l'absence")
+
+
+def _sheet_variant(instance: Any, attribute: Any, value: Any) -> None:
+    """Individual sheets carry ``person``; collective ones the workshop's entries."""
+    collective = instance.kind == "collectif"
+    for name in ("person",) if collective else ("theme", "session_number", "participants"):
+        if getattr(instance, name) not in (None, ()):
+            raise InputError(name, "un champ de la feuille " + (
+                "individuelle" if collective else "collective"), "champ d'une autre feuille")
 
 
 @attrs.frozen
 class AttendanceSheet:
-    """An attendance sheet ("feuille d'émargement", CCTP 6.5, annexes 3 and 4).
+    """Feuille d'émargement individuelle ou collective (CCTP 6.5, annexes 3 et 4).
 
     Individual sheets have ``person``; collective ones ``theme`` (a catalogue
     code, ``a-la-carte`` or a free text, never echoed), ``session_number``
     and ``participants``.
     """
 
-    kind: str = attrs.field(validator=v_in(SHEET_KINDS, optional=False))
-    date: dt.date | None = attrs.field(default=None, validator=v_date)
-    place: bool = attrs.field(default=False, validator=_BOOL)
-    start_time: dt.time | None = attrs.field(default=None, validator=v_opt(dt.time))
-    duration_hours: float | None = attrs.field(default=None, validator=v_number(10_000))
-    facilitator: Signatory = attrs.field(factory=Signatory,
-                                         validator=v_is(Signatory))
-    person: Attendee | None = attrs.field(default=None, validator=_opt(Attendee))
-    theme: str | None = attrs.field(default=None, validator=v_text(1_000), repr=False)
-    session_number: int | None = attrs.field(default=None, validator=v_number(10_000, True))
-    participants: tuple[Attendee, ...] = attrs.field(default=(), converter=tuple,
-                                                     validator=v_tuple_of(Attendee))
-    id: str | None = attrs.field(default=None, validator=v_id)
+    kind: str = field(CODE, "type de feuille", codes=_SHEET_KIND, required=True)
+    date: dt.date | None = field(DATE, "date de la séance")
+    place: bool = _mention("lieu")
+    start_time: dt.time | None = field(TIME, "heure de début")
+    duration_hours: float | None = field(NUMBER, "durée", unit="heures", minimum=0,
+                                         maximum=10_000)
+    facilitator: Signatory = field(Signatory, "l'animateur", default=Signatory())
+    person: Attendee | None = field(Attendee, "la personne (feuille individuelle)",
+                                    "absent : aucune mention")
+    theme: str | None = field(TEXT, "thème de l'atelier (feuille collective)", _THEME,
+                              max_length=1_000, personal=True)
+    session_number: int | None = field(INT, "numéro de la séance (feuille collective)",
+                                       minimum=1, maximum=10_000)
+    participants: tuple[Attendee, ...] = field(
+        Attendee, "les participants (feuille collective)", many=True, max_items=MAX_ITEMS,
+        validator=_sheet_variant)
+    id: str | None = field(ID, _ID_TEXT)
+
+    def __repr__(self) -> str:  # the theme may be free text: never shown
+        return (f"AttendanceSheet(kind={self.kind!r}, date={self.date!r}, "
+                f"participants={len(self.participants)}, id={self.id!r})")
 
 
 @attrs.frozen
 class Invitee:
-    """One person convened to a workshop (CCTP 6.5, annex 2)."""
+    """Une personne convoquée à un atelier (CCTP 6.5, annexe 2)."""
 
-    surname: bool = attrs.field(default=False, validator=_BOOL)
-    first_name: bool = attrs.field(default=False, validator=_BOOL)
-    cpip: Signatory = attrs.field(factory=Signatory,
-                                  validator=v_is(Signatory))
-    individual_followup: bool | None = attrs.field(default=None, validator=_opt(bool))
-    other_workshops: bool | None = attrs.field(default=None, validator=_opt(bool))
-    prescribed: bool | None = attrs.field(default=None, validator=_opt(bool))
+    surname: bool = _mention("nom")
+    first_name: bool = _mention("prénom")
+    cpip: Signatory = field(Signatory, "le CPIP", default=Signatory())
+    individual_followup: bool | None = field(BOOL, "suivi individuel en cours", _UNKNOWN)
+    other_workshops: bool | None = field(BOOL, "inscrite à d'autres ateliers", _UNKNOWN)
+    prescribed: bool | None = field(BOOL, "inscription validée par une prescription du SPIP",
+                                    _UNKNOWN)
 
 
 @attrs.frozen
 class Convocation:
-    """A workshop convocation. ``theme``: catalogue code, ``a-la-carte`` or free text."""
+    """Convocation à un atelier collectif (CCTP 6.5, annexe 2).
 
-    spip: bool = attrs.field(default=False, validator=_BOOL)
-    establishment: bool = attrs.field(default=False, validator=_BOOL)
-    setting: str | None = attrs.field(default=None, validator=v_in(SETTINGS))
-    theme: str | None = attrs.field(default=None, validator=v_text(1_000), repr=False)
-    dates: tuple[dt.date | dt.datetime, ...] = attrs.field(default=(), converter=tuple,
-                                                           validator=v_tuple_of(dt.date))
-    duration_hours: float | None = attrs.field(default=None, validator=v_number(10_000))
-    participants: tuple[Invitee, ...] = attrs.field(default=(), converter=tuple,
-                                                    validator=v_tuple_of(Invitee))
-    id: str | None = attrs.field(default=None, validator=v_id)
+    ``theme``: catalogue code, ``a-la-carte`` or free text.
+    """
+
+    spip: bool = _mention("SPIP")
+    establishment: bool = _mention("établissement")
+    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
+                                codes=_SETTING)
+    theme: str | None = field(TEXT, "thématique de l'atelier", _THEME, max_length=1_000,
+                              personal=True)
+    dates: tuple[dt.date | dt.datetime, ...] = field(MOMENT, "dates des séances", many=True,
+                                                     max_items=MAX_ITEMS)
+    duration_hours: float | None = field(NUMBER, "durée", unit="heures", minimum=0,
+                                         maximum=10_000)
+    participants: tuple[Invitee, ...] = field(Invitee, "les personnes convoquées", many=True,
+                                              max_items=MAX_ITEMS)
+    id: str | None = field(ID, _ID_TEXT)
+
+    def __repr__(self) -> str:  # the theme may be free text: never shown
+        return (f"Convocation(setting={self.setting!r}, dates={len(self.dates)}, "
+                f"participants={len(self.participants)}, id={self.id!r})")
 
 
 @attrs.frozen
 class Bilan:
-    """A bilan: ``final`` (end of a person's course) or ``atelier`` (collective workshop).
+    """Bilan final ou d'atelier (CCTP 3, 6.6, 6.9).
 
+    ``kind``: ``final`` (end of a person's course) or ``atelier`` (collective workshop).
     ``sections``: codes of :attr:`ContractParameters.bilan_required_sections`
     and ``bilan_optional_sections``.
     """
 
-    kind: str = attrs.field(validator=v_in(BILAN_KINDS, optional=False))
-    sections: tuple[str, ...] = attrs.field(default=(), converter=tuple,
-                                            validator=v_tuple_of(str))
-    plain_language: bool | None = attrs.field(default=None, validator=_opt(bool))
-    person_copy_has_justice_logo: bool | None = attrs.field(default=None, validator=_opt(bool))
-    deposited_on_ipro360: bool | None = attrs.field(default=None, validator=_opt(bool))
-    shared_with_partners: bool | None = attrs.field(default=None, validator=_opt(bool))
-    consent_to_share: bool | None = attrs.field(default=None, validator=_opt(bool))
-    id: str | None = attrs.field(default=None, validator=v_id)
+    kind: str = field(CODE, "type de bilan", codes=_BILAN_KIND, required=True)
+    sections: tuple[str, ...] = field(CODE, "rubriques présentes", codes=_SECTION, many=True,
+                                      max_items=MAX_ITEMS)
+    plain_language: bool | None = field(BOOL, "rédigé en langage clair", _UNKNOWN)
+    person_copy_has_justice_logo: bool | None = field(
+        BOOL, "l'exemplaire de la personne porte le logo de la Justice", _UNKNOWN)
+    deposited_on_ipro360: bool | None = field(BOOL, "déposé sur IPRO 360°", _UNKNOWN)
+    shared_with_partners: bool | None = field(BOOL, "transmis à des partenaires", _UNKNOWN)
+    consent_to_share: bool | None = field(BOOL, "accord de la personne pour le transmettre",
+                                          _UNKNOWN)
+    id: str | None = field(ID, _ID_TEXT)
 
 
 @attrs.frozen
 class Deliverables:
-    """The provider's deliverables (CCTP 6.9): codes delivered, codes not applicable yet."""
+    """Livrables du titulaire (CCTP 6.9).
 
-    delivered: tuple[str, ...] = attrs.field(default=(), converter=tuple,
-                                             validator=v_tuple_of(str))
-    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=tuple,
-                                                  validator=v_tuple_of(str))
-    bilan_templates_validated_by_spip: bool | None = attrs.field(default=None,
-                                                                 validator=_opt(bool))
-    bilan_templates_copied_to_disp: bool | None = attrs.field(default=None, validator=_opt(bool))
+    ``delivered``: codes delivered; ``not_applicable``: codes not applicable yet.
+    """
 
-
-# --- reading JSON-like input --------------------------------------------------------
-
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
-
-
-def as_time(value: Any, path: str) -> dt.time:
-    """A time of day: ``09:00``, ``9h``, ``14h30``."""
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str) and len(value) <= 10:
-        m = _TIME.match(value)
-        if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60:
-            return dt.time(int(m.group(1)), int(m.group(2) or 0))
-    raise InputError(path, "une heure de début « HH:MM » ou « 14h30 »")
+    delivered: tuple[str, ...] = field(CODE, "livrables fournis", codes=_DELIVERABLE,
+                                       many=True, max_items=MAX_ITEMS)
+    not_applicable: tuple[str, ...] = field(CODE, "livrables sans objet à ce jour",
+                                            codes=_DELIVERABLE, many=True, max_items=MAX_ITEMS)
+    bilan_templates_validated_by_spip: bool | None = field(
+        BOOL, "modèles de bilan validés par le SPIP", _UNKNOWN)
+    bilan_templates_copied_to_disp: bool | None = field(
+        BOOL, "modèles de bilan transmis en copie à la DISP", _UNKNOWN)
 
 
-def _as_kind(choices: tuple[str, ...]):
-    def convert(value: Any, path: str) -> str:
-        if isinstance(value, str) and value.strip().lower() in choices:
-            return value.strip().lower()
-        raise InputError(path, "une valeur parmi : " + ", ".join(choices))
-    return convert
+# --- reading JSON-like input (describe.read: one description per model) ---------------
 
 
-_as_duration = as_number(minimum=0, maximum=10_000)
-_as_theme = as_str(max_length=1_000)
+def read_attendance_sheet(data: Any, params: ContractParameters = DIJON) -> AttendanceSheet:
+    return read(AttendanceSheet, data, context=params)
 
 
-def _read_signatory(f: Fields) -> Signatory:
-    s = Signatory(surname=f.optional("surname", as_presence, False),
-                  first_name=f.optional("first_name", as_presence, False),
-                  signature=f.optional("signature", as_presence, False))
-    f.done()
-    return s
-
-
-def _read_attendee(f: Fields) -> Attendee:
-    a = Attendee(surname=f.optional("surname", as_presence, False),
-                 first_name=f.optional("first_name", as_presence, False),
-                 signature=f.optional("signature", as_presence, False),
-                 absent=f.optional("absent", as_bool),
-                 absence_reason=f.optional("absence_reason", as_presence, False))
-    f.done()
-    return a
-
-
-def _read_invitee(f: Fields) -> Invitee:
-    i = Invitee(surname=f.optional("surname", as_presence, False),
-                first_name=f.optional("first_name", as_presence, False),
-                cpip=f.optional("cpip", as_object(_read_signatory, Signatory), Signatory()),
-                individual_followup=f.optional("individual_followup", as_bool),
-                other_workshops=f.optional("other_workshops", as_bool),
-                prescribed=f.optional("prescribed", as_bool))
-    f.done()
-    return i
-
-
-def read_attendance_sheet(data: Any) -> AttendanceSheet:
-    def build(f: Fields) -> AttendanceSheet:
-        kind = f.required("kind", _as_kind(SHEET_KINDS))
-        collective = kind == "collectif"
-        sheet = AttendanceSheet(
-            kind=kind, date=f.optional("date", as_date),
-            place=f.optional("place", as_presence, False),
-            start_time=f.optional("start_time", as_time),
-            duration_hours=f.optional("duration_hours", _as_duration),
-            facilitator=f.optional("facilitator", as_object(_read_signatory, Signatory),
-                                   Signatory()),
-            person=None if collective else f.optional(
-                "person", as_object(_read_attendee, Attendee), Attendee()),
-            theme=f.optional("theme", _as_theme) if collective else None,
-            session_number=f.optional("session_number", as_int(1, 10_000))
-            if collective else None,
-            participants=f.optional("participants", as_list(
-                as_object(_read_attendee, Attendee), MAX_ITEMS), ()) if collective else (),
-            id=f.optional("id", as_id))
-        f.done()
-        return sheet
-    return read_model(data, AttendanceSheet, build)
-
-
-def read_convocation(data: Any) -> Convocation:
-    def build(f: Fields) -> Convocation:
-        c = Convocation(
-            spip=f.optional("spip", as_presence, False),
-            establishment=f.optional("establishment", as_presence, False),
-            setting=f.optional("setting", as_setting),
-            theme=f.optional("theme", _as_theme),
-            dates=f.optional("dates", as_list(as_date_or_datetime, MAX_ITEMS), ()),
-            duration_hours=f.optional("duration_hours", _as_duration),
-            participants=f.optional("participants", as_list(
-                as_object(_read_invitee, Invitee), MAX_ITEMS), ()),
-            id=f.optional("id", as_id))
-        f.done()
-        return c
-    return read_model(data, Convocation, build)
-
-
-def _as_codes(allowed: frozenset[str]):
-    def convert(value: Any, path: str) -> str:
-        if isinstance(value, str) and value in allowed:
-            return value
-        raise InputError(path, "un code parmi : " + ", ".join(sorted(allowed)))
-    return as_list(convert, MAX_ITEMS)
+def read_convocation(data: Any, params: ContractParameters = DIJON) -> Convocation:
+    return read(Convocation, data, context=params)
 
 
 def read_bilan(data: Any, params: ContractParameters = DIJON) -> Bilan:
-    sections = codes(params.bilan_required_sections) | codes(params.bilan_optional_sections)
-
-    def build(f: Fields) -> Bilan:
-        b = Bilan(kind=f.required("kind", _as_kind(BILAN_KINDS)),
-                  sections=f.optional("sections", _as_codes(sections), ()),
-                  plain_language=f.optional("plain_language", as_bool),
-                  person_copy_has_justice_logo=f.optional("person_copy_has_justice_logo",
-                                                          as_bool),
-                  deposited_on_ipro360=f.optional("deposited_on_ipro360", as_bool),
-                  shared_with_partners=f.optional("shared_with_partners", as_bool),
-                  consent_to_share=f.optional("consent_to_share", as_bool),
-                  id=f.optional("id", as_id))
-        f.done()
-        return b
-    return read_model(data, Bilan, build)
+    return read(Bilan, data, context=params)
 
 
 def read_deliverables(data: Any, params: ContractParameters = DIJON) -> Deliverables:
-    allowed = codes(params.deliverables)
-
-    def build(f: Fields) -> Deliverables:
-        d = Deliverables(
-            delivered=f.optional("delivered", _as_codes(allowed), ()),
-            not_applicable=f.optional("not_applicable", _as_codes(allowed), ()),
-            bilan_templates_validated_by_spip=f.optional("bilan_templates_validated_by_spip",
-                                                         as_bool),
-            bilan_templates_copied_to_disp=f.optional("bilan_templates_copied_to_disp",
-                                                      as_bool))
-        f.done()
-        return d
-    return read_model(data, Deliverables, build)
+    return read(Deliverables, data, context=params)
 
 
 # --- example inputs (documentation, tests) --------------------------------------------
@@ -462,7 +387,7 @@ def doc_sheet_coll(sheet: AttendanceSheet, params: ContractParameters):
 
 def check_attendance_sheet(sheet: Any, params: ContractParameters = DIJON) -> Report:
     """DOC-SHEET-IND / DOC-SHEET-COLL, and PROG-GROUP-SIZE for a collective sheet."""
-    sheet = read_attendance_sheet(sheet)
+    sheet = read_attendance_sheet(sheet, params)
     report = run_rules("attendance-sheet", sheet, params)
     if sheet.kind == "collectif" and sheet.participants:
         report = report.merged(_group_size(sheet.theme, len(sheet.participants),
@@ -542,7 +467,7 @@ def doc_convocation(c: Convocation, params: ContractParameters):
 
 def check_convocation(convocation: Any, params: ContractParameters = DIJON) -> Report:
     """DOC-CONVOCATION, COLL-ONLY-PRESCRIBED, and the workshop's size and duration."""
-    c = read_convocation(convocation)
+    c = read_convocation(convocation, params)
     report = run_rules("convocation", c, params)
     if c.participants:
         report = report.merged(_group_size(c.theme, len(c.participants), "participants",
@@ -691,92 +616,20 @@ def check_deliverables(deliverables: Any, params: ContractParameters = DIJON) ->
 
 # --- schemas and kinds ----------------------------------------------------------------------
 
-_PRESENCE = {"type": ["string", "boolean", "null"],
-             "description": "la mention (texte) ou true/false ; vérifiée par sa présence, "
-                            "jamais reprise"}
-_SIGNATORY = {"type": "object", "additionalProperties": False,
-              "properties": {"surname": _PRESENCE, "first_name": _PRESENCE,
-                             "signature": _PRESENCE}}
-_ATTENDEE = {"type": "object", "additionalProperties": False,
-             "properties": {"surname": _PRESENCE, "first_name": _PRESENCE,
-                            "signature": _PRESENCE, "absent": {"type": ["boolean", "null"]},
-                            "absence_reason": _PRESENCE}}
-_BOOL_OR_NULL = {"type": ["boolean", "null"]}
-_ID = {"type": ["string", "integer"], "description": "identifiant pseudonyme"}
-_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+def attendance_sheet_schema(params: ContractParameters = DIJON) -> dict:
+    return json_schema(AttendanceSheet, context=params)
 
 
-def attendance_sheet_schema() -> dict:
-    return {
-        "$schema": _SCHEMA,
-        "title": "Feuille d'émargement individuelle ou collective (CCTP 6.5, annexes 3 et 4)",
-        "type": "object", "required": ["kind"], "additionalProperties": False,
-        "properties": {
-            "id": _ID,
-            "kind": {"enum": list(SHEET_KINDS)},
-            "date": {"type": ["string", "null"], "description": "AAAA-MM-JJ ou JJ/MM/AAAA"},
-            "place": _PRESENCE,
-            "start_time": {"type": ["string", "null"], "description": "HH:MM"},
-            "duration_hours": {"type": ["number", "null"], "minimum": 0},
-            "facilitator": _SIGNATORY,
-            "person": {**_ATTENDEE, "description": "feuille individuelle"},
-            "theme": {"type": ["string", "null"], "description": "feuille collective : code du "
-                      "catalogue, a-la-carte ou intitulé (jamais repris)"},
-            "session_number": {"type": ["integer", "null"], "minimum": 1},
-            "participants": {"type": "array", "items": _ATTENDEE},
-        },
-    }
-
-
-def convocation_schema() -> dict:
-    invitee = {"type": "object", "additionalProperties": False, "properties": {
-        "surname": _PRESENCE, "first_name": _PRESENCE,
-        "cpip": {"type": "object", "additionalProperties": False,
-                 "properties": {"surname": _PRESENCE, "first_name": _PRESENCE,
-                                "signature": _PRESENCE}},
-        "individual_followup": _BOOL_OR_NULL, "other_workshops": _BOOL_OR_NULL,
-        "prescribed": {**_BOOL_OR_NULL, "description": "inscription validée par une "
-                                                       "prescription du SPIP"}}}
-    return {
-        "$schema": _SCHEMA,
-        "title": "Convocation à un atelier collectif (CCTP 6.5, annexe 2)",
-        "type": "object", "additionalProperties": False,
-        "properties": {
-            "id": _ID, "spip": _PRESENCE, "establishment": _PRESENCE,
-            "setting": {"type": ["string", "null"], "description": "MF ou MO"},
-            "theme": {"type": ["string", "null"]},
-            "dates": {"type": "array", "items": {"type": "string"}},
-            "duration_hours": {"type": ["number", "null"], "minimum": 0},
-            "participants": {"type": "array", "items": invitee},
-        },
-    }
+def convocation_schema(params: ContractParameters = DIJON) -> dict:
+    return json_schema(Convocation, context=params)
 
 
 def bilan_schema(params: ContractParameters = DIJON) -> dict:
-    sections = [i.code for i in (*params.bilan_required_sections,
-                                 *params.bilan_optional_sections)]
-    return {
-        "$schema": _SCHEMA, "title": "Bilan final ou d'atelier (CCTP 3, 6.6, 6.9)",
-        "type": "object", "required": ["kind"], "additionalProperties": False,
-        "properties": {
-            "id": _ID, "kind": {"enum": list(BILAN_KINDS)},
-            "sections": {"type": "array", "items": {"enum": sections}},
-            "plain_language": _BOOL_OR_NULL, "person_copy_has_justice_logo": _BOOL_OR_NULL,
-            "deposited_on_ipro360": _BOOL_OR_NULL, "shared_with_partners": _BOOL_OR_NULL,
-            "consent_to_share": _BOOL_OR_NULL,
-        },
-    }
+    return json_schema(Bilan, context=params)
 
 
 def deliverables_schema(params: ContractParameters = DIJON) -> dict:
-    items = {"type": "array", "items": {"enum": [i.code for i in params.deliverables]}}
-    return {
-        "$schema": _SCHEMA, "title": "Livrables du titulaire (CCTP 6.9)",
-        "type": "object", "additionalProperties": False,
-        "properties": {"delivered": items, "not_applicable": items,
-                       "bilan_templates_validated_by_spip": _BOOL_OR_NULL,
-                       "bilan_templates_copied_to_disp": _BOOL_OR_NULL},
-    }
+    return json_schema(Deliverables, context=params)
 
 
 register_kind("attendance-sheet", "Feuille d'émargement",

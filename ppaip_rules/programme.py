@@ -31,59 +31,34 @@ from typing import Any
 
 import attrs
 
-from ._inputs import (
-    ID_MAX,
-    SETTINGS,
-    _has_control,
-    as_id,
-    as_instant,
-    as_setting,
-    codes,
-    hours_text,
-    label_of,
-    missing,
-    v_id,
-    v_in,
-    v_instant,
-    v_number,
-    v_opt,
-    v_text,
-    v_tuple_of,
-)
-from .calendar import PARIS, elapsed_interval, in_input_years, to_utc
+from ._inputs import SETTING_LABELS, codes, hours_text, label_of, missing
+from .calendar import PARIS, elapsed_interval, to_utc
 from .checks import register_kind
+from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, Codes, field, json_schema, read
 from .errors import InputError
 from .frenchtext import format_date, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, rule, run_rules
 from .parameters import DIJON, ContractParameters
-from .parsing import (
-    Fields,
-    as_bool,
-    as_int,
-    as_list,
-    as_number,
-    as_object,
-    as_str,
-    paris_time,
-)
 
 #: Theme code of a workshop outside the catalogue, agreed with the SPIP (CCTP 6.2 B).
 A_LA_CARTE = "a-la-carte"
 MAX_HOURS = 10_000
 MAX_PARTICIPANTS = 10_000
 MAX_ITEMS = 1_000
+_WORKSHOP_INDEX = "l'indice (à partir de 0) d'un atelier de « workshops », ou null pour un " \
+                  "entretien individuel"
 
 # --- models ---------------------------------------------------------------------
 
 
-_opt = v_opt
-_hours = v_number(MAX_HOURS)
-_count = v_number(MAX_PARTICIPANTS, integer=True)
+_SETTING = Codes(SETTING_LABELS, fold=True)
+_ID_TEXT = "identifiant pseudonyme (jamais un nom)"
+_UNKNOWN = "absent ou null : non renseigné"
 
 
 @attrs.frozen
 class Workshop:
-    """A collective workshop of the programme.
+    """Un atelier collectif du programme.
 
     ``theme``: a code of :attr:`ContractParameters.collective_themes` or
     ``a-la-carte``; ``title`` (free text, à la carte) is kept but never
@@ -91,36 +66,46 @@ class Workshop:
     SPIP's request (CCTP 6.2 B); ``participants``: the size of the group.
     """
 
-    theme: str = attrs.field(validator=v_text(100, optional=False))
-    hours: float | None = attrs.field(default=None, validator=_hours)
-    participants: int | None = attrs.field(default=None, validator=_count)
-    agreed_with_spip: bool | None = attrs.field(default=None, validator=_opt(bool))
-    title: str | None = attrs.field(default=None, validator=v_text(1_000, allow_empty=True),
-                                    repr=False)
-    id: str | None = attrs.field(default=None, validator=v_id)
+    theme: str = field(TEXT, "thématique", "code du catalogue ou a-la-carte", required=True,
+                       max_length=100)
+    hours: float | None = field(NUMBER, "durée de l'atelier", unit="heures", minimum=0,
+                                maximum=MAX_HOURS)
+    participants: int | None = field(INT, "nombre de participants", minimum=0,
+                                     maximum=MAX_PARTICIPANTS)
+    agreed_with_spip: bool | None = field(BOOL, "mis en place à la demande du SPIP (à la "
+                                                "carte)", _UNKNOWN)
+    title: str | None = field(TEXT, "intitulé (atelier à la carte)", "jamais repris",
+                              max_length=1_000, blank=True, personal=True)
+    id: str | None = field(ID, _ID_TEXT)
+
+    def __repr__(self) -> str:  # the title is free text: never shown
+        return (f"Workshop(theme={self.theme!r}, hours={self.hours!r}, "
+                f"participants={self.participants!r}, id={self.id!r})")
 
 
 @attrs.frozen
 class Session:
-    """A planned session: start, duration in hours, and the workshop it belongs to.
+    """Une séance prévue : début, durée et atelier dont elle relève.
 
     ``workshop`` is the index (from 0) of the workshop in the proposal's
     ``workshops``; ``None`` for an individual interview. ``in_person``:
     individual interviews are face-to-face and in person (CCTP 6.2 A).
     """
 
-    start: dt.datetime = attrs.field(validator=v_instant)
-    hours: float = attrs.field(validator=v_number(MAX_HOURS, optional=False))
-    workshop: int | None = attrs.field(default=None, validator=_count)
-    in_person: bool | None = attrs.field(default=None, validator=_opt(bool))
+    start: dt.datetime = field(INSTANT, "début de la séance", required=True)
+    hours: float = field(NUMBER, "durée de la séance", unit="heures", required=True,
+                         minimum=0, maximum=MAX_HOURS)
+    workshop: int | None = field(INT, "atelier", _WORKSHOP_INDEX, minimum=0,
+                                 maximum=MAX_PARTICIPANTS)
+    in_person: bool | None = field(BOOL, "en présentiel", _UNKNOWN)
 
 
 @attrs.frozen
 class TrainingSlot:
-    """A slot of a Region-funded training the person follows (CCTP 6.1-3)."""
+    """Un créneau d'une formation financée par la Région (CCTP 6.1-3)."""
 
-    start: dt.datetime = attrs.field(validator=v_instant)
-    end: dt.datetime = attrs.field(validator=v_instant)
+    start: dt.datetime = field(INSTANT, "début du créneau", required=True)
+    end: dt.datetime = field(INSTANT, "fin du créneau", required=True)
     #: ``(start, end)`` as UTC instants (derived, computed once).
     utc: tuple[dt.datetime, dt.datetime] = attrs.field(init=False, eq=False, repr=False)
 
@@ -131,48 +116,47 @@ class TrainingSlot:
         object.__setattr__(self, "utc", interval)
 
 
-_slots_validator = v_tuple_of(TrainingSlot)
-
-
-def v_opt_tuple_of_slots(instance: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _slots_validator(instance, attribute, value)
-
-
 @attrs.frozen
 class RecordedHours:
-    """Hours actually delivered, as recorded on IPRO 360° (CCTP 6.1-3)."""
+    """Heures réalisées, saisies sur IPRO 360° (CCTP 6.1-3)."""
 
-    individual: float | None = attrs.field(default=None, validator=_hours)
-    collective: float | None = attrs.field(default=None, validator=_hours)
+    individual: float | None = field(NUMBER, "heures individuelles réalisées", unit="heures",
+                                     minimum=0, maximum=MAX_HOURS)
+    collective: float | None = field(NUMBER, "heures collectives réalisées", unit="heures",
+                                     minimum=0, maximum=MAX_HOURS)
 
 
 @attrs.frozen
 class Proposal:
-    """A programme proposal (or the validated programme, with ``validated=True``).
+    """Proposition de programme (CCTP 6.1-3, 6.2, 6.3, 6.6).
 
-    ``training_slots``: ``None`` when it is not known whether the person
-    follows a Region-funded training; an empty tuple when they do not.
+    The validated programme when ``validated=True``. ``training_slots``: ``None`` when it
+    is not known whether the person follows a Region-funded training; an empty tuple
+    when they do not.
     """
 
-    individual_hours: float | None = attrs.field(default=None, validator=_hours)
-    individual_actions: tuple[str, ...] = attrs.field(default=(), converter=tuple,
-                                                      validator=v_tuple_of(str, v_text(100)))
-    workshops: tuple[Workshop, ...] = attrs.field(default=(), converter=tuple,
-                                                  validator=v_tuple_of(Workshop))
-    sessions: tuple[Session, ...] = attrs.field(default=(), converter=tuple,
-                                                validator=v_tuple_of(Session))
-    training_slots: tuple[TrainingSlot, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple),
-        validator=v_opt_tuple_of_slots)
-    validated: bool | None = attrs.field(default=None, validator=_opt(bool))
-    recorded_hours: RecordedHours | None = attrs.field(default=None, validator=_opt(RecordedHours))
-    setting: str | None = attrs.field(default=None, validator=v_in(SETTINGS))
-    id: str | None = attrs.field(default=None, validator=v_id)
+    individual_hours: float | None = field(NUMBER, "heures d'accompagnement individuel",
+                                           unit="heures", minimum=0, maximum=MAX_HOURS)
+    individual_actions: tuple[str, ...] = field(
+        TEXT, "actions individuelles", "codes du catalogue", max_length=100, many=True,
+        max_items=MAX_ITEMS)
+    workshops: tuple[Workshop, ...] = field(Workshop, "ateliers collectifs", many=True,
+                                            max_items=MAX_ITEMS)
+    sessions: tuple[Session, ...] = field(Session, "séances prévues", many=True,
+                                          max_items=MAX_ITEMS)
+    training_slots: tuple[TrainingSlot, ...] | None = field(
+        TrainingSlot, "créneaux de formation Région", "absent ou null : non renseigné ; "
+        "[] : aucune formation", many=True, max_items=MAX_ITEMS, empty=None)
+    validated: bool | None = field(BOOL, "programme validé par le CPIP", _UNKNOWN)
+    recorded_hours: RecordedHours | None = field(RecordedHours, "heures réalisées")
+    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
+                                codes=_SETTING)
+    id: str | None = field(ID, _ID_TEXT)
 
     def __attrs_post_init__(self) -> None:
+        count = len(self.workshops)
         for i, session in enumerate(self.sessions):
-            if session.workshop is not None and session.workshop >= len(self.workshops):
+            if session.workshop is not None and session.workshop >= count:
                 raise InputError(f"sessions[{i}].workshop", _WORKSHOP_INDEX)
 
     @property
@@ -181,289 +165,11 @@ class Proposal:
                     or any(s.workshop is None for s in self.sessions))
 
 
-_WORKSHOP_INDEX = "l'indice (à partir de 0) d'un atelier de « workshops », ou null pour un " \
-                  "entretien individuel"
+# --- reading JSON-like input (describe.read: one description per model) ---------------
 
-# --- reading JSON-like input -------------------------------------------------------
-
-_as_hours = as_number(minimum=0, maximum=MAX_HOURS)
-_as_count = as_int(minimum=0, maximum=MAX_PARTICIPANTS)
-_as_code = as_str(max_length=100)
-_as_title = as_str(max_length=1_000, allow_empty=True)
-
-
-def _read_workshop(f: Fields) -> Workshop:
-    w = Workshop(theme=f.required("theme", _as_code), hours=f.optional("hours", _as_hours),
-                 participants=f.optional("participants", _as_count),
-                 agreed_with_spip=f.optional("agreed_with_spip", as_bool),
-                 title=f.optional("title", _as_title), id=f.optional("id", as_id))
-    f.done()
-    return w
-
-
-def _read_session(f: Fields) -> Session:
-    s = Session(start=f.required("start", as_instant), hours=f.required("hours", _as_hours),
-                workshop=f.optional("workshop", _as_count),
-                in_person=f.optional("in_person", as_bool))
-    f.done()
-    return s
-
-
-def _read_slot(f: Fields) -> TrainingSlot:
-    start, end = f.required("start", as_instant), f.required("end", as_instant)
-    f.done()
-    if to_utc(end) <= to_utc(start):
-        raise InputError(f"{f.path}.end", "une fin de créneau postérieure à son début")
-    return TrainingSlot(start, end)
-
-
-def _read_recorded(f: Fields) -> RecordedHours:
-    r = RecordedHours(individual=f.optional("individual", _as_hours),
-                      collective=f.optional("collective", _as_hours))
-    f.done()
-    return r
-
-
-_as_workshops = as_list(as_object(_read_workshop, Workshop), MAX_ITEMS)
-_as_sessions = as_list(as_object(_read_session, Session), MAX_ITEMS)
-_as_slots = as_list(as_object(_read_slot, TrainingSlot), MAX_ITEMS)
-_as_actions = as_list(_as_code, MAX_ITEMS)
-_as_recorded = as_object(_read_recorded, RecordedHours)
-
-
-def _read_proposal(f: Fields) -> Proposal:
-    workshops = f.optional("workshops", _as_workshops, ())
-    sessions = f.optional("sessions", _as_sessions, ())
-    for i, session in enumerate(sessions):
-        if session.workshop is not None and session.workshop >= len(workshops):
-            raise InputError(f"sessions[{i}].workshop", _WORKSHOP_INDEX)
-    proposal = Proposal(
-        individual_hours=f.optional("individual_hours", _as_hours),
-        individual_actions=f.optional("individual_actions", _as_actions, ()),
-        workshops=workshops, sessions=sessions,
-        training_slots=f.optional("training_slots", _as_slots),
-        validated=f.optional("validated", as_bool),
-        recorded_hours=f.optional("recorded_hours", _as_recorded),
-        setting=f.optional("setting", as_setting), id=f.optional("id", as_id))
-    f.done()
-    return proposal
-
-
-def read_proposal(data: Any) -> Proposal:
+def read_proposal(data: Any, params: ContractParameters = DIJON) -> Proposal:
     """A :class:`Proposal` from a dict as parsed from JSON (or the model itself)."""
-    if isinstance(data, Proposal):
-        return data
-    return _fast_proposal(data) or _read_proposal(Fields(data))
-
-
-# The fast path: the same converters, without the path bookkeeping of Fields. Any
-# surprise (an unknown key, a value a converter refuses, another container type)
-# gives up and lets the strict reader above run, which names the field in its error.
-# tests/test_embedding.py checks that both readers agree on arbitrary input.
-
-class _GiveUp(Exception):
-    pass
-
-
-_PROPOSAL_KEYS = frozenset(("individual_hours", "individual_actions", "workshops", "sessions",
-                            "training_slots", "validated", "recorded_hours", "setting", "id"))
-_WORKSHOP_KEYS = frozenset(("theme", "hours", "participants", "agreed_with_spip", "title", "id"))
-_SESSION_KEYS = frozenset(("start", "hours", "workshop", "in_person"))
-_SLOT_KEYS = frozenset(("start", "end"))
-_RECORDED_KEYS = frozenset(("individual", "collective"))
-
-
-def _obj(value: Any, keys: frozenset[str]) -> dict:
-    if type(value) is not dict or not value.keys() <= keys:
-        raise _GiveUp
-    return value
-
-
-def _seq(value: Any) -> list | tuple:
-    if type(value) not in (list, tuple) or len(value) > MAX_ITEMS:
-        raise _GiveUp
-    return value
-
-
-# Building a model from values already checked, without running its validators again.
-# The checks below are those of the models' validators, inline: this is the hot path
-# of check_programme (>= 20,000 proposals a second, benchmarks/bench_programme.py).
-
-_new, _set = object.__new__, object.__setattr__
-_NUMBER = (int, float)
-
-
-def _new_workshop(theme, hours, participants, agreed, title, id_) -> Workshop:
-    w = _new(Workshop)
-    _set(w, "theme", theme)
-    _set(w, "hours", hours)
-    _set(w, "participants", participants)
-    _set(w, "agreed_with_spip", agreed)
-    _set(w, "title", title)
-    _set(w, "id", id_)
-    return w
-
-
-def _new_session(start, hours, workshop, in_person) -> Session:
-    s = _new(Session)
-    _set(s, "start", start)
-    _set(s, "hours", hours)
-    _set(s, "workshop", workshop)
-    _set(s, "in_person", in_person)
-    return s
-
-
-def _new_slot(start, end, utc) -> TrainingSlot:
-    t = _new(TrainingSlot)
-    _set(t, "start", start)
-    _set(t, "end", end)
-    _set(t, "utc", utc)
-    return t
-
-
-def _new_recorded(individual, collective) -> RecordedHours:
-    r = _new(RecordedHours)
-    _set(r, "individual", individual)
-    _set(r, "collective", collective)
-    return r
-
-
-def _new_proposal(hours, actions, workshops, sessions, slots, validated, recorded, setting,
-                  id_) -> Proposal:
-    p = _new(Proposal)
-    _set(p, "individual_hours", hours)
-    _set(p, "individual_actions", actions)
-    _set(p, "workshops", workshops)
-    _set(p, "sessions", sessions)
-    _set(p, "training_slots", slots)
-    _set(p, "validated", validated)
-    _set(p, "recorded_hours", recorded)
-    _set(p, "setting", setting)
-    _set(p, "id", id_)
-    return p
-
-
-def _number_ok(value: Any, maximum: float) -> bool:
-    return value is None or (type(value) in _NUMBER and 0 <= value <= maximum)
-
-
-def _text_ok(value: Any, maximum: int, allow_empty: bool = False) -> bool:
-    return value is None or (type(value) is str and len(value) <= maximum
-                             and (allow_empty or bool(value.strip())))
-
-
-def _id_ok(value: Any) -> bool:
-    """As :func:`as_id` on texts: no control character (issue 16)."""
-    return value is None or (_text_ok(value, ID_MAX) and not _has_control(value))
-
-
-def _flag_ok(value: Any) -> bool:
-    return value is None or type(value) is bool
-
-
-def _fast_instant(value: Any) -> dt.datetime:
-    # as_instant's plain case inline: an ISO text without blanks (or a datetime)
-    if type(value) is str and 10 < len(value) <= 40 and value[:4].isdigit():
-        try:
-            value = _fromisoformat(value)
-        except ValueError:
-            raise _GiveUp from None
-    elif type(value) is not dt.datetime:
-        raise _GiveUp
-    if not in_input_years(value.year):
-        raise _GiveUp
-    if value.tzinfo is None:
-        try:
-            return paris_time(value, "")
-        except InputError:
-            raise _GiveUp from None
-    return value
-
-
-_fromisoformat = dt.datetime.fromisoformat
-
-
-def _fast_workshop(value: Any) -> Workshop:
-    if type(value) is Workshop:
-        return value
-    get = _obj(value, _WORKSHOP_KEYS).get
-    theme, hours, participants = get("theme"), get("hours"), get("participants")
-    agreed, title, id_ = get("agreed_with_spip"), get("title"), get("id")
-    if theme is None or not _text_ok(theme, 100) or not _number_ok(hours, MAX_HOURS) or (
-            participants is not None and (type(participants) is not int
-                                          or not 0 <= participants <= MAX_PARTICIPANTS)) \
-            or not _flag_ok(agreed) or not _text_ok(title, 1_000, True) \
-            or not _id_ok(id_):
-        raise _GiveUp
-    return _new_workshop(theme, hours, participants, agreed, title, id_)
-
-
-def _fast_session(value: Any) -> Session:
-    if type(value) is Session:
-        return value
-    get = _obj(value, _SESSION_KEYS).get
-    start, hours = _fast_instant(get("start")), get("hours")
-    workshop, in_person = get("workshop"), get("in_person")
-    if hours is None or not _number_ok(hours, MAX_HOURS) or (
-            workshop is not None and (type(workshop) is not int
-                                      or not 0 <= workshop <= MAX_PARTICIPANTS)) \
-            or not _flag_ok(in_person):
-        raise _GiveUp
-    return _new_session(start, hours, workshop, in_person)
-
-
-def _fast_slot(value: Any) -> TrainingSlot:
-    if type(value) is TrainingSlot:
-        return value
-    get = _obj(value, _SLOT_KEYS).get
-    start, end = _fast_instant(get("start")), _fast_instant(get("end"))
-    interval = (to_utc(start), to_utc(end))
-    if interval[1] <= interval[0]:
-        raise _GiveUp
-    return _new_slot(start, end, interval)
-
-
-def _fast_proposal(data: Any) -> Proposal | None:
-    """The proposal when the input has the plain form; ``None`` to let the strict reader run.
-
-    Accepts exactly the values that the strict reader's converters accept
-    unchanged (tests/test_embedding.py checks that both readers agree); anything
-    else (``"3,5"``, an integer ID, ``"mf"``) is left to the strict reader.
-    """
-    try:
-        get = _obj(data, _PROPOSAL_KEYS).get
-        value = get("workshops")
-        workshops = () if value is None else tuple([_fast_workshop(w) for w in _seq(value)])
-        value = get("sessions")
-        sessions = () if value is None else tuple([_fast_session(x) for x in _seq(value)])
-        value = get("training_slots")
-        slots = None if value is None else tuple([_fast_slot(t) for t in _seq(value)])
-        value = get("individual_actions")
-        actions = () if value is None else tuple(_seq(value))
-        recorded = get("recorded_hours")
-        if recorded is not None and type(recorded) is not RecordedHours:
-            r = _obj(recorded, _RECORDED_KEYS)
-            individual, collective = r.get("individual"), r.get("collective")
-            if not _number_ok(individual, MAX_HOURS) or not _number_ok(collective, MAX_HOURS):
-                raise _GiveUp
-            recorded = _new_recorded(individual, collective)
-        hours, validated = get("individual_hours"), get("validated")
-        setting, id_ = get("setting"), get("id")
-        if not _number_ok(hours, MAX_HOURS) or not _flag_ok(validated) or not _text_ok(
-                id_, ID_MAX) or not _id_ok(id_) or (
-                setting is not None and setting not in SETTINGS):
-            raise _GiveUp
-        for action in actions:
-            if action is None or not _text_ok(action, 100):
-                raise _GiveUp
-        count = len(workshops)
-        for session in sessions:
-            if session.workshop is not None and session.workshop >= count:
-                raise _GiveUp
-        return _new_proposal(hours, actions, workshops, sessions, slots, validated, recorded,
-                             setting, id_)
-    except (_GiveUp, InputError):
-        return None
+    return read(Proposal, data, context=params)
 
 
 # --- wording ---------------------------------------------------------------------
@@ -929,66 +635,12 @@ def prog_hours_realised(p: Proposal, params: ContractParameters):
 
 def check_programme(proposal: Any, params: ContractParameters = DIJON) -> Report:
     """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON)."""
-    return run_rules("programme", read_proposal(proposal), params)
+    return run_rules("programme", read_proposal(proposal, params), params)
 
 
-def _schema_time(description: str) -> dict:
-    return {"type": "string", "description": description + " — ISO 8601, avec fuseau (ex. "
-            "2025-05-13T09:00:00+02:00) ou sans (heure de Paris)"}
-
-
-def programme_schema() -> dict:
-    hours = {"type": "number", "minimum": 0, "maximum": MAX_HOURS}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Proposition de programme PPAIP (CCTP 6.1-2, 6.2)",
-        "type": "object", "additionalProperties": False,
-        "properties": {
-            "id": {"type": ["string", "integer"], "description": "identifiant pseudonyme"},
-            "setting": {"type": ["string", "null"], "description": "MF ou MO"},
-            "individual_hours": {**hours, "type": ["number", "null"],
-                                 "description": "heures du PPAIP individuel (absent : atelier "
-                                                "collectif seul)"},
-            "individual_actions": {"type": "array", "items": {
-                "type": "string", "description": "; ".join(
-                    f"{i.code} : {i.label}" for i in DIJON.individual_actions)}},
-            "workshops": {"type": "array", "items": {
-                "type": "object", "required": ["theme"], "additionalProperties": False,
-                "properties": {
-                    "id": {"type": ["string", "integer"]},
-                    "theme": {"type": "string", "description": f"{A_LA_CARTE} ou " + "; ".join(
-                        f"{i.code} : {i.label}" for i in DIJON.collective_themes)},
-                    "title": {"type": ["string", "null"],
-                              "description": "intitulé libre (à la carte), jamais repris"},
-                    "hours": {**hours, "type": ["number", "null"]},
-                    "participants": {"type": ["integer", "null"], "minimum": 0},
-                    "agreed_with_spip": {"type": ["boolean", "null"]},
-                }}},
-            "sessions": {"type": "array", "items": {
-                "type": "object", "required": ["start", "hours"], "additionalProperties": False,
-                "properties": {
-                    "start": _schema_time("début de la séance"),
-                    "hours": hours,
-                    "workshop": {"type": ["integer", "null"], "minimum": 0,
-                                 "description": "indice de l'atelier dans workshops (null : "
-                                                "entretien individuel)"},
-                    "in_person": {"type": ["boolean", "null"]},
-                }}},
-            "training_slots": {"type": ["array", "null"], "description": "créneaux de formation "
-                               "financée par la Région ; [] si aucune, null si inconnu",
-                               "items": {"type": "object", "required": ["start", "end"],
-                                         "additionalProperties": False,
-                                         "properties": {"start": _schema_time("début"),
-                                                        "end": _schema_time("fin")}}},
-            "validated": {"type": ["boolean", "null"],
-                          "description": "programme validé par le CPIP"},
-            "recorded_hours": {"type": ["object", "null"], "additionalProperties": False,
-                               "description": "heures réalisées renseignées sur IPRO 360°",
-                               "properties": {"individual": {**hours, "type": ["number", "null"]},
-                                              "collective": {**hours,
-                                                             "type": ["number", "null"]}}},
-        },
-    }
+def programme_schema(params: ContractParameters = DIJON) -> dict:
+    return json_schema(Proposal, title="Proposition de programme PPAIP (CCTP 6.1-2, 6.2)",
+                       context=params)
 
 
 register_kind("programme", "Proposition de programme", lambda data, params, **_:

@@ -196,6 +196,17 @@ def values(info, depth: int = 0):
     from ppaip_rules import describe as d
 
     kind = info.kind
+    if info.many:
+        item = values(info.item(), depth)
+        return st.one_of(st.lists(item, max_size=3), st.lists(st.one_of(item, st.none()),
+                                                                max_size=2), _JUNK)
+    if kind == d.PRESENCE:
+        return st.one_of(st.booleans(), st.text(max_size=3), _JUNK)
+    if kind == d.TIME:
+        return st.one_of(
+            st.from_regex(r"\s?[0-9]{1,2}\s?[:hH]\s?([0-9]{2})?\s?", fullmatch=True),
+            st.sampled_from(["09:00", "9h", "14h30", "24:00", "9:60", "\u0663:00", "9h5",
+                             "09:00\n", "  09:00    ", "1:2:3"]), _JUNK)
     if isinstance(kind, type):
         return st.one_of(documents(kind, depth + 1), _JUNK)
     if kind == d.TEXT:

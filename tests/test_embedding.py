@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -25,8 +26,7 @@ import ppaip_rules
 from ppaip_rules import InputError, Report, report_schema, run_check
 from ppaip_rules.checks import get_kind
 from ppaip_rules.frenchtext import format_date
-from ppaip_rules.parsing import Fields
-from ppaip_rules.programme import _fast_proposal, _read_proposal
+from ppaip_rules.programme import Proposal, read_proposal
 
 EXAMPLES = Path(ppaip_rules.__file__).parent / "examples"
 KINDS = ("eligibility", "orientation", "programme", "attendance-sheet", "convocation", "bilan",
@@ -283,27 +283,21 @@ def test_no_birth_date_is_ever_echoed(birth):
         assert not re.search(rf"(?<!\d){re.escape(form)}", text)
 
 
-# --- the programme's fast reader agrees with the strict one --------------------------------------
+# --- the programme's one reader (describe's plan) agrees with direct construction -----------------
 
 @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=300)
 @given(compliant=st.booleans(), data=st.data())
-def test_fast_and_strict_programme_readers_agree(compliant, data):
+def test_programme_reader_and_direct_construction_agree(compliant, data):
     doc = mutate(data, example("programme", compliant))
-    fast = _fast_proposal(doc)
     try:
-        strict = _read_proposal(Fields(doc))
+        read = read_proposal(doc)
     except InputError:
-        assert fast is None
         return
-    if fast is not None:
-        assert fast == strict
-        assert [t.utc for t in fast.training_slots or ()] == \
-            [t.utc for t in strict.training_slots or ()]
-
-
-def test_fast_reader_takes_the_plain_form_of_the_examples():
-    for compliant in (True, False):
-        assert _fast_proposal(example("programme", compliant)) is not None
+    rebuilt = Proposal(**{a.name: getattr(read, a.name) for a in attrs.fields(Proposal)
+                          if a.init})
+    assert rebuilt == read
+    assert [t.utc for t in rebuilt.training_slots or ()] == \
+        [t.utc for t in read.training_slots or ()]
 
 
 # --- hypothesis: the command never shows a traceback ------------------------------------------------
