@@ -974,7 +974,7 @@ def test_programme_and_events_share_the_time_converter():
     for at in ("2025-03-30T02:30:00", "2025-10-26T02:30:00"):
         with pytest.raises(InputError) as error:
             check_programme({"individual_hours": 3,
-                             "sessions": [{"start": at, "hours": 1, "mode": "individual"}]})
+                             "sessions": [{"start": at, "hours": 1}]})
         assert error.value.path == "sessions[0].start"
 
 
