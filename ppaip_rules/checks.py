@@ -82,8 +82,17 @@ def load_json(raw: bytes, filename: str = "-") -> Any:
 
 
 def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **options: Any) -> Report:
-    """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`."""
-    return get_kind(kind).run(data, params, **options)
+    """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`.
+
+    The report carries its stamp (:mod:`ppaip_rules.stamp`): version, parameters, switches,
+    ``as_of`` and the SHA-256 of the input.
+    """
+    report = get_kind(kind).run(data, params, **options)
+    from .stamp import SWITCHES, attach, make_stamp, switches_in
+
+    switches = {**switches_in(data), **{k: v for k, v in options.items() if k in SWITCHES}}
+    return attach(report, make_stamp(f"check {kind}", params, switches=switches,
+                                     as_of=options.get("as_of"), data=data))
 
 
 # --- the "deadline" kind: one act against one contract deadline ----------------

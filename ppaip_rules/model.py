@@ -195,6 +195,9 @@ class Report:
     #: reports): ``(label, value)`` pairs in French, e.g. ``("Psychologues du
     #: travail", "6 sur 14 intervenants comptés (42,9 %)")``. Filled by the areas.
     figures: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    #: What produced the report (:class:`ppaip_rules.stamp.Stamp`): set by run_check and
+    #: the command line; not part of equality (the same findings are the same report).
+    stamp: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     @property
     def ok(self) -> bool:
@@ -245,6 +248,7 @@ class Report:
             "checked_rules": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
             **({"figures": [list(pair) for pair in self.figures]} if self.figures else {}),
+            **({"stamp": self.stamp.to_dict()} if self.stamp is not None else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -264,6 +268,8 @@ class Report:
             lines.append(f"Rapport incomplet : {missing} information(s) manquante(s) ; les "
                          "règles concernées n'ont pas pu être vérifiées.")
         lines.extend(f.format() for f in self.findings)
+        if self.stamp is not None:
+            lines += ["", self.stamp.format()]
         return "\n".join(lines)
 
 
