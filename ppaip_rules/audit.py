@@ -233,7 +233,8 @@ def _finding_label(f: Mapping) -> str:
     return f"{f.get('rule_id')} ({f.get('severity')}){where}"
 
 
-def _diff_findings(before: list, after: list, prefix: str) -> list[Change]:
+def _diff_findings(before: list, after: list, prefix: str, ignore: frozenset = frozenset()
+                   ) -> list[Change]:
     def groups(items: list) -> dict[tuple, list]:
         out: dict[tuple, list] = {}
         for f in items:
@@ -245,9 +246,17 @@ def _diff_findings(before: list, after: list, prefix: str) -> list[Change]:
     for key in [*old, *(k for k in new if k not in old)]:
         a, b = old.get(key, []), new.get(key, [])
         for x, y in zip(a, b, strict=False):
-            fields = [name for name in _FINDING_FIELDS if x.get(name) != y.get(name)]
+            fields = [name for name in _FINDING_FIELDS
+                      if name not in ignore and x.get(name) != y.get(name)]
             for name in fields:
                 where = f"{prefix}{key[0]}" + (f" au champ {key[1]}" if key[1] else "")
+                if isinstance(x.get(name), Mapping) and isinstance(y.get(name), Mapping):
+                    inner: list[Change] = []
+                    _diff(x[name], y[name], "", inner, ignore)
+                    changes += [attrs.evolve(c, what=f"constat modifié ({_FINDING_FIELDS[name]} "
+                                                     f"{c.where})", where=where, rule_id=key[0])
+                                for c in inner]
+                    continue
                 changes.append(Change(f"constat modifié ({_FINDING_FIELDS[name]})", where,
                                       x.get(name), y.get(name), key[0]))
         changes += [Change("constat retiré", prefix + _finding_label(x), x, None, key[0])
@@ -265,24 +274,25 @@ def _item_key(item: Any, index: int) -> str:
     return str(index)
 
 
-def _diff(before: Any, after: Any, path: str, out: list[Change]) -> None:
+def _diff(before: Any, after: Any, path: str, out: list[Change],
+          ignore: frozenset = frozenset()) -> None:
     if before == after:
         return
     if isinstance(before, Mapping) and isinstance(after, Mapping):
         for key in [*before, *(k for k in after if k not in before)]:
-            if key == "stamp":
+            if key == "stamp" or key in ignore:
                 continue
             sub = f"{path}.{key}" if path else str(key)
             if key == "findings" and isinstance(before.get(key), list) and isinstance(
                     after.get(key), list):
                 out.extend(_diff_findings(before[key], after[key],
-                                          f"{path} : " if path else ""))
+                                          f"{path} : " if path else "", ignore))
             elif key not in after:
                 out.append(Change("valeur retirée", sub, before[key], None))
             elif key not in before:
                 out.append(Change("valeur ajoutée", sub, None, after[key]))
             else:
-                _diff(before[key], after[key], sub, out)
+                _diff(before[key], after[key], sub, out, ignore)
         return
     if isinstance(before, list) and isinstance(after, list) and (
             any(isinstance(x, Mapping) for x in before + after)):
@@ -304,16 +314,17 @@ def _diff(before: Any, after: Any, path: str, out: list[Change]) -> None:
             elif key not in a:
                 out.append(Change("élément ajouté", sub, None, b[key]))
             else:
-                _diff(a[key], b[key], sub, out)
+                _diff(a[key], b[key], sub, out, ignore)
         return
     out.append(Change("valeur modifiée", path or "résultat", before, after))
 
 
-def diff_results(before: Mapping, after: Mapping) -> list[Change]:
+def diff_results(before: Mapping, after: Mapping, ignore: Iterable[str] = ()) -> list[Change]:
     """What changes from ``before`` to ``after`` (two results as JSON data; stamps ignored):
-    findings added, removed or changed (by rule and field path), then every other value."""
+    findings added, removed or changed (by rule and field path), then every other value.
+    ``ignore``: keys left out at any depth (``trace``: the computations' steps)."""
     out: list[Change] = []
-    _diff(before, after, "", out)
+    _diff(before, after, "", out, frozenset(ignore))
     return out
 
 
@@ -375,9 +386,10 @@ def replay(report: Any, source: str | Path, params: ContractParameters | None = 
                 f"(« {stamp.parameters_name} », empreinte {stamp.parameters_sha256[:12]}…) : "
                 "donnez le même fichier de paramètres et les mêmes avenants.")
         raise CannotReplay(
-            f"le rapport a été produit avec les paramètres « {stamp.parameters_name} » "
-            f"(empreinte {stamp.parameters_sha256[:12]}…), qui ne sont pas ceux du contrat de "
-            "Dijon : donnez leur fichier avec --parameters (et les avenants appliqués).")
+            f"le rapport a été produit avec des paramètres « {stamp.parameters_name} » "
+            f"d'empreinte {stamp.parameters_sha256[:12]}…, qui ne sont pas les paramètres de "
+            "Dijon de cette version : donnez leur fichier avec --parameters (et les avenants "
+            "appliqués).")
     data, raw = read_input(stamp.command, source)
     digest = make_stamp(stamp.command, params, data=None if raw is not None else data,
                         raw=raw).input_sha256
@@ -445,6 +457,11 @@ class Comparison:
         return "\n".join(lines)
 
 
+#: Left out of a comparison: the computations' steps, and the counts and flags that the
+#: verdict line and the findings already say.
+_COMPARE_IGNORES = ("trace", "ok", "counts", "complete", "missing_facts", "verdict")
+
+
 def _verdict(result: Any) -> str | None:
     report = getattr(result, "report", result)
     verdict = getattr(report, "verdict", None)
@@ -453,8 +470,9 @@ def _verdict(result: Any) -> str | None:
     return verdict
 
 
-def _describe(params: ContractParameters, switches: Mapping[str, Any]) -> str:
-    text = f"« {params.name} »"
+def _describe(params: ContractParameters, switches: Mapping[str, Any],
+              label: str | None = None) -> str:
+    text = label or f"« {params.name} »"
     if switches:
         text += " avec " + ", ".join(f"{k} = {v}" for k, v in switches.items())
     return text
@@ -481,13 +499,17 @@ def expand_inputs(command: str, sources: Iterable[str | Path]) -> list[tuple[str
 
 def compare(kind: str, inputs: Iterable[Any], *, before: ContractParameters = DIJON,
             after: ContractParameters = DIJON, before_switches: Mapping[str, Any] | None = None,
-            after_switches: Mapping[str, Any] | None = None, as_of: Any = None) -> Comparison:
+            after_switches: Mapping[str, Any] | None = None, as_of: Any = None,
+            before_label: str | None = None, after_label: str | None = None) -> Comparison:
     """Run the same ``inputs`` of ``kind`` under ``before`` and ``after`` (parameter sets
     and switches) and keep what changes: verdicts, findings, due dates, hours.
 
     ``kind`` is a check kind (``case`` and ``activity`` compare the whole evaluation, with
     due dates and hours; ``deadline`` the due date) or ``semaine``. ``inputs``: file paths
     (a folder: its files; an ``.ndjson`` file: one input per line) or parsed inputs.
+    Only what changes is kept; the steps of the computations (``trace``) and the counts
+    that the verdict sums up are left out.
+    ``before_label``/``after_label`` name the two sides (default: the parameters' names).
     """
     before_switches = dict(before_switches or {})
     after_switches = dict(after_switches or {})
@@ -514,10 +536,11 @@ def compare(kind: str, inputs: Iterable[Any], *, before: ContractParameters = DI
         except InputError as error:
             raise error.at(Path(name).name) from None
         changes = diff_results(json.loads(json.dumps(a.to_dict(), ensure_ascii=False)),
-                               json.loads(json.dumps(b.to_dict(), ensure_ascii=False)))
+                               json.loads(json.dumps(b.to_dict(), ensure_ascii=False)),
+                               ignore=_COMPARE_IGNORES)
         results.append(Compared(name, changes, (_verdict(a), _verdict(b))))
-    return Comparison(kind, _describe(before, before_switches),
-                      _describe(after, after_switches), results)
+    return Comparison(kind, _describe(before, before_switches, before_label),
+                      _describe(after, after_switches, after_label), results)
 
 
 def default_switches() -> dict[str, Any]:

@@ -236,12 +236,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     result = compare(args.kind, args.files, before=before, after=after,
                      before_switches=_switch_values(args.avant_option, "--avant-option"),
                      after_switches=_switch_values(args.apres_option, "--apres-option"),
-                     as_of=args.as_of)
+                     as_of=args.as_of, before_label=_label(args.avant),
+                     after_label=_label(args.apres))
     if args.format == "json":
         _print_json(result.to_dict())
     else:
         print(result.format())
     return EXIT_OK if result.ok else EXIT_VIOLATIONS
+
+
+def _label(path: str | None) -> str | None:
+    return f"paramètres {Path(path).name}" if path else None
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
