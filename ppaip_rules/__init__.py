@@ -72,7 +72,7 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402  (a leaf: see ppaip_rules.stamp)
 
 __all__ = [
     "DIJON",

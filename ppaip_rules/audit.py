@@ -366,7 +366,7 @@ def replay(report: Any, source: str | Path, params: ContractParameters | None = 
     its hash must be the stamp's. Raises :class:`CannotReplay` (French message) when the
     stamp cannot be honoured, :class:`InputError` for a report without a readable stamp.
     """
-    from . import __version__
+    from ._version import __version__
 
     if not isinstance(report, Mapping) or "stamp" not in report:
         raise CannotReplay("le rapport ne porte pas de tampon (« stamp ») : il a été produit "

@@ -231,7 +231,7 @@ def make_stamp(command: str, params: Any = None, *, switches: Mapping[str, Any] 
     """The stamp of a result computed by ``command`` on an input (``data`` parsed, or
     ``raw`` bytes), under ``params`` and the ``switches`` set (the others at their
     default)."""
-    from . import __version__
+    from ._version import __version__
     from .parameters import DIJON
 
     params = DIJON if params is None else params
