@@ -287,6 +287,12 @@ def _diff(before: Any, after: Any, path: str, out: list[Change],
                     after.get(key), list):
                 out.extend(_diff_findings(before[key], after[key],
                                           f"{path} : " if path else "", ignore))
+            elif key == "finding" and all(isinstance(side.get(key), (Mapping, type(None)))
+                                          for side in (before, after)):
+                # a deadline's one finding (or none)
+                out.extend(_diff_findings([before[key]] if before.get(key) else [],
+                                          [after[key]] if after.get(key) else [],
+                                          f"{path} : " if path else "", ignore))
             elif key not in after:
                 out.append(Change("valeur retirée", sub, before[key], None))
             elif key not in before:
