@@ -47,7 +47,7 @@ def command_for(path: Path) -> list[str]:
     return ["check", kind, path]
 
 
-EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.is_file())
+EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".json", ".csv", ".ndjson"))
 
 
 # --- the stamp ---------------------------------------------------------------------------------

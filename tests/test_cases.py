@@ -114,3 +114,9 @@ def test_a_bad_case_file_exits_2_naming_the_key(tmp_path, change, key):
     assert out.returncode == 2, out.stdout
     assert f"« cas.toml : {key} »" in out.stderr
     assert out.stdout == ""
+
+
+def test_the_guide_shows_a_shipped_case_file_as_it_is():
+    guide = Path(__file__).resolve().parents[1] / "docs" / "guides" / "cas-de-test.md"
+    shown = (CASES / "bilan-individuel-en-retard.toml").read_text("utf-8")
+    assert f"```toml\n{shown}```" in guide.read_text("utf-8")
