@@ -179,5 +179,30 @@ def report_schema() -> dict:
                                       ("violation", "warning", "info")}},
             "checked_rules": {"type": "array", "items": {"type": "string"}},
             "findings": {"type": "array", "items": finding},
+            "stamp": stamp_schema(),
+        },
+    }
+
+
+def stamp_schema() -> dict:
+    """The JSON Schema of a stamp (ppaip_rules.stamp): what produced a result."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "description": "tampon : version, paramètres, calendrier, interrupteurs, date de "
+                       "contrôle et empreinte de l'entrée (aucune donnée personnelle)",
+        "required": ["version", "command", "parameters", "calendar", "policies", "as_of",
+                     "input"],
+        "properties": {
+            "library": text, "version": text, "command": text,
+            "parameters": {"type": "object", "required": ["name", "avenants", "sha256"],
+                           "properties": {"name": text, "avenants": {"type": "array",
+                                                                     "items": text},
+                                          "sha256": text}},
+            "calendar": {"type": "object"},
+            "policies": {"type": "object"},
+            "as_of": {"type": ["string", "null"]},
+            "input": {"type": "object", "properties": {
+                "sha256": {"type": ["string", "null"]}, "form": {"enum": ["json", "octets"]}}},
         },
     }

@@ -298,3 +298,14 @@ def test_diff_matches_list_items_by_identity_not_position():
     after = {"items": [{"case_id": "B", "rule_id": "R", "due": "3"}]}
     changes = [(c.what, c.where) for c in diff_results(before, after)]
     assert changes == [("élément retiré", "items[A/R]"), ("valeur modifiée", "items[B/R].due")]
+
+
+def test_stamped_json_report_follows_the_report_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    out = run("check", "roster", EXAMPLES / "roster.non-conforme.csv", "--as-of", "2025-06-30",
+              "--format", "json")
+    jsonschema.validate(json.loads(out.stdout), ppaip_rules.report_schema())
+    bad = json.loads(out.stdout)
+    del bad["stamp"]["input"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, ppaip_rules.report_schema())
