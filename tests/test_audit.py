@@ -309,3 +309,13 @@ def test_stamped_json_report_follows_the_report_schema():
     del bad["stamp"]["input"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, ppaip_rules.report_schema())
+
+
+def test_html_report_ends_with_the_full_stamp():
+    out = subprocess.run([sys.executable, "-m", "ppaip_rules.cli", "check", "programme",
+                          str(EXAMPLES / "programme.conforme.json"), "--format", "html"],
+                         capture_output=True, env=ENV, timeout=120)
+    page = out.stdout.decode("utf-8")
+    footer = page.split('<footer class="stamp">', 1)[1].split("</footer>", 1)[0]
+    assert f"empreinte SHA-256 {parameters_sha256(DIJON)}" in footer
+    assert footer.startswith("— Tampon : ppaip-rules")
