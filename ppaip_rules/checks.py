@@ -81,13 +81,17 @@ def load_json(raw: bytes, filename: str = "-") -> Any:
                          f"JSON illisible{' (' + where + ')' if where else ''}") from None
 
 
-def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **options: Any) -> Report:
+def run_check(kind: str, data: Any, params: ContractParameters = DIJON, *, stamp: bool = True,
+              **options: Any) -> Report:
     """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`.
 
     The report carries its stamp (:mod:`ppaip_rules.stamp`): version, parameters, switches,
-    ``as_of`` and the SHA-256 of the input.
+    ``as_of`` and the SHA-256 of the input. ``stamp=False`` leaves it out (the hash of a
+    large input costs about a quarter of its check: benchmarks/bench_stamp.py).
     """
     report = get_kind(kind).run(data, params, **options)
+    if not stamp:
+        return report
     from .stamp import SWITCHES, attach, make_stamp, switches_in
 
     switches = {**switches_in(data), **{k: v for k, v in options.items() if k in SWITCHES}}

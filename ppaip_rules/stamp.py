@@ -22,7 +22,6 @@ import datetime as dt
 import decimal
 import enum
 import fractions
-import functools
 import hashlib
 import json
 import types
@@ -64,34 +63,31 @@ SWITCHES = (*CALENDAR_DEFAULTS, *POLICY_DEFAULTS)
 
 # --- canonical forms and their hashes ---------------------------------------------------
 
-def _plain(value: Any) -> Any:
-    """``value`` as JSON data (for the canonical forms)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
+def _default(value: Any) -> Any:
+    """What the JSON encoder calls for a value it does not know (the canonical forms)."""
     if isinstance(value, enum.Enum):
-        return _plain(value.value)
+        return value.value
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, fractions.Fraction)):
         return str(value)
     if isinstance(value, (Mapping, types.MappingProxyType)):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return {str(k): v for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
-        return sorted((_plain(v) for v in value), key=canonical_json)
+        return sorted(value, key=canonical_json)
     if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))
-                if f.init}
+        return {f.name: getattr(value, f.name) for f in attrs.fields(type(value)) if f.init}
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
 def canonical_json(value: Any) -> str:
-    """The canonical JSON of a value: sorted keys, no whitespace, non-ASCII kept (UTF-8)."""
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False)
+    """The canonical JSON of a value: sorted keys, no whitespace, non-ASCII kept (UTF-8).
+
+    Numbers are written as Python writes them (``3`` and ``3.0`` differ); dates in ISO
+    8601; a model (attrs) as the object of its fields.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False, default=_default)
 
 
 def sha256(data: bytes | str) -> str:
@@ -103,17 +99,21 @@ def canonical_parameters(params: Any) -> str:
     return canonical_json(params)
 
 
-@functools.lru_cache(maxsize=32)
-def _parameters_sha256(params: Any) -> str:
-    return sha256(canonical_parameters(params))
+#: id → (parameter set, its SHA-256): a parameter set is immutable, and the few a program
+#: uses are hashed once (kept alive here, so an id is never reused while cached).
+_PARAMETERS_SHA256: dict[int, tuple[Any, str]] = {}
 
 
 def parameters_sha256(params: Any) -> str:
-    """SHA-256 of :func:`canonical_parameters` (cached per parameter set)."""
-    try:
-        return _parameters_sha256(params)
-    except TypeError:  # an unhashable variant
-        return sha256(canonical_parameters(params))
+    """SHA-256 of :func:`canonical_parameters` (computed once per parameter set)."""
+    cached = _PARAMETERS_SHA256.get(id(params))
+    if cached is not None and cached[0] is params:
+        return cached[1]
+    digest = sha256(canonical_parameters(params))
+    if len(_PARAMETERS_SHA256) >= 64:
+        _PARAMETERS_SHA256.clear()
+    _PARAMETERS_SHA256[id(params)] = (params, digest)
+    return digest
 
 
 def input_sha256(data: Any = None, *, raw: bytes | None = None) -> str | None:

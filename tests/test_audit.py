@@ -319,3 +319,8 @@ def test_html_report_ends_with_the_full_stamp():
     footer = page.split('<footer class="stamp">', 1)[1].split("</footer>", 1)[0]
     assert f"empreinte SHA-256 {parameters_sha256(DIJON)}" in footer
     assert footer.startswith("— Tampon : ppaip-rules")
+
+
+def test_run_check_without_stamp_for_throughput():
+    data = json.loads((EXAMPLES / "bilan.conforme.json").read_text("utf-8"))
+    assert run_check("bilan", data, stamp=False).stamp is None
