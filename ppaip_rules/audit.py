@@ -345,7 +345,7 @@ class Replay:
     """The outcome of :func:`replay`: identical, or the list of what differs."""
 
     stamp: Stamp
-    changes: tuple[Change, ...] = attrs.field(converter=tuple)
+    changes: tuple[Change, ...]
 
     @property
     def identical(self) -> bool:
@@ -407,7 +407,7 @@ def replay(report: Any, source: str | Path, params: ContractParameters | None = 
     before = {k: v for k, v in report.items() if k != "stamp"}
     after = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     after.pop("stamp", None)
-    return Replay(stamp, diff_results(before, after))
+    return Replay(stamp, tuple(diff_results(before, after)))
 
 
 # --- what-if -----------------------------------------------------------------------------------
@@ -417,7 +417,7 @@ class Compared:
     """One input compared: its name and what changes (empty: nothing)."""
 
     name: str
-    changes: tuple[Change, ...] = attrs.field(converter=tuple)
+    changes: tuple[Change, ...]
     verdicts: tuple[str | None, str | None] = (None, None)
 
     def to_dict(self) -> dict:
@@ -433,7 +433,7 @@ class Comparison:
     kind: str
     before: str
     after: str
-    inputs: tuple[Compared, ...] = attrs.field(converter=tuple)
+    inputs: tuple[Compared, ...]
 
     @property
     def changed(self) -> tuple[Compared, ...]:
@@ -544,9 +544,9 @@ def compare(kind: str, inputs: Iterable[Any], *, before: ContractParameters = DI
         changes = diff_results(json.loads(json.dumps(a.to_dict(), ensure_ascii=False)),
                                json.loads(json.dumps(b.to_dict(), ensure_ascii=False)),
                                ignore=_COMPARE_IGNORES)
-        results.append(Compared(name, changes, (_verdict(a), _verdict(b))))
+        results.append(Compared(name, tuple(changes), (_verdict(a), _verdict(b))))
     return Comparison(kind, _describe(before, before_switches, before_label),
-                      _describe(after, after_switches, after_label), results)
+                      _describe(after, after_switches, after_label), tuple(results))
 
 
 def default_switches() -> dict[str, Any]:

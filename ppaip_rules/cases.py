@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ class Outcome:
     """A case run: passed, or the differences between what was expected and what came."""
 
     case: TestCase
-    differences: tuple[str, ...] = attrs.field(converter=tuple)
+    differences: tuple[str, ...]
 
     @property
     def passed(self) -> bool:
@@ -91,7 +92,7 @@ class Outcome:
 
 @attrs.frozen
 class Verification:
-    outcomes: tuple[Outcome, ...] = attrs.field(converter=tuple)
+    outcomes: tuple[Outcome, ...]
 
     @property
     def ok(self) -> bool:
@@ -157,9 +158,9 @@ def read_case(path: str | Path) -> TestCase:
     """A case file; :class:`InputError` naming the file and the key when it is wrong."""
     path = Path(path)
     try:
-        try:
+        if sys.version_info >= (3, 11):
             import tomllib
-        except ModuleNotFoundError:  # Python 3.10
+        else:  # Python 3.10
             import tomli as tomllib
         try:
             doc = tomllib.loads(path.read_bytes().decode("utf-8"))
@@ -238,8 +239,9 @@ def _check_expected(expected: Mapping, kind: str) -> None:
         raise InputError("attendu.verdict", "conforme, incomplet ou non conforme",
                          "verdict inconnu")
     _need(expected, "exhaustif", "attendu", bool, "true ou false", required=False)
-    findings = _need(expected, "constats", "attendu", list, "une liste de { regle, gravite, "
-                                                            "champ }", required=False) or []
+    findings: list = _need(expected, "constats", "attendu", list, "une liste de { regle, "
+                                                                  "gravite, champ }",
+                           required=False) or []
     from .model import get_rule
 
     for i, item in enumerate(findings):
@@ -303,7 +305,7 @@ def run_case(case: TestCase) -> Outcome:
     try:
         result = compute(command, case.data, params, dict(case.options), case.as_of)
     except InputError as error:
-        return Outcome(case, [f"l'entrée est refusée : {error}"])
+        return Outcome(case, (f"l'entrée est refusée : {error}",))
     report = getattr(result, "report", result)
     findings = list(report.findings) if hasattr(report, "findings") else (
         [result.finding] if getattr(result, "finding", None) else [])
@@ -348,12 +350,12 @@ def run_case(case: TestCase) -> Outcome:
     if "part_psychologues" in e:
         share = next((f.found.get("share") for f in findings if f.rule_id == "STAFF-PSY-SHARE"
                       and isinstance(f.found, Mapping)), None)
-        want = round(float(e["part_psychologues"]), 1)
-        got = None if share is None else round(share * 100, 1)
-        if got != want:
-            out.append(f"part de psychologues attendue : {want:g} %, obtenue : "
-                       + ("non calculée" if got is None else f"{got:g} %"))
-    return Outcome(case, out)
+        wanted_share = round(float(e["part_psychologues"]), 1)
+        got_share = None if share is None else round(share * 100, 1)
+        if got_share != wanted_share:
+            out.append(f"part de psychologues attendue : {wanted_share:g} %, obtenue : "
+                       + ("non calculée" if got_share is None else f"{got_share:g} %"))
+    return Outcome(case, tuple(out))
 
 
 _HOURS = {"individuelles": "individual", "collectives": "collective"}
@@ -405,7 +407,7 @@ def verify(paths: list[str | Path]) -> Verification:
     for p in map(Path, paths):
         files += sorted(p.glob("*.toml")) if p.is_dir() else [p]
     cases = [read_case(f) for f in files]
-    return Verification([run_case(c) for c in cases])
+    return Verification(tuple(run_case(c) for c in cases))
 
 
 __all__ = ["Outcome", "TestCase", "Verification", "read_case", "run_case", "verify"]

@@ -151,9 +151,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                          "option manquante")
     raw, name = _read_input(args.file)
     data, params = load_json(raw, name), _params(args)
-    policy = {"suspension_stops_clock": not args.suspensions_count}
-    evaluation = evaluate_case(data, as_of=args.as_of, params=params, **policy)
-    return emit(_stamped(evaluation, "timeline", data, params, {**policy, "as_of": args.as_of}),
+    stops = not args.suspensions_count
+    evaluation = evaluate_case(data, as_of=args.as_of, params=params,
+                               suspension_stops_clock=stops)
+    return emit(_stamped(evaluation, "timeline", data, params,
+                         {"suspension_stops_clock": stops, "as_of": args.as_of}),
                 args.format, args)
 
 

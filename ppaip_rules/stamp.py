@@ -143,9 +143,9 @@ class Stamp:
     command: str
     parameters_name: str
     parameters_sha256: str
-    avenants: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    calendar: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=tuple)
-    policies: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=tuple)
+    avenants: tuple[str, ...] = ()
+    calendar: tuple[tuple[str, Any], ...] = ()
+    policies: tuple[tuple[str, Any], ...] = ()
     as_of: str | None = None
     input_sha256: str | None = None
     #: ``json`` (canonical JSON of the parsed input) or ``octets`` (the file's bytes).
