@@ -524,10 +524,14 @@ def compare(kind: str, inputs: Iterable[Any], *, before: ContractParameters = DI
             raise InputError(name, "un interrupteur parmi : " + ", ".join(SWITCHES),
                              "interrupteur inconnu")
     command = kind if kind == "semaine" else KIND_COMMANDS.get(kind, f"check {kind}")
+    dated = command in ("timeline", "semaine")
     if command.startswith("check "):
         from .checks import get_kind
 
-        get_kind(kind)
+        dated = "as_of" in get_kind(kind).options
+    if dated and as_of is None:
+        raise InputError("--as-of", f"la date (ou date et heure) du contrôle : le contrôle "
+                                    f"{kind} en a besoin", "option manquante")
     named: list[tuple[str, Any]] = []
     for i, value in enumerate(inputs, 1):
         if isinstance(value, (str, Path)):

@@ -324,3 +324,9 @@ def test_html_report_ends_with_the_full_stamp():
 def test_run_check_without_stamp_for_throughput():
     data = json.loads((EXAMPLES / "bilan.conforme.json").read_text("utf-8"))
     assert run_check("bilan", data, stamp=False).stamp is None
+
+
+def test_comparer_needs_the_date_of_a_dated_check():
+    out = run("comparer", "case", EXAMPLES / "case.conforme.json")
+    assert out.returncode == 2
+    assert "« --as-of » : option manquante" in out.stderr
