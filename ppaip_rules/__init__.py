@@ -18,6 +18,8 @@ Public API (everything else is internal):
 - :func:`evaluate_cases`: many cases (or NDJSON lines) as flat, picklable rows, on several
   processes;
 - :data:`DIJON`, :func:`load_parameters`: the contract's figures;
+- :func:`compare`: the same inputs under two parameter sets or readings, what changes
+  (every result of ``run_check`` and of the command line carries a stamp: ppaip_rules.stamp);
 - :class:`Report`, :class:`Finding`, :class:`Severity`, :class:`InputError`.
 """
 
@@ -75,6 +77,7 @@ _LAZY = {
     "CaseEvaluation": "timeline", "CaseState": "timeline", "Obligation": "timeline",
     "ObligationStatus": "timeline", "evaluate_case": "timeline",
     "evaluate_cases": "batch",
+    "compare": "audit",
 }
 
 
@@ -95,7 +98,7 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402  (a leaf: see ppaip_rules.stamp)
 
 __all__ = [
     "DIJON",
@@ -127,6 +130,7 @@ __all__ = [
     "check_orientation",
     "check_programme",
     "check_roster",
+    "compare",
     "contract_term",
     "deadline",
     "due_dates",

@@ -67,9 +67,22 @@ def get_kind(name: str) -> CheckKind:
     return kind
 
 
-def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **options: Any) -> Report:
-    """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`."""
-    return get_kind(kind).run(data, params, **options)
+def run_check(kind: str, data: Any, params: ContractParameters = DIJON, *, stamp: bool = True,
+              **options: Any) -> Report:
+    """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`.
+
+    The report carries its stamp (:mod:`ppaip_rules.stamp`): version, parameters, switches,
+    ``as_of`` and the SHA-256 of the input. ``stamp=False`` leaves it out (the hash of a
+    large input costs about a quarter of its check: benchmarks/bench_stamp.py).
+    """
+    report = get_kind(kind).run(data, params, **options)
+    if not stamp:
+        return report
+    from .stamp import SWITCHES, attach, make_stamp, switches_in
+
+    switches = {**switches_in(data), **{k: v for k, v in options.items() if k in SWITCHES}}
+    return attach(report, make_stamp(f"check {kind}", params, switches=switches,
+                                     as_of=options.get("as_of"), data=data))
 
 
 # --- the "deadline" kind: one act against one contract deadline ----------------
@@ -164,5 +177,30 @@ def report_schema() -> dict:
             "findings": {"type": "array", "items": finding},
             "notes": {"type": "array", "items": {"type": "string"},
                       "description": "lecture de l'entrée : encodage, colonnes ignorées"},
+            "stamp": stamp_schema(),
+        },
+    }
+
+
+def stamp_schema() -> dict:
+    """The JSON Schema of a stamp (ppaip_rules.stamp): what produced a result."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "description": "tampon : version, paramètres, calendrier, interrupteurs, date de "
+                       "contrôle et empreinte de l'entrée (aucune donnée personnelle)",
+        "required": ["version", "command", "parameters", "calendar", "policies", "as_of",
+                     "input"],
+        "properties": {
+            "library": text, "version": text, "command": text,
+            "parameters": {"type": "object", "required": ["name", "avenants", "sha256"],
+                           "properties": {"name": text, "avenants": {"type": "array",
+                                                                     "items": text},
+                                          "sha256": text}},
+            "calendar": {"type": "object"},
+            "policies": {"type": "object"},
+            "as_of": {"type": ["string", "null"]},
+            "input": {"type": "object", "properties": {
+                "sha256": {"type": ["string", "null"]}, "form": {"enum": ["json", "octets"]}}},
         },
     }

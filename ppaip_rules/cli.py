@@ -155,7 +155,10 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(out)
     else:
+        from .stamp import Stamp
+
         print(deadline_text(d, finding, args.act))
+        print(f"\n{Stamp.from_dict(out['stamp']).format()}")
     return EXIT_VIOLATIONS if finding else EXIT_OK
 
 
@@ -250,11 +253,15 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         raise InputError("--as-of", "la date et heure de la situation, ex. "
                                     "2025-06-30T08:00:00+02:00 (aucune horloge implicite)",
                          "option manquante")
+    from .runner import stamped
+
     raw, name = _read_input(args.file, args.max_bytes)
-    evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
-                               suspension_stops_clock=not args.suspensions_count,
-                               start_needs_held_session=args.start_needs_held_session)
-    return emit(evaluation, args.format, args)
+    data, params = load_json(raw, name), _params(args)
+    policy = {"suspension_stops_clock": not args.suspensions_count,
+              "start_needs_held_session": args.start_needs_held_session}
+    evaluation = evaluate_case(data, as_of=args.as_of, params=params, **policy)
+    return emit(stamped(evaluation, "timeline", data, params, {**policy, "as_of": args.as_of}),
+                args.format, args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -267,8 +274,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
-                args)
+    return emit(_stamped(lot_report(params=params, as_of=args.as_of, **activity), "report",
+                         data, params, {"as_of": args.as_of}), args.format, args)
 
 
 def cmd_week(args: argparse.Namespace) -> int:
@@ -278,13 +285,157 @@ def cmd_week(args: argparse.Namespace) -> int:
     if args.as_of is None:
         raise InputError("--as-of", "la date (ou date et heure) de la situation, ex. "
                                     "2025-06-30 (aucune horloge implicite)", "option manquante")
-    week = week_view(read_cases(args.source), as_of=args.as_of, params=_params(args))
+    cases, params = read_cases(args.source), _params(args)
+    week = _stamped(week_view(cases, as_of=args.as_of, params=params), "semaine", cases, params,
+                    {"as_of": args.as_of})
     if args.format == "ics":
         sys.stdout.flush()
         sys.stdout.buffer.write(week_ics(week))
         sys.stdout.buffer.flush()
         return EXIT_OK if week.ok else EXIT_VIOLATIONS
     return emit(week, args.format, args)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``ppaip-rules rejouer RAPPORT.json ENTREE``: recompute a stamped report (issue 12 §1)."""
+    from .audit import CannotReplay, replay
+    from .checks import load_json
+
+    raw, name = _read_input(args.report)
+    given = getattr(args, "parameters", None) or getattr(args, "avenant", None)
+    try:
+        outcome = replay(load_json(raw, name), args.source, _params(args) if given else None)
+    except CannotReplay as error:
+        print(f"ppaip-rules : rejeu impossible : {error}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.format == "json":
+        _print_json(outcome.to_dict())
+    else:
+        print(outcome.format())
+    return EXIT_OK if outcome.identical else EXIT_VIOLATIONS
+
+
+def _switch_values(pairs: list[str], flag: str) -> dict[str, Any]:
+    from .stamp import SWITCHES
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in SWITCHES:
+            raise InputError(flag, "NOM=VALEUR, NOM parmi : " + ", ".join(SWITCHES),
+                             "interrupteur inconnu ou mal écrit")
+        lowered = value.strip().lower()
+        out[name] = (True if lowered in ("true", "oui", "vrai") else
+                     False if lowered in ("false", "non", "faux") else value.strip())
+    return out
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``ppaip-rules comparer --avant A.toml --apres B.toml KIND FICHIERS…`` (issue 12 §4)."""
+    from .audit import compare
+    from .parameters import load_parameters
+
+    base = _params(args)
+    before = load_parameters(args.avant) if args.avant else base
+    after = load_parameters(args.apres) if args.apres else base
+    result = compare(args.kind, args.files, before=before, after=after,
+                     before_switches=_switch_values(args.avant_option, "--avant-option"),
+                     after_switches=_switch_values(args.apres_option, "--apres-option"),
+                     as_of=args.as_of, before_label=_label(args.avant),
+                     after_label=_label(args.apres))
+    if args.format == "json":
+        _print_json(result.to_dict())
+    else:
+        print(result.format())
+    return EXIT_OK if result.ok else EXIT_VIOLATIONS
+
+
+def _label(path: str | None) -> str | None:
+    return f"paramètres {Path(path).name}" if path else None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """``ppaip-rules verifier CAS…``: run test case files (issue 12 §5)."""
+    from .cases import verify
+
+    result = verify(args.cases)
+    if args.format == "json":
+        _print_json(result.to_dict())
+    else:
+        print(result.format())
+    return EXIT_OK if result.ok else EXIT_VIOLATIONS
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``ppaip-rules rejouer RAPPORT.json ENTREE``: recompute a stamped report (issue 12 §1)."""
+    from .audit import CannotReplay, replay
+    from .checks import load_json
+
+    raw, name = _read_input(args.report)
+    given = getattr(args, "parameters", None) or getattr(args, "avenant", None)
+    try:
+        outcome = replay(load_json(raw, name), args.source, _params(args) if given else None)
+    except CannotReplay as error:
+        _say(f"ppaip-rules : rejeu impossible : {error}")
+        return EXIT_INPUT
+    if args.format == "json":
+        _print_json(outcome.to_dict())
+    else:
+        print(outcome.format())
+    return EXIT_OK if outcome.identical else EXIT_VIOLATIONS
+
+
+def _switch_values(pairs: list[str], flag: str) -> dict[str, Any]:
+    from .stamp import SWITCHES
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in SWITCHES:
+            raise InputError(flag, "NOM=VALEUR, NOM parmi : " + ", ".join(SWITCHES),
+                             "interrupteur inconnu ou mal écrit")
+        lowered = value.strip().lower()
+        out[name] = (True if lowered in ("true", "oui", "vrai") else
+                     False if lowered in ("false", "non", "faux") else value.strip())
+    return out
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``ppaip-rules comparer --avant A.toml --apres B.toml KIND FICHIERS…`` (issue 12 §4)."""
+    from .audit import compare
+    from .parameters import load_parameters
+
+    base = _params(args)
+    before = load_parameters(args.avant) if args.avant else base
+    after = load_parameters(args.apres) if args.apres else base
+    result = compare(args.kind, args.files, before=before, after=after,
+                     before_switches=_switch_values(args.avant_option, "--avant-option"),
+                     after_switches=_switch_values(args.apres_option, "--apres-option"),
+                     as_of=args.as_of, before_label=_label(args.avant),
+                     after_label=_label(args.apres))
+    if args.format == "json":
+        _print_json(result.to_dict())
+    else:
+        print(result.format())
+    return EXIT_OK if result.ok else EXIT_VIOLATIONS
+
+
+def _label(path: str | None) -> str | None:
+    return f"paramètres {Path(path).name}" if path else None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """``ppaip-rules verifier CAS…``: run test case files (issue 12 §5)."""
+    from .cases import verify
+
+    result = verify(args.cases)
+    if args.format == "json":
+        _print_json(result.to_dict())
+    else:
+        print(result.format())
+    return EXIT_OK if result.ok else EXIT_VIOLATIONS
 
 
 def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
@@ -517,6 +668,38 @@ def build_parser() -> argparse.ArgumentParser:
                    help="date (ou date et heure) de la situation (obligatoire)")
     add_format_option(p, (*(f for f in output_formats() if f not in ("csv", "xlsx")), "ics"))
     p.set_defaults(func=cmd_week)
+
+    p = sub.add_parser("rejouer", help="recalculer un rapport JSON tamponné depuis son entrée "
+                                       "et dire s'il est identique")
+    p.add_argument("report", metavar="RAPPORT.json", help="rapport produit avec --format json")
+    p.add_argument("source", metavar="ENTREE", help="le fichier (ou dossier) d'entrée du rapport")
+    add_format_option(p)
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("comparer", help="les mêmes entrées sous deux jeux de paramètres ou "
+                                        "d'interrupteurs : ce qui change")
+    p.add_argument("--avant", metavar="PARAMETRES", help="paramètres « avant » (TOML ou JSON ; "
+                                                         "défaut : Dijon)")
+    p.add_argument("--apres", metavar="PARAMETRES", help="paramètres « après » (TOML ou JSON ; "
+                                                         "défaut : Dijon)")
+    p.add_argument("--avant-option", dest="avant_option", action="append", default=[],
+                   metavar="NOM=VALEUR", help="interrupteur « avant » (répétable)")
+    p.add_argument("--apres-option", dest="apres_option", action="append", default=[],
+                   metavar="NOM=VALEUR", help="interrupteur « après » (répétable)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="date (ou date et heure) du contrôle, pour les contrôles qui en ont "
+                        "besoin")
+    add_format_option(p)
+    p.add_argument("kind", metavar="KIND", help="type de contrôle (case, activity, deadline, "
+                                                "roster, programme…)")
+    p.add_argument("files", metavar="FICHIERS", nargs="+",
+                   help="fichiers d'entrée, dossiers, ou fichiers NDJSON (un par ligne)")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("verifier", help="exécuter des cas de test écrits en TOML")
+    p.add_argument("cases", metavar="CAS", nargs="+", help="fichiers de cas (.toml) ou dossiers")
+    add_format_option(p)
+    p.set_defaults(func=cmd_verify)
 
     from .templates import add_template_command
 

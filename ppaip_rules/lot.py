@@ -426,6 +426,8 @@ class LotReport:
     deadlines_by_month: tuple[tuple[str, int, int], ...] = ()
     #: DOC-HOURS-RECONCILE: hours on signed sheets against IPRO 360°, per case and month.
     reconciliation: tuple[Reconciliation, ...] = ()
+    #: What produced it (:class:`ppaip_rules.stamp.Stamp`), set by the command line.
+    stamp: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     def to_dict(self) -> dict:
         return {
@@ -443,10 +445,12 @@ class LotReport:
                            for spip, ind, coll in self.spip_hours],
             "deadlines_by_month": [{"month": m, "on_time": ok, "late": late}
                                    for m, ok, late in self.deadlines_by_month],
+            **({"stamp": self.stamp.to_dict()} if self.stamp is not None else {}),
         }
 
     def format(self) -> str:
-        return _format_lot(self)
+        text = _format_lot(self)
+        return text if self.stamp is None else f"{text}\n\n{self.stamp.format()}"
 
 
 # --- the computation ---------------------------------------------------------------------

@@ -206,6 +206,9 @@ class Report:
     #: How the input was read (e.g. a CSV file's encoding, columns ignored): French
     #: information notes, not findings; they change neither ``ok`` nor ``complete``.
     notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: What produced the report (:class:`ppaip_rules.stamp.Stamp`): set by run_check and
+    #: the command line; not part of equality (the same findings are the same report).
+    stamp: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     @property
     def ok(self) -> bool:
@@ -257,6 +260,7 @@ class Report:
             "checked_rules": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
             **({"figures": [list(pair) for pair in self.figures]} if self.figures else {}),
+            **({"stamp": self.stamp.to_dict()} if self.stamp is not None else {}),
         }
         if self.notes:
             out["notes"] = list(self.notes)
@@ -280,6 +284,8 @@ class Report:
                          "règles concernées n'ont pas pu être vérifiées.")
         lines.extend(f"Lecture du fichier : {note}" for note in self.notes)
         lines.extend(f.format() for f in self.findings)
+        if self.stamp is not None:
+            lines += ["", self.stamp.format()]
         return "\n".join(lines)
 
 

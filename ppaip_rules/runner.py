@@ -109,17 +109,45 @@ def check_options(kind_name: str, options: Mapping[str, Any], *, source: str = "
 
 
 def run_check(kind_name: str, data: Any, params: ContractParameters = DIJON,
-              options: Mapping[str, Any] | None = None):
-    """The report of a kind on JSON-like ``data``."""
+              options: Mapping[str, Any] | None = None, raw: bytes | None = None):
+    """The report of a kind on JSON-like ``data``, stamped (issue 12: version, parameters,
+    switches, ``as_of``, SHA-256 of the input — of ``raw`` for a file of another format
+    than JSON, such as a CSV roster)."""
     from .checks import get_kind
 
-    return get_kind(kind_name).run(data, params, **dict(options or {}))
+    options = dict(options or {})
+    report = get_kind(kind_name).run(data, params, **options)
+    return stamped(report, f"check {kind_name}", data, params, options, raw)
 
 
 def check_bytes(kind_name: str, raw: bytes, path: str, params: ContractParameters = DIJON,
                 options: Mapping[str, Any] | None = None):
     """Read then check one input given as bytes (a file, stdin, a request body)."""
-    return run_check(kind_name, load_input(kind_name, raw, path), params, options)
+    from .checks import get_kind
+
+    plain_json = get_kind(kind_name).load is None
+    return run_check(kind_name, load_input(kind_name, raw, path), params, options,
+                     None if plain_json else raw)
+
+
+def stamp_of(command: str, data: Any, params: ContractParameters, options: Mapping[str, Any],
+             raw: bytes | None = None) -> Any:
+    """The stamp of a result (:mod:`ppaip_rules.stamp`): ``options`` holds ``as_of`` and the
+    policy switches given; the switches written in the input are read from it."""
+    from .stamp import SWITCHES, make_stamp, switches_in
+
+    switches = {**switches_in(data), **{k: v for k, v in options.items()
+                                        if k in SWITCHES and v is not None}}
+    return make_stamp(command, params, switches=switches, as_of=options.get("as_of"),
+                      data=None if raw is not None else data, raw=raw)
+
+
+def stamped(result: Any, command: str, data: Any, params: ContractParameters,
+            options: Mapping[str, Any], raw: bytes | None = None) -> Any:
+    """``result`` (a report, an evaluation, a lot report, a week) with its stamp."""
+    from .stamp import attach
+
+    return attach(result, stamp_of(command, data, params, options, raw))
 
 
 def exit_code(report: Any, strict: bool = False) -> int:
@@ -192,6 +220,9 @@ def deadline_answer(rule_id: str, trigger: Any, act: Any = None,
         out["act"] = act if isinstance(act, str) else str(act)
         out["met"] = finding is None
         out["finding"] = finding.to_dict() if finding else None
+    document = {"rule_id": rule_id, "trigger": _plain(trigger),
+                **({"act": _plain(act)} if act is not None else {})}
+    out["stamp"] = stamp_of("deadline", document, params, policy).to_dict()
     return d, finding, out
 
 

@@ -301,6 +301,8 @@ class CaseEvaluation:
     hours: Hours
     report: Report
     ignored_after_as_of: int = 0
+    #: What produced it (:class:`ppaip_rules.stamp.Stamp`), set by the command line.
+    stamp: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     @property
     def overdue(self) -> tuple[Obligation, ...]:
@@ -326,11 +328,13 @@ class CaseEvaluation:
             "obligations": [o.to_dict() for o in self.obligations],
             "ignored_after_as_of": self.ignored_after_as_of,
             "report": self.report.to_dict(),
+            **({"stamp": self.stamp.to_dict()} if self.stamp is not None else {}),
         }
 
     def format(self) -> str:
         """The dated list a coordinator reads on Monday morning: what is late, what is due."""
-        return _format_evaluation(self)
+        text = _format_evaluation(self)
+        return text if self.stamp is None else f"{text}\n\n{self.stamp.format()}"
 
 
 def _due_day(due: dt.date | dt.datetime) -> dt.date:

@@ -71,6 +71,8 @@ class Week:
     next_week: tuple[dt.date, dt.date]
     cases: int
     items: tuple[WeekItem, ...]
+    #: What produced it (:class:`ppaip_rules.stamp.Stamp`), set by the command line.
+    stamp: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     def section(self, key: str) -> tuple[WeekItem, ...]:
         return tuple(i for i in self.items if i.section == key)
@@ -99,6 +101,7 @@ class Week:
             "cases": self.cases,
             **{key: [i.to_dict() for i in sorted(self.section(key), key=_order)]
                for key in SECTIONS},
+            **({"stamp": self.stamp.to_dict()} if self.stamp is not None else {}),
         }
 
     def titles(self) -> dict[str, str]:
@@ -125,6 +128,8 @@ class Week:
                 for who, entries in people:
                     lines.append(f"    {who[0].upper()}{who[1:]}")
                     lines.extend(f"      - {_line(i)}" for i in entries)
+        if self.stamp is not None:
+            lines += ["", self.stamp.format()]
         return "\n".join(lines)
 
     def html_body(self) -> tuple[str, list[str]]:

@@ -92,6 +92,8 @@ def folder(tmp_path):
     for path in [*examples.iterdir(), *(DOCS / "snippets" / "integration").iterdir()]:
         if path.is_file():
             shutil.copy(path, tmp_path / path.name)
+    if (examples / "cas").is_dir():  # the test case files (ppaip-rules verifier cas)
+        shutil.copytree(examples / "cas", tmp_path / "cas")
     return tmp_path
 
 

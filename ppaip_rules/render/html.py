@@ -326,6 +326,16 @@ def _with_as_of(stamp: Any, as_of: Any) -> Any:
 
 
 def html_page(result: Any, stamp: Any) -> str:
+    """The page of a result; its full stamp (ppaip_rules.stamp), when it has one, as footer."""
+    text = _html_page(result, stamp)
+    full = getattr(result, "stamp", None)
+    if full is None:
+        return text
+    lines = "<br>".join(e(line.strip()) for line in full.format().splitlines())
+    return text.replace("\n</body>", f'\n<footer class="stamp">{lines}</footer>\n</body>', 1)
+
+
+def _html_page(result: Any, stamp: Any) -> str:
     if isinstance(result, Report):
         return check_page(result, stamp)
     kind = type(result).__name__
