@@ -22,7 +22,7 @@ pytest.importorskip(
     reason="durable_rules absent ou inutilisable sur ce Python (extra « durable » : "
            "CPython 3.10 à 3.12) : tests de l'adaptateur durable_rules sautés")
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import AS_OF, e, logs, missed, session
 
@@ -111,7 +111,17 @@ def instant(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, PARIS).isoformat()
 
 
+# Named scenario: a reconvocation taken by a later absence posted afterwards (CCTP 6.1-3).
+RECONVOCATION_TAKEN_BY_A_LATER_ABSENCE = [
+    missed("2025-05-19T10:00:00+02:00", justified=True), session("2025-05-22T10:00:00+02:00"),
+    e("reconvocation", "2025-05-23T14:00:00+02:00"),
+    missed("2025-05-23T10:00:00+02:00", justified=True)]
+
+
 @given(runs())
+@example((RECONVOCATION_TAKEN_BY_A_LATER_ABSENCE,
+          dt.datetime.fromisoformat("2025-06-01T00:00:00+02:00").timestamp(),
+          [("post", [x]) for x in RECONVOCATION_TAKEN_BY_A_LATER_ABSENCE]))
 def test_property_adapter_obligations_equal_evaluate_case_at_every_clock(run):
     """Case C-1 gets the log bit by bit between clock moves; C-2, in the same adapter,
     gets it all at once in reverse order. At every clock, each case's obligations are
@@ -257,6 +267,22 @@ def test_absence_abandonment_and_report_through_notices():
         assert a.state("C-1") is CaseState.ABANDONED
         late = a.advance("2025-05-28T10:00:01+02:00")
         assert [(n.kind, n.obligation.rule_id) for n in late] == [(LATE, "RUN-INTERRUPTION-48H")]
+
+
+def test_reconvocation_taken_by_a_later_absence_posted_afterwards_says_late_again():
+    """CCTP 6.1-3, events posted out of order: a reconvocation after the next appointment
+    answers the first absence late; a second absence posted afterwards, earlier than the
+    reconvocation, takes it, and the first absence is overdue again: a ``late`` notice
+    (the last notice of each obligation says its final status)."""
+    log = RECONVOCATION_TAKEN_BY_A_LATER_ABSENCE
+    with adapter(now="2025-06-01T00:00:00+02:00") as a:
+        a.post_all("C-1", log[:3])
+        assert [(o.trigger_index, o.status) for o in a.obligations("C-1")] == [(0, MET_LATE)]
+        notices = a.post("C-1", log[3])
+        assert [(n.kind, n.obligation.trigger_index, n.obligation.status, n.previous)
+                for n in notices] == [(LATE, 0, OVERDUE, MET_LATE), (MET, 3, MET_S, None)]
+        assert view(a.obligations("C-1")) == view(
+            evaluate_case(log, as_of=a.clock).obligations)
 
 
 def test_notice_describes_itself_in_french_without_any_free_text():

@@ -50,7 +50,8 @@ Notices (:class:`ObligationNotice`), in the order of the obligations:
 
 =============== ===================================================================
 ``due``         the obligation is pending: new, pending again, or its due date moved
-``late``        it became a breach: overdue, or met late when that was not yet said
+``late``        it became a breach: overdue, or met late when that was not yet said;
+                also overdue again after met late (the act no longer counts)
 ``met``         its act was recorded (``obligation.status``: met, or met late)
 ``withdrawn``   ``evaluate_case`` no longer lists it (the case ended before its due
                 date, or an event posted afterwards changed the picture)
@@ -240,7 +241,10 @@ def transitions(old: dict[Key, Obligation], new: Iterable[Obligation]
             if was is not _PENDING or before.due != o.due:
                 yield DUE, o, was
             continue
-        if now.is_breach and (was is None or not was.is_breach):
+        # Overdue after met late: the act recorded late no longer counts (an event posted
+        # afterwards, e.g. a later absence that this reconvocation answers): say it.
+        if now.is_breach and (was is None or not was.is_breach
+                              or (now is _OVERDUE and was is not _OVERDUE)):
             yield LATE, o, was
         if now in (_MET, _MET_LATE) and was is not now:
             yield MET, o, was
