@@ -268,14 +268,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     """A lot's report: ``ppaip-rules report ACTIVITY.json --lot N``."""
     from .checks import load_json
     from .lot import lot_report, read_activity
+    from .runner import stamped
 
     raw, name = _read_input(args.file, args.max_bytes)
-    activity = read_activity(load_json(raw, name))
+    data, params = load_json(raw, name), _params(args)
+    activity = read_activity(data)
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(_stamped(lot_report(params=params, as_of=args.as_of, **activity), "report",
-                         data, params, {"as_of": args.as_of}), args.format, args)
+    return emit(stamped(lot_report(params=params, as_of=args.as_of, **activity), "report",
+                        data, params, {"as_of": args.as_of}), args.format, args)
 
 
 def cmd_week(args: argparse.Namespace) -> int:
@@ -285,9 +287,11 @@ def cmd_week(args: argparse.Namespace) -> int:
     if args.as_of is None:
         raise InputError("--as-of", "la date (ou date et heure) de la situation, ex. "
                                     "2025-06-30 (aucune horloge implicite)", "option manquante")
+    from .runner import stamped
+
     cases, params = read_cases(args.source), _params(args)
-    week = _stamped(week_view(cases, as_of=args.as_of, params=params), "semaine", cases, params,
-                    {"as_of": args.as_of})
+    week = stamped(week_view(cases, as_of=args.as_of, params=params), "semaine", cases, params,
+                   {"as_of": args.as_of})
     if args.format == "ics":
         sys.stdout.flush()
         sys.stdout.buffer.write(week_ics(week))
@@ -307,77 +311,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
         outcome = replay(load_json(raw, name), args.source, _params(args) if given else None)
     except CannotReplay as error:
         print(f"ppaip-rules : rejeu impossible : {error}", file=sys.stderr)
-        return EXIT_INPUT
-    if args.format == "json":
-        _print_json(outcome.to_dict())
-    else:
-        print(outcome.format())
-    return EXIT_OK if outcome.identical else EXIT_VIOLATIONS
-
-
-def _switch_values(pairs: list[str], flag: str) -> dict[str, Any]:
-    from .stamp import SWITCHES
-
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name = name.strip()
-        if not sep or name not in SWITCHES:
-            raise InputError(flag, "NOM=VALEUR, NOM parmi : " + ", ".join(SWITCHES),
-                             "interrupteur inconnu ou mal écrit")
-        lowered = value.strip().lower()
-        out[name] = (True if lowered in ("true", "oui", "vrai") else
-                     False if lowered in ("false", "non", "faux") else value.strip())
-    return out
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    """``ppaip-rules comparer --avant A.toml --apres B.toml KIND FICHIERS…`` (issue 12 §4)."""
-    from .audit import compare
-    from .parameters import load_parameters
-
-    base = _params(args)
-    before = load_parameters(args.avant) if args.avant else base
-    after = load_parameters(args.apres) if args.apres else base
-    result = compare(args.kind, args.files, before=before, after=after,
-                     before_switches=_switch_values(args.avant_option, "--avant-option"),
-                     after_switches=_switch_values(args.apres_option, "--apres-option"),
-                     as_of=args.as_of, before_label=_label(args.avant),
-                     after_label=_label(args.apres))
-    if args.format == "json":
-        _print_json(result.to_dict())
-    else:
-        print(result.format())
-    return EXIT_OK if result.ok else EXIT_VIOLATIONS
-
-
-def _label(path: str | None) -> str | None:
-    return f"paramètres {Path(path).name}" if path else None
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    """``ppaip-rules verifier CAS…``: run test case files (issue 12 §5)."""
-    from .cases import verify
-
-    result = verify(args.cases)
-    if args.format == "json":
-        _print_json(result.to_dict())
-    else:
-        print(result.format())
-    return EXIT_OK if result.ok else EXIT_VIOLATIONS
-
-
-def cmd_replay(args: argparse.Namespace) -> int:
-    """``ppaip-rules rejouer RAPPORT.json ENTREE``: recompute a stamped report (issue 12 §1)."""
-    from .audit import CannotReplay, replay
-    from .checks import load_json
-
-    raw, name = _read_input(args.report)
-    given = getattr(args, "parameters", None) or getattr(args, "avenant", None)
-    try:
-        outcome = replay(load_json(raw, name), args.source, _params(args) if given else None)
-    except CannotReplay as error:
-        _say(f"ppaip-rules : rejeu impossible : {error}")
         return EXIT_INPUT
     if args.format == "json":
         _print_json(outcome.to_dict())
