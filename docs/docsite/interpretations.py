@@ -452,12 +452,17 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         "Au moins 2 permanences par mois civil et par site, en milieu fermé comme en milieu "
         "ouvert, les mois sans prescription. « Bimensuel » veut dire deux fois par mois ; "
         "« tous les deux mois » se dirait « bimestriel ».",
-        ("permanences_per_month",),
+        ("permanences_per_month", "permanence_reading"),
         (Choice("Défaut : 2 par mois et par site", "Rien à faire : c'est le contrat de Dijon.",
                 _rule_examples(("RUN-PERMANENCE",))),
-         Choice("1 par mois", "Un fichier de contrat variante : `permanences_per_month = 1`. "
-                "La lecture « tous les deux mois » n'est pas proposée : elle contredit le mot.",
-                _rule_examples(("RUN-PERMANENCE",), ("permanences_per_month",), 1))),
+         Choice("1 par mois", "Un fichier de contrat variante : `permanences_per_month = 1`.",
+                _rule_examples(("RUN-PERMANENCE",), ("permanences_per_month",), 1)),
+         Choice("Tous les deux mois (lecture « bimestrielle »)",
+                "Champ `permanence_reading` du document d'activité, ou argument de "
+                "`lot_report()`, à la valeur `\"every_two_months\"`. Cette lecture contredit "
+                "le mot ; elle est proposée pour mesurer son effet, pas recommandée.",
+                _rule_examples(("RUN-PERMANENCE",), ("permanence_reading",),
+                               "every_two_months"))),
     ),
     Ambiguity(
         "signalement-48-heures", "« Dans les 48 heures suivant le premier entretien »",
