@@ -81,9 +81,19 @@ def load_json(raw: bytes, filename: str = "-") -> Any:
                          f"JSON illisible{' (' + where + ')' if where else ''}") from None
 
 
-def run_check(kind: str, data: Any, params: ContractParameters = DIJON, **options: Any) -> Report:
-    """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`."""
-    return get_kind(kind).run(data, params, **options)
+def run_check(kind: str, data: Any, params: ContractParameters = DIJON, *,
+              explain: bool = False, **options: Any) -> Report:
+    """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`.
+
+    With ``explain=True`` the report also explains every checked rule that did not
+    fire (``Report.explanations``; ``--expliquer`` on the command line).
+    """
+    report = get_kind(kind).run(data, params, **options)
+    if explain:
+        from .model import explain_report
+
+        report = explain_report(report, params)
+    return report
 
 
 # --- the "deadline" kind: one act against one contract deadline ----------------
@@ -148,7 +158,8 @@ def report_schema() -> dict:
             "expected": {},
             "found": {},
             "path": {"type": ["string", "null"]},
-            "trace": {"type": "array", "items": {"type": "string"}},
+            "trace": {"type": "array", "items": _STEP_SCHEMA,
+                      "description": "l'explication, étape par étape"},
             "missing": {"type": "boolean",
                         "description": "un fait nécessaire pour décider manque à l'entrée"},
         },
@@ -170,5 +181,32 @@ def report_schema() -> dict:
                                       ("violation", "warning", "info")}},
             "checked_rules": {"type": "array", "items": {"type": "string"}},
             "findings": {"type": "array", "items": finding},
+            "explanations": {
+                "type": "array", "description": "avec --expliquer : pourquoi chaque règle "
+                "sans constat est vérifiée, ou n'a pas pu être décidée (information)",
+                "items": {"type": "object",
+                          "required": ["rule_id", "clause", "status", "message", "trace"],
+                          "properties": {
+                              "rule_id": {"type": "string"}, "clause": {"type": "string"},
+                              "title": {"type": "string"}, "severity": {"const": "info"},
+                              "kind": {"const": "explication"},
+                              "status": {"enum": ["vérifiée", "non décidée"]},
+                              "message": {"type": "string"},
+                              "trace": {"type": "array", "items": _STEP_SCHEMA}}}},
         },
     }
+
+
+#: One step of an explanation (issue 12 §2): the French sentence and its structure.
+_STEP_SCHEMA = {
+    "type": "object",
+    "required": ["text", "clause", "parameter", "value", "path", "computed"],
+    "properties": {
+        "text": {"type": "string", "description": "la phrase en français"},
+        "clause": {"type": ["string", "null"], "description": "clause du contrat"},
+        "parameter": {"type": ["string", "null"], "description": "paramètre lu (nom)"},
+        "value": {"description": "valeur du paramètre en vigueur"},
+        "path": {"type": ["string", "null"], "description": "champ de l'entrée"},
+        "computed": {"description": "valeur calculée ou constatée"},
+    },
+}

@@ -100,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         value = getattr(args, option, None)
         if value is not None:
             options[option] = value
-    report = kind.run(data, _params(args), **options)
+    report = _explained(kind.run(data, _params(args), **options), args)
     _emit(report, args.format, args)
     return EXIT_OK if report.ok else EXIT_VIOLATIONS
 
@@ -146,7 +146,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     raw, name = _read_input(args.file)
     evaluation = evaluate_case(load_json(raw, name), as_of=args.as_of, params=_params(args),
                                suspension_stops_clock=not args.suspensions_count)
-    return emit(evaluation, args.format, args)
+    return emit(_explained(evaluation, args), args.format, args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -159,8 +159,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(lot_report(params=_params(args), as_of=args.as_of, **activity), args.format,
-                args)
+    return emit(_explained(lot_report(params=_params(args), as_of=args.as_of, **activity), args),
+                args.format, args)
 
 
 def cmd_week(args: argparse.Namespace) -> int:
@@ -188,6 +188,10 @@ def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
         _print_json(result.to_dict())
     else:
         print(result.format())
+        explained = getattr(getattr(result, "report", None), "explanations", ())
+        if explained:
+            print("Explications des règles sans constat :")
+            print("\n".join(x.format() for x in explained))
     ok = result.report.ok if hasattr(result, "report") else result.ok
     return EXIT_OK if ok else EXIT_VIOLATIONS
 
@@ -205,6 +209,20 @@ def _example_files() -> list[Path]:
 
 
 # --- helpers --------------------------------------------------------------
+
+def _explained(result: Any, args: argparse.Namespace) -> Any:
+    """With ``--expliquer``: ``result`` (a report, or a result carrying one) whose report
+    explains every checked rule that did not fire (issue 12 §2)."""
+    if not getattr(args, "expliquer", False):
+        return result
+    import attrs
+
+    from .model import Report, explain_report
+
+    if isinstance(result, Report):
+        return explain_report(result, _params(args))
+    return attrs.evolve(result, report=explain_report(result.report, _params(args)))
+
 
 def _params(args: argparse.Namespace):
     from .parameters import DIJON, load_parameters
@@ -299,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--share-counts", dest="share_counts", choices=("assigned", "designated"),
                    help="roster : intervenants comptés pour la part de psychologues : en poste "
                         "et affectés (défaut) ou toutes les personnes désignées")
+    _add_explain(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="schéma JSON d'une entrée (ou de « report »)")
@@ -319,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suspensions-count", action="store_true",
                    help="compter les jours de suspension dans le délai de démarrage "
                         "(ambiguïté 7 ; par défaut ils ne comptent pas)")
+    _add_explain(p)
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("report", help="rapport d'un lot : heures face au prévisionnel, "
@@ -329,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", metavar="DATE-HEURE",
                    help="date et heure d'évaluation des délais (par défaut : fin de la période)")
     p.add_argument("--format", choices=output_formats(), default="text")
+    _add_explain(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("semaine", help="la semaine d'un coordinateur : échéances en retard, de "
@@ -346,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
+
+
+def _add_explain(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--expliquer", action="store_true",
+                   help="expliquer aussi les règles sans constat : vérifiées (paramètres en "
+                        "vigueur) ou non décidées")
 
 
 #: Area modules add their own sub-commands here (``register(subparsers)``).

@@ -1460,7 +1460,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
     checked = []
     for r in _activity_rules():
         checked.append(r.id)
-        findings.extend(r.finding(flag) for flag in r.decide(ctx, params))
+        findings.extend(r.finding(flag, params) for flag in r.decide(ctx, params))
     for i, (case, ev) in enumerate(zip(case_list, evaluations, strict=True)):
         if not _in_lot(the_lot, case.spip):
             continue

@@ -48,13 +48,89 @@ WARNING = Severity.WARNING
 INFO = Severity.INFO
 
 
+class Step(str):
+    """One step of a finding's explanation, as data (issue 12 §2).
+
+    A step *is* its French sentence (a ``str``: existing code that prints, joins or
+    searches a trace keeps working), and carries the structure the sentence is rendered
+    from: the ``clause`` of the contract, the ``parameter`` read (its name) and the
+    ``value`` in force, the input field ``path`` and the value ``computed`` (or found).
+    When ``text`` is not given it is rendered from the structure. A step never carries
+    a personal value (names, birth dates, free text, registry numbers).
+    """
+
+    clause: str | None
+    parameter: str | None
+    value: Any
+    path: str | None
+    computed: Any
+
+    def __new__(cls, text: str | None = None, *, clause: str | None = None,
+                parameter: str | None = None, value: Any = None, path: str | None = None,
+                computed: Any = None) -> Step:
+        if text is None:
+            text = _render_step(clause, parameter, value, path, computed)
+        step = super().__new__(cls, text)
+        step.clause, step.parameter, step.value = clause, parameter, value
+        step.path, step.computed = path, computed
+        return step
+
+    @property
+    def text(self) -> str:
+        """The French sentence."""
+        return str.__str__(self)
+
+    def __reduce__(self):
+        fields = (self.clause, self.parameter, self.value, self.path, self.computed)
+        while fields and fields[-1] is None:
+            fields = fields[:-1]
+        return (_rebuild_step, (self.text, *fields)) if fields else (Step, (self.text,))
+
+    def __repr__(self) -> str:
+        return f"Step({self.text!r})"
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "clause": self.clause, "parameter": self.parameter,
+                "value": _plain(self.value), "path": self.path,
+                "computed": _plain(self.computed)}
+
+
+def _rebuild_step(text, clause=None, parameter=None, value=None, path=None,
+                  computed=None) -> Step:
+    return Step(text, clause=clause, parameter=parameter, value=value, path=path,
+                computed=computed)
+
+
+def _render_step(clause: str | None, parameter: str | None, value: Any, path: str | None,
+                 computed: Any) -> str:
+    """The French sentence of a step given only as structure."""
+    parts = []
+    if parameter is not None:
+        parts.append(f"paramètre {parameter} = {_plain_text(value)}")
+    if path is not None:
+        parts.append(f"{path} : {_plain_text(computed)}" if computed is not None else path)
+    elif computed is not None:
+        parts.append(f"résultat : {_plain_text(computed)}")
+    if clause is not None:
+        parts.append(clause)
+    return " ; ".join(parts) + "." if parts else ""
+
+
+def _steps(value: Any) -> tuple[Step, ...]:
+    """A trace as steps: strings become ``Step(text)``; steps stay as they are."""
+    if not value:
+        return ()
+    return tuple(v if type(v) is Step else Step(str(v)) for v in value)
+
+
 @attrs.frozen
 class Flag:
     """What a deciding function yields: one problem, before the rule is attached.
 
     ``severity`` overrides the rule's own (e.g. a warning band, or an info
     finding when a fact needed to decide is missing). ``path`` names the
-    input field concerned; ``trace`` explains a computation (deadlines).
+    input field concerned; ``trace`` explains the decision step by step (:class:`Step`,
+    or plain French strings, converted to steps).
     """
 
     message: str
@@ -62,7 +138,7 @@ class Flag:
     found: Any = None
     severity: Severity | None = None
     path: str | None = None
-    trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
     #: True when the flag says a fact needed to decide is missing from the input
     #: (RULES.md "Missing facts"): an information finding that makes the report
     #: incomplete, never read as compliance nor as a breach.
@@ -92,7 +168,9 @@ class Finding:
     expected: Any = None
     found: Any = None
     path: str | None = None
-    trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: The explanation, step by step (:class:`Step`): the rule's clause, each parameter
+    #: it reads with its value in force, the field and value found, the computation.
+    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
     #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
     missing: bool = False
 
@@ -106,7 +184,7 @@ class Finding:
             "expected": _plain(self.expected),
             "found": _plain(self.found),
             "path": self.path,
-            "trace": list(self.trace),
+            "trace": [step.to_dict() for step in self.trace],
             "missing": self.missing,
         }
 
@@ -156,8 +234,14 @@ class Rule:
     examples: tuple[Example, ...] = attrs.field(default=(), converter=tuple)
     decide: Callable[..., Iterable[Flag]] | None = attrs.field(default=None, eq=False, repr=False)
 
-    def finding(self, flag: Flag) -> Finding:
-        """Attach this rule's identity to a flag."""
+    def finding(self, flag: Flag, params: Any = None) -> Finding:
+        """Attach this rule's identity to a flag.
+
+        The finding's trace is the flag's, completed by the steps every finding gets
+        from the rule's metadata (issue 12 §2): the rule and its clause, each parameter
+        the rule declares with its value in ``params`` (the contract in force; the Dijon
+        contract when not given), the field and the value found.
+        """
         return Finding(
             rule_id=self.id,
             clause=self.clause,
@@ -167,9 +251,27 @@ class Rule:
             expected=flag.expected,
             found=flag.found,
             path=flag.path,
-            trace=flag.trace,
+            trace=_finding_steps(self, flag, params),
             missing=flag.missing,
         )
+
+    def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
+        """The steps of this rule's metadata: its requirement with its clause, then each
+        parameter it declares with the value in force in ``params``."""
+        if params is None:
+            from .parameters import DIJON as params
+        key = (self.id, id(params))
+        cached = _RULE_STEPS.get(key)
+        if cached is not None and cached[0] is params:
+            return cached[1]
+        steps = (Step(f"Règle {self.id} ({self.clause}) : {self.requirement}",
+                      clause=self.clause),
+                 *(step for name in self.parameters
+                   for step in _parameter_steps(self.id, name, params)))
+        if len(_RULE_STEPS) > 4096:
+            _RULE_STEPS.clear()
+        _RULE_STEPS[key] = (params, steps)
+        return steps
 
     def to_dict(self) -> dict:
         return {
@@ -195,6 +297,9 @@ class Report:
     #: reports): ``(label, value)`` pairs in French, e.g. ``("Psychologues du
     #: travail", "6 sur 14 intervenants comptés (42,9 %)")``. Filled by the areas.
     figures: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    #: With ``explain=True`` (``--expliquer``): why each rule that did not fire was
+    #: satisfied, or could not be decided (information only, never part of the verdict).
+    explanations: tuple[Explanation, ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def ok(self) -> bool:
@@ -232,7 +337,7 @@ class Report:
     def merged(self, other: Report) -> Report:
         return Report(self.subject, self.findings + other.findings,
                       self.checked + tuple(r for r in other.checked if r not in self.checked),
-                      self.figures + other.figures)
+                      self.figures + other.figures, self.explanations + other.explanations)
 
     def to_dict(self) -> dict:
         return {
@@ -245,6 +350,8 @@ class Report:
             "checked_rules": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
             **({"figures": [list(pair) for pair in self.figures]} if self.figures else {}),
+            **({"explanations": [x.to_dict() for x in self.explanations]}
+               if self.explanations else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -264,7 +371,62 @@ class Report:
             lines.append(f"Rapport incomplet : {missing} information(s) manquante(s) ; les "
                          "règles concernées n'ont pas pu être vérifiées.")
         lines.extend(f.format() for f in self.findings)
+        if self.explanations:
+            lines.append("Explications des règles sans constat :")
+            lines.extend(x.format() for x in self.explanations)
         return "\n".join(lines)
+
+
+@attrs.frozen
+class Explanation:
+    """Why a rule that did not fire was satisfied, or could not be decided
+    (``--expliquer``): information, never a finding that changes the verdict."""
+
+    rule_id: str
+    clause: str
+    title: str
+    #: ``vérifiée`` (no finding) or ``non décidée`` (only missing facts).
+    status: str
+    message: str
+    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+
+    def to_dict(self) -> dict:
+        return {"rule_id": self.rule_id, "clause": self.clause, "title": self.title,
+                "severity": "info", "kind": "explication", "status": self.status,
+                "message": self.message, "trace": [s.to_dict() for s in self.trace]}
+
+    def format(self) -> str:
+        lines = [f"{self.rule_id} ({self.clause}) — explication : {self.message}"]
+        lines.extend(f"    calcul : {step}" for step in self.trace)
+        return "\n".join(lines)
+
+
+def explain_report(report: Report, params: Any = None) -> Report:
+    """``report`` with an explanation of every checked rule that did not fire: satisfied
+    ("règle vérifiée : aucun écart", with the parameters in force), or not decided when
+    its only findings are missing facts."""
+    fired: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        fired.setdefault(f.rule_id, []).append(f)
+    load()
+    out = []
+    for rule_id in report.checked:
+        found = fired.get(rule_id)
+        if found and not all(f.missing for f in found):
+            continue
+        r = RULES.get(rule_id)
+        if r is None:
+            continue
+        if found:
+            status = "non décidée"
+            message = (f"règle non décidée : {len(found)} information(s) manquante(s) ; ni "
+                       "conformité ni manquement n'en est déduit.")
+        else:
+            status = "vérifiée"
+            message = "règle vérifiée : aucun écart."
+        out.append(Explanation(r.id, r.clause, r.title, status, message,
+                               r.rule_steps(params)))
+    return attrs.evolve(report, explanations=tuple(out))
 
 
 def _plain(value: Any) -> Any:
@@ -337,8 +499,11 @@ def get_rule(rule_id: str) -> Rule:
                          "règle inconnue") from None
 
 
-def run_rules(subject: str, data: Any, params: Any) -> Report:
+def run_rules(subject: str, data: Any, params: Any, *, explain: bool = False) -> Report:
     """Run every rule of ``subject`` on ``data``; gather all their findings.
+
+    With ``explain=True`` the report also explains every rule that did not fire
+    (:func:`explain_report`).
 
     The hot path of every check: the deciding rules of a subject are looked up
     once, then each rule's flags are gathered with no intermediate generator.
@@ -350,8 +515,86 @@ def run_rules(subject: str, data: Any, params: Any) -> Report:
     for r in deciding:
         flags = r.decide(data, params)  # type: ignore[misc]
         if flags:
-            findings.extend([r.finding(flag) for flag in flags])
-    return Report(subject, findings, tuple(r.id for r in deciding))
+            findings.extend([r.finding(flag, params) for flag in flags])
+    report = Report(subject, findings, tuple(r.id for r in deciding))
+    return explain_report(report, params) if explain else report
+
+
+#: (rule ID, id(params)) → (params, the rule's metadata steps): built once per contract.
+_RULE_STEPS: dict[tuple[str, int], tuple[Any, tuple[Step, ...]]] = {}
+
+
+def _finding_steps(r: Rule, flag: Flag, params: Any) -> tuple[Step, ...]:
+    """A flag's steps completed by the rule's: requirement and clause, each declared
+    parameter with its value in force, the field and value found — each only when the
+    flag's own steps do not already say it."""
+    own = flag.trace
+    head: list[Step] = []
+    has_clause = any(s.clause == r.clause for s in own)
+    named = {s.parameter for s in own if s.parameter}
+    for step in r.rule_steps(params):
+        if step.parameter is None:
+            if not has_clause:
+                head.append(step)
+        elif not any(n == step.parameter or n.startswith(step.parameter.split(".")[0] + ".")
+                     or step.parameter.startswith(n + ".") for n in named):
+            head.append(step)
+    tail: list[Step] = []
+    if flag.path and not any(s.path == flag.path for s in own):
+        found = flag.found
+        if found is None or not _shareable(found):
+            tail.append(Step(f"Champ concerné : {flag.path}.", path=flag.path))
+        else:
+            tail.append(Step(f"Constaté au champ {flag.path} : {_plain_text(found)}.",
+                             path=flag.path, computed=found))
+    if not head and not tail:
+        return own
+    return (*head, *own, *tail)
+
+
+def _shareable(value: Any) -> bool:
+    """Whether a found value may go into a step: figures, dates, yes/no and the short
+    wording of the rules (a finding's ``found`` never holds personal data)."""
+    if isinstance(value, str):
+        return len(value) <= 120
+    if isinstance(value, (list, tuple)):
+        return all(_shareable(v) for v in value)
+    if isinstance(value, dict):
+        return all(_shareable(v) for v in value.values())
+    return True
+
+
+def _parameter_steps(rule_id: str, name: str, params: Any) -> tuple[Step, ...]:
+    """The step of one parameter a rule declares, with its value in ``params``."""
+    fields = attrs.fields_dict(type(params)) if attrs.has(type(params)) else {}
+    if name not in fields:
+        return ()
+    meta = fields[name].metadata
+    label, clause = meta.get("label", name), meta.get("clause")
+    value = getattr(params, name)
+    if name == "delays" and rule_id in value:
+        delay = value[rule_id]
+        shown = delay.describe()
+        return (Step(f"Délai du contrat pour {rule_id} : {shown} (paramètre delays.{rule_id} = "
+                     f"{shown}, {clause}).", clause=clause, parameter=f"delays.{rule_id}",
+                     value=shown),)
+    if isinstance(value, tuple) and value and hasattr(value[0], "code"):
+        shown = f"{len(value)} entrée(s)"
+        value = [item.code for item in value]
+    elif isinstance(value, tuple) and value and hasattr(value[0], "spips"):
+        shown = f"{len(value)} lot(s)"
+        value = [{"lot": lot.number, "heures individuelles": lot.individual_hours,
+                  "heures collectives": lot.collective_hours} for lot in value]
+    elif hasattr(value, "items"):
+        value = {k: v.describe() if hasattr(v, "describe") else v for k, v in value.items()}
+        shown = f"{len(value)} valeur(s)"
+    elif isinstance(value, tuple):
+        shown = "aucune entrée" if not value else _plain_text(value)
+        value = list(value)
+    else:
+        shown = _plain_text(value)
+    return (Step(f"{label} (paramètre {name} = {shown}, {clause}).", clause=clause,
+                 parameter=name, value=value),)
 
 
 #: subject → its rules that have a deciding function (filled on first use, after

@@ -53,7 +53,7 @@ from .calendar import PARIS, elapsed_interval, in_input_years, to_utc
 from .checks import register_kind
 from .errors import InputError
 from .frenchtext import format_date, plural
-from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, rule, run_rules
+from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, Step, rule, run_rules
 from .parameters import DIJON, ContractParameters
 from .parsing import Fields, as_bool, as_int, as_list, as_number, as_object, as_str
 
@@ -479,12 +479,31 @@ def group_size_flags(name: str, count: int | None, path: str,
         excess = count - top
         yield Flag(f"{name} compte {plural(count, 'participant')} ; {top} au maximum. "
                    f"Retirer {plural(excess, 'participant')} ou dédoubler l'atelier.",
-                   expected=f"{top} au maximum", found=count, path=path)
+                   expected=f"{top} au maximum", found=count, path=path,
+                   trace=_group_steps(count, path, params, ideal=False))
     elif count < ideal:
         yield Flag(f"{name} compte {plural(count, 'participant')} ; idéalement "
                    f"{ideal} à {top}. Compléter le groupe si possible.",
                    severity=VIOLATION if params.group_under_ideal_is_violation else WARNING,
-                   expected=f"{ideal} à {top}", found=count, path=path)
+                   expected=f"{ideal} à {top}", found=count, path=path,
+                   trace=_group_steps(count, path, params, ideal=True))
+
+
+def _group_steps(count: int, path: str, params: ContractParameters, *,
+                 ideal: bool) -> tuple[Step, ...]:
+    """The steps of PROG-GROUP-SIZE (issue 12 §2): the bound read, with its parameter
+    and clause, then the count found at its field."""
+    top = params.group_size_max
+    steps = [Step(f"{plural(top, 'participant')} au maximum (paramètre group_size_max = "
+                  f"{top}, CCTP 6.3).", clause="CCTP 6.3", parameter="group_size_max",
+                  value=top)]
+    if ideal:
+        low = params.group_size_ideal_min
+        steps.append(Step(f"{low} participants au moins idéalement (paramètre "
+                          f"group_size_ideal_min = {low}, CCTP 6.2 B).", clause="CCTP 6.2 B",
+                          parameter="group_size_ideal_min", value=low))
+    steps.append(Step(f"{plural(count, 'inscrit')} ({path}).", path=path, computed=count))
+    return tuple(steps)
 
 
 def workshop_hours_flags(name: str, hours: float | None, path: str,
