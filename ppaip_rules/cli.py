@@ -89,6 +89,19 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if finding else EXIT_OK
 
 
+def cmd_parameters(args: argparse.Namespace) -> int:
+    """The parameters in force, with their history and references (issue 12 §3)."""
+    from .avenants import ParameterHistory
+
+    params = _params(args)
+    history = params if isinstance(params, ParameterHistory) else ParameterHistory(params)
+    if args.json:
+        _print_json(history.to_dict(args.a_la_date))
+    else:
+        print(history.format(args.a_la_date))
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import get_kind, load_json
 
@@ -100,7 +113,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         value = getattr(args, option, None)
         if value is not None:
             options[option] = value
-    report = _explained(kind.run(data, _params(args), **options), args)
+    params = _params(args)
+    if hasattr(params, "period_of") and kind.name not in _DATED_KINDS:
+        # avenants: a kind whose facts carry no date of their own reads the --as-of day
+        if getattr(args, "as_of", None) is None:
+            raise InputError("--as-of", "la date des faits, pour lire les paramètres en "
+                                        "vigueur (avenants)", "option manquante")
+        params = params.at(args.as_of, "--as-of")
+    report = _explained(kind.run(data, params, **options), args)
     _emit(report, args.format, args)
     return EXIT_OK if report.ok else EXIT_VIOLATIONS
 
@@ -228,7 +248,15 @@ def _params(args: argparse.Namespace):
     from .parameters import DIJON, load_parameters
 
     path = getattr(args, "parameters", None)
+    avenants = getattr(args, "avenant", None) or ()
+    if avenants:
+        return load_parameters(path, *avenants)
     return load_parameters(path) if path else DIJON
+
+
+#: Check kinds that pick the parameters in force at the date of each fact themselves
+#: (a history of avenants, issue 12 §3); the others read the --as-of day.
+_DATED_KINDS = ("deadline", "case", "roster", "activity")
 
 
 def _read_input(file: str) -> tuple[bytes, str]:
@@ -278,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "catalogue des règles.")
     parser.add_argument("--parameters", metavar="FICHIER",
                         help="paramètres d'un contrat variante (TOML ou JSON)")
+    parser.add_argument("--avenant", metavar="FICHIER", action="append",
+                        help="avenant (TOML ou JSON : table [avenant] nom, date_effet, "
+                             "reference, puis les clés modifiées) ; répétable")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     p = sub.add_parser("rules", help="lister les règles")
@@ -363,6 +394,13 @@ def build_parser() -> argparse.ArgumentParser:
                                           if f not in ("csv", "xlsx")), "ics"),
                    default="text")
     p.set_defaults(func=cmd_week)
+
+    p = sub.add_parser("parametres", help="paramètres en vigueur, avec leur historique "
+                                          "(avenants) et leurs références")
+    p.add_argument("--a-la-date", dest="a_la_date", metavar="DATE",
+                   help="date à laquelle lire les valeurs en vigueur (AAAA-MM-JJ)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=cmd_parameters)
 
     for register in _EXTRA_COMMANDS:
         register(sub)

@@ -180,12 +180,14 @@ _register_specs()
 class Deadline:
     """A computed deadline: ``due`` and, on demand, the French ``trace`` of how."""
 
-    __slots__ = ("_trace", "period", "spec")
+    __slots__ = ("_trace", "in_force", "period", "spec")
 
-    def __init__(self, spec: DeadlineSpec, period: Period):
+    def __init__(self, spec: DeadlineSpec, period: Period, in_force: Step | None = None):
         self.spec = spec
         self.period = period
-        self._trace: tuple[str, ...] | None = None
+        #: with a history of avenants: the step saying which parameters applied and why.
+        self.in_force = in_force
+        self._trace: tuple[Step, ...] | None = None
 
     @property
     def rule_id(self) -> str:
@@ -216,6 +218,7 @@ class Deadline:
             clause, rule_id = self.spec.clause, self.spec.rule_id
             self._trace = (
                 Step(f"{self.spec.trigger} le {start}.", computed=_paris(p.start)),
+                *((self.in_force,) if self.in_force is not None else ()),
                 Step(f"Délai : {what} (paramètre delays.{rule_id} = {what}, {clause}).",
                      clause=clause, parameter=f"delays.{rule_id}", value=what),
                 *_count_steps(p),
@@ -230,7 +233,7 @@ class Deadline:
 
     def __reduce__(self):
         # The French trace is rebuilt on demand; the calendar travels by its key.
-        return (Deadline, (self.spec, self.period))
+        return (Deadline, (self.spec, self.period, self.in_force))
 
     def _key(self) -> tuple:
         p = self.period
@@ -425,6 +428,16 @@ def deadline(
     - ``pauses``: ``(first day, last day)`` intervals during which the clock
       stops (suspensions, see :func:`~ppaip_rules.calendar.compute_period`).
     """
+    if type(params) is not ContractParameters and hasattr(params, "period_of"):
+        # A history of avenants (issue 12 §3): the delay in force on the trigger's day.
+        in_force = params.at(_trigger_value(trigger), "trigger")
+        d = deadline(rule_id, trigger, params=in_force,
+                     extend_to_working_day=extend_to_working_day,
+                     backward_to_working_day=backward_to_working_day,
+                     whit_monday_worked=whit_monday_worked, departement=departement,
+                     good_friday_holiday=good_friday_holiday, pauses=pauses)
+        return Deadline(d.spec, d.period, params.in_force_step(_trigger_value(trigger),
+                                                               "trigger"))
     if (params is DIJON and extend_to_working_day is True and backward_to_working_day is False
             and whit_monday_worked is False and departement is None
             and good_friday_holiday is True and pauses == () and type(trigger) is dt.date):
@@ -620,6 +633,9 @@ def due_dates(rule_id: str, triggers: Any, *, params: ContractParameters = DIJON
     ``departement``, ``good_friday_holiday``); no pauses. A bad item raises an
     :class:`InputError` naming it (``triggers[3]``).
     """
+    if type(params) is not ContractParameters and hasattr(params, "period_of"):
+        # avenants (issue 12 §3): each trigger reads the delay in force on its own day
+        return [deadline(rule_id, t, params=params, **policy).due for t in triggers]
     spec = SPECS.get(rule_id) if isinstance(rule_id, str) else None
     if spec is None:
         raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),

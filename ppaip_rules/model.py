@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -566,18 +567,28 @@ def _shareable(value: Any) -> bool:
 
 def _parameter_steps(rule_id: str, name: str, params: Any) -> tuple[Step, ...]:
     """The step of one parameter a rule declares, with its value in ``params``."""
+    if hasattr(params, "period_of"):  # a ParameterHistory: every dated value
+        return _history_steps(rule_id, name, params)
     fields = attrs.fields_dict(type(params)) if attrs.has(type(params)) else {}
     if name not in fields:
         return ()
     meta = fields[name].metadata
     label, clause = meta.get("label", name), meta.get("clause")
     value = getattr(params, name)
+    source = ""
+    avenants = sys.modules.get("ppaip_rules.avenants")
     if name == "delays" and rule_id in value:
         delay = value[rule_id]
         shown = delay.describe()
+        set_by = avenants.provenance(params, f"delays.{rule_id}") if avenants else None
+        if set_by:
+            source = f", {set_by[0]}, en vigueur depuis le {_plain_text(set_by[1])}"
         return (Step(f"Délai du contrat pour {rule_id} : {shown} (paramètre delays.{rule_id} = "
-                     f"{shown}, {clause}).", clause=clause, parameter=f"delays.{rule_id}",
+                     f"{shown}, {clause}{source}).", clause=clause, parameter=f"delays.{rule_id}",
                      value=shown),)
+    set_by = avenants.provenance(params, name) if avenants else None
+    if set_by:
+        source = f", {set_by[0]}, en vigueur depuis le {_plain_text(set_by[1])}"
     if isinstance(value, tuple) and value and hasattr(value[0], "code"):
         shown = f"{len(value)} entrée(s)"
         value = [item.code for item in value]
@@ -593,8 +604,25 @@ def _parameter_steps(rule_id: str, name: str, params: Any) -> tuple[Step, ...]:
         value = list(value)
     else:
         shown = _plain_text(value)
-    return (Step(f"{label} (paramètre {name} = {shown}, {clause}).", clause=clause,
+    return (Step(f"{label} (paramètre {name} = {shown}, {clause}{source}).", clause=clause,
                  parameter=name, value=value),)
+
+
+def _history_steps(rule_id: str, name: str, history: Any) -> tuple[Step, ...]:
+    """A parameter read through a history of avenants: each dated value and its reference
+    (the value in force for each fact is the one of the fact's date)."""
+    key = f"delays.{rule_id}" if name == "delays" and rule_id in history.base.delays else name
+    if key == name and name == "delays":
+        return _parameter_steps(rule_id, name, history.base)
+    rows = history.history(key)
+    if len(rows) == 1:
+        return _parameter_steps(rule_id, name, history.base)
+    shown = " ; ".join(f"{_plain_text(r['valeur'])} depuis le {_plain_text(r['depuis'])} "
+                       f"({r['reference']})" for r in rows)
+    return (Step(f"Valeurs datées du paramètre {key} : {shown} ; chaque fait lit la valeur en "
+                 f"vigueur à sa date.", parameter=key,
+                 value=[{"depuis": r["depuis"], "valeur": r["valeur"],
+                         "reference": r["reference"]} for r in rows]),)
 
 
 #: subject → its rules that have a deciding function (filled on first use, after

@@ -1672,6 +1672,8 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     ``share_counts`` (ambiguity 12, :data:`SHARE_COUNTS`).
     """
     day = as_of_day(as_of)
+    if hasattr(params, "period_of"):  # avenants (issue 12 §3): the values of the check day
+        params = params.at(day, "as_of")
     basis = as_basis(basis)
     lead = _reading(ACCESS_LEAD_READINGS, "access_lead_from")(access_lead_from)
     counts = _reading(SHARE_COUNTS, "share_counts")(share_counts)
