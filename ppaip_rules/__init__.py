@@ -27,7 +27,17 @@ from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline, due_dates
 from .errors import CalendarRangeError, InputError
-from .model import Finding, Report, Rule, Severity, get_rule, rules
+from .model import (
+    Explanation,
+    Finding,
+    Report,
+    Rule,
+    Severity,
+    Step,
+    explain_report,
+    get_rule,
+    rules,
+)
 from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
 from .registry import set_loader as _set_loader
 
@@ -54,6 +64,7 @@ _LAZY = {
     "CaseEvaluation": "timeline", "CaseState": "timeline", "Obligation": "timeline",
     "ObligationStatus": "timeline", "evaluate_case": "timeline",
     "evaluate_cases": "batch",
+    "ParameterHistory": "avenants", "load_history": "avenants",
 }
 
 
@@ -83,15 +94,18 @@ __all__ = [
     "CaseState",
     "ContractParameters",
     "Deadline",
+    "Explanation",
     "Finding",
     "InputError",
     "LotReport",
     "Obligation",
     "ObligationStatus",
+    "ParameterHistory",
     "Report",
     "Roster",
     "Rule",
     "Severity",
+    "Step",
     "Unit",
     "__version__",
     "check_attendance_sheet",
@@ -108,9 +122,11 @@ __all__ = [
     "due_dates",
     "evaluate_case",
     "evaluate_cases",
+    "explain_report",
     "get_calendar",
     "get_rule",
     "kinds",
+    "load_history",
     "load_parameters",
     "lot_report",
     "parameters_from_dict",

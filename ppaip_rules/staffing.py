@@ -1672,8 +1672,9 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     ``share_counts`` (ambiguity 12, :data:`SHARE_COUNTS`).
     """
     day = as_of_day(as_of)
+    in_force = None
     if hasattr(params, "period_of"):  # avenants (issue 12 §3): the values of the check day
-        params = params.at(day, "as_of")
+        params, in_force = params.at(day, "as_of"), params.in_force_step(day, "as_of")
     basis = as_basis(basis)
     lead = _reading(ACCESS_LEAD_READINGS, "access_lead_from")(access_lead_from)
     counts = _reading(SHARE_COUNTS, "share_counts")(share_counts)
@@ -1687,6 +1688,8 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     checked = sorted((*base.checked, "STAFF-REPLACE", "STAFF-ACCESS"),
                      key=lambda r: rank.get(r, len(rank)))
     findings = sorted((*base.findings, *extra), key=lambda f: rank.get(f.rule_id, len(rank)))
+    if in_force is not None:  # which values applied, and why (the check day)
+        findings = [attrs.evolve(f, trace=(in_force, *f.trace)) for f in findings]
     return Report("roster", findings, checked)
 
 
