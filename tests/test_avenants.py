@@ -196,3 +196,16 @@ def test_cli_deadline_and_check_with_an_avenant(tmp_path):
     path.write_text((EXAMPLES / "programme.conforme.json").read_text())
     assert _cli("--avenant", AV2, "check", "programme", path)[0] == 2   # needs --as-of
     assert _cli("--avenant", AV2, "check", "programme", path, "--as-of", "2026-02-01")[0] == 0
+
+
+def test_the_docs_show_the_history_and_both_sides_of_the_avenant():
+    from docsite import expand
+
+    page = (Path(__file__).parent.parent / "docs" / "avenants.md").read_text(encoding="utf-8")
+    text = expand(page, "avenants.md")
+    assert "| `delays.END-BILAN-IND` | lundi 1er septembre 2025 | 10 jours ouvrés | " \
+           "avenant n° 1, art. 2 |" in text
+    assert "| lundi 1er septembre 2025 | 10 jours ouvrés | lundi 15 septembre 2025 |" in text
+    index = expand("<!-- ppaip: dijon-history -->", "regles/index.md")
+    assert "depuis le mercredi 1er janvier 2025 (contrat initial)" in index
+    assert "(../avenants.md)" in index

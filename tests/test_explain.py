@@ -272,3 +272,14 @@ def test_cli_expliquer_on_timeline_and_report(tmp_path):
     _, text = _cli("report", str(examples / "activity.conforme.json"), "--lot", "5",
                       "--expliquer")
     assert "explication : règle vérifiée" in text
+
+
+def test_the_explanations_page_shows_computed_steps():
+    from docsite import expand
+
+    page = (Path(__file__).parent.parent / "docs" / "explications.md").read_text(
+        encoding="utf-8")
+    text = expand(page, "explications.md")
+    assert "7 inscrits (workshops[0].participants)." in text
+    assert "jeudi 8 mai 2025 : jour férié (Fête de la Victoire) ; jour non compté." in text
+    assert "explication : règle vérifiée : aucun écart." in text
