@@ -256,7 +256,7 @@ def _params(args: argparse.Namespace):
 
 #: Check kinds that pick the parameters in force at the date of each fact themselves
 #: (a history of avenants, issue 12 §3); the others read the --as-of day.
-_DATED_KINDS = ("deadline", "case", "roster", "activity")
+_DATED_KINDS = ("deadline", "case", "roster", "activity", "eligibility", "programme")
 
 
 def _read_input(file: str) -> tuple[bytes, str]:

@@ -926,8 +926,29 @@ def prog_hours_realised(p: Proposal, params: ContractParameters):
 # --- the check -------------------------------------------------------------------
 
 def check_programme(proposal: Any, params: ContractParameters = DIJON) -> Report:
-    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON)."""
-    return run_rules("programme", read_proposal(proposal), params)
+    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON).
+
+    With a history of avenants (issue 12 §3): the parameters in force on the date of
+    the programme's first session (its start), which must then be given.
+    """
+    read = read_proposal(proposal)
+    if hasattr(params, "period_of"):
+        starts = [(s.start, f"sessions[{i}].start") for i, s in enumerate(read.sessions)
+                  if getattr(s, "start", None) is not None]
+        if not starts:
+            raise InputError("sessions[0].start", "la date de la première séance, pour lire "
+                                                  "les paramètres en vigueur (avenants)",
+                             "date manquante")
+        first, path = min(starts, key=lambda pair: _utc_key(pair[0]))
+        params = params.at(first, path)
+    return run_rules("programme", read, params)
+
+
+def _utc_key(value: Any) -> Any:
+    """A session start as a comparable instant (naive: Paris wall time, its day)."""
+    return value.timestamp() if getattr(value, "tzinfo", None) else \
+        dt.datetime.combine(value.date() if isinstance(value, dt.datetime) else value,
+                            dt.time(), tzinfo=dt.timezone.utc).timestamp()
 
 
 def _schema_time(description: str) -> dict:

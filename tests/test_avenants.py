@@ -192,10 +192,54 @@ def test_cli_deadline_and_check_with_an_avenant(tmp_path):
     assert code == 0 and "au plus tard le lundi 15 septembre 2025" in text
     code, _ = _cli("--avenant", AV1, "deadline", "END-BILAN-IND", "2024-09-01")
     assert code == 2
+    path = tmp_path / "bilan.json"
+    path.write_text((EXAMPLES / "bilan.conforme.json").read_text())
+    assert _cli("--avenant", AV2, "check", "bilan", path)[0] == 2   # needs --as-of
+    assert _cli("--avenant", AV2, "check", "bilan", path, "--as-of", "2026-02-01")[0] == 0
     path = tmp_path / "programme.json"
     path.write_text((EXAMPLES / "programme.conforme.json").read_text())
-    assert _cli("--avenant", AV2, "check", "programme", path)[0] == 2   # needs --as-of
-    assert _cli("--avenant", AV2, "check", "programme", path, "--as-of", "2026-02-01")[0] == 0
+    assert _cli("--avenant", AV2, "check", "programme", path)[0] == 0   # its sessions date it
+
+
+# --- eligibility and programme: the prescription, the first session ---------------------------
+
+MAJORITY_21 = {"avenant": {"nom": "Avenant n° 3", "date_effet": "2025-09-01",
+                           "reference": "avenant n° 3, art. 1"},
+               "age_of_majority": 21}
+
+
+def test_eligibility_reads_the_values_in_force_on_the_prescription_date():
+    from ppaip_rules import check_eligibility
+
+    h = load_history(None, [MAJORITY_21])
+    entry = json.loads((EXAMPLES / "eligibility.conforme.json").read_text())
+    entry["person"]["birth_date"] = "2006-06-01"          # 19 in September 2025
+    entry["prescription"]["date"] = "2025-08-29"
+    assert not check_eligibility(entry["person"], entry["prescription"], h).violations
+    entry["prescription"]["date"] = "2025-09-02"
+    (finding,) = check_eligibility(entry["person"], entry["prescription"], h).violations
+    assert finding.rule_id == "ELIG-ADULT"
+    assert any(s.parameter == "age_of_majority" and s.value == 21 for s in finding.trace)
+    del entry["prescription"]["date"]
+    with pytest.raises(InputError) as error:
+        check_eligibility(entry["person"], entry["prescription"], h)
+    assert error.value.path == "prescription.date"
+
+
+def test_programme_reads_the_hours_in_force_on_its_first_session():
+    from ppaip_rules import check_programme
+
+    h = load_history(None, [{"avenant": {"nom": "Avenant n° 4", "date_effet": "2025-09-01",
+                                         "reference": "avenant n° 4"},
+                             "individual_hours_max": 20}])
+    proposal = {"individual_hours": 25, "sessions": [
+        {"start": "2025-08-28T09:00:00+02:00", "hours": 2, "in_person": True},
+        {"start": "2025-09-04T09:00:00+02:00", "hours": 2, "in_person": True}]}
+    assert not check_programme(proposal, h).by_rule("PROG-IND-HOURS")
+    proposal["sessions"][0]["start"] = "2025-09-02T09:00:00+02:00"
+    (finding,) = check_programme(proposal, h).by_rule("PROG-IND-HOURS")
+    assert any("avenant n° 4, en vigueur depuis le lundi 1er septembre 2025" in s
+               for s in finding.trace if s.parameter == "individual_hours_max")
 
 
 def test_the_docs_show_the_history_and_both_sides_of_the_avenant():
