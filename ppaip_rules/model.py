@@ -121,7 +121,7 @@ def _steps(value: Any) -> tuple[Step, ...]:
     """A trace as steps: strings become ``Step(text)``; steps stay as they are."""
     if not value:
         return ()
-    return tuple(v if type(v) is Step else Step(str(v)) for v in value)
+    return tuple([v if type(v) is Step else Step(str(v)) for v in value])
 
 
 @attrs.frozen
@@ -530,27 +530,26 @@ def _finding_steps(r: Rule, flag: Flag, params: Any) -> tuple[Step, ...]:
     parameter with its value in force, the field and value found — each only when the
     flag's own steps do not already say it."""
     own = flag.trace
-    head: list[Step] = []
-    has_clause = any(s.clause == r.clause for s in own)
-    named = {s.parameter for s in own if s.parameter}
-    for step in r.rule_steps(params):
-        if step.parameter is None:
-            if not has_clause:
-                head.append(step)
-        elif not any(n == step.parameter or n.startswith(step.parameter.split(".")[0] + ".")
-                     or step.parameter.startswith(n + ".") for n in named):
-            head.append(step)
-    tail: list[Step] = []
-    if flag.path and not any(s.path == flag.path for s in own):
-        found = flag.found
-        if found is None or not _shareable(found):
-            tail.append(Step(f"Champ concerné : {flag.path}.", path=flag.path))
-        else:
-            tail.append(Step(f"Constaté au champ {flag.path} : {_plain_text(found)}.",
-                             path=flag.path, computed=found))
-    if not head and not tail:
-        return own
-    return (*head, *own, *tail)
+    steps = r.rule_steps(params)
+    if own:
+        clauses = {s.clause for s in own}
+        named = {s.parameter.split(".", 1)[0] for s in own if s.parameter}
+        head = [s for s in steps
+                if (s.parameter.split(".", 1)[0] not in named if s.parameter is not None
+                    else r.clause not in clauses)]
+        has_path = any(s.path == flag.path for s in own)
+    else:
+        head, has_path = steps, False
+    path = flag.path
+    if not path or has_path:
+        return (*head, *own) if head else own
+    found = flag.found
+    if found is None or not _shareable(found):
+        tail = Step(f"Champ concerné : {path}.", path=path)
+    else:
+        tail = Step(f"Constaté au champ {path} : {_plain_text(found)}.", path=path,
+                    computed=found)
+    return (*head, *own, tail)
 
 
 def _shareable(value: Any) -> bool:
