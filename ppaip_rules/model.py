@@ -607,6 +607,14 @@ def _parameter_steps(rule_id: str, name: str, params: Any) -> tuple[Step, ...]:
                  parameter=name, value=value),)
 
 
+def source_note(params: Any, name: str) -> str:
+    """``", avenant n° 1, art. 2, en vigueur depuis le …"`` when an avenant set parameter
+    ``name`` of ``params`` (issue 12 §3); empty for a value of the base contract."""
+    avenants = sys.modules.get("ppaip_rules.avenants")
+    set_by = avenants.provenance(params, name) if avenants else None
+    return f", {set_by[0]}, en vigueur depuis le {_plain_text(set_by[1])}" if set_by else ""
+
+
 def _history_steps(rule_id: str, name: str, history: Any) -> tuple[Step, ...]:
     """A parameter read through a history of avenants: each dated value and its reference
     (the value in force for each fact is the one of the fact's date)."""

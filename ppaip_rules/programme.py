@@ -53,7 +53,18 @@ from .calendar import PARIS, elapsed_interval, in_input_years, to_utc
 from .checks import register_kind
 from .errors import InputError
 from .frenchtext import format_date, plural
-from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, Step, rule, run_rules
+from .model import (
+    INFO,
+    VIOLATION,
+    WARNING,
+    Example,
+    Flag,
+    Report,
+    Step,
+    rule,
+    run_rules,
+    source_note,
+)
 from .parameters import DIJON, ContractParameters
 from .parsing import Fields, as_bool, as_int, as_list, as_number, as_object, as_str
 
@@ -495,12 +506,13 @@ def _group_steps(count: int, path: str, params: ContractParameters, *,
     and clause, then the count found at its field."""
     top = params.group_size_max
     steps = [Step(f"{plural(top, 'participant')} au maximum (paramètre group_size_max = "
-                  f"{top}, CCTP 6.3).", clause="CCTP 6.3", parameter="group_size_max",
-                  value=top)]
+                  f"{top}, CCTP 6.3{source_note(params, 'group_size_max')}).",
+                  clause="CCTP 6.3", parameter="group_size_max", value=top)]
     if ideal:
         low = params.group_size_ideal_min
         steps.append(Step(f"{low} participants au moins idéalement (paramètre "
-                          f"group_size_ideal_min = {low}, CCTP 6.2 B).", clause="CCTP 6.2 B",
+                          f"group_size_ideal_min = {low}, CCTP 6.2 B"
+                          f"{source_note(params, 'group_size_ideal_min')}).", clause="CCTP 6.2 B",
                           parameter="group_size_ideal_min", value=low))
     steps.append(Step(f"{plural(count, 'inscrit')} ({path}).", path=path, computed=count))
     return tuple(steps)
@@ -596,12 +608,13 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
         yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(low)} au "
                    f"minimum. Porter la durée à {hours_text(low)} au moins, ou ne proposer que "
                    f"des ateliers collectifs.", expected=f"{hours_text(low)} à {hours_text(high)}",
-                   found=hours_text(hours), path="individual_hours")
+                   found=hours_text(hours), path="individual_hours",
+                   trace=_ind_hours_steps(p, params, low - hours))
     elif hours > high:
         yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(high)} au "
                    f"maximum. Retirer {hours_text(hours - high)}.",
                    expected=f"{hours_text(low)} à {hours_text(high)}", found=hours_text(hours),
-                   path="individual_hours")
+                   path="individual_hours", trace=_ind_hours_steps(p, params, high - hours))
     if not p.sessions:
         return
     individual = [i for i, s in enumerate(p.sessions) if s.workshop is None]
@@ -623,6 +636,31 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
         yield missing(f"sessions[{unknown[0]}].in_person",
                       f"présentiel (oui ou non) de "
                       f"{plural(len(unknown), 'entretien individuel', 'entretiens individuels')}")
+
+
+def _ind_hours_steps(p: Proposal, params: ContractParameters,
+                     gap: float) -> tuple[Step, ...]:
+    """The steps of PROG-IND-HOURS on the hours (issue 12 §2): both bounds with their
+    parameters, the hours planned, the individual sessions on the calendar, the gap."""
+    low, high = params.individual_hours_min, params.individual_hours_max
+    steps = [
+        Step(f"{hours_text(low)} au minimum (paramètre individual_hours_min = {low:g}, "
+             f"CCTP 6.2 A{source_note(params, 'individual_hours_min')}).", clause="CCTP 6.2 A",
+             parameter="individual_hours_min", value=low),
+        Step(f"{hours_text(high)} au maximum (paramètre individual_hours_max = {high:g}, "
+             f"CCTP 6.2 A{source_note(params, 'individual_hours_max')}).", clause="CCTP 6.2 A",
+             parameter="individual_hours_max", value=high),
+        Step(f"{hours_text(p.individual_hours)} prévues (individual_hours).",
+             path="individual_hours", computed=p.individual_hours),
+    ]
+    if p.sessions:
+        planned = [s.hours for s in p.sessions if s.workshop is None and s.hours is not None]
+        steps.append(Step(f"Entretiens individuels au calendrier : {len(planned)}, soit "
+                          f"{hours_text(sum(planned))} (sessions).", path="sessions",
+                          computed=sum(planned)))
+    steps.append(Step(f"Écart : {hours_text(abs(gap))} "
+                      f"{'à ajouter' if gap > 0 else 'à retirer'}.", computed=gap))
+    return tuple(steps)
 
 
 @rule("PROG-IND-ACTIONS", clause="CCTP 6.2 A", title="Actions individuelles (liste indicative)",

@@ -73,6 +73,7 @@ from .model import (
     missing_fact,
     rule,
     run_rules,
+    source_note,
 )
 from .parameters import DIJON, ContractParameters
 from .parsing import (
@@ -955,11 +956,13 @@ def _share_steps(params: ContractParameters, basis: str, reading: str, target: F
     points = params.psychologist_tolerance_points
     steps = [
         Step(f"Part visée : {format_value(share)} % (paramètre psychologist_share_percent = "
-             f"{format_value(share)}, CCTP 6.7).", clause="CCTP 6.7",
+             f"{format_value(share)}, CCTP 6.7"
+             f"{source_note(params, 'psychologist_share_percent')}).", clause="CCTP 6.7",
              parameter="psychologist_share_percent", value=share),
         Step(f"Tolérance « environ » : {format_value(points)} points, soit un seuil de "
              f"{_share_text(floor)} (paramètre psychologist_tolerance_points = "
-             f"{format_value(points)}, CCTP 6.7).", clause="CCTP 6.7",
+             f"{format_value(points)}, CCTP 6.7"
+             f"{source_note(params, 'psychologist_tolerance_points')}).", clause="CCTP 6.7",
              parameter="psychologist_tolerance_points", value=points, computed=float(floor)),
         Step(f"Base de calcul : {BASES.get(basis, basis)} ; intervenants comptés : lecture "
              f"« {reading} » (ambiguïté 12).", computed={"basis": basis, "reading": reading}),

@@ -100,8 +100,10 @@ def test_roster_share_reads_the_target_in_force_on_the_check_day(history):
     (ok,) = before.by_rule("STAFF-PSY-SHARE")
     (late,) = after.by_rule("STAFF-PSY-SHARE")
     assert ok.severity.value == "info" and late.severity.value == "violation"
-    assert "Part visée : 40 % (paramètre psychologist_share_percent = 40, CCTP 6.7)." \
-        in late.trace
+    assert "Part visée : 40 % (paramètre psychologist_share_percent = 40, CCTP 6.7, avenant " \
+        "n° 2, art. 1, en vigueur depuis le jeudi 1er janvier 2026)." in late.trace
+    assert "Part visée : 30 % (paramètre psychologist_share_percent = 30, CCTP 6.7)." \
+        in ok.trace
     assert late.trace[0].startswith("Paramètres en vigueur le vendredi 2 janvier 2026 : "
                                     "Avenant n° 2")
     assert ok.trace[0].startswith("Paramètres en vigueur le mercredi 31 décembre 2025 : "
