@@ -283,3 +283,14 @@ def test_the_explanations_page_shows_computed_steps():
     assert "7 inscrits (workshops[0].participants)." in text
     assert "jeudi 8 mai 2025 : jour férié (Fête de la Victoire) ; jour non compté." in text
     assert "explication : règle vérifiée : aucun écart." in text
+
+
+def test_the_html_report_shows_the_explanations():
+    from ppaip_rules.render import render
+
+    report = run_check("programme", _conforme("programme"), explain=True)
+    page = render(report, "html").decode("utf-8")
+    assert "Explications des règles sans constat" in page
+    assert "règle vérifiée : aucun écart." in page
+    assert "Explications" not in render(run_check("programme", _conforme("programme")),
+                                        "html").decode("utf-8")
