@@ -23,6 +23,7 @@ Public API (everything else is internal):
 
 import importlib
 
+from .avenants import load_parameters  # a base file and any avenants (issue 12 §3)
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline, due_dates
@@ -38,7 +39,7 @@ from .model import (
     get_rule,
     rules,
 )
-from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+from .parameters import DIJON, ContractParameters, parameters_from_dict
 from .registry import set_loader as _set_loader
 
 

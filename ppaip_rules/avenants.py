@@ -257,17 +257,30 @@ def read_avenant(data: Any, where: str = "avenant") -> Avenant:
     return Avenant(head["nom"], effective, head["reference"], changes)
 
 
+def load_parameters(path: str | Path | None = None, *avenants: str | Path) -> Any:
+    """A contract from a file (keys that differ from Dijon), as
+    :func:`ppaip_rules.parameters.load_parameters`; with avenant files, a
+    :class:`ParameterHistory` of that base (``None``: Dijon) and its avenants, whose
+    ``at(day)`` gives the parameters in force on a day. ``ppaip_rules.load_parameters``
+    is this function."""
+    from .parameters import load_parameters as load_base
+
+    if avenants:
+        return load_history(path, avenants)
+    return DIJON if path is None else load_base(path)
+
+
 def load_history(base: str | Path | ContractParameters | None,
                  avenants: Iterable[str | Path | Mapping]) -> ParameterHistory:
     """A history from a base (a file, parameters, or None for Dijon) and avenant files."""
-    from .parameters import load_parameters
+    from .parameters import load_parameters as load_base
 
     if base is None:
         base_params = DIJON
     elif isinstance(base, ContractParameters):
         base_params = base
     else:
-        base_params = load_parameters(base)
+        base_params = load_base(base)
     read = []
     for i, a in enumerate(avenants):
         if isinstance(a, Mapping):

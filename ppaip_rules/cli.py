@@ -245,7 +245,8 @@ def _explained(result: Any, args: argparse.Namespace) -> Any:
 
 
 def _params(args: argparse.Namespace):
-    from .parameters import DIJON, load_parameters
+    from .avenants import load_parameters
+    from .parameters import DIJON
 
     path = getattr(args, "parameters", None)
     avenants = getattr(args, "avenant", None) or ()

@@ -335,17 +335,8 @@ DIJON = ContractParameters()
 
 # --- loading a variant contract --------------------------------------------
 
-def load_parameters(path: str | Path | None, *avenants: str | Path) -> Any:
-    """A variant contract from a TOML or JSON file (keys that differ from Dijon).
-
-    With avenant files (issue 12 §3), a :class:`~ppaip_rules.avenants.ParameterHistory`
-    of that base (None: Dijon) and its avenants, whose ``at(day)`` gives the parameters
-    in force on a day.
-    """
-    if avenants or path is None:
-        from .avenants import load_history
-
-        return load_history(path, avenants)
+def load_parameters(path: str | Path) -> ContractParameters:
+    """A variant contract from a TOML or JSON file (keys that differ from Dijon)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
