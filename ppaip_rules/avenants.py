@@ -50,7 +50,7 @@ class Avenant:
 
     def changed_parameters(self) -> tuple[str, ...]:
         """Names of the parameters it changes (``delays.END-BILAN-IND`` for a delay)."""
-        names = []
+        names: list[str] = []
         for key, value in self.changes.items():
             if key == "delays" and isinstance(value, Mapping):
                 names.extend(f"delays.{rule_id}" for rule_id in value)
@@ -76,7 +76,8 @@ class ParameterHistory:
         ordered = sorted(self.avenants, key=lambda a: a.effective)
         object.__setattr__(self, "avenants", tuple(ordered))
         first = self.first_day
-        periods = [(first, self.base, None)]
+        periods: list[tuple[dt.date, ContractParameters, Avenant | None]] = [
+            (first, self.base, None)]
         current = self.base
         for i, a in enumerate(ordered):
             if a.effective <= first:
@@ -287,7 +288,7 @@ def load_history(base: str | Path | ContractParameters | None,
             read.append(read_avenant(a, f"avenants[{i}]"))
         else:
             read.append(read_avenant(_read_file(Path(a)), Path(a).name))
-    return ParameterHistory(base_params, tuple(read))
+    return ParameterHistory(base_params, tuple(read))  # type: ignore[arg-type]
 
 
 def _read_file(path: Path) -> Any:
@@ -300,7 +301,7 @@ def _read_file(path: Path) -> Any:
     try:
         if path.suffix.lower() == ".toml":
             try:
-                import tomllib
+                import tomllib  # type: ignore[import-not-found, unused-ignore]
             except ModuleNotFoundError:  # Python 3.10
                 import tomli as tomllib
             return tomllib.loads(raw.decode("utf-8"))
