@@ -28,12 +28,23 @@ import importlib
 from ._api import guard_arguments as _guard_arguments
 from ._api import guard_call_errors as _guard_call_errors
 from ._api import vocabulary as _vocabulary
+from .avenants import load_parameters  # a base file and any avenants (issue 12 §3)
 from .calendar import PARIS, Unit, get_calendar
 from .checks import kinds, report_schema, run_check
 from .deadlines import Deadline, check_deadline, deadline, due_dates
 from .errors import CalendarRangeError, InputError, InputErrors
-from .model import Finding, Report, Rule, Severity, get_rule, rules
-from .parameters import DIJON, ContractParameters, load_parameters, parameters_from_dict
+from .model import (
+    Explanation,
+    Finding,
+    Report,
+    Rule,
+    Severity,
+    Step,
+    explain_report,
+    get_rule,
+    rules,
+)
+from .parameters import DIJON, ContractParameters, parameters_from_dict
 from .parsing import set_vocabulary_source as _set_vocabulary_source
 from .registry import set_loader as _set_loader
 
@@ -78,6 +89,7 @@ _LAZY = {
     "ObligationStatus": "timeline", "evaluate_case": "timeline",
     "evaluate_cases": "batch",
     "compare": "audit",
+    "ParameterHistory": "avenants", "load_history": "avenants",
 }
 
 
@@ -109,16 +121,19 @@ __all__ = [
     "CaseState",
     "ContractParameters",
     "Deadline",
+    "Explanation",
     "Finding",
     "InputError",
     "InputErrors",
     "LotReport",
     "Obligation",
     "ObligationStatus",
+    "ParameterHistory",
     "Report",
     "Roster",
     "Rule",
     "Severity",
+    "Step",
     "Unit",
     "__version__",
     "check_attendance_sheet",
@@ -136,9 +151,11 @@ __all__ = [
     "due_dates",
     "evaluate_case",
     "evaluate_cases",
+    "explain_report",
     "get_calendar",
     "get_rule",
     "kinds",
+    "load_history",
     "load_parameters",
     "lot_report",
     "parameters_from_dict",

@@ -68,14 +68,20 @@ def get_kind(name: str) -> CheckKind:
 
 
 def run_check(kind: str, data: Any, params: ContractParameters = DIJON, *, stamp: bool = True,
-              **options: Any) -> Report:
+              explain: bool = False, **options: Any) -> Report:
     """Check JSON-like ``data`` of a kind; bad input raises :class:`InputError`.
 
     The report carries its stamp (:mod:`ppaip_rules.stamp`): version, parameters, switches,
     ``as_of`` and the SHA-256 of the input. ``stamp=False`` leaves it out (the hash of a
-    large input costs about a quarter of its check: benchmarks/bench_stamp.py).
+    large input costs about a quarter of its check: benchmarks/bench_stamp.py). With
+    ``explain=True`` the report also explains every checked rule that did not fire
+    (``Report.explanations``; ``--expliquer`` on the command line).
     """
     report = get_kind(kind).run(data, params, **options)
+    if explain:
+        from .model import explain_report
+
+        report = explain_report(report, params)
     if not stamp:
         return report
     from .stamp import SWITCHES, attach, make_stamp, switches_in
@@ -147,7 +153,8 @@ def report_schema() -> dict:
             "expected": {},
             "found": {},
             "path": {"type": ["string", "null"]},
-            "trace": {"type": "array", "items": {"type": "string"}},
+            "trace": {"type": "array", "items": _STEP_SCHEMA,
+                      "description": "l'explication, étape par étape"},
             "missing": {"type": "boolean",
                         "description": "un fait nécessaire pour décider manque à l'entrée"},
             "source": {"type": "object",
@@ -177,6 +184,18 @@ def report_schema() -> dict:
             "findings": {"type": "array", "items": finding},
             "notes": {"type": "array", "items": {"type": "string"},
                       "description": "lecture de l'entrée : encodage, colonnes ignorées"},
+            "explanations": {
+                "type": "array", "description": "avec --expliquer : pourquoi chaque règle "
+                "sans constat est vérifiée, ou n'a pas pu être décidée (information)",
+                "items": {"type": "object",
+                          "required": ["rule_id", "clause", "status", "message", "trace"],
+                          "properties": {
+                              "rule_id": {"type": "string"}, "clause": {"type": "string"},
+                              "title": {"type": "string"}, "severity": {"const": "info"},
+                              "kind": {"const": "explication"},
+                              "status": {"enum": ["vérifiée", "non décidée"]},
+                              "message": {"type": "string"},
+                              "trace": {"type": "array", "items": _STEP_SCHEMA}}}},
             "stamp": stamp_schema(),
         },
     }
@@ -204,3 +223,18 @@ def stamp_schema() -> dict:
                 "sha256": {"type": ["string", "null"]}, "form": {"enum": ["json", "octets"]}}},
         },
     }
+
+
+#: One step of an explanation (issue 12 §2): the French sentence and its structure.
+_STEP_SCHEMA = {
+    "type": "object",
+    "required": ["text", "clause", "parameter", "value", "path", "computed"],
+    "properties": {
+        "text": {"type": "string", "description": "la phrase en français"},
+        "clause": {"type": ["string", "null"], "description": "clause du contrat"},
+        "parameter": {"type": ["string", "null"], "description": "paramètre lu (nom)"},
+        "value": {"description": "valeur du paramètre en vigueur"},
+        "path": {"type": ["string", "null"], "description": "champ de l'entrée"},
+        "computed": {"description": "valeur calculée ou constatée"},
+    },
+}

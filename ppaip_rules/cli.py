@@ -162,6 +162,19 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if finding else EXIT_OK
 
 
+def cmd_parameters(args: argparse.Namespace) -> int:
+    """The parameters in force, with their history and references (issue 12 §3)."""
+    from .avenants import ParameterHistory
+
+    params = _params(args)
+    history = params if isinstance(params, ParameterHistory) else ParameterHistory(params)
+    if args.format == "json":
+        _print_json(history.to_dict(args.a_la_date))
+    else:
+        print(history.format(args.a_la_date))
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import get_kind
     from .runner import check_bytes, check_options, exit_code, render
@@ -172,10 +185,16 @@ def cmd_check(args: argparse.Namespace) -> int:
                          "entrée à contrôler absente ou donnée deux fois")
     options = check_options(kind.name, {o: getattr(args, o, None) for o in kind.options})
     params = _params(args)
+    if hasattr(params, "period_of") and kind.name not in _DATED_KINDS:
+        # avenants: a kind whose facts carry no date of their own reads the --as-of day
+        if getattr(args, "as_of", None) is None:
+            raise InputError("--as-of", "la date des faits, pour lire les paramètres en "
+                                        "vigueur (avenants)", "option manquante")
+        params = params.at(args.as_of, "--as-of")
     if args.ndjson is not None:
         return _check_ndjson(kind.name, args, params, options)
     raw, name = _read_input(args.file, args.max_bytes)
-    report = check_bytes(kind.name, raw, name, params, options)
+    report = _explained(check_bytes(kind.name, raw, name, params, options), args)
     if not emit_rendered(report, args.format, args):
         print(render(report, args.format))
     return exit_code(report, args.strict)
@@ -260,8 +279,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     policy = {"suspension_stops_clock": not args.suspensions_count,
               "start_needs_held_session": args.start_needs_held_session}
     evaluation = evaluate_case(data, as_of=args.as_of, params=params, **policy)
-    return emit(stamped(evaluation, "timeline", data, params, {**policy, "as_of": args.as_of}),
-                args.format, args)
+    return emit(_explained(stamped(evaluation, "timeline", data, params,
+                                   {**policy, "as_of": args.as_of}), args), args.format, args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -276,8 +295,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if activity["lot"] != args.lot:
         raise InputError("--lot", f"le lot du fichier ({activity['lot']})",
                          "numéro de lot différent de celui du fichier")
-    return emit(stamped(lot_report(params=params, as_of=args.as_of, **activity), "report",
-                        data, params, {"as_of": args.as_of}), args.format, args)
+    return emit(_explained(stamped(lot_report(params=params, as_of=args.as_of, **activity),
+                                   "report", data, params, {"as_of": args.as_of}), args),
+                args.format, args)
 
 
 def cmd_week(args: argparse.Namespace) -> int:
@@ -375,10 +395,15 @@ def emit(result: Any, fmt: str, args: argparse.Namespace | None = None) -> int:
     """Print a result (a report, a case evaluation, a lot report, a week) as text, JSON or
     a rendered format (html, csv, xlsx); the exit code (``--strict``: an incomplete report
     exits 1)."""
+    from .model import Report
     from .runner import exit_code, render
 
     if not emit_rendered(result, fmt, args):
         print(render(result, fmt))
+        explained = getattr(getattr(result, "report", None), "explanations", ())
+        if fmt == "text" and explained and not isinstance(result, Report):
+            print("Explications des règles sans constat :")
+            print("\n".join(x.format() for x in explained))
     return exit_code(result, bool(getattr(args, "strict", False)))
 
 
@@ -419,23 +444,52 @@ def _example_files() -> list[Path]:
 # --- helpers --------------------------------------------------------------
 
 def _params(args: argparse.Namespace):
-    from .parameters import DIJON, load_parameters
+    """The contract's parameters: Dijon, a variant file (``--parameters``), and any avenants
+    (``--avenant``, repeatable: a history whose values are read at the date of each fact)."""
+    from .avenants import load_parameters
+    from .parameters import DIJON
 
     path = getattr(args, "parameters", None)
-    if not path:
-        return DIJON
+    avenants = tuple(getattr(args, "avenant", None) or ())
+    for option, file in [("--parameters", path)] * bool(path) + [("--avenant", a)
+                                                                  for a in avenants]:
+        _check_parameters_file(option, file)
+    if avenants:
+        return load_parameters(path, *avenants)
+    return load_parameters(path) if path else DIJON
+
+
+def _check_parameters_file(option: str, path: str) -> None:
+    """A parameters or avenant file: a readable, ordinary file of a reasonable size."""
+    import stat
+
     try:
         info = os.stat(path)
     except (OSError, ValueError):
-        raise InputError("--parameters", "un fichier de paramètres lisible (TOML ou JSON)",
+        raise InputError(option, "un fichier de paramètres lisible (TOML ou JSON)",
                          "fichier introuvable ou illisible") from None
-    import stat
-
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PARAMETERS_BYTES:
-        raise InputError("--parameters", "un fichier ordinaire de "
-                                         f"{MAX_PARAMETERS_BYTES} octets au plus",
-                         "fichier refusé")
-    return load_parameters(path)
+        raise InputError(option, "un fichier ordinaire de "
+                                 f"{MAX_PARAMETERS_BYTES} octets au plus", "fichier refusé")
+
+
+def _explained(result: Any, args: argparse.Namespace) -> Any:
+    """With ``--expliquer``: ``result`` (a report, or a result carrying one) whose report
+    explains every checked rule that did not fire (issue 12 §2)."""
+    if not getattr(args, "expliquer", False):
+        return result
+    import attrs
+
+    from .model import Report, explain_report
+
+    if isinstance(result, Report):
+        return explain_report(result, _params(args))
+    return attrs.evolve(result, report=explain_report(result.report, _params(args)))
+
+
+#: Check kinds that pick the parameters in force at the date of each fact themselves
+#: (a history of avenants, issue 12 §3); the others read the --as-of day.
+_DATED_KINDS = ("deadline", "case", "roster", "activity", "eligibility", "programme")
 
 
 class _Borrowed:
@@ -494,6 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "catalogue des règles.")
     parser.add_argument("--parameters", metavar="FICHIER",
                         help="paramètres d'un contrat variante (TOML ou JSON)")
+    parser.add_argument("--avenant", metavar="FICHIER", action="append",
+                        help="avenant (TOML ou JSON : table [avenant] nom, date_effet, "
+                             "reference, puis les clés modifiées) ; répétable")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser,
                                 title="commandes")
 
@@ -540,6 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--share-counts", dest="share_counts", choices=("assigned", "designated"),
                    help="roster : intervenants comptés pour la part de psychologues : en poste "
                         "et affectés (défaut) ou toutes les personnes désignées")
+    _add_explain(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="schéma JSON d'une entrée (ou de « report »)")
@@ -579,6 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seule une séance tenue vaut démarrage du programme (ambiguïté 10 ; "
                         "par défaut, une première séance manquée du fait de la personne "
                         "convoquée vaut démarrage)")
+    _add_explain(p)
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("report", help="rapport d'un lot : heures face au prévisionnel, "
@@ -590,6 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="date et heure d'évaluation des délais (par défaut : fin de la période)")
     add_format_option(p, output_formats())
     add_input_options(p)
+    _add_explain(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("semaine", help="la semaine d'un coordinateur : échéances en retard, de "
@@ -634,6 +694,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_format_option(p)
     p.set_defaults(func=cmd_verify)
 
+    p = sub.add_parser("parametres", help="paramètres en vigueur, avec leur historique "
+                                          "(avenants) et leurs références")
+    p.add_argument("--a-la-date", dest="a_la_date", metavar="DATE",
+                   help="date à laquelle lire les valeurs en vigueur (AAAA-MM-JJ)")
+    add_format_option(p)
+    p.set_defaults(func=cmd_parameters)
+
     from .templates import add_template_command
 
     add_template_command(sub)  # ppaip-rules modele roster > effectifs.xlsx
@@ -641,6 +708,12 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
+
+
+def _add_explain(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--expliquer", action="store_true",
+                   help="expliquer aussi les règles sans constat : vérifiées (paramètres en "
+                        "vigueur) ou non décidées")
 
 
 #: Area modules add their own sub-commands here (``register(subparsers)``).

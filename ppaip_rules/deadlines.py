@@ -25,7 +25,7 @@ import attrs
 from .calendar import PARIS, UTC, Period, Unit, compute_period, get_calendar, to_paris_date
 from .errors import InputError
 from .frenchtext import format_date, format_moment, plural
-from .model import VIOLATION, Example, Finding, Flag, Report, Rule, register
+from .model import VIOLATION, Example, Finding, Flag, Report, Rule, Step, register
 from .parameters import DIJON, ContractParameters
 from .parsing import as_date_or_datetime, check_instant
 
@@ -180,12 +180,14 @@ _register_specs()
 class Deadline:
     """A computed deadline: ``due`` and, on demand, the French ``trace`` of how."""
 
-    __slots__ = ("_trace", "period", "spec")
+    __slots__ = ("_trace", "in_force", "period", "spec")
 
-    def __init__(self, spec: DeadlineSpec, period: Period):
+    def __init__(self, spec: DeadlineSpec, period: Period, in_force: Step | None = None):
         self.spec = spec
         self.period = period
-        self._trace: tuple[str, ...] | None = None
+        #: with a history of avenants: the step saying which parameters applied and why.
+        self.in_force = in_force
+        self._trace: tuple[Step, ...] | None = None
 
     @property
     def rule_id(self) -> str:
@@ -205,14 +207,24 @@ class Deadline:
         return self.period.end
 
     @property
-    def trace(self) -> tuple[str, ...]:
+    def trace(self) -> tuple[Step, ...]:
+        """The computation step by step (issue 12 §2): the trigger, the delay in force
+        (parameter and clause), the count, every day not counted with its reason, the
+        extension when there is one, the calendar variant, the due date."""
         if self._trace is None:
             p = self.period
             start, due = format_moment(p.start), format_moment(p.end)
+            what = p.unit.describe(p.amount)
+            clause, rule_id = self.spec.clause, self.spec.rule_id
             self._trace = (
-                f"{self.spec.trigger} le {start}.",
-                *p.explain(),
-                f"{self.spec.act} au plus tard le {due}.",
+                Step(f"{self.spec.trigger} le {start}.", computed=_paris(p.start)),
+                *((self.in_force,) if self.in_force is not None else ()),
+                Step(f"Délai : {what} (paramètre delays.{rule_id} = {what}, {clause}).",
+                     clause=clause, parameter=f"delays.{rule_id}", value=what),
+                *_count_steps(p),
+                *_calendar_step(p),
+                Step(f"{self.spec.act} au plus tard le {due}.", clause=clause,
+                     computed=self.due),
             )
         return self._trace
 
@@ -221,7 +233,7 @@ class Deadline:
 
     def __reduce__(self):
         # The French trace is rebuilt on demand; the calendar travels by its key.
-        return (Deadline, (self.spec, self.period))
+        return (Deadline, (self.spec, self.period, self.in_force))
 
     def _key(self) -> tuple:
         p = self.period
@@ -289,7 +301,72 @@ class Deadline:
                 "trigger": _paris(self.period.start).isoformat(), "due": due.isoformat(),
                 "amount": self.period.amount, "unit": self.period.unit.value,
                 "backward": self.period.backward, "extended": self.period.moved,
-                "trace": list(self.trace)}
+                "trace": [step.to_dict() for step in self.trace]}
+
+
+def _count_steps(p: Period) -> list[Step]:
+    """The period's own steps (count, pauses, extension), each day not counted placed
+    after the count and each day the extension skips after the extension."""
+    explained = [Step(text) for text in p.explain()]
+    counted, extension = _days_not_counted(p)
+    if not explained:
+        return counted + extension
+    return [explained[0], *counted, *explained[1:], *extension]
+
+
+def _days_not_counted(p: Period) -> tuple[list[Step], list[Step]]:
+    """One step per day not counted in a period of working days, with its reason
+    ("jeudi 8 mai 2025 : jour férié (Victoire 1945)", "samedi"), then one per day the
+    extension skips after the raw end (issue 12 §2)."""
+    if p.backward or p.unit not in (Unit.JOURS_OUVRES, Unit.JOURS_OUVRABLES,
+                                    Unit.CALENDAR_DAYS, Unit.MONTHS):
+        return [], []
+    cal, steps, extension = p.calendar, [], []
+    if p.unit in (Unit.JOURS_OUVRES, Unit.JOURS_OUVRABLES):
+        day = p.start + dt.timedelta(days=1)
+        while day <= p.raw_end:
+            if not cal.is_working_day(day, p.unit):
+                reason = cal.why_not_working(day)
+                steps.append(Step(f"{format_date(day)} : {reason} ; jour non compté.",
+                                  computed={"jour": day, "motif": reason}))
+            day += dt.timedelta(days=1)
+    if p.moved:
+        day = p.raw_end + dt.timedelta(days=1)
+        while day < p.end:
+            reason = cal.why_not_working(day)
+            extension.append(Step(f"{format_date(day)} : {reason} ; prolongation, jour non "
+                                  f"compté.", computed={"jour": day, "motif": reason}))
+            day += dt.timedelta(days=1)
+    return steps, extension
+
+
+def _calendar_step(p: Period) -> list[Step]:
+    """The calendar variant the count used (département, Whit Monday, Good Friday)."""
+    if p.unit is Unit.HOURS:
+        return []
+    step = _CALENDAR_STEPS.get(p.calendar)
+    if step is None:
+        step = _CALENDAR_STEPS[p.calendar] = _calendar_variant_step(p.calendar)
+    return [step]
+
+
+#: calendar → the step naming its variant (one shared step per calendar).
+_CALENDAR_STEPS: dict[Any, Step] = {}
+
+
+def _calendar_variant_step(cal: Any) -> Step:
+    where = (f"jours fériés d'Alsace-Moselle (département {cal.departement})"
+             if cal.departement in ("57", "67", "68") else "jours fériés de métropole")
+    whit = "lundi de Pentecôte travaillé" if cal.whit_monday_worked else \
+        "lundi de Pentecôte férié"
+    parts = [where, whit]
+    if cal.departement in ("57", "67", "68"):
+        parts.append("Vendredi saint férié" if cal.good_friday_holiday
+                     else "Vendredi saint travaillé")
+    return Step(f"Calendrier : {', '.join(parts)}.",
+                computed={"departement": cal.departement,
+                          "whit_monday_worked": cal.whit_monday_worked,
+                          "good_friday_holiday": cal.good_friday_holiday})
 
 
 def _paris(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
@@ -364,6 +441,16 @@ def deadline(
     - ``pauses``: ``(first day, last day)`` intervals during which the clock
       stops (suspensions, see :func:`~ppaip_rules.calendar.compute_period`).
     """
+    if type(params) is not ContractParameters and hasattr(params, "period_of"):
+        # A history of avenants (issue 12 §3): the delay in force on the trigger's day.
+        in_force = params.at(_trigger_value(trigger), "trigger")
+        d = deadline(rule_id, trigger, params=in_force,
+                     extend_to_working_day=extend_to_working_day,
+                     backward_to_working_day=backward_to_working_day,
+                     whit_monday_worked=whit_monday_worked, departement=departement,
+                     good_friday_holiday=good_friday_holiday, pauses=pauses)
+        return Deadline(d.spec, d.period, params.in_force_step(_trigger_value(trigger),
+                                                               "trigger"))
     if (params is DIJON and extend_to_working_day is True and backward_to_working_day is False
             and whit_monday_worked is False and departement is None
             and good_friday_holiday is True and pauses == () and type(trigger) is dt.date):
@@ -415,7 +502,7 @@ def deadline_finding(rule_id: str, trigger: Any, act: Any | None, **policy: Any)
         raise InputError("act", "une date postérieure ou égale à celle de l'événement "
                                 "déclencheur (trigger)", "acte antérieur au déclencheur")
     flag = d.flag(act)
-    return get_rule(rule_id).finding(flag) if flag else None
+    return get_rule(rule_id).finding(flag, policy.get("params")) if flag else None
 
 
 #: The keyword options of :func:`deadline` (``check_deadline`` passes them on).
@@ -576,6 +663,9 @@ def due_dates(rule_id: str, triggers: Any, *, params: ContractParameters = DIJON
     ``departement``, ``good_friday_holiday``); no pauses. A bad item raises an
     :class:`InputError` naming it (``triggers[3]``).
     """
+    if type(params) is not ContractParameters and hasattr(params, "period_of"):
+        # avenants (issue 12 §3): each trigger reads the delay in force on its own day
+        return [deadline(rule_id, t, params=params, **policy).due for t in triggers]
     spec = SPECS.get(rule_id) if isinstance(rule_id, str) else None
     if spec is None:
         raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),

@@ -400,7 +400,7 @@ def _group_size(theme: str | None, count: int, path: str, params: ContractParame
     name = workshop_name(theme or "", 0, params) if theme in codes(params.collective_themes) \
         else "l'atelier"
     flags = group_size_flags(name, count, path, params)
-    return Report("", tuple(size.finding(flag) for flag in flags), (size.id,))
+    return Report("", tuple(size.finding(flag, params) for flag in flags), (size.id,))
 
 
 # --- convocation (CCTP 6.5, annex 2) ----------------------------------------------------
@@ -477,7 +477,7 @@ def check_convocation(convocation: Any, params: ContractParameters = DIJON) -> R
         name = workshop_name(c.theme or A_LA_CARTE, 0, params) \
             if c.theme in codes(params.collective_themes) else "l'atelier"
         flags = workshop_hours_flags(name, c.duration_hours, "duration_hours", params)
-        report = report.merged(Report("", tuple(hours.finding(f) for f in flags), (hours.id,)))
+        report = report.merged(Report("", tuple(hours.finding(f, params) for f in flags), (hours.id,)))
     return report
 
 

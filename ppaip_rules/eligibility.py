@@ -544,8 +544,23 @@ def check_eligibility(person: Any, prescription: Any = None,
     ``person`` and ``prescription`` are :class:`Person` / :class:`Prescription`
     or dicts as parsed from JSON; ``prescription`` may be ``None`` (then
     ELIG-PRESCRIBED is a violation). Bad input raises :class:`InputError`.
+    With a history of avenants, the parameters in force on the prescription's date.
     """
+    params = _at_prescription(prescription, params, "prescription.date")
     return run_rules("eligibility", read_entry(person, prescription, params), params)
+
+
+def _at_prescription(prescription: Any, params: Any, path: str) -> Any:
+    """Plain parameters pass through; a history of avenants (issue 12 §3) gives the
+    parameters in force on the prescription's date, which must then be given."""
+    if not hasattr(params, "period_of"):
+        return params
+    day = prescription.get("date") if isinstance(prescription, dict) else \
+        getattr(prescription, "date", None)
+    if day is None:
+        raise InputError(path, "la date de la prescription, pour lire les paramètres en "
+                               "vigueur (avenants)", "date manquante")
+    return params.at(day, path)
 
 
 def check_orientation(request: Any, params: ContractParameters = DIJON) -> Report:
@@ -554,6 +569,9 @@ def check_orientation(request: Any, params: ContractParameters = DIJON) -> Repor
 
 
 def _run_eligibility(data: Any, params: ContractParameters, **_: Any) -> Report:
+    if hasattr(params, "period_of"):
+        prescription = data.get("prescription") if isinstance(data, dict) else None
+        params = _at_prescription(prescription, params, "prescription.date")
     return run_rules("eligibility", read(Entry, data, context=params), params)
 
 

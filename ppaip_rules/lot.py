@@ -477,6 +477,9 @@ class _Context:
     sheet_transmissions: tuple[SheetTransmission, ...] | None = None
     ipro_hours: tuple[IproHours, ...] | None = None
     syntheses: tuple[ProviderSynthesis, ...] | None = None
+    #: A history of avenants (issue 12 §3), when the report was asked with one: the
+    #: month-by-month figures read the value in force in each month.
+    history: Any = None
 
 
 def _in_lot(lot: Lot, spip: str | None) -> bool:
@@ -569,6 +572,11 @@ def _permanence_checks(ctx: _Context) -> tuple[PermanenceCheck, ...]:
     else:
         windows = [(m,) for m in months]
         required = ctx.params.permanences_per_month
+    if ctx.history is not None and ctx.reading != "every_two_months":
+        # each month reads the value in force in that month (avenants, issue 12 §3)
+        per_month = {m: ctx.history.at(m, "period").permanences_per_month for m in months}
+    else:
+        per_month = {}
     prescriptions = Counter()
     for case in ctx.cases:
         if case.site is None:
@@ -582,7 +590,7 @@ def _permanence_checks(ctx: _Context) -> tuple[PermanenceCheck, ...]:
         for window in windows:
             checks.append(PermanenceCheck(
                 site.id, window, sum(prescriptions[(site.id, m)] for m in window),
-                sum(held[(site.id, m)] for m in window), required))
+                sum(held[(site.id, m)] for m in window), per_month.get(window[0], required)))
     return tuple(checks)
 
 
@@ -1426,8 +1434,13 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
     """
     if isinstance(lot, bool) or not isinstance(lot, int):
         raise InputError("lot", "un numéro de lot (nombre entier)")
-    the_lot = params.lot(lot)
     span = _read_period(period)
+    history = params if hasattr(params, "period_of") else None
+    if history is not None:
+        # avenants: the lot and its forecast as at the period's start; the cases' deadlines
+        # by their triggers, the permanences by month (issue 12 §3)
+        params = history.at(span.start, "period.start")
+    the_lot = params.lot(lot)
     if not isinstance(permanence_reading, str) or permanence_reading not in PERMANENCE_READINGS:
         raise InputError("permanence_reading", "une valeur parmi : " +
                          ", ".join(PERMANENCE_READINGS))
@@ -1438,7 +1451,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
     if not isinstance(term_end_reading, str) or term_end_reading not in TERM_END_READINGS:
         raise InputError("term_end_reading", "une valeur parmi : " + ", ".join(TERM_END_READINGS))
     when = as_of if as_of is not None else span.end
-    evaluations = tuple(evaluate_case(c, as_of=when, params=params,
+    evaluations = tuple(evaluate_case(c, as_of=when, params=history or params,
                                       suspension_stops_clock=suspension_stops_clock)
                         for c in case_list)
     as_of_dt = read_as_of(when)[0]
@@ -1455,7 +1468,8 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
                    sheet_transmissions=_optional_list(sheet_transmissions, "sheet_transmissions",
                                                       _read_transmission),
                    ipro_hours=_optional_list(ipro_hours, "ipro_hours", _read_ipro_hours),
-                   syntheses=_optional_list(syntheses, "syntheses", _read_synthesis))
+                   syntheses=_optional_list(syntheses, "syntheses", _read_synthesis),
+                   history=history)
     ctx.results["term"] = contract_term(start, params, term_end_reading) if start else None
     # The last day wholly over at the as-of instant (a date as as_of means its end).
     day = as_of_dt.date()
@@ -1470,7 +1484,7 @@ def lot_report(cases: Iterable[Any], lot: int, period: Any,
     checked = []
     for r in _activity_rules():
         checked.append(r.id)
-        findings.extend(r.finding(flag) for flag in r.decide(ctx, params))
+        findings.extend(r.finding(flag, params) for flag in r.decide(ctx, params))
     for i, (case, ev) in enumerate(zip(case_list, evaluations, strict=True)):
         if not _in_lot(the_lot, case.spip):
             continue

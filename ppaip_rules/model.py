@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,13 +49,89 @@ WARNING = Severity.WARNING
 INFO = Severity.INFO
 
 
+class Step(str):
+    """One step of a finding's explanation, as data (issue 12 §2).
+
+    A step *is* its French sentence (a ``str``: existing code that prints, joins or
+    searches a trace keeps working), and carries the structure the sentence is rendered
+    from: the ``clause`` of the contract, the ``parameter`` read (its name) and the
+    ``value`` in force, the input field ``path`` and the value ``computed`` (or found).
+    When ``text`` is not given it is rendered from the structure. A step never carries
+    a personal value (names, birth dates, free text, registry numbers).
+    """
+
+    clause: str | None
+    parameter: str | None
+    value: Any
+    path: str | None
+    computed: Any
+
+    def __new__(cls, text: str | None = None, *, clause: str | None = None,
+                parameter: str | None = None, value: Any = None, path: str | None = None,
+                computed: Any = None) -> Step:
+        if text is None:
+            text = _render_step(clause, parameter, value, path, computed)
+        step = super().__new__(cls, text)
+        step.clause, step.parameter, step.value = clause, parameter, value
+        step.path, step.computed = path, computed
+        return step
+
+    @property
+    def text(self) -> str:
+        """The French sentence."""
+        return str.__str__(self)
+
+    def __reduce__(self):
+        fields = (self.clause, self.parameter, self.value, self.path, self.computed)
+        while fields and fields[-1] is None:
+            fields = fields[:-1]
+        return (_rebuild_step, (self.text, *fields)) if fields else (Step, (self.text,))
+
+    def __repr__(self) -> str:
+        return f"Step({self.text!r})"
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "clause": self.clause, "parameter": self.parameter,
+                "value": _plain(self.value), "path": self.path,
+                "computed": _plain(self.computed)}
+
+
+def _rebuild_step(text, clause=None, parameter=None, value=None, path=None,
+                  computed=None) -> Step:
+    return Step(text, clause=clause, parameter=parameter, value=value, path=path,
+                computed=computed)
+
+
+def _render_step(clause: str | None, parameter: str | None, value: Any, path: str | None,
+                 computed: Any) -> str:
+    """The French sentence of a step given only as structure."""
+    parts = []
+    if parameter is not None:
+        parts.append(f"paramètre {parameter} = {_plain_text(value)}")
+    if path is not None:
+        parts.append(f"{path} : {_plain_text(computed)}" if computed is not None else path)
+    elif computed is not None:
+        parts.append(f"résultat : {_plain_text(computed)}")
+    if clause is not None:
+        parts.append(clause)
+    return " ; ".join(parts) + "." if parts else ""
+
+
+def _steps(value: Any) -> tuple[Step, ...]:
+    """A trace as steps: strings become ``Step(text)``; steps stay as they are."""
+    if not value:
+        return ()
+    return tuple([v if type(v) is Step else Step(str(v)) for v in value])
+
+
 @attrs.frozen
 class Flag:
     """What a deciding function yields: one problem, before the rule is attached.
 
     ``severity`` overrides the rule's own (e.g. a warning band, or an info
     finding when a fact needed to decide is missing). ``path`` names the
-    input field concerned; ``trace`` explains a computation (deadlines).
+    input field concerned; ``trace`` explains the decision step by step (:class:`Step`,
+    or plain French strings, converted to steps).
     """
 
     message: str
@@ -62,7 +139,7 @@ class Flag:
     found: Any = None
     severity: Severity | None = None
     path: str | None = None
-    trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
     #: True when the flag says a fact needed to decide is missing from the input
     #: (RULES.md "Missing facts"): an information finding that makes the report
     #: incomplete, never read as compliance nor as a breach.
@@ -92,7 +169,9 @@ class Finding:
     expected: Any = None
     found: Any = None
     path: str | None = None
-    trace: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: The explanation, step by step (:class:`Step`): the rule's clause, each parameter
+    #: it reads with its value in force, the field and value found, the computation.
+    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
     #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
     missing: bool = False
     #: Where the finding's field is in a spreadsheet input: ``{"ligne", "colonne"}``,
@@ -109,7 +188,7 @@ class Finding:
             "expected": _plain(self.expected),
             "found": _plain(self.found),
             "path": self.path,
-            "trace": list(self.trace),
+            "trace": [step.to_dict() for step in self.trace],
             "missing": self.missing,
         }
         if self.source is not None:
@@ -164,8 +243,14 @@ class Rule:
     examples: tuple[Example, ...] = attrs.field(default=(), converter=tuple)
     decide: Callable[..., Iterable[Flag]] | None = attrs.field(default=None, eq=False, repr=False)
 
-    def finding(self, flag: Flag) -> Finding:
-        """Attach this rule's identity to a flag."""
+    def finding(self, flag: Flag, params: Any = None) -> Finding:
+        """Attach this rule's identity to a flag.
+
+        The finding's trace is the flag's, completed by the steps every finding gets
+        from the rule's metadata (issue 12 §2): the rule and its clause, each parameter
+        the rule declares with its value in ``params`` (the contract in force; the Dijon
+        contract when not given), the field and the value found.
+        """
         return Finding(
             rule_id=self.id,
             clause=self.clause,
@@ -175,9 +260,27 @@ class Rule:
             expected=flag.expected,
             found=flag.found,
             path=flag.path,
-            trace=flag.trace,
+            trace=_finding_steps(self, flag, params),
             missing=flag.missing,
         )
+
+    def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
+        """The steps of this rule's metadata: its requirement with its clause, then each
+        parameter it declares with the value in force in ``params``."""
+        if params is None:
+            from .parameters import DIJON as params
+        key = (self.id, id(params))
+        cached = _RULE_STEPS.get(key)
+        if cached is not None and cached[0] is params:
+            return cached[1]
+        steps = (Step(f"Règle {self.id} ({self.clause}) : {self.requirement}",
+                      clause=self.clause),
+                 *(step for name in self.parameters
+                   for step in _parameter_steps(self.id, name, params)))
+        if len(_RULE_STEPS) > 4096:
+            _RULE_STEPS.clear()
+        _RULE_STEPS[key] = (params, steps)
+        return steps
 
     def to_dict(self) -> dict:
         return {
@@ -209,6 +312,9 @@ class Report:
     #: What produced the report (:class:`ppaip_rules.stamp.Stamp`): set by run_check and
     #: the command line; not part of equality (the same findings are the same report).
     stamp: Any = attrs.field(default=None, eq=False, kw_only=True)
+    #: With ``explain=True`` (``--expliquer``): why each rule that did not fire was
+    #: satisfied, or could not be decided (information only, never part of the verdict).
+    explanations: tuple[Explanation, ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def ok(self) -> bool:
@@ -247,7 +353,8 @@ class Report:
         return Report(self.subject, self.findings + other.findings,
                       self.checked + tuple(r for r in other.checked if r not in self.checked),
                       self.figures + other.figures,
-                      self.notes + tuple(n for n in other.notes if n not in self.notes))
+                      self.notes + tuple(n for n in other.notes if n not in self.notes),
+                      self.explanations + other.explanations)
 
     def to_dict(self) -> dict:
         out = {
@@ -261,6 +368,8 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             **({"figures": [list(pair) for pair in self.figures]} if self.figures else {}),
             **({"stamp": self.stamp.to_dict()} if self.stamp is not None else {}),
+            **({"explanations": [x.to_dict() for x in self.explanations]}
+               if self.explanations else {}),
         }
         if self.notes:
             out["notes"] = list(self.notes)
@@ -284,6 +393,9 @@ class Report:
                          "règles concernées n'ont pas pu être vérifiées.")
         lines.extend(f"Lecture du fichier : {note}" for note in self.notes)
         lines.extend(f.format() for f in self.findings)
+        if self.explanations:
+            lines.append("Explications des règles sans constat :")
+            lines.extend(x.format() for x in self.explanations)
         if self.stamp is not None:
             lines += ["", self.stamp.format()]
         return "\n".join(lines)
@@ -299,6 +411,58 @@ def source_text(source: dict) -> str:
     if source.get("colonne"):
         parts.append(f"colonne « {source['colonne']} »")
     return ", ".join(parts)
+
+
+@attrs.frozen
+class Explanation:
+    """Why a rule that did not fire was satisfied, or could not be decided
+    (``--expliquer``): information, never a finding that changes the verdict."""
+
+    rule_id: str
+    clause: str
+    title: str
+    #: ``vérifiée`` (no finding) or ``non décidée`` (only missing facts).
+    status: str
+    message: str
+    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+
+    def to_dict(self) -> dict:
+        return {"rule_id": self.rule_id, "clause": self.clause, "title": self.title,
+                "severity": "info", "kind": "explication", "status": self.status,
+                "message": self.message, "trace": [s.to_dict() for s in self.trace]}
+
+    def format(self) -> str:
+        lines = [f"{self.rule_id} ({self.clause}) — explication : {self.message}"]
+        lines.extend(f"    calcul : {step}" for step in self.trace)
+        return "\n".join(lines)
+
+
+def explain_report(report: Report, params: Any = None) -> Report:
+    """``report`` with an explanation of every checked rule that did not fire: satisfied
+    ("règle vérifiée : aucun écart", with the parameters in force), or not decided when
+    its only findings are missing facts."""
+    fired: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        fired.setdefault(f.rule_id, []).append(f)
+    load()
+    out = []
+    for rule_id in report.checked:
+        found = fired.get(rule_id)
+        if found and not all(f.missing for f in found):
+            continue
+        r = RULES.get(rule_id)
+        if r is None:
+            continue
+        if found:
+            status = "non décidée"
+            message = (f"règle non décidée : {len(found)} information(s) manquante(s) ; ni "
+                       "conformité ni manquement n'en est déduit.")
+        else:
+            status = "vérifiée"
+            message = "règle vérifiée : aucun écart."
+        out.append(Explanation(r.id, r.clause, r.title, status, message,
+                               r.rule_steps(params)))
+    return attrs.evolve(report, explanations=tuple(out))
 
 
 def _plain(value: Any) -> Any:
@@ -371,8 +535,11 @@ def get_rule(rule_id: str) -> Rule:
                          "règle inconnue") from None
 
 
-def run_rules(subject: str, data: Any, params: Any) -> Report:
+def run_rules(subject: str, data: Any, params: Any, *, explain: bool = False) -> Report:
     """Run every rule of ``subject`` on ``data``; gather all their findings.
+
+    With ``explain=True`` the report also explains every rule that did not fire
+    (:func:`explain_report`).
 
     The hot path of every check: the deciding rules of a subject are looked up
     once, then each rule's flags are gathered with no intermediate generator.
@@ -384,8 +551,120 @@ def run_rules(subject: str, data: Any, params: Any) -> Report:
     for r in deciding:
         flags = r.decide(data, params)  # type: ignore[misc]
         if flags:
-            findings.extend([r.finding(flag) for flag in flags])
-    return Report(subject, findings, tuple(r.id for r in deciding))
+            findings.extend([r.finding(flag, params) for flag in flags])
+    report = Report(subject, findings, tuple(r.id for r in deciding))
+    return explain_report(report, params) if explain else report
+
+
+#: (rule ID, id(params)) → (params, the rule's metadata steps): built once per contract.
+_RULE_STEPS: dict[tuple[str, int], tuple[Any, tuple[Step, ...]]] = {}
+
+
+def _finding_steps(r: Rule, flag: Flag, params: Any) -> tuple[Step, ...]:
+    """A flag's steps completed by the rule's: requirement and clause, each declared
+    parameter with its value in force, the field and value found — each only when the
+    flag's own steps do not already say it."""
+    own = flag.trace
+    steps = r.rule_steps(params)
+    if own:
+        clauses = {s.clause for s in own}
+        named = {s.parameter.split(".", 1)[0] for s in own if s.parameter}
+        head = [s for s in steps
+                if (s.parameter.split(".", 1)[0] not in named if s.parameter is not None
+                    else r.clause not in clauses)]
+        has_path = any(s.path == flag.path for s in own)
+    else:
+        head, has_path = steps, False
+    path = flag.path
+    if not path or has_path:
+        return (*head, *own) if head else own
+    found = flag.found
+    if found is None or not _shareable(found):
+        tail = Step(f"Champ concerné : {path}.", path=path)
+    else:
+        tail = Step(f"Constaté au champ {path} : {_plain_text(found)}.", path=path,
+                    computed=found)
+    return (*head, *own, tail)
+
+
+def _shareable(value: Any) -> bool:
+    """Whether a found value may go into a step: figures, dates, yes/no and the short
+    wording of the rules (a finding's ``found`` never holds personal data)."""
+    if isinstance(value, str):
+        return len(value) <= 120
+    if isinstance(value, (list, tuple)):
+        return all(_shareable(v) for v in value)
+    if isinstance(value, dict):
+        return all(_shareable(v) for v in value.values())
+    return True
+
+
+def _parameter_steps(rule_id: str, name: str, params: Any) -> tuple[Step, ...]:
+    """The step of one parameter a rule declares, with its value in ``params``."""
+    if hasattr(params, "period_of"):  # a ParameterHistory: every dated value
+        return _history_steps(rule_id, name, params)
+    fields = attrs.fields_dict(type(params)) if attrs.has(type(params)) else {}
+    if name not in fields:
+        return ()
+    meta = fields[name].metadata
+    label, clause = meta.get("label", name), meta.get("clause")
+    value = getattr(params, name)
+    source = ""
+    avenants = sys.modules.get("ppaip_rules.avenants")
+    if name == "delays" and rule_id in value:
+        delay = value[rule_id]
+        shown = delay.describe()
+        set_by = avenants.provenance(params, f"delays.{rule_id}") if avenants else None
+        if set_by:
+            source = f", {set_by[0]}, en vigueur depuis le {_plain_text(set_by[1])}"
+        return (Step(f"Délai du contrat pour {rule_id} : {shown} (paramètre delays.{rule_id} = "
+                     f"{shown}, {clause}{source}).", clause=clause, parameter=f"delays.{rule_id}",
+                     value=shown),)
+    set_by = avenants.provenance(params, name) if avenants else None
+    if set_by:
+        source = f", {set_by[0]}, en vigueur depuis le {_plain_text(set_by[1])}"
+    if isinstance(value, tuple) and value and hasattr(value[0], "code"):
+        shown = f"{len(value)} entrée(s)"
+        value = [item.code for item in value]
+    elif isinstance(value, tuple) and value and hasattr(value[0], "spips"):
+        shown = f"{len(value)} lot(s)"
+        value = [{"lot": lot.number, "heures individuelles": lot.individual_hours,
+                  "heures collectives": lot.collective_hours} for lot in value]
+    elif hasattr(value, "items"):
+        value = {k: v.describe() if hasattr(v, "describe") else v for k, v in value.items()}
+        shown = f"{len(value)} valeur(s)"
+    elif isinstance(value, tuple):
+        shown = "aucune entrée" if not value else _plain_text(value)
+        value = list(value)
+    else:
+        shown = _plain_text(value)
+    return (Step(f"{label} (paramètre {name} = {shown}, {clause}{source}).", clause=clause,
+                 parameter=name, value=value),)
+
+
+def source_note(params: Any, name: str) -> str:
+    """``", avenant n° 1, art. 2, en vigueur depuis le …"`` when an avenant set parameter
+    ``name`` of ``params`` (issue 12 §3); empty for a value of the base contract."""
+    avenants = sys.modules.get("ppaip_rules.avenants")
+    set_by = avenants.provenance(params, name) if avenants else None
+    return f", {set_by[0]}, en vigueur depuis le {_plain_text(set_by[1])}" if set_by else ""
+
+
+def _history_steps(rule_id: str, name: str, history: Any) -> tuple[Step, ...]:
+    """A parameter read through a history of avenants: each dated value and its reference
+    (the value in force for each fact is the one of the fact's date)."""
+    key = f"delays.{rule_id}" if name == "delays" and rule_id in history.base.delays else name
+    if key == name and name == "delays":
+        return _parameter_steps(rule_id, name, history.base)
+    rows = history.history(key)
+    if len(rows) == 1:
+        return _parameter_steps(rule_id, name, history.base)
+    shown = " ; ".join(f"{_plain_text(r['valeur'])} depuis le {_plain_text(r['depuis'])} "
+                       f"({r['reference']})" for r in rows)
+    return (Step(f"Valeurs datées du paramètre {key} : {shown} ; chaque fait lit la valeur en "
+                 f"vigueur à sa date.", parameter=key,
+                 value=[{"depuis": r["depuis"], "valeur": r["valeur"],
+                         "reference": r["reference"]} for r in rows]),)
 
 
 #: subject → its rules that have a deciding function (filled on first use, after

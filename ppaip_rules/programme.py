@@ -37,7 +37,18 @@ from .checks import register_kind
 from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, Codes, field, json_schema, read
 from .errors import InputError
 from .frenchtext import format_date, plural
-from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, rule, run_rules
+from .model import (
+    INFO,
+    VIOLATION,
+    WARNING,
+    Example,
+    Flag,
+    Report,
+    Step,
+    rule,
+    run_rules,
+    source_note,
+)
 from .parameters import DIJON, ContractParameters
 
 #: Theme code of a workshop outside the catalogue, agreed with the SPIP (CCTP 6.2 B).
@@ -206,12 +217,32 @@ def group_size_flags(name: str, count: int | None, path: str,
         excess = count - top
         yield Flag(f"{name} compte {plural(count, 'participant')} ; {top} au maximum. "
                    f"Retirer {plural(excess, 'participant')} ou dédoubler l'atelier.",
-                   expected=f"{top} au maximum", found=count, path=path)
+                   expected=f"{top} au maximum", found=count, path=path,
+                   trace=_group_steps(count, path, params, ideal=False))
     elif count < ideal:
         yield Flag(f"{name} compte {plural(count, 'participant')} ; idéalement "
                    f"{ideal} à {top}. Compléter le groupe si possible.",
                    severity=VIOLATION if params.group_under_ideal_is_violation else WARNING,
-                   expected=f"{ideal} à {top}", found=count, path=path)
+                   expected=f"{ideal} à {top}", found=count, path=path,
+                   trace=_group_steps(count, path, params, ideal=True))
+
+
+def _group_steps(count: int, path: str, params: ContractParameters, *,
+                 ideal: bool) -> tuple[Step, ...]:
+    """The steps of PROG-GROUP-SIZE (issue 12 §2): the bound read, with its parameter
+    and clause, then the count found at its field."""
+    top = params.group_size_max
+    steps = [Step(f"{plural(top, 'participant')} au maximum (paramètre group_size_max = "
+                  f"{top}, CCTP 6.3{source_note(params, 'group_size_max')}).",
+                  clause="CCTP 6.3", parameter="group_size_max", value=top)]
+    if ideal:
+        low = params.group_size_ideal_min
+        steps.append(Step(f"{low} participants au moins idéalement (paramètre "
+                          f"group_size_ideal_min = {low}, CCTP 6.2 B"
+                          f"{source_note(params, 'group_size_ideal_min')}).", clause="CCTP 6.2 B",
+                          parameter="group_size_ideal_min", value=low))
+    steps.append(Step(f"{plural(count, 'inscrit')} ({path}).", path=path, computed=count))
+    return tuple(steps)
 
 
 def workshop_hours_flags(name: str, hours: float | None, path: str,
@@ -304,12 +335,13 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
         yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(low)} au "
                    f"minimum. Porter la durée à {hours_text(low)} au moins, ou ne proposer que "
                    f"des ateliers collectifs.", expected=f"{hours_text(low)} à {hours_text(high)}",
-                   found=hours_text(hours), path="individual_hours")
+                   found=hours_text(hours), path="individual_hours",
+                   trace=_ind_hours_steps(p, params, low - hours))
     elif hours > high:
         yield Flag(f"le PPAIP individuel prévoit {hours_text(hours)} ; {hours_text(high)} au "
                    f"maximum. Retirer {hours_text(hours - high)}.",
                    expected=f"{hours_text(low)} à {hours_text(high)}", found=hours_text(hours),
-                   path="individual_hours")
+                   path="individual_hours", trace=_ind_hours_steps(p, params, high - hours))
     if not p.sessions:
         return
     individual = [i for i, s in enumerate(p.sessions) if s.workshop is None]
@@ -331,6 +363,31 @@ def prog_ind_hours(p: Proposal, params: ContractParameters):
         yield missing(f"sessions[{unknown[0]}].in_person",
                       f"présentiel (oui ou non) de "
                       f"{plural(len(unknown), 'entretien individuel', 'entretiens individuels')}")
+
+
+def _ind_hours_steps(p: Proposal, params: ContractParameters,
+                     gap: float) -> tuple[Step, ...]:
+    """The steps of PROG-IND-HOURS on the hours (issue 12 §2): both bounds with their
+    parameters, the hours planned, the individual sessions on the calendar, the gap."""
+    low, high = params.individual_hours_min, params.individual_hours_max
+    steps = [
+        Step(f"{hours_text(low)} au minimum (paramètre individual_hours_min = {low:g}, "
+             f"CCTP 6.2 A{source_note(params, 'individual_hours_min')}).", clause="CCTP 6.2 A",
+             parameter="individual_hours_min", value=low),
+        Step(f"{hours_text(high)} au maximum (paramètre individual_hours_max = {high:g}, "
+             f"CCTP 6.2 A{source_note(params, 'individual_hours_max')}).", clause="CCTP 6.2 A",
+             parameter="individual_hours_max", value=high),
+        Step(f"{hours_text(p.individual_hours)} prévues (individual_hours).",
+             path="individual_hours", computed=p.individual_hours),
+    ]
+    if p.sessions:
+        planned = [s.hours for s in p.sessions if s.workshop is None and s.hours is not None]
+        steps.append(Step(f"Entretiens individuels au calendrier : {len(planned)}, soit "
+                          f"{hours_text(sum(planned))} (sessions).", path="sessions",
+                          computed=sum(planned)))
+    steps.append(Step(f"Écart : {hours_text(abs(gap))} "
+                      f"{'à ajouter' if gap > 0 else 'à retirer'}.", computed=gap))
+    return tuple(steps)
 
 
 @rule("PROG-IND-ACTIONS", clause="CCTP 6.2 A", title="Actions individuelles (liste indicative)",
@@ -634,8 +691,30 @@ def prog_hours_realised(p: Proposal, params: ContractParameters):
 # --- the check -------------------------------------------------------------------
 
 def check_programme(proposal: Any, params: ContractParameters = DIJON) -> Report:
-    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON)."""
-    return run_rules("programme", read_proposal(proposal, params), params)
+    """Every programme rule on a proposal (a :class:`Proposal` or a dict from JSON).
+
+    With a history of avenants (issue 12 §3): the parameters in force on the date of
+    the programme's first session (its start), which must then be given.
+    """
+    history = hasattr(params, "period_of")
+    read = read_proposal(proposal, params.base if history else params)
+    if history:
+        starts = [(s.start, f"sessions[{i}].start") for i, s in enumerate(read.sessions)
+                  if getattr(s, "start", None) is not None]
+        if not starts:
+            raise InputError("sessions[0].start", "la date de la première séance, pour lire "
+                                                  "les paramètres en vigueur (avenants)",
+                             "date manquante")
+        first, path = min(starts, key=lambda pair: _utc_key(pair[0]))
+        params = params.at(first, path)
+    return run_rules("programme", read, params)
+
+
+def _utc_key(value: Any) -> Any:
+    """A session start as a comparable instant (naive: Paris wall time, its day)."""
+    return value.timestamp() if getattr(value, "tzinfo", None) else \
+        dt.datetime.combine(value.date() if isinstance(value, dt.datetime) else value,
+                            dt.time(), tzinfo=dt.timezone.utc).timestamp()
 
 
 def programme_schema(params: ContractParameters = DIJON) -> dict:

@@ -68,10 +68,12 @@ from .model import (
     Finding,
     Flag,
     Report,
+    Step,
     get_rule,
     missing_fact,
     rule,
     run_rules,
+    source_note,
 )
 from .parameters import DIJON, ContractParameters
 from .parsing import (
@@ -838,6 +840,8 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
     field = {"hours": "weekly_hours", "fte": "fte"}.get(basis)
     total = psy = Fraction(0)
     advisers = 0
+    counted_psy: list[str] = []
+    counted_others: list[str] = []
     unregistered: list[str] = []
     no_number: list[str] = []
     unknown = Fraction(0)                   # psychologists whose number is not given
@@ -856,6 +860,7 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
         if f.is_psychologist:
             if check.registry[f.id].valid_form:
                 psy += weight
+                counted_psy.append(f.id)
             elif _no_number(f):
                 unknown += weight
                 no_number.append(f.id)
@@ -863,7 +868,10 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
                 unregistered.append(f.id)
         else:
             advisers += 1
+            counted_others.append(f.id)
     uncounted = len(unregistered)
+    steps = _share_steps(params, basis, check.share_counts, target, floor, counted_psy,
+                         counted_others, unregistered, no_number, left_out, psy, total)
     figures = _share_figures(psy, total, basis, target, left_out, unregistered,
                              check.share_counts)
     figures["psychologists_without_number"] = no_number
@@ -876,13 +884,13 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
         yield Flag("Aucun intervenant en poste et affecté à un site au jour du contrôle : la "
                    "part de psychologues du travail est nulle." + outside,
                    expected=f"au moins {_share_text(target)}", found=figures,
-                   path="facilitators")
+                   path="facilitators", trace=steps)
         return
     if total == 0:
         yield Flag("Le volume total des intervenants en poste est nul : la part de "
                    "psychologues du travail ne peut être atteinte." + outside,
                    expected=f"au moins {_share_text(target)}", found=figures,
-                   path="facilitators")
+                   path="facilitators", trace=steps)
         return
     share = psy / total
     if unknown and _band(share, target, floor) != _band((psy + unknown) / total, target, floor):
@@ -891,7 +899,7 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
                    f"{_names(no_number)}, dont le numéro ADELI ou RPPS n'est pas renseigné ; "
                    f"la règle n'a pas pu être vérifiée.{outside}",
                    expected=f"au moins {_share_text(target)}", found=figures, severity=INFO,
-                   path="facilitators", missing=True)
+                   path="facilitators", missing=True, trace=steps)
         return
     if basis == "headcount":
         counted = (f"{plural(int(psy), 'psychologue du travail', 'psychologues du travail')} "
@@ -910,7 +918,7 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
         yield Flag(f"Part de psychologues du travail : {counted} ; au moins "
                    f"{_share_text(target)} attendus.{note}{outside}",
                    expected=f"au moins {_share_text(target)}", found=figures, severity=INFO,
-                   path="facilitators")
+                   path="facilitators", trace=steps)
         return
     missing_same = target * total - psy            # advisers' part turned into psychologists'
     missing_added = missing_same / (1 - target) if target < 1 else None
@@ -937,7 +945,52 @@ def staff_psy_share(check: RosterCheck, params: ContractParameters) -> Iterator[
             if in_band else f"sous le seuil de tolérance de {_share_text(floor)}")
     yield Flag(f"{counted}, {band}. {fix[0].upper()}{fix[1:]}.{note}{outside}",
                expected=f"au moins {_share_text(target)} (tolérance jusqu'à {_share_text(floor)})",
-               found=figures, severity=WARNING if in_band else VIOLATION, path="facilitators")
+               found=figures, severity=WARNING if in_band else VIOLATION, path="facilitators", trace=steps)
+
+
+def _share_steps(params: ContractParameters, basis: str, reading: str, target: Fraction,
+                 floor: Fraction, counted_psy: list[str], counted_others: list[str],
+                 unregistered: list[str], no_number: list[str], left_out: list[dict],
+                 psy: Fraction, total: Fraction) -> tuple[Step, ...]:
+    """The steps of STAFF-PSY-SHARE (issue 12 §2): the share aimed at and its tolerance
+    (parameters), the basis and reading, the people counted by roster identifier, those
+    left out and why, the computation. Identifiers only: never a name nor a number."""
+    share = params.psychologist_share_percent
+    points = params.psychologist_tolerance_points
+    steps = [
+        Step(f"Part visée : {format_value(share)} % (paramètre psychologist_share_percent = "
+             f"{format_value(share)}, CCTP 6.7"
+             f"{source_note(params, 'psychologist_share_percent')}).", clause="CCTP 6.7",
+             parameter="psychologist_share_percent", value=share),
+        Step(f"Tolérance « environ » : {format_value(points)} points, soit un seuil de "
+             f"{_share_text(floor)} (paramètre psychologist_tolerance_points = "
+             f"{format_value(points)}, CCTP 6.7"
+             f"{source_note(params, 'psychologist_tolerance_points')}).", clause="CCTP 6.7",
+             parameter="psychologist_tolerance_points", value=points, computed=float(floor)),
+        Step(f"Base de calcul : {BASES.get(basis, basis)} ; intervenants comptés : lecture "
+             f"« {reading} » (ambiguïté 12).", computed={"basis": basis, "reading": reading}),
+        Step(f"Psychologues du travail comptés (numéro ADELI ou RPPS de forme valide) : "
+             f"{_names(counted_psy) or 'aucun'}.", path="facilitators", computed=counted_psy),
+        Step(f"Autres intervenants comptés : {_names(counted_others) or 'aucun'}.",
+             path="facilitators", computed=counted_others),
+    ]
+    if unregistered:
+        steps.append(Step(f"Comptés dans le total mais pas comme psychologues (numéro de forme "
+                          f"non valide) : {_names(unregistered)}.", path="facilitators",
+                          computed=unregistered))
+    if no_number:
+        steps.append(Step(f"Psychologues dont le numéro n'est pas renseigné : "
+                          f"{_names(no_number)}.", path="facilitators", computed=no_number))
+    for x in left_out[:_SHOWN]:
+        steps.append(Step(f"Non compté : {x['id']} ({x['reason']}).", path="facilitators",
+                          computed={"id": x["id"], "motif": x["reason"]}))
+    if len(left_out) > _SHOWN:
+        steps.append(Step(f"Et {len(left_out) - _SHOWN} autre(s) non compté(s) (voir les "
+                          f"chiffres du constat).", computed=len(left_out) - _SHOWN))
+    if total:
+        steps.append(Step(f"Calcul : {_decimal_text(psy)} / {_decimal_text(total)} = "
+                          f"{_share_text(psy / total)}.", computed=round(float(psy / total), 4)))
+    return tuple(steps)
 
 
 @rule("STAFF-PSY-REGISTRY", clause="CCTP 6.7",
@@ -1628,6 +1681,9 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
         return roster.place(check_roster(roster.data, as_of, params, basis, access_lead_from,
                                          share_counts))
     day = as_of_day(as_of)
+    in_force = None
+    if hasattr(params, "period_of"):  # avenants (issue 12 §3): the values of the check day
+        params, in_force = params.at(day, "as_of"), params.in_force_step(day, "as_of")
     basis = as_basis(basis)
     lead = _reading(ACCESS_LEAD_READINGS, "access_lead_from")(access_lead_from)
     counts = _reading(SHARE_COUNTS, "share_counts")(share_counts)
@@ -1636,11 +1692,13 @@ def check_roster(roster: Roster | dict, as_of: Any = None, params: ContractParam
     extra: list[Finding] = []
     for rule_id, flags in (("STAFF-REPLACE", _replace_flags(check)),
                            ("STAFF-ACCESS", _access_flags(check))):
-        extra.extend(get_rule(rule_id).finding(flag) for flag in flags)
+        extra.extend(get_rule(rule_id).finding(flag, params) for flag in flags)
     rank = {rule_id: i for i, rule_id in enumerate(RULE_ORDER)}
     checked = sorted((*base.checked, "STAFF-REPLACE", "STAFF-ACCESS"),
                      key=lambda r: rank.get(r, len(rank)))
     findings = sorted((*base.findings, *extra), key=lambda f: rank.get(f.rule_id, len(rank)))
+    if in_force is not None:  # which values applied, and why (the check day)
+        findings = [attrs.evolve(f, trace=(in_force, *f.trace)) for f in findings]
     return Report("roster", findings, checked)
 
 

@@ -1695,7 +1695,7 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
             if rule_id in speak:
                 r, flags = checks[rule_id]
                 for flag in flags(f, params):
-                    findings.append(r.finding(flag))
+                    findings.append(r.finding(flag, params))
     state, since = _state(f)
     return CaseEvaluation(case.case_id, as_of_dt, state, since[1] if since else None,
                           tuple(f.obligations), f.hours, Report("case", findings, CASE_RULES),

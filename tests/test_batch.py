@@ -55,11 +55,12 @@ def test_a_deadline_pickles_small_keeps_its_calendar_by_key_and_rebuilds_its_tra
     assert back.period.calendar is d.period.calendar
 
 
-def test_a_case_evaluation_its_report_and_findings_pickle_under_10_kb():
+def test_a_case_evaluation_its_report_and_findings_pickle_under_12_kb():
+    # 12 kB since issue 12: each finding carries its explanation steps (rule, parameters).
     ev = evaluate_case(BREACHING, as_of=AS_OF)
     assert ev.report.findings
     data = pickle.dumps(ev)
-    assert len(data) < 10_000
+    assert len(data) < 12_000
     back = pickle.loads(data)
     assert back == ev and back.report == ev.report
     assert all(pickle.loads(pickle.dumps(f)) == f for f in ev.report.findings)

@@ -86,10 +86,12 @@ def test_the_trace_shows_each_pause_before_the_extension():
     d = deadline("PROG-START", D(2025, 5, 2), pauses=[(D(2025, 5, 3), D(2025, 5, 5))])
     assert d.due == D(2025, 5, 12)
     steps = list(d.trace)
-    assert "→ mercredi 7 mai 2025" in steps[1]
-    assert steps[2] == ("suspension du samedi 3 mai 2025 au lundi 5 mai 2025 : 3 jours "
+    assert steps[1].parameter == "delays.PROG-START"   # the delay in force (issue 12)
+    assert "→ mercredi 7 mai 2025" in steps[2]
+    assert steps[3] == ("suspension du samedi 3 mai 2025 au lundi 5 mai 2025 : 3 jours "
                         "calendaires non décomptés → samedi 10 mai 2025")
-    assert "prolongé au premier jour ouvré suivant" in steps[3] and "lundi 12 mai" in steps[3]
+    assert "prolongé au premier jour ouvré suivant" in steps[4] and "lundi 12 mai" in steps[4]
+    assert "dimanche 11 mai 2025 : dimanche ; prolongation, jour non compté." in steps
     assert isinstance(d.period, PausedPeriod)
 
 

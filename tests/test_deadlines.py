@@ -106,9 +106,10 @@ def test_hour_deadline_accepts_any_offset_and_answers_in_paris_time():
 def test_trace_explains_each_step_in_french():
     trace = deadline("PROG-FIRST-MEETING", D(2025, 5, 2)).trace
     assert trace[0] == "Prescription reçue le vendredi 2 mai 2025."
-    assert "5 jours calendaires à compter du lendemain" in trace[1]
-    assert "mercredi 7 mai 2025" in trace[1]
-    assert "pas de prolongation" in trace[2]
+    assert trace[1].parameter == "delays.PROG-FIRST-MEETING" and trace[1].clause == "CCTP 6.1-2"
+    assert "5 jours calendaires à compter du lendemain" in trace[2]
+    assert "mercredi 7 mai 2025" in trace[2]
+    assert "pas de prolongation" in trace[3]
     trace = deadline("PROG-FIRST-MEETING", D(2025, 5, 3)).trace
     assert any("jour férié (Fête de la Victoire)" in s and "vendredi 9 mai 2025" in s
                for s in trace)

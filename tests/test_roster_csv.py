@@ -306,7 +306,8 @@ def test_cli_check_roster_csv_json_output():
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(report, report_schema())
     replace = [f for f in report["findings"] if f["rule_id"] == "STAFF-REPLACE"]
-    assert any("samedi 14 juin 2025 : samedi" in step for f in replace for step in f["trace"])
+    assert any("samedi 14 juin 2025 : samedi" in step["text"] for f in replace
+               for step in f["trace"])
     assert report["checked_rules"][0] == "STAFF-PSY-SHARE"
 
 

@@ -172,7 +172,7 @@ def test_deadline_obligation_scenarios(rule_id, events, as_of, status, due):
     breaches = findings(result, rule_id)
     if status.is_breach:
         (finding,) = [f for f in breaches if f.severity.value == "violation"]
-        assert finding.trace == o.deadline.trace
+        assert finding.trace[:len(o.deadline.trace)] == o.deadline.trace  # then the act found
         assert finding.expected == due
         assert "retard" in finding.message
     else:
@@ -544,7 +544,8 @@ def test_example_files_follow_the_schema():
 def canonical(result):
     """The result without the input positions (which a shuffle changes)."""
     return ([(o.rule_id, o.trigger, o.due, o.act, o.status) for o in result.obligations],
-            [(f.rule_id, f.severity, f.message, f.trace) for f in result.report.findings],
+            [(f.rule_id, f.severity, f.message, tuple(s for s in f.trace if s.path is None))
+             for f in result.report.findings],
             result.state, result.hours)
 
 

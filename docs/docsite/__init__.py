@@ -31,7 +31,7 @@ MARKER = re.compile(r"<!-- ppaip: ([a-z0-9-]+)((?: [^ >]+)*) -->")
 
 
 def _renderers() -> dict[str, Callable[..., str]]:
-    from . import catalogue, deadlines_page, guides, interpretations
+    from . import catalogue, deadlines_page, explain_page, guides, interpretations
 
     return {
         "catalogue-index": catalogue.catalogue_index,
@@ -60,6 +60,11 @@ def _renderers() -> dict[str, Callable[..., str]]:
         "cli-usage": guides.cli_usage,
         "cli-example": guides.cli_example,
         "version": guides.version,
+        "explained-finding": explain_page.explained_finding,
+        "explained-deadline": explain_page.explained_deadline,
+        "explained-rules": explain_page.explained_rules,
+        "parameter-history": explain_page.parameter_history,
+        "dijon-history": explain_page.dijon_history,
     }
 
 

@@ -179,12 +179,19 @@ def holidays_table(*args: str, page: str, **_: Any) -> str:
     return table(("Jour férié", *map(str, years)), _holiday_rows(get_calendar(), years))
 
 
+def _last_count_step(d: Any) -> str:
+    """The last step of the count itself (the extension, or why there is none): a step
+    with no structure, before the days not counted, the calendar and the due date."""
+    return [s for s in d.trace if s.computed is None and s.parameter is None
+            and s.path is None][-1]
+
+
 def _compare(rule_id: str, trigger: str, label_default: str, label_other: str,
              **policy: Any) -> str:
     base = {"departement": policy["departement"]} if "good_friday_holiday" in policy else {}
     default, other = deadline(rule_id, trigger, **base), deadline(rule_id, trigger, **policy)
-    rows = [(label_default, format_date(default.due), default.trace[-2]),
-            (label_other, format_date(other.due), other.trace[-2])]
+    rows = [(label_default, format_date(default.due), _last_count_step(default)),
+            (label_other, format_date(other.due), _last_count_step(other))]
     return (f"{default.trace[0]}\n\n"
             + table(("Calendrier", "Échéance", "Dernière étape du calcul"), rows))
 

@@ -173,8 +173,21 @@ def report_body(report: Report, summary: list[str] | None = None) -> list[str]:
     body.extend(summary or [])
     body.append(figures([*report.figures, *counts(report)]))
     body.extend(findings_sections(report))
+    body.extend(explanations_section(report))
     body.extend(rules_section(report))
     return body
+
+
+def explanations_section(report: Report) -> list[str]:
+    """With --expliquer: why each rule without a finding was satisfied or not decided."""
+    if not report.explanations:
+        return []
+    items = []
+    for x in report.explanations:
+        steps = "".join(f"<li>{e(step)}</li>" for step in x.trace)
+        items.append(f"<li>{e(x.rule_id)} ({e(x.clause)}) — {e(x.message)}<ol>{steps}</ol></li>")
+    return [f"<h2>Explications des règles sans constat ({len(report.explanations)})</h2>",
+            f'<ul class="explanations">{"".join(items)}</ul>']
 
 
 # --- one page per kind of result ---------------------------------------------------------
