@@ -238,7 +238,7 @@ def case_page(ev: Any, stamp: Any) -> str:
 def lot_page(r: Any, stamp: Any) -> str:
     from ..lot import MODE_LABELS, _month_name, _percent
     from ..timeline import CaseState, ObligationStatus
-    from . import charts
+    from .charts import available as charts_available
 
     stamp = _with_as_of(stamp, r.as_of)
     t = r.target_public
@@ -282,7 +282,7 @@ def lot_page(r: Any, stamp: Any) -> str:
                     table(("Mois", "Dans les délais", "En retard"),
                           [(_month_name(_month(m)), ok, bad)
                            for m, ok, bad in r.deadlines_by_month], numeric=(1, 2))]
-    if charts.available():
+    if charts_available():
         summary += ["<h2>Graphiques</h2>", *_lot_charts(r)]
     if r.permanences:
         summary += ["<h2>Permanences sans prescription (CCTP 6.1-3)</h2>",
@@ -310,22 +310,22 @@ def _month(text: str):
 
 def _lot_charts(r: Any) -> list[str]:
     from ..lot import MODE_LABELS
-    from . import charts
+    from .charts import deadlines_by_month, hours_by_spip, hours_by_type
 
     out = ['<figure class="chart"><figcaption>Heures réalisées face au prévisionnel au prorata '
            'de la période, par type</figcaption>'
-           + charts.hours_by_type([MODE_LABELS[v.mode] for v in r.volumes],
+           + hours_by_type([MODE_LABELS[v.mode] for v in r.volumes],
                                   [v.delivered for v in r.volumes],
                                   [v.forecast_for_period for v in r.volumes]) + "</figure>"]
     if r.spip_hours:
         out.append('<figure class="chart"><figcaption>Heures réalisées par SPIP</figcaption>'
-                   + charts.hours_by_spip([s for s, _, _ in r.spip_hours],
+                   + hours_by_spip([s for s, _, _ in r.spip_hours],
                                           [i for _, i, _ in r.spip_hours],
                                           [c for _, _, c in r.spip_hours]) + "</figure>")
     if r.deadlines_by_month:
         out.append('<figure class="chart"><figcaption>Échéances tenues dans les délais, par '
                    'mois</figcaption>'
-                   + charts.deadlines_by_month([m for m, _, _ in r.deadlines_by_month],
+                   + deadlines_by_month([m for m, _, _ in r.deadlines_by_month],
                                                [ok for _, ok, _ in r.deadlines_by_month],
                                                [bad for _, _, bad in r.deadlines_by_month])
                    + "</figure>")
