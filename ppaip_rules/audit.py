@@ -38,7 +38,7 @@ from .stamp import (
 DEADLINE_SWITCHES = ("extend_to_working_day", "backward_to_working_day", "whit_monday_worked",
                      "departement", "good_friday_holiday")
 _CASE_SWITCHES = ("extend_to_working_day", "whit_monday_worked", "departement",
-                  "good_friday_holiday", "suspension_stops_clock")
+                  "good_friday_holiday", "suspension_stops_clock", "start_needs_held_session")
 
 #: Check kinds whose richer result (due dates, hours) is compared: kind → command.
 KIND_COMMANDS = {"case": "timeline", "activity": "report", "deadline": "deadline"}

@@ -55,6 +55,7 @@ POLICY_DEFAULTS: dict[str, Any] = {
     "share_counts": "assigned",
     "permanence_reading": "twice_a_month",
     "term_end_reading": "eve",
+    "start_needs_held_session": False,
 }
 
 #: Every switch a stamp lists (calendar first).
