@@ -70,6 +70,7 @@ report_schema = _guard_arguments(report_schema)
 run_check = _guard_arguments(run_check)
 get_rule = _guard_arguments(get_rule)
 rules = _guard_arguments(rules)
+explain_report = _guard_arguments(explain_report)
 load_parameters = _guard_arguments(load_parameters)
 parameters_from_dict = _guard_arguments(parameters_from_dict)
 

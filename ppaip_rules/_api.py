@@ -46,6 +46,7 @@ def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
     import functools
     import inspect
 
+    from .avenants import ParameterHistory
     from .parameters import ContractParameters
 
     if getattr(func, "_ppaip_guarded", False):
@@ -55,7 +56,8 @@ def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
     for index, (name, p) in enumerate(signature.parameters.items()):
         position = index if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
         if name == "params":
-            checks.append((name, position, _require_params(ContractParameters)))
+            checks.append((name, position, _require_params((ContractParameters,
+                                                              ParameterHistory))))
         elif type(p.default) is bool:
             checks.append((name, position, _require_switch_at))
 
@@ -83,10 +85,11 @@ def _require_switch_at(value: Any, name: str) -> None:
     require_switch(value, name)
 
 
-def _require_params(kind: type) -> Callable[[Any, str], None]:
+def _require_params(kind: type | tuple[type, ...]) -> Callable[[Any, str], None]:
     def check(value: Any, name: str) -> None:
         if not isinstance(value, kind):
-            raise InputError(name, "les paramètres d'un contrat (ContractParameters, ex. DIJON)")
+            raise InputError(name, "les paramètres d'un contrat (ContractParameters, ex. DIJON, "
+                                   "ou un historique d'avenants ParameterHistory)")
     return check
 
 

@@ -517,9 +517,19 @@ def compare(kind: str, inputs: Iterable[Any], *, before: ContractParameters = DI
     that the verdict sums up are left out.
     ``before_label``/``after_label`` name the two sides (default: the parameters' names).
     """
+    if not isinstance(kind, str):
+        raise InputError("kind", "un type de contrôle (texte)")
+    for name, switches in (("before_switches", before_switches),
+                           ("after_switches", after_switches)):
+        if switches is not None and not isinstance(switches, Mapping):
+            raise InputError(name, "un dictionnaire { interrupteur : valeur }")
+    if isinstance(inputs, (str, bytes, Path)) or not isinstance(inputs, Iterable):
+        raise InputError("inputs", "une liste de fichiers ou d'entrées")
     before_switches = dict(before_switches or {})
     after_switches = dict(after_switches or {})
     for name in [*before_switches, *after_switches]:
+        if not isinstance(name, str):
+            raise InputError("before_switches", "des noms d'interrupteurs (texte)")
         if name not in SWITCHES:
             raise InputError(name, "un interrupteur parmi : " + ", ".join(SWITCHES),
                              "interrupteur inconnu")
@@ -535,6 +545,8 @@ def compare(kind: str, inputs: Iterable[Any], *, before: ContractParameters = DI
     named: list[tuple[str, Any]] = []
     for i, value in enumerate(inputs, 1):
         if isinstance(value, (str, Path)):
+            if isinstance(value, str) and ("\0" in value or not value.strip()):
+                raise InputError(f"inputs[{i - 1}]", "un chemin de fichier", "chemin invalide")
             named += expand_inputs(command, [value])
         else:
             named.append((f"entrée n° {i}", value))
@@ -572,3 +584,9 @@ __all__ = [
     "replay",
     "stamp_result",
 ]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

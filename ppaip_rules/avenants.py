@@ -282,12 +282,16 @@ def load_history(base: str | Path | ContractParameters | None,
         base_params = base
     else:
         base_params = load_base(base)
+    if isinstance(avenants, (str, bytes, Path)) or not isinstance(avenants, Iterable):
+        raise InputError("avenants", "une liste de fichiers d'avenants (ou de dictionnaires)")
     read = []
     for i, a in enumerate(avenants):
         if isinstance(a, Mapping):
             read.append(read_avenant(a, f"avenants[{i}]"))
+        elif isinstance(a, (str, Path)) and str(a).strip() and "\0" not in str(a):
+            read.append(read_avenant(_read_file(Path(a)), f"avenants[{i}]"))
         else:
-            read.append(read_avenant(_read_file(Path(a)), Path(a).name))
+            raise InputError(f"avenants[{i}]", "un fichier d'avenant (chemin) ou un dictionnaire")
     return ParameterHistory(base_params, tuple(read))  # type: ignore[arg-type]
 
 
@@ -346,3 +350,9 @@ def _text(value: Any) -> str:
     if isinstance(value, tuple) and not value:
         return "(aucun)"
     return format_value(value)
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

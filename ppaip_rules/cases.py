@@ -411,3 +411,9 @@ def verify(paths: list[str | Path]) -> Verification:
 
 
 __all__ = ["Outcome", "TestCase", "Verification", "read_case", "run_case", "verify"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -44,7 +44,7 @@ import attrs
 
 from .calendar import in_input_years
 from .errors import InputError
-from .parsing import shown_key
+from .parsing import paris_time, shown_key
 
 T = TypeVar("T")
 
@@ -304,15 +304,19 @@ def _checker(info: FieldInfo) -> Check:
         limit = ID_MAX if kind == ID else (info.max_length or 10_000)
         blank = info.blank
 
+        control = kind == ID
+
         def check(value: Any, path: str) -> None:
             if not isinstance(value, str) or len(value) > limit or not (
-                    blank or value.strip()):
+                    blank or value.strip()) or (control and _CONTROL(value)):
                 raise fail(path)
         return check
     if kind == INSTANT:
         def check_instant(value: Any, path: str) -> None:
             if not isinstance(value, dt.datetime) or not in_input_years(value.year):
                 raise fail(path)
+            if value.tzinfo is None:
+                paris_time(value, path)  # a wall time in the spring gap or the autumn fold
         return check_instant
     if kind in (BOOL, PRESENCE):
         def check_bool(value: Any, path: str) -> None:
@@ -488,6 +492,8 @@ def _step(info: FieldInfo) -> Step:
                 value = moment
             if not isinstance(value, dt.datetime) or not in_input_years(value.year):
                 raise fail(path)
+            if value.tzinfo is None:
+                paris_time(value, path)  # a wall time in the spring gap or the autumn fold
             return value
         return read_instant
     if kind == TIME:

@@ -441,6 +441,10 @@ def explain_report(report: Report, params: Any = None) -> Report:
     """``report`` with an explanation of every checked rule that did not fire: satisfied
     ("règle vérifiée : aucun écart", with the parameters in force), or not decided when
     its only findings are missing facts."""
+    if not isinstance(report, Report):
+        from .errors import InputError
+
+        raise InputError("report", "un rapport (Report) d'un contrôle")
     fired: dict[str, list[Finding]] = {}
     for f in report.findings:
         fired.setdefault(f.rule_id, []).append(f)

@@ -483,10 +483,12 @@ DIJON = ContractParameters()
 
 def load_parameters(path: str | Path) -> ContractParameters:
     """A variant contract from a TOML or JSON file (keys that differ from Dijon)."""
+    if not isinstance(path, (str, Path)) or "\0" in str(path) or not str(path).strip():
+        raise InputError("fichier de paramètres", "le chemin d'un fichier TOML ou JSON")
     path = Path(path)
     try:
         raw = path.read_bytes()
-    except OSError:
+    except (OSError, ValueError):
         raise InputError("fichier de paramètres", "un fichier lisible", "fichier illisible") from None
     try:
         if path.suffix.lower() == ".toml":

@@ -261,6 +261,20 @@ def _avenant_name(avenant: Any) -> str:
 
 
 def _as_of_text(value: Any) -> str:
+    """``as_of`` in one canonical form (ISO 8601), however it was written (``30/06/2025
+    08:00`` and ``2025-06-30T08:00:00+02:00`` give the same stamp)."""
+    if isinstance(value, str):
+        from .errors import InputError
+        from .parsing import as_date_or_datetime
+
+        try:
+            value = as_date_or_datetime(value, "as_of")
+        except InputError:
+            return value
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        from .parsing import paris_time
+
+        value = paris_time(value, "as_of")
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
@@ -287,3 +301,9 @@ def with_footer(text: str, stamp: Stamp | None) -> str:
 __all__ = ["CALENDAR_DEFAULTS", "HOLIDAYS_SOURCE", "POLICY_DEFAULTS", "SWITCHES", "Stamp",
            "attach", "canonical_json", "canonical_parameters", "input_sha256", "make_stamp",
            "parameters_sha256", "sha256", "switches_in", "with_footer"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())
