@@ -132,7 +132,7 @@ def test_an_avenant_without_its_header_is_refused_naming_the_field(tmp_path):
     bad.write_text("[delays.END-BILAN-IND]\namount = 10\nunit = \"jours ouvrés\"\n")
     with pytest.raises(InputError) as error:
         load_parameters(None, bad)
-    assert error.value.path == "sans-entete.toml.avenant"
+    assert error.value.path == "avenants[0].avenant"  # a file name is never a field name
 
 
 def test_an_avenant_dated_before_the_contract_is_refused(tmp_path):
