@@ -44,7 +44,7 @@ import attrs
 
 from .calendar import in_input_years
 from .errors import InputError
-from .parsing import paris_time, shown_key
+from .parsing import _FIELD_NAME, paris_time, shown_key
 
 T = TypeVar("T")
 
@@ -64,7 +64,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]").search
 #: A numeric identifier has 15 digits at most (exact in a JSON number).
 ID_INT_MAX = 999_999_999_999_999
 _META, _CHECK, _EXTRA = "ppaip", "ppaip_check", "ppaip_extra"
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _FR_DATE = r"\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\s*"
 _TIME = r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{3}|\.[0-9]{6})?)?"
@@ -728,7 +727,7 @@ def _read(model: type[T], data: Any) -> T:
                 # Echoed only when it is one of the library's own field names; the
                 # nearest field of this object is named, when there is one.
                 near = difflib.get_close_matches(key, sorted(plan.names), n=1) if isinstance(
-                    key, str) and _FIELD_NAME.match(key) else []
+                    key, str) and _FIELD_NAME.fullmatch(key) else []
                 raise InputError(shown_key(key), "un champ parmi : " + ", ".join(
                     sorted(plan.names)),
                     "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))

@@ -163,23 +163,13 @@ def as_datetime(aware: bool = True) -> Converter[dt.datetime]:
 
 def _french_datetime(value: str, path: str) -> dt.datetime:
     """``JJ/MM/AAAA HH:MM``: a wall-clock time in Paris (refused in the spring gap and the
-    autumn fold, where the offset must be given)."""
-    from zoneinfo import ZoneInfo
-
+    autumn fold, where the offset must be given: :func:`paris_time`)."""
     day, month, year, hour, minute = (int(g) for g in _FR_DATETIME.fullmatch(value).groups())
     try:
         naive = dt.datetime(year, month, day, hour, minute)
     except ValueError:
         raise InputError(path, "une date et heure JJ/MM/AAAA HH:MM existante") from None
-    paris = ZoneInfo("Europe/Paris")
-    first, second = naive.replace(tzinfo=paris, fold=0), naive.replace(tzinfo=paris, fold=1)
-    if first.astimezone(dt.timezone.utc).astimezone(paris).replace(tzinfo=None) != naive:
-        raise InputError(path, "une heure qui existe à Paris",
-                         "heure inexistante au passage à l'heure d'été")
-    if first.utcoffset() != second.utcoffset():
-        raise InputError(path, "une heure avec son décalage (ex. « 2025-10-26T02:30:00+02:00 »)",
-                         "heure ambiguë au passage à l'heure d'hiver")
-    return first
+    return paris_time(naive, path)
 
 
 def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:

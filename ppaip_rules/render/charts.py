@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ..frenchtext import MONTHS
@@ -70,32 +71,38 @@ def hours_by_type(labels: list[str], delivered: list[float], forecast: list[floa
 
 def hours_by_spip(spips: list[str], individual: list[float], collective: list[float]) -> str:
     """Stacked bars: hours delivered per SPIP, individual and collective."""
-    fig, ax = _figure(6, 2.8)
-    x = list(range(len(spips)))
-    ax.bar(x, individual, 0.5, label="individuelles", color="#2c4a9a")
-    ax.bar(x, collective, 0.5, bottom=individual, label="collectives", color="#8fa7d8")
-    for i in x:
-        total = individual[i] + collective[i]
-        ax.annotate(_decimal(total), (i, total), ha="center", va="bottom")
-    ax.set_xticks(x, [f"SPIP {s}" for s in spips])
-    ax.set_ylabel("heures réalisées")
-    ax.legend(frameon=False)
-    return _svg(fig)
+    return _stacked([f"SPIP {s}" for s in spips], individual, collective,
+                    ("individuelles", "#2c4a9a"), ("collectives", "#8fa7d8"),
+                    "heures réalisées", totals=True)
 
 
 def deadlines_by_month(months: list[str], on_time: list[int], late: list[int]) -> str:
     """Stacked bars: deadlines falling due each month, met on time and not."""
-    fig, ax = _figure(6, 2.8)
-    x = list(range(len(months)))
-    ax.bar(x, on_time, 0.5, label="tenus dans les délais", color="#2e7d32")
-    ax.bar(x, late, 0.5, bottom=on_time, label="en retard", color="#c62828")
     names = [f"{MONTHS[int(m[5:]) - 1]} {m[:4]}" for m in months]
-    ax.set_xticks(x, names)
-    if len(months) > 4:  # a year of months: slanted labels, never overlapping
+    return _stacked(names, on_time, late, ("tenus dans les délais", "#2e7d32"),
+                    ("en retard", "#c62828"), "échéances", slant=len(months) > 4,
+                    integer=True)
+
+
+def _stacked(labels: list[str], lower: Sequence[float], upper: Sequence[float],
+             first: tuple[str, str], second: tuple[str, str], ylabel: str,
+             totals: bool = False, slant: bool = False, integer: bool = False) -> str:
+    """Two stacked series of bars, each with its (legend, colour)."""
+    fig, ax = _figure(6, 2.8)
+    x = list(range(len(labels)))
+    ax.bar(x, lower, 0.5, label=first[0], color=first[1])
+    ax.bar(x, upper, 0.5, bottom=lower, label=second[0], color=second[1])
+    if totals:
+        for i in x:
+            total = lower[i] + upper[i]
+            ax.annotate(_decimal(total), (i, total), ha="center", va="bottom")
+    ax.set_xticks(x, labels)
+    if slant:  # a year of months: slanted labels, never overlapping
         ax.tick_params(axis="x", labelrotation=40)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
-    ax.set_ylabel("échéances")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel(ylabel)
+    if integer:  # counts: whole numbers on the axis
+        ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False)
     return _svg(fig)
