@@ -56,6 +56,9 @@ TEXT, ID, BOOL, INT, NUMBER, DATE, MOMENT, CODE = (
 PRESENCE, TIME = "presence", "time"
 #: A date and time (ISO 8601; without an offset: Paris wall time), in the calendar's years.
 INSTANT = "instant"
+#: An instant made aware: with an offset as given, without one Paris wall time (refused in
+#: the spring gap and the autumn fold); and a date, or such an instant (an event's ``at``).
+PARIS_INSTANT, DAY_OR_INSTANT = "paris_instant", "day_or_instant"
 
 ID_MAX = 64
 #: A control character (a line break, an escape sequence…): never part of an identifier,
@@ -138,6 +141,52 @@ def _resolve(codes: Codes, context: Any) -> tuple[Mapping[str, str], Mapping[str
     return labels, table
 
 
+@attrs.frozen(eq=False)
+class Tagged:
+    """A tagged union: a JSON object whose ``tag`` field (e.g. ``type``) says which model
+    reads the rest of it. Declared with :func:`tagged`; used as the kind of a field
+    (``field(EVENTS, "événements", many=True)``) or read on its own (``read(EVENTS, …)``).
+
+    ``models``: tag code → model; ``codes``: the codes with their French labels and the
+    old spellings (aliases) read as a code. The JSON Schema is a ``oneOf`` whose variants
+    each fix the tag (``enum`` of the code and its aliases), so that exactly one applies.
+    """
+
+    tag: str
+    models: Mapping[str, type]
+    codes: Codes
+    title: str
+    #: Every model of the union (an instance of one passes as is).
+    classes: tuple[type, ...] = attrs.field(init=False)
+    #: Every accepted spelling of the tag → its model.
+    table: Mapping[str, type] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "classes", tuple(dict.fromkeys(self.models.values())))
+        object.__setattr__(self, "table", {spelling: self.models[code] for spelling, code
+                                           in self.codes.table(None).items()})
+
+    def tag_expected(self) -> str:
+        return "une valeur parmi : " + ", ".join(self.codes.of(None))
+
+    def expected(self, context: Any = None) -> str:
+        return (f"un objet JSON ({{ … }}) : {self.title}, dont le champ « {self.tag} » est "
+                + self.tag_expected())
+
+
+def tagged(tag: str, models: Mapping[str, type], *, title: str,
+           labels: Mapping[str, str] | None = None,
+           aliases: Mapping[str, str] | None = None) -> Tagged:
+    """A tagged union on the field ``tag``: ``models`` maps each code to its model;
+    ``labels`` gives the French label of each code (default: the model's title);
+    ``aliases``: old spelling → code, read as the code."""
+    labels = dict(labels) if labels is not None else {
+        code: _title(model) for code, model in models.items()}
+    if set(labels) != set(models) or not set((aliases or {}).values()) <= set(models):
+        raise ValueError("the labels and aliases of a tagged union name its codes")
+    return Tagged(tag, dict(models), Codes(labels, dict(aliases or {})), title)
+
+
 @attrs.frozen
 class FieldInfo:
     """The description of one input field (attached to the attrs field's metadata)."""
@@ -158,17 +207,24 @@ class FieldInfo:
     many: bool = False  # a list of values of ``kind`` (a tuple in the model)
     max_items: int = MAX_ITEMS
     blank: bool = False  # TEXT: an empty or blank text is accepted
+    min_items: int = 0  # many: the fewest elements
+    unique: bool = False  # many: a set (a frozenset in the model; duplicates merged)
 
     def item(self) -> FieldInfo:
         """The description of one element of a list field."""
-        return attrs.evolve(self, many=False, required=True, default=None)
+        return attrs.evolve(self, many=False, required=True, default=None, min_items=0,
+                            unique=False)
 
     def expected(self, context: Any = None) -> str:
         """What the field expects, in French (the ``attendu`` of an error)."""
         kind = self.kind
         if self.many:
-            return (f"une liste ({self.max_items} éléments au plus) dont chaque élément est "
+            size = (f"de {self.min_items} à {self.max_items} éléments" if self.min_items else
+                    f"{self.max_items} éléments au plus")
+            return (f"une liste ({size}) dont chaque élément est "
                     + self.item().expected(context))
+        if isinstance(kind, Tagged):
+            return kind.expected(context)
         if kind == PRESENCE:
             return "true ou false (mention présente ou non), ou le texte de la mention"
         if kind == TIME:
@@ -179,6 +235,12 @@ class FieldInfo:
         if kind == INSTANT:
             return ("une date et heure ISO 8601, ex. « 2025-05-13T09:00:00+02:00 » (sans "
                     "fuseau : heure de Paris)")
+        if kind == PARIS_INSTANT:
+            return ("une date et heure ISO 8601, ex. « 2025-05-02T14:30:00+02:00 » (sans "
+                    "décalage : heure de Paris ; l'heure exacte compte pour les délais en heures)")
+        if kind == DAY_OR_INSTANT:
+            return ("une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure ISO 8601 (sans "
+                    "décalage : heure de Paris)")
         if kind == ID:
             return f"un identifiant pseudonyme (texte de {ID_MAX} caractères au plus)"
         if kind == BOOL:
@@ -224,7 +286,8 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
           aware: bool = False, many: bool = False, max_items: int = MAX_ITEMS,
           blank: bool = False, empty: Any = (),
-          validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None) -> Any:
+          validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None,
+          min_items: int = 0, unique: bool = False, kw_only: bool | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
 
     An optional field defaults to ``default`` (``None``: "not known"); ``null`` in the
@@ -232,13 +295,16 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
     tuple in the model (default ``empty``: ``()``, or ``None`` when an absent list means
     "not known"); its elements' paths are ``name[i]``. ``blank``: a text may be blank.
     ``validator``: a further check, on the whole instance (e.g. two fields that must
-    agree), raising :class:`InputError`.
+    agree), raising :class:`InputError`. ``min_items``: the fewest elements of a list;
+    ``unique``: a list read as a set (a ``frozenset`` in the model). ``kw_only``: as attrs'
+    (``False`` keeps a field positional in a ``kw_only`` class that redefines it). A
+    ``personal`` value never shows in the model's ``repr``.
     """
     if many and default is None:
         default = empty
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
-                     header, aware, default, many, max_items, blank)
+                     header, aware, default, many, max_items, blank, min_items, unique)
     check = _checker(info)
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -250,11 +316,37 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
 
     validators: Any = validate if validator is None else [validate, validator]
     metadata = {_META: info, _CHECK: check, _EXTRA: validator}
-    converter = _to_tuple if many else None
+    converter: Any = (_to_set if unique else _to_tuple) if many else (
+        _to_paris if kind in (PARIS_INSTANT, DAY_OR_INSTANT) else None)
+    more: dict[str, Any] = {"repr": _hidden} if personal else {}
+    if kw_only is not None:
+        more["kw_only"] = kw_only
     if required:
-        return attrs.field(validator=validators, metadata=metadata, converter=converter)
+        return attrs.field(validator=validators, metadata=metadata, converter=converter,
+                           **more)
     return attrs.field(default=default, validator=validators, metadata=metadata,
-                       converter=converter)
+                       converter=converter, **more)
+
+
+def _hidden(value: Any) -> str:
+    """How a personal value shows in a ``repr``: never itself."""
+    return "None" if value is None else "'…'"
+
+
+def _to_set(value: Any) -> Any:
+    """A list, tuple or set given to a constructor is kept as a frozenset."""
+    return frozenset(value) if isinstance(value, (list, tuple, set)) else value
+
+
+def _to_paris(value: Any) -> Any:
+    """A datetime without offset given to a constructor is Paris wall time (left as is when
+    it does not exist once in Paris: the check then names the field and the problem)."""
+    if type(value) is dt.datetime and value.tzinfo is None:
+        try:
+            return paris_time(value, "")
+        except InputError:
+            return value
+    return value
 
 
 def _to_tuple(value: Any) -> Any:
@@ -287,10 +379,11 @@ def _checker(info: FieldInfo) -> Check:
     kind = info.kind
     if info.many:
         check_item = _checker(info.item())
-        limit = info.max_items
+        limit, least = info.max_items, info.min_items
+        collection = frozenset if info.unique else tuple
 
         def check_many(value: Any, path: str) -> None:
-            if not isinstance(value, tuple) or len(value) > limit:
+            if not isinstance(value, collection) or not least <= len(value) <= limit:
                 raise InputError(path, info.expected(_CONTEXT.get()))
             for i, item in enumerate(value):
                 check_item(item, f"{path}[{i}]")
@@ -310,6 +403,19 @@ def _checker(info: FieldInfo) -> Check:
                     blank or value.strip()) or (control and _CONTROL(value)):
                 raise fail(path)
         return check
+    if kind in (PARIS_INSTANT, DAY_OR_INSTANT):
+        day_too = kind == DAY_OR_INSTANT
+
+        def check_paris(value: Any, path: str) -> None:
+            if isinstance(value, dt.datetime):
+                if value.utcoffset() is None:
+                    paris_time(value, path)  # the gap or the fold: says which
+                    raise fail(path)
+            elif type(value) is not dt.date or not day_too:
+                raise fail(path)
+            if not in_input_years(value.year):
+                raise InputError(path, info.expected(), "année hors limites")
+        return check_paris
     if kind == INSTANT:
         def check_instant(value: Any, path: str) -> None:
             if not isinstance(value, dt.datetime) or not in_input_years(value.year):
@@ -367,6 +473,13 @@ def _checker(info: FieldInfo) -> Check:
             if not isinstance(value, str) or value not in codes.of(_CONTEXT.get()):
                 raise fail(path)
         return check_code
+    if isinstance(kind, Tagged):
+        kinds = kind.classes
+
+        def check_variant(value: Any, path: str) -> None:
+            if not isinstance(value, kinds):
+                raise fail(path)
+        return check_variant
     model = kind
 
     def check_model(value: Any, path: str) -> None:
@@ -391,6 +504,18 @@ def _step(info: FieldInfo) -> Step:
     def fail(path: str, problem: str | None = None) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()), problem)
 
+    if info.many and (info.unique or info.min_items):
+        inner = _step(attrs.evolve(info, unique=False, min_items=0))
+        least, unique = info.min_items, info.unique
+
+        def read_bounded(value: Any, path: str) -> Any:
+            if isinstance(value, (list, tuple)) and len(value) < least:
+                raise fail(path)
+            got = inner(value, path)
+            return frozenset(got) if unique else got
+        return read_bounded
+    if info.many and isinstance(info.kind, Tagged):
+        return _read_variants(info, fail)
     if info.many:
         item = info.item()
         read_item = _step(item)
@@ -495,6 +620,17 @@ def _step(info: FieldInfo) -> Step:
                 paris_time(value, path)  # a wall time in the spring gap or the autumn fold
             return value
         return read_instant
+    if kind in (PARIS_INSTANT, DAY_OR_INSTANT):
+        return _read_paris(kind == DAY_OR_INSTANT, fail)
+    if isinstance(kind, Tagged):
+        union = kind
+
+        def read_variant(value: Any, path: str) -> Any:
+            try:
+                return _read_tagged(union, value)
+            except InputError as error:
+                raise error.at(path) from None
+        return read_variant
     if kind == TIME:
         def read_time(value: Any, path: str) -> Any:
             if isinstance(value, dt.time):
@@ -586,6 +722,64 @@ def _step(info: FieldInfo) -> Step:
 
 
 _fromisoformat = dt.datetime.fromisoformat
+_date_fromisoformat = dt.date.fromisoformat
+_FR_DATETIME_RE = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})[ T]+([0-9]{1,2})[:h]"
+                             r"([0-9]{2})\s*")
+_FR_DATETIME = r"\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}[ T]+[0-9]{1,2}[:h][0-9]{2}\s*"
+
+
+def _read_paris(day_too: bool, fail: Callable[..., InputError]) -> Step:
+    """The reading of PARIS_INSTANT (``day_too``: DAY_OR_INSTANT): each text parsed once,
+    its year checked once, a wall time made aware once (:func:`paris_time`)."""
+    read_day = _read_date(fail)
+
+    def slow(value: Any, path: str) -> Any:
+        """The forms other than the plain ISO one: blanks around, ``JJ/MM/AAAA HH:MM``
+        (Paris wall time), a date (``day_too``), a Python date or datetime."""
+        if isinstance(value, str):
+            match = _INSTANT_BLANKS_RE.fullmatch(value)
+            if match:
+                try:
+                    return _fromisoformat(match.group(1).replace("Z", "+00:00"))
+                except ValueError:
+                    raise fail(path) from None
+            match = _FR_DATETIME_RE.fullmatch(value)
+            if match:
+                day, month, year, hour, minute = (int(g) for g in match.groups())
+                try:
+                    return dt.datetime(year, month, day, hour, minute)
+                except ValueError:
+                    raise fail(path) from None
+            if day_too:
+                return read_day(value, path)
+            raise fail(path)
+        if isinstance(value, dt.datetime) or (day_too and type(value) is dt.date):
+            return value
+        raise fail(path)
+
+    def read_paris(value: Any, path: str) -> Any:
+        moment: Any = None
+        if type(value) is str:
+            if day_too and len(value) == 10 and _ISO_DATE_RE.fullmatch(value):
+                try:
+                    moment = _date_fromisoformat(value)
+                except ValueError:
+                    raise fail(path) from None
+            elif _INSTANT_RE.fullmatch(value):
+                try:
+                    moment = _fromisoformat(value)
+                except ValueError:
+                    raise fail(path) from None
+        if moment is None:
+            moment = slow(value, path)
+        if not in_input_years(moment.year):
+            raise InputError(path, fail(path).expected, "année hors limites")
+        if type(moment) is not dt.date and moment.tzinfo is None:
+            return paris_time(moment, path)
+        if type(moment) is not dt.date and moment.utcoffset() is None:
+            raise fail(path)
+        return moment
+    return read_paris
 
 
 def _identity(value: Any, path: str) -> Any:
@@ -722,15 +916,7 @@ def _read(model: type[T], data: Any) -> T:
             raise InputError("", "un objet JSON ({ … })")
     plan = _PLANS.get(model) or _plan(model)
     if not data.keys() <= plan.names:
-        for key in data:
-            if key not in plan.names:
-                # Echoed only when it is one of the library's own field names; the
-                # nearest field of this object is named, when there is one.
-                near = difflib.get_close_matches(key, sorted(plan.names), n=1) if isinstance(
-                    key, str) and _FIELD_NAME.fullmatch(key) else []
-                raise InputError(shown_key(key), "un champ parmi : " + ", ".join(
-                    sorted(plan.names)),
-                    "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
+        raise _unknown(data, plan.names)
     # The instance is filled field by field: each value is converted and checked once, by
     # the same checks as the constructor's validators (not run a second time).
     instance = object.__new__(model)
@@ -742,16 +928,110 @@ def _read(model: type[T], data: Any) -> T:
     return instance
 
 
+def _unknown(data: Mapping[Any, Any], names: frozenset[str]) -> InputError:
+    """The refusal of the first key of ``data`` that is not in ``names``."""
+    key = next(key for key in data if key not in names)
+    # Echoed only when it is one of the library's own field names; the nearest field of
+    # this object is named, when there is one.
+    near = difflib.get_close_matches(key, sorted(names), n=1) if isinstance(
+        key, str) and _FIELD_NAME.fullmatch(key) else []
+    return InputError(shown_key(key), "un champ parmi : " + ", ".join(sorted(names)),
+                      "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
+
+
+#: (union, model) → (the keys a variant may have: its fields and the tag, the plan's fill,
+#: the model's ``__attrs_post_init__``, its whole-instance checks).
+_VARIANTS: dict[tuple[int, type], tuple[frozenset[str], Any, Any, Any]] = {}
+
+
+def _variant(union: Tagged, model: type) -> tuple[frozenset[str], Any, Any, Any]:
+    key = (id(union), model)
+    found = _VARIANTS.get(key)
+    if found is None:
+        plan = _PLANS.get(model) or _plan(model)
+        found = _VARIANTS[key] = (plan.names | {union.tag}, plan.fill, plan.post_init,
+                                  plan.extras)
+    return found
+
+
+def _read_tagged(union: Tagged, data: Any) -> Any:
+    """One object of a tagged union (an instance of one of its models passes as is)."""
+    if type(data) is not dict:
+        if isinstance(data, union.classes):
+            return data
+        if not isinstance(data, Mapping):
+            raise InputError("", union.expected())
+    tag = data.get(union.tag)
+    if tag is None:
+        raise InputError(union.tag, union.tag_expected(), "champ manquant")
+    model = union.table.get(tag) if isinstance(tag, str) else None
+    if model is None:
+        raise InputError(union.tag, union.tag_expected())
+    names, fill, post_init, extras = _VARIANTS.get((id(union), model)) or _variant(union, model)
+    if not data.keys() <= names:
+        raise _unknown(data, names)
+    instance = object.__new__(model)
+    fill(instance, data.get)
+    for attribute, extra in extras:
+        extra(instance, attribute, getattr(instance, attribute.name))
+    if post_init is not None:
+        post_init(instance)
+    return instance
+
+
+def _read_variants(info: FieldInfo, fail: Callable[..., InputError]) -> Step:
+    """A list of objects of a tagged union: the plain ones (a dict, a known tag, known
+    keys) read inline; any other by :func:`_read_tagged`, which names the problem."""
+    union: Tagged = info.kind
+    limit, tag_name, table, variants = info.max_items, union.tag, union.table, _VARIANTS
+    union_id, new = id(union), object.__new__
+
+    def read_variants(value: Any, path: str) -> Any:
+        if (type(value) is not list and not isinstance(value, tuple)) or len(value) > limit:
+            raise fail(path)
+        i = 0
+        out: list[Any] = []
+        append = out.append
+        try:
+            for element in value:
+                if type(element) is dict:
+                    tag = element.get(tag_name)
+                    model = table.get(tag) if type(tag) is str else None
+                    if model is not None:
+                        names, fill, post_init, extras = variants.get(
+                            (union_id, model)) or _variant(union, model)
+                        if not extras and element.keys() <= names:
+                            instance = new(model)
+                            fill(instance, element.get)
+                            if post_init is not None:
+                                post_init(instance)
+                            append(instance)
+                            i += 1
+                            continue
+                elif element is None:
+                    raise InputError("", union.expected(), "élément vide")
+                append(_read_tagged(union, element))
+                i += 1
+        except InputError as error:
+            raise error.at(f"[{i}]").at(path) from None
+        return tuple(out)
+    return read_variants
+
+
 _set = object.__setattr__  # how attrs' own __init__ fills a frozen instance
 
 
-def read(model: type[T], data: Any, path: str = "", context: Any = None) -> T:
-    """A ``model`` from JSON-like ``data`` (an instance passes as is), read by its plan.
+def read(model: type[T] | Tagged, data: Any, path: str = "", context: Any = None) -> T:
+    """A ``model`` from JSON-like ``data`` (an instance passes as is), read by its plan;
+    or, for a :class:`Tagged` union, the model its tag names.
 
     ``context``: the contract parameters, for the code lists that depend on them.
     """
     token = _CONTEXT.set(context)
     try:
+        if isinstance(model, Tagged):
+            found: T = _read_tagged(model, data)
+            return found
         return _read(model, data)
     except InputError as error:
         raise error.at(path) from None
@@ -799,10 +1079,20 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     if info.many:
         prop = {"type": "array", "maxItems": info.max_items,
                 "items": _property(info.item(), context)}
+        if info.min_items:
+            prop["minItems"] = info.min_items
     elif kind == PRESENCE:
         prop = {"type": ["string", "boolean"]}
     elif kind == INSTANT:
         prop = {"type": "string", "pattern": f"^\\s*{_INSTANT}\\s*$", "format": INSTANT_FORMAT}
+    elif kind == PARIS_INSTANT:
+        prop = {"type": "string", "pattern": f"^(\\s*{_INSTANT}\\s*|{_FR_DATETIME})$",
+                "format": PARIS_INSTANT_FORMAT}
+    elif kind == DAY_OR_INSTANT:
+        prop = {"type": "string", "pattern": f"^(\\s*{_INSTANT}\\s*|{_FR_DATETIME}|"
+                f"{_ISO_DATE}|{_FR_DATE})$", "format": DAY_OR_INSTANT_FORMAT}
+    elif isinstance(kind, Tagged):
+        prop = union_schema(kind, context)
     elif kind == TIME:
         prop = {"type": "string", "maxLength": TIME_MAX, "pattern": f"^{_TIME_OF_DAY}$"}
     elif kind == TEXT:
@@ -858,12 +1148,30 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     if info.unit:
         description += f" (en {info.unit})"
     prop = {"description": description, **prop}
-    if info.many or not isinstance(kind, type):
+    if info.many or not isinstance(kind, (type, Tagged)):
         # The French expected form, as the reader's errors say it (the docs' field tables).
         prop["x-expected"] = info.expected(context) + ("" if info.required else " ; ou null")
     if info.personal:
         prop["x-personal"] = True
     return prop
+
+
+def union_schema(union: Tagged, context: Any = None) -> dict[str, Any]:
+    """The JSON Schema of one object of a tagged union: a ``oneOf`` of its variants, each
+    fixing the tag to its code (or an old spelling of it), so that exactly one applies."""
+    spellings: dict[str, list[str]] = {code: [code] for code in union.models}
+    for alias, code in union.codes.aliases.items():
+        spellings[code].append(alias)
+    labels = union.codes.of(context)
+    variants = []
+    for code, model in union.models.items():
+        schema = json_schema(model, context=context, root=False, title=labels[code])
+        tag = {"description": f"type : {labels[code]}", "enum": spellings[code]}
+        schema["properties"] = {union.tag: tag, **schema["properties"]}
+        schema["required"] = [union.tag, *schema.get("required", ())]
+        variants.append(schema)
+    return {"title": union.title, "x-tag": union.tag, "x-labels": dict(labels),
+            "oneOf": variants}
 
 
 def _or_null(prop: dict[str, Any]) -> dict[str, Any]:
@@ -909,8 +1217,11 @@ def _accepts(step: Step) -> Callable[[Any], bool]:
 #: that does not know them accepts the shape: the reader stays the judge.
 DATE_FORMAT, MOMENT_FORMAT, AWARE_MOMENT_FORMAT = "ppaip-date", "ppaip-moment", "ppaip-moment-tz"
 INSTANT_FORMAT = "ppaip-instant"
+PARIS_INSTANT_FORMAT, DAY_OR_INSTANT_FORMAT = "ppaip-paris-instant", "ppaip-day-or-instant"
 FORMATS: dict[str, Callable[[Any], bool]] = {
     INSTANT_FORMAT: _accepts(_step(FieldInfo(INSTANT, "instant"))),
+    PARIS_INSTANT_FORMAT: _accepts(_step(FieldInfo(PARIS_INSTANT, "instant"))),
+    DAY_OR_INSTANT_FORMAT: _accepts(_step(FieldInfo(DAY_OR_INSTANT, "moment"))),
     DATE_FORMAT: _accepts(_step(FieldInfo(DATE, "date"))),
     MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment"))),
     AWARE_MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment", aware=True))),
@@ -947,6 +1258,13 @@ def field_rows(model: type, prefix: str = "", context: Any = None) -> Iterator[F
     """Every field of the model, nested models flattened (``person.birth_date``)."""
     for name, info in described(model):
         path = _join(prefix, name) + ("[]" if info.many else "")
+        if isinstance(info.kind, Tagged):
+            union = info.kind
+            yield FieldRow(_join(path, union.tag), info.label, union.tag_expected(), True,
+                           False, None)
+            for code, model in union.models.items():
+                yield from field_rows(model, f"{path}({union.tag}={code})", context)
+            continue
         if isinstance(info.kind, type):
             yield from field_rows(info.kind, path, context)
             continue
@@ -971,3 +1289,17 @@ def columns(model: type, context: Any = None) -> list[tuple[str, str]]:
     """The spreadsheet columns: (French header, field path), for fields that have one."""
     return [(row.header, row.path) for row in field_rows(model, context=context)
             if row.header is not None]
+
+
+def value_reader(info: FieldInfo) -> Callable[[Any, str], Any]:
+    """The reader of one value of a described field: ``reader(value, path)`` returns the
+    model's value or raises :class:`InputError` naming ``path`` (for a reader outside a
+    model, e.g. a field read by hand)."""
+    step, check = _step(info), (_checker(info) if info.kind in _CHECKED_AFTER else None)
+
+    def read_value(value: Any, path: str) -> Any:
+        value = step(value, path)
+        if check is not None:
+            check(value, path)
+        return value
+    return read_value

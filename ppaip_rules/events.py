@@ -20,32 +20,40 @@ In JSON an event is an object with a ``type`` (see :data:`EVENT_TYPES`), an
 ``at`` and the fields of its type; :func:`read_event` reads it, naming a bad
 field by its path (``events[3].hours``). Free text (a refusal comment, the
 reason of an impossibility) is kept, never echoed in a message.
+
+Every model is described once (:mod:`ppaip_rules.describe`): the events are the tagged
+union :data:`EVENTS` on ``type``; the reader, the checks of direct construction, the
+JSON Schema (:func:`case_schema`) and the docs' field table all derive from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
 
-from .calendar import PARIS, day_end_us, require_input_year
-from .errors import InputError
-from .parsing import (
-    MAX_TEXT,
-    TIME_FOLD,
-    TIME_GAP,
-    Fields,
-    as_bool,
-    as_choice,
-    as_date,
-    as_datetime,
-    as_str,
-    join,
-    paris_time,
+from .calendar import PARIS, day_end_us
+from .describe import (
+    BOOL,
+    CODE,
+    DAY_OR_INSTANT,
+    ID,
+    INT,
+    NUMBER,
+    PARIS_INSTANT,
+    TEXT,
+    Codes,
+    FieldInfo,
+    field,
+    json_schema,
+    read,
+    tagged,
+    union_schema,
+    value_reader,
 )
+from .parsing import MAX_TEXT
 
 #: How a session is delivered (CCTP 6.2 A and B).
 MODES = {"individual": "individuelle", "collective": "collective"}
@@ -97,82 +105,35 @@ ID_MAX = 64
 HOURS_MAX = 1000.0
 
 
-# --- validators (the models validate themselves; the reader names the path) ------
+# --- the fields shared by several events ---------------------------------------
 
-def _check_instant(value: Any, path: str, timed: bool) -> None:
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InputError(path, _AT_EXPECTED[True], "fuseau horaire manquant")
-    elif type(value) is not dt.date or timed:
-        raise InputError(path, _AT_EXPECTED[timed])
-    require_input_year(value, path)
+_DAY_AT = "date de l'événement (ou date et heure)"
+_TIMED_AT = "date et heure de l'événement (l'heure exacte compte pour les délais en heures)"
+_HOURS = {"unit": "heures", "minimum": 0, "maximum": HOURS_MAX}
+_MODES, _RECIPIENTS = Codes(MODES), Codes(RECIPIENTS)
+_NOT_RECORDED = "absent ou null : non renseigné"
 
 
-_AT_EXPECTED = {
-    True: "une date et heure ISO 8601, ex. « 2025-05-02T14:30:00+02:00 » (sans décalage : "
-          "heure de Paris ; l'heure exacte compte pour les délais en heures)",
-    False: "une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure ISO 8601 (sans décalage : "
-           "heure de Paris)",
-}
+def _hours(label: str, required: bool = False) -> Any:
+    return field(NUMBER, label, "" if required else _NOT_RECORDED, required=required, **_HOURS)
 
 
-def _paris_at(value: Any) -> Any:
-    """A datetime without offset is Paris wall time (:func:`~ppaip_rules.parsing.paris_time`)."""
-    if type(value) is dt.datetime and value.tzinfo is None:
-        return paris_time(value, "at")
-    return value
+def _comment(label: str) -> Any:
+    return field(TEXT, label, "texte libre, jamais repris dans un message", personal=True,
+                 max_length=MAX_TEXT, blank=True)
 
 
-def _hidden(value: Any) -> str:
-    """How a personal or free-text value shows in a ``repr``: never itself."""
-    return "None" if value is None else "'…'"
+def _workshop() -> Any:
+    return field(ID, "identifiant de l'atelier collectif", "jamais repris", personal=True)
 
 
-def _validate_at(instance: Event, attribute: Any, value: Any) -> None:
-    _check_instant(value, "at", type(instance).TIMED)
+def _recipients(label: str) -> Any:
+    return field(CODE, label, _NOT_RECORDED + " (jamais « les deux » par défaut)",
+                 codes=_RECIPIENTS, many=True, unique=True, min_items=1, empty=None)
 
 
-def _hours(instance: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            0 <= value <= HOURS_MAX and math.isfinite(value)):  # a huge int: no OverflowError
-        raise InputError(attribute.name, f"un nombre d'heures entre 0 et {HOURS_MAX:g}")
-
-
-def _optional_hours(instance: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _hours(instance, attribute, value)
-
-
-def _choice(table: dict[str, str], optional: bool = False):
-    def check(instance: Any, attribute: Any, value: Any) -> None:
-        if (value is None and optional) or (isinstance(value, str) and value in table):
-            return
-        raise InputError(attribute.name, "une valeur parmi : " + ", ".join(table))
-    return check
-
-
-def _optional_bool(instance: Any, attribute: Any, value: Any) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise InputError(attribute.name, "true ou false")
-
-
-def _optional_text(max_length: int):
-    def check(instance: Any, attribute: Any, value: Any) -> None:
-        if value is not None and (not isinstance(value, str) or len(value) > max_length):
-            raise InputError(attribute.name, f"un texte de {max_length} caractères au plus")
-    return check
-
-
-def _recipients(value: Any) -> frozenset[str] | None:
-    if value is None:
-        return None  # not recorded: a missing fact, never "both"
-    if isinstance(value, (list, tuple, set, frozenset)) and value and all(
-            isinstance(v, str) and v in RECIPIENTS for v in value):
-        return frozenset(value)
-    raise InputError("to", "une liste non vide parmi : " + ", ".join(RECIPIENTS))
-
-
-_ID = _optional_text(ID_MAX)
+def _flag(label: str) -> Any:
+    return field(BOOL, label, _NOT_RECORDED)
 
 
 # --- the events ------------------------------------------------------------------
@@ -195,8 +156,9 @@ class Event:
     #: Whether ``at`` must be an aware datetime (the event starts or answers an hour period).
     TIMED: ClassVar[bool] = False
 
-    at: dt.date | dt.datetime = attrs.field(converter=_paris_at, validator=_validate_at)
-    id: str | None = attrs.field(default=None, kw_only=True, validator=_ID, repr=_hidden)
+    at: dt.date | dt.datetime = field(DAY_OR_INSTANT, _DAY_AT, required=True)
+    id: str | None = field(ID, "identifiant de l'événement", "dans le logiciel du titulaire ; "
+                           "jamais repris", personal=True, kw_only=True)
     day: dt.date = attrs.field(init=False, eq=False, repr=False)
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
     key: int = attrs.field(init=False, eq=False, repr=False)
@@ -223,18 +185,30 @@ class Event:
     def to_dict(self) -> dict:
         """The JSON form read back by :func:`read_event`."""
         out = {"type": self.TYPE, "at": self.at.isoformat()}
-        for field in attrs.fields(type(self)):
-            if field.init and field.name != "at":
-                value = getattr(self, field.name)
-                if value is not None and value != field.default:
-                    out[field.name] = sorted(value) if isinstance(value, frozenset) else value
+        for attribute in attrs.fields(type(self)):
+            if attribute.init and attribute.name != "at":
+                value = getattr(self, attribute.name)
+                if value is not None and value != attribute.default:
+                    out[attribute.name] = sorted(value) if isinstance(value, frozenset) else value
         return out
 
     def content(self) -> tuple:
         """Every field as text: the last tie-breaker of the sort (see the module doc)."""
+        # ``at`` first, then the other fields in their order (a timed event redefines
+        # ``at``, which attrs then lists last).
         return tuple(repr(sorted(value) if isinstance(value, frozenset) else value)
-                     for value in (getattr(self, f.name) for f in attrs.fields(type(self))
-                                   if f.init))
+                     for value in (getattr(self, name) for name in _content_names(type(self))))
+
+
+_CONTENT: dict[type, tuple[str, ...]] = {}
+
+
+def _content_names(cls: type) -> tuple[str, ...]:
+    names = _CONTENT.get(cls)
+    if names is None:
+        names = _CONTENT[cls] = ("at", *(f.name for f in attrs.fields(cls)
+                                         if f.init and f.name != "at"))
+    return names
 
 
 def before(a: Event, b: Event) -> bool:
@@ -278,8 +252,9 @@ class FirstMeeting(Event):
     LABEL = "Premier entretien individuel"
     RANK = 2
     TIMED = True
-    duration_hours: float | None = attrs.field(default=None, validator=_optional_hours)
-    calendar_given: bool | None = attrs.field(default=None, validator=_optional_bool)
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
+    duration_hours: float | None = _hours("durée de l'entretien")
+    calendar_given: bool | None = _flag("calendrier personnalisé proposé à l'entretien")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -290,8 +265,8 @@ class ImpossibilityReported(Event):
     LABEL = "Impossibilité de suivi signalée au CPIP"
     RANK = 3
     TIMED = True
-    reason: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT),
-                                     repr=_hidden)
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
+    reason: str | None = _comment("motif de l'impossibilité")
 
 
 @attrs.frozen(slots=True)
@@ -310,8 +285,8 @@ class ProposalSent(Event):
     TYPE = "proposal_sent"
     LABEL = "Proposition de programme envoyée au CPIP"
     RANK = 5
-    individual_hours: float | None = attrs.field(default=None, validator=_optional_hours)
-    collective_hours: float | None = attrs.field(default=None, validator=_optional_hours)
+    individual_hours: float | None = _hours("heures individuelles proposées")
+    collective_hours: float | None = _hours("heures collectives proposées")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -321,8 +296,7 @@ class ProposalRefused(Event):
     TYPE = "proposal_refused"
     LABEL = "Proposition refusée par le CPIP"
     RANK = 6
-    comment: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT),
-                                      repr=_hidden)
+    comment: str | None = _comment("commentaire du CPIP")
 
 
 @attrs.frozen(slots=True)
@@ -341,8 +315,8 @@ class ChangeProposed(Event):
     TYPE = "change_proposed"
     LABEL = "Modification du programme proposée"
     RANK = 8
-    individual_hours: float | None = attrs.field(default=None, validator=_optional_hours)
-    collective_hours: float | None = attrs.field(default=None, validator=_optional_hours)
+    individual_hours: float | None = _hours("heures individuelles proposées")
+    collective_hours: float | None = _hours("heures collectives proposées")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -350,8 +324,7 @@ class ChangeRefused(Event):
     TYPE = "change_refused"
     LABEL = "Modification du programme refusée"
     RANK = 9
-    comment: str | None = attrs.field(default=None, validator=_optional_text(MAX_TEXT),
-                                      repr=_hidden)
+    comment: str | None = _comment("commentaire du CPIP")
 
 
 @attrs.frozen(slots=True)
@@ -369,6 +342,7 @@ class CalendarChanged(Event):
     LABEL = "Modification du calendrier décidée"
     RANK = 11
     TIMED = True
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -379,7 +353,8 @@ class CalendarChangeCommunicated(Event):
     LABEL = "Modification du calendrier communiquée"
     RANK = 12
     TIMED = True
-    to: frozenset[str] | None = attrs.field(default=None, converter=_recipients)
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
+    to: frozenset[str] | None = _recipients("destinataires de la communication")
 
 
 @attrs.frozen(slots=True)
@@ -400,10 +375,10 @@ class SessionHeld(Event):
     TYPE = "session_held"
     LABEL = "Séance réalisée"
     RANK = 14
-    mode: str = attrs.field(validator=_choice(MODES))
-    hours: float = attrs.field(validator=_hours)
-    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
-    signed_sheet: bool | None = attrs.field(default=None, validator=_optional_bool)
+    mode: str = field(CODE, "modalité de la séance", codes=_MODES, required=True)
+    hours: float = _hours("durée de la séance", required=True)
+    workshop: str | None = _workshop()
+    signed_sheet: bool | None = _flag("feuille d'émargement signée")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -419,11 +394,12 @@ class SessionMissed(Event):
     LABEL = "Absence à un rendez-vous"
     RANK = 15
     TIMED = True
-    justified: bool | None = attrs.field(default=None, validator=_optional_bool)
-    cause: str | None = attrs.field(default=None,
-                                    validator=_choice(ABSENCE_CAUSES, optional=True))
-    mode: str | None = attrs.field(default=None, validator=_choice(MODES, optional=True))
-    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
+    justified: bool | None = _flag("absence justifiée")
+    cause: str | None = field(CODE, "du fait de qui est l'absence", _NOT_RECORDED + " (lu "
+                              "comme du fait de la personne)", codes=Codes(ABSENCE_CAUSES))
+    mode: str | None = field(CODE, "modalité du rendez-vous", _NOT_RECORDED, codes=_MODES)
+    workshop: str | None = _workshop()
 
     @property
     def by_person(self) -> bool:
@@ -447,7 +423,8 @@ class SuspensionStarted(Event):
     TYPE = "suspension_started"
     LABEL = "Suspension du programme"
     RANK = 17
-    cause: str = attrs.field(validator=_choice(SUSPENSION_CAUSES))
+    cause: str = field(CODE, "cause de la suspension", codes=Codes(SUSPENSION_CAUSES),
+                       required=True)
 
 
 @attrs.frozen(slots=True)
@@ -458,6 +435,7 @@ class CourseInterrupted(Event):
     LABEL = "Parcours interrompu"
     RANK = 18
     TIMED = True
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
 
 
 @attrs.frozen(slots=True)
@@ -466,6 +444,7 @@ class InterruptionReported(Event):
     LABEL = "Interruption signalée au CPIP"
     RANK = 19
     TIMED = True
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -475,7 +454,7 @@ class LastIndividualInterview(Event):
     TYPE = "last_individual_interview"
     LABEL = "Dernier entretien individuel"
     RANK = 20
-    cpip_invited: bool | None = attrs.field(default=None, validator=_optional_bool)
+    cpip_invited: bool | None = _flag("CPIP invité à l'entretien")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -483,7 +462,7 @@ class WorkshopEnded(Event):
     TYPE = "workshop_ended"
     LABEL = "Fin de l'atelier collectif"
     RANK = 21
-    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
+    workshop: str | None = _workshop()
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -494,7 +473,9 @@ class ProgrammeEnded(Event):
     LABEL = "Fin du programme"
     RANK = 22
     TIMED = True
-    cause: str = attrs.field(validator=_choice(END_CAUSES))
+    at: dt.datetime = field(PARIS_INSTANT, _TIMED_AT, required=True, kw_only=False)
+    cause: str = field(CODE, "cause de la fin du programme", codes=Codes(END_CAUSES),
+                       required=True)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -509,10 +490,11 @@ class BilanDelivered(Event):
     TYPE = "bilan_delivered"
     LABEL = "Bilan remis"
     RANK = 23
-    scope: str | None = attrs.field(default=None, validator=_choice(MODES, optional=True))
-    workshop: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
-    to: frozenset[str] | None = attrs.field(default=None, converter=_recipients)
-    ipro_deposited: bool | None = attrs.field(default=None, validator=_optional_bool)
+    scope: str | None = field(CODE, "bilan individuel ou collectif", _NOT_RECORDED,
+                              codes=_MODES)
+    workshop: str | None = _workshop()
+    to: frozenset[str] | None = _recipients("destinataires du bilan")
+    ipro_deposited: bool | None = _flag("déposé sur IPRO 360°")
 
     @property
     def kind(self) -> str | None:
@@ -539,8 +521,8 @@ class DocumentProduced(Event):
     TYPE = "document_produced"
     LABEL = "Document de l'accompagnement produit"
     RANK = 25
-    document: str = attrs.field(validator=_choice(DOCUMENT_KINDS))
-    ipro_deposited: bool | None = attrs.field(default=None, validator=_optional_bool)
+    document: str = field(CODE, "document", codes=Codes(DOCUMENT_KINDS), required=True)
+    ipro_deposited: bool | None = _flag("déposé sur IPRO 360°")
 
 
 #: Every event class by its JSON ``type``, in workflow order.
@@ -578,191 +560,47 @@ SEXES = {"F": "femme", "M": "homme"}
 class Beneficiary:
     """What the lot report needs about a person (CCTP 2 b); never a name or a birth date."""
 
-    sex: str | None = attrs.field(default=None, validator=_choice(SEXES, optional=True),
-                                  repr=_hidden)
-    age_at_prescription: int | None = attrs.field(default=None, repr=_hidden)
-    without_qualification: bool | None = attrs.field(default=None, validator=_optional_bool,
-                                                     repr=_hidden)
-
-    @age_at_prescription.validator
-    def _age(self, attribute: Any, value: Any) -> None:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or not 0 <= value <= 130):
-            raise InputError(attribute.name, "un âge en années entre 0 et 130")
+    sex: str | None = field(CODE, "sexe (F : femme, M : homme)", codes=Codes(SEXES),
+                            personal=True)
+    age_at_prescription: int | None = field(INT, "âge à la prescription", unit="ans",
+                                            minimum=0, maximum=130, personal=True)
+    without_qualification: bool | None = field(BOOL, "sans qualification", personal=True)
 
 
 SETTINGS = {"MF": "milieu fermé", "MO": "milieu ouvert"}
+
+#: The events: a tagged union on ``type`` (one model per type, in workflow order).
+EVENTS = tagged("type", EVENT_TYPES, title="un événement du parcours",
+                labels={code: cls.LABEL for code, cls in EVENT_TYPES.items()})
+#: The most events a case may hold.
+EVENTS_MAX = 100_000
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Case:
     """One beneficiary's case: a pseudonymous ID, where it is followed, and its event log."""
 
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
-    case_id: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
-    spip: str | None = attrs.field(default=None, validator=_optional_text(8), repr=_hidden)
-    site: str | None = attrs.field(default=None, validator=_ID, repr=_hidden)
-    setting: str | None = attrs.field(default=None, validator=_choice(SETTINGS, optional=True))
-    beneficiary: Beneficiary | None = attrs.field(default=None)
+    events: tuple[Event, ...] = field(EVENTS, "événements du parcours", "dans n'importe quel "
+                                      "ordre", required=True, many=True, max_items=EVENTS_MAX)
+    case_id: str | None = field(ID, "identifiant pseudonyme du parcours", "jamais repris",
+                                personal=True)
+    spip: str | None = field(TEXT, "code du SPIP (département), ex. « 21 »", personal=True,
+                             max_length=8)
+    site: str | None = field(ID, "site (établissement ou antenne)", personal=True)
+    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
+                                codes=Codes(SETTINGS))
+    beneficiary: Beneficiary | None = field(Beneficiary, "faits sur la personne (rapport du "
+                                            "lot)")
     #: The facilitator who follows the case (an ID of the roster), to group due dates.
-    facilitator: str | None = attrs.field(default=None, validator=_ID)
-
-    @events.validator
-    def _events(self, attribute: Any, value: tuple) -> None:
-        for i, event in enumerate(value):
-            if not isinstance(event, Event):
-                raise InputError(f"events[{i}]", "un événement (voir EVENT_TYPES)")
+    facilitator: str | None = field(ID, "identifiant de l'intervenant qui suit le parcours",
+                                    "celui du tableau d'effectifs")
 
 
-# --- reading JSON-like input ------------------------------------------------------------
-
-_AWARE = as_datetime(aware=True)
-_TIME_PROBLEMS = (TIME_GAP, TIME_FOLD)
-
-
-def as_event_instant(timed: bool):
-    """A converter for ``at``: an aware datetime, or (unless ``timed``) also a date."""
-    def convert(value: Any, path: str) -> dt.date | dt.datetime:
-        if isinstance(value, (dt.date, dt.datetime)):
-            result = value
-        elif isinstance(value, str) and len(value.strip()) > 10:
-            try:
-                result = _AWARE(value, path)
-            except InputError as error:
-                if error.problem in _TIME_PROBLEMS:  # the gap or the fold: say which
-                    raise
-                raise InputError(path, _AT_EXPECTED[timed]) from None
-        elif not timed:
-            try:
-                result = as_date(value, path)
-            except InputError:
-                raise InputError(path, _AT_EXPECTED[timed]) from None
-        else:
-            raise InputError(path, _AT_EXPECTED[timed])
-        _check_instant(result, path, timed)
-        return result
-    return convert
-
-
-_AT = {True: as_event_instant(True), False: as_event_instant(False)}
-
-
-def _as_hours(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            0 <= value <= HOURS_MAX and math.isfinite(value)):  # a huge int: no OverflowError
-        raise InputError(path, f"un nombre d'heures entre 0 et {HOURS_MAX:g}")
-    return value
-
-
-def _as_recipients(value: Any, path: str) -> frozenset[str]:
-    try:
-        return _recipients(value)
-    except InputError as error:
-        raise InputError(path, error.expected) from None
-
-
-_as_id = as_str(ID_MAX)
-_as_text = as_str(MAX_TEXT, allow_empty=True)
-
-#: The fields of each type besides ``type``, ``at`` and ``id``: (name, converter, required).
-_FIELDS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
-    "first_meeting": (("duration_hours", _as_hours, False), ("calendar_given", as_bool, False)),
-    "impossibility_reported": (("reason", _as_text, False),),
-    "proposal_sent": (("individual_hours", _as_hours, False),
-                      ("collective_hours", _as_hours, False)),
-    "change_proposed": (("individual_hours", _as_hours, False),
-                        ("collective_hours", _as_hours, False)),
-    "proposal_refused": (("comment", _as_text, False),),
-    "change_refused": (("comment", _as_text, False),),
-    "calendar_change_communicated": (("to", _as_recipients, False),),
-    "session_held": (("mode", as_choice(MODES), True), ("hours", _as_hours, True),
-                     ("workshop", _as_id, False), ("signed_sheet", as_bool, False)),
-    "session_missed": (("justified", as_bool, False), ("cause", as_choice(ABSENCE_CAUSES), False),
-                       ("mode", as_choice(MODES), False), ("workshop", _as_id, False)),
-    "suspension_started": (("cause", as_choice(SUSPENSION_CAUSES), True),),
-    "last_individual_interview": (("cpip_invited", as_bool, False),),
-    "workshop_ended": (("workshop", _as_id, False),),
-    "programme_ended": (("cause", as_choice(END_CAUSES), True),),
-    "bilan_delivered": (("scope", as_choice(MODES), False), ("workshop", _as_id, False),
-                        ("to", _as_recipients, False), ("ipro_deposited", as_bool, False)),
-    "document_produced": (("document", as_choice(DOCUMENT_KINDS), True),
-                          ("ipro_deposited", as_bool, False)),
-}
-_TYPE = as_choice(EVENT_TYPES)
-
+# --- reading JSON-like input (describe.read: one description per model) ---------------
 
 def read_event(value: Any, path: str = "") -> Event:
     """An :class:`Event` as is, or one read from a JSON-like dict (errors name the path)."""
-    if isinstance(value, Event):
-        return value
-    if type(value) is dict:
-        event = _read_event_fast(value)
-        if event is not None:
-            return event
-    fields = Fields(value, path)
-    cls = EVENT_TYPES[fields.required("type", _TYPE)]
-    kwargs = {"at": fields.required("at", _AT[cls.TIMED]),
-              "id": fields.optional("id", _as_id)}
-    for name, convert, required in _FIELDS.get(cls.TYPE, ()):
-        got = fields.required(name, convert) if required else fields.optional(name, convert)
-        if got is not None:
-            kwargs[name] = got
-    fields.done()
-    try:
-        return cls(**kwargs)
-    except InputError as error:
-        raise error.at(path) from None
-
-
-_KEYS = {name: frozenset(("type", "at", "id", *(f for f, _, _ in _FIELDS.get(name, ()))))
-         for name in EVENT_TYPES}
-
-
-def _read_event_fast(value: dict) -> Event | None:
-    """The same reading as the strict path (same converters, same models) without its
-    bookkeeping; None on anything unusual, and the strict path then names the problem."""
-    name = value.get("type")
-    keys = _KEYS.get(name) if type(name) is str else None
-    if keys is None or not keys.issuperset(value):
-        return None
-    cls = EVENT_TYPES[name]
-    try:
-        kwargs = {"at": _AT[cls.TIMED](value["at"], "at")}
-        if "id" in value:
-            kwargs["id"] = _as_id(value["id"], "id")
-        for field, convert, required in _FIELDS.get(name, ()):
-            got = value.get(field)
-            if got is not None:
-                kwargs[field] = convert(got, field)
-            elif required:
-                return None
-        return cls(**kwargs)
-    except (InputError, KeyError):
-        return None
-
-
-def read_events(value: Any, path: str = "events") -> tuple[Event, ...]:
-    if not isinstance(value, (list, tuple)) or len(value) > 100_000:
-        raise InputError(path, "une liste d'événements (100 000 au plus)")
-    return tuple(read_event(v, join(path, i)) for i, v in enumerate(value))
-
-
-def _as_age(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 130:
-        raise InputError(path, "un âge en années entre 0 et 130")
-    return value
-
-
-def read_beneficiary(value: Any, path: str = "beneficiary") -> Beneficiary:
-    if isinstance(value, Beneficiary):
-        return value
-    fields = Fields(value, path)
-    result = Beneficiary(
-        sex=fields.optional("sex", as_choice(SEXES)),
-        age_at_prescription=fields.optional("age_at_prescription", _as_age),
-        without_qualification=fields.optional("without_qualification", as_bool))
-    fields.done()
-    return result
+    return read(EVENTS, value, path)
 
 
 def read_case(value: Any, path: str = "") -> Case:
@@ -770,97 +608,31 @@ def read_case(value: Any, path: str = "") -> Case:
     if isinstance(value, Case):
         return value
     if isinstance(value, (list, tuple)):
-        return Case(events=read_events(value, join(path, "events") if path else "events"))
-    fields = Fields(value, path)
-    case = Case(
-        case_id=fields.optional("case_id", _as_id),
-        spip=fields.optional("spip", as_str(8)),
-        site=fields.optional("site", _as_id),
-        setting=fields.optional("setting", as_choice(SETTINGS)),
-        beneficiary=fields.optional("beneficiary",
-                                    lambda v, p: read_beneficiary(v, p)),
-        events=fields.required("events", read_events),
-        facilitator=fields.optional("facilitator", _as_id),
-    )
-    fields.done()
-    return case
+        return read(Case, {"events": value}, path)
+    return read(Case, value, path)
 
 
-# --- JSON Schema (draft 2020-12), written next to the reader ---------------------------
+_AT_READERS = {timed: value_reader(FieldInfo(PARIS_INSTANT if timed else DAY_OR_INSTANT,
+                                             "at", required=True)) for timed in (True, False)}
 
-_INSTANT = {"type": "string", "description": _AT_EXPECTED[True]}
-_DAY_OR_INSTANT = {"type": "string", "description": _AT_EXPECTED[False]}
-_HOURS = {"type": "number", "minimum": 0, "maximum": HOURS_MAX}
-_ID_SCHEMA = {"type": "string", "minLength": 1, "maxLength": ID_MAX}
-_TO = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(RECIPIENTS)}}
-_SCHEMA_FIELDS = {
-    "first_meeting": {"duration_hours": _HOURS, "calendar_given": {"type": "boolean"}},
-    "impossibility_reported": {"reason": {"type": "string", "maxLength": MAX_TEXT}},
-    "proposal_sent": {"individual_hours": _HOURS, "collective_hours": _HOURS},
-    "change_proposed": {"individual_hours": _HOURS, "collective_hours": _HOURS},
-    "proposal_refused": {"comment": {"type": "string", "maxLength": MAX_TEXT}},
-    "change_refused": {"comment": {"type": "string", "maxLength": MAX_TEXT}},
-    "calendar_change_communicated": {"to": _TO},
-    "session_held": {"mode": {"enum": list(MODES)}, "hours": _HOURS, "workshop": _ID_SCHEMA,
-                     "signed_sheet": {"type": "boolean"}},
-    "session_missed": {"justified": {"type": "boolean"}, "cause": {"enum": list(ABSENCE_CAUSES)},
-                       "mode": {"enum": list(MODES)}, "workshop": _ID_SCHEMA},
-    "suspension_started": {"cause": {"enum": list(SUSPENSION_CAUSES)}},
-    "last_individual_interview": {"cpip_invited": {"type": "boolean"}},
-    "workshop_ended": {"workshop": _ID_SCHEMA},
-    "programme_ended": {"cause": {"enum": list(END_CAUSES)}},
-    "bilan_delivered": {"scope": {"enum": list(MODES)}, "workshop": _ID_SCHEMA, "to": _TO,
-                        "ipro_deposited": {"type": "boolean"}},
-    "document_produced": {"document": {"enum": list(DOCUMENT_KINDS)},
-                          "ipro_deposited": {"type": "boolean"}},
-}
 
+def as_event_instant(timed: bool) -> Any:
+    """The reader of an event's ``at`` (``timed``: a date and time), for a field read by
+    hand: an aware datetime (without offset: Paris wall time), or (unless ``timed``) a date."""
+    return _AT_READERS[bool(timed)]
+
+
+# --- JSON Schema (draft 2020-12), derived from the description -----------------------
 
 def event_schema() -> dict:
     """One event: a ``oneOf`` over the types, each with its own fields."""
-    variants = []
-    for name, cls in EVENT_TYPES.items():
-        extra = _SCHEMA_FIELDS.get(name, {})
-        required = ["type", "at", *(f for f, _, req in _FIELDS.get(name, ()) if req)]
-        variants.append({
-            "title": cls.LABEL,
-            "type": "object",
-            "required": required,
-            "additionalProperties": False,
-            "properties": {"type": {"const": name},
-                           "at": _INSTANT if cls.TIMED else _DAY_OR_INSTANT,
-                           "id": _ID_SCHEMA, **extra},
-        })
-    return {"oneOf": variants}
+    return union_schema(EVENTS)
 
 
 def case_schema(standalone: bool = True) -> dict:
     """A case: its pseudonymous ID, SPIP, site, setting, beneficiary facts and events."""
-    schema = {
-        "title": "Journal d'événements d'un parcours PPAIP",
-        "type": "object",
-        "required": ["events"],
-        "additionalProperties": False,
-        "properties": {
-            "case_id": _ID_SCHEMA,
-            "spip": {"type": "string", "maxLength": 8,
-                     "description": "code du SPIP (département), ex. « 21 »"},
-            "site": _ID_SCHEMA,
-            "setting": {"enum": list(SETTINGS)},
-            "facilitator": {**_ID_SCHEMA, "description": "identifiant de l'intervenant qui "
-                            "suit le parcours (celui du tableau d'effectifs)"},
-            "beneficiary": {
-                "type": "object", "additionalProperties": False,
-                "properties": {
-                    "sex": {"enum": list(SEXES)},
-                    "age_at_prescription": {"type": "integer", "minimum": 0, "maximum": 130},
-                    "without_qualification": {"type": "boolean"}}},
-            "events": {"type": "array", "maxItems": 100_000, "items": event_schema()},
-        },
-    }
-    if standalone:
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-    return schema
+    return json_schema(Case, title="Journal d'événements d'un parcours PPAIP",
+                       root=standalone)
 
 
 # Issue 16: a model built directly from Python raises InputError naming the argument.
