@@ -37,11 +37,14 @@ import difflib
 import functools
 import math
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
+from .calendar import FIRST_YEAR as _FIRST_YEAR
+from .calendar import LAST_YEAR as _LAST_YEAR
 from .calendar import in_input_years
 from .errors import InputError
 from .parsing import _FIELD_NAME, paris_time, shown_key
@@ -160,6 +163,10 @@ class Tagged:
     classes: tuple[type, ...] = attrs.field(init=False)
     #: Every accepted spelling of the tag → its model.
     table: Mapping[str, type] = attrs.field(init=False)
+    #: Spelling of the tag → (the keys its variant may have, its generated ``make``),
+    #: compiled on first use.
+    makers: dict[str, tuple[frozenset[str], Any]] = attrs.field(init=False, factory=dict,
+                                                                 repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "classes", tuple(dict.fromkeys(self.models.values())))
@@ -725,6 +732,9 @@ _fromisoformat = dt.datetime.fromisoformat
 _date_fromisoformat = dt.date.fromisoformat
 _FR_DATETIME_RE = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})[ T]+([0-9]{1,2})[:h]"
                              r"([0-9]{2})\s*")
+#: The most common form of an instant (checked first: a simpler pattern is faster).
+_PLAIN_INSTANT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                               r"[+-][0-9]{2}:[0-9]{2}").fullmatch
 _FR_DATETIME = r"\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}[ T]+[0-9]{1,2}[:h][0-9]{2}\s*"
 
 
@@ -765,14 +775,14 @@ def _read_paris(day_too: bool, fail: Callable[..., InputError]) -> Step:
                     moment = _date_fromisoformat(value)
                 except ValueError:
                     raise fail(path) from None
-            elif _INSTANT_RE.fullmatch(value):
+            elif _PLAIN_INSTANT_RE(value) or _INSTANT_RE.fullmatch(value):
                 try:
                     moment = _fromisoformat(value)
                 except ValueError:
                     raise fail(path) from None
         if moment is None:
             moment = slow(value, path)
-        if not in_input_years(moment.year):
+        if not _FIRST_YEAR < moment.year < _LAST_YEAR:
             raise InputError(path, fail(path).expected, "année hors limites")
         if type(moment) is not dt.date and moment.tzinfo is None:
             return paris_time(moment, path)
@@ -850,24 +860,59 @@ def _plan(model: type) -> _Plan:
     return plan
 
 
-def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None, Any]]
-             ) -> Callable[[Any, Callable[[str], Any]], None]:
+def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None, Any]],
+             whole: bool = False) -> Any:
     """The plan as one generated function (as attrs generates ``__init__``): no loop, no
     tuple unpacking, and the common accepted values checked inline, the full check (which
-    raises with the French message) called only for the others."""
+    raises with the French message) called only for the others.
+
+    ``fill(instance, data.get)``; with ``whole``, ``make(data)``: the instance created,
+    filled, checked as a whole and post-initialised (a tagged union's variants)."""
     infos = dict(described(model))
     namespace: dict[str, Any] = {"InputError": InputError, "set_": _set, "read": _read,
-                                 "missing": _missing, "model": model, "control": _CONTROL}
-    lines = ["def fill(inst, get):", "    n = ''", "    try:"]
+                                 "missing": _missing, "model": model, "control": _CONTROL,
+                                 "new": object.__new__}
+    lines = ["def make(data):", "    get = data.get", "    inst = new(model)"] if whole else [
+        "def fill(inst, get):"]
+    lines += ["    n = ''", "    try:"]
+    namespace.update(plain_instant=_PLAIN_INSTANT_RE, iso_date=_ISO_DATE_RE.fullmatch,
+                     from_iso=_fromisoformat, from_iso_date=_date_fromisoformat,
+                     low=_FIRST_YEAR, high=_LAST_YEAR)
     for i, (name, step, required, check, default) in enumerate(steps):
         info = infos[name]
         namespace[f"s{i}"], namespace[f"c{i}"], namespace[f"d{i}"] = step, check, default
+        # A slot is set through its descriptor (faster than object.__setattr__).
+        slot = getattr(model, name, None)
+        if isinstance(slot, types.MemberDescriptorType):
+            namespace[f"w{i}"] = slot.__set__
+            setter = f"w{i}(inst, "
+        else:
+            setter = f"set_(inst, {name!r}, "
         lines += [f"        n = {name!r}", f"        v = get({name!r})", "        if v is None:",
                   f"            raise missing(model, {name!r})" if required else
-                  f"            set_(inst, {name!r}, d{i})", "        else:"]
+                  f"            {setter}d{i})", "        else:"]
         if isinstance(info.kind, type) and not info.many:
             namespace[f"m{i}"] = info.kind
             lines.append(f"            v = read(m{i}, v)")  # the error's path: at(n)
+        elif info.kind in (PARIS_INSTANT, DAY_OR_INSTANT) and not info.many:
+            # The plain ISO forms parsed inline (each text once, its year checked once);
+            # the step for the others, and to refuse with the French message.
+            plain = "plain_instant(v)" if info.kind == PARIS_INSTANT else \
+                "(plain_instant(v) or (len(v) == 10 and iso_date(v)))"
+            lines += [f"            if type(v) is str and {plain}:",
+                      "                try:",
+                      "                    w = (from_iso if len(v) > 10 else from_iso_date)(v)",
+                      "                except ValueError:",
+                      f"                    w = s{i}(v, '')",
+                      f"                v = w if low < w.year < high else s{i}(w, '')",
+                      "            else:",
+                      f"                v = s{i}(v, '')"]
+        elif info.kind == CODE and not info.many and info.codes is not None and \
+                info.codes.source is None:
+            # A fixed list: the exact spelling looked up inline, the step for the others.
+            namespace[f"t{i}"] = info.codes.table(None)
+            lines.append(f"            w = t{i}.get(v) if type(v) is str else None")
+            lines.append(f"            v = s{i}(v, '') if w is None else w")
         elif step is not None:
             # The step only for the values it changes (or refuses): the plain JSON form
             # passes as is.
@@ -881,11 +926,20 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
             fast = _fast_accept(info)
             lines.append(f"            if not ({fast}): c{i}(v, '')" if fast else
                          f"            c{i}(v, '')")
-        lines.append(f"            set_(inst, {name!r}, v)")
+        lines.append(f"            {setter}v)")
     lines += ["    except InputError as error:", "        raise error.at(n) from None"]
+    if whole:
+        extras = [(attribute, attribute.metadata[_EXTRA]) for attribute in attrs.fields(model)
+                  if attribute.init and attribute.metadata.get(_EXTRA) is not None]
+        for i, (attribute, extra) in enumerate(extras):
+            namespace[f"a{i}"], namespace[f"x{i}"] = attribute, extra
+            lines.append(f"    x{i}(inst, a{i}, inst.{attribute.name})")
+        namespace["post"] = getattr(model, "__attrs_post_init__", None)
+        if namespace["post"] is not None:
+            lines.append("    post(inst)")
+        lines.append("    return inst")
     exec(compile("\n".join(lines), f"<describe plan of {model.__name__}>", "exec"), namespace)
-    fill: Callable[[Any, Callable[[str], Any]], None] = namespace["fill"]
-    return fill
+    return namespace["make" if whole else "fill"]
 
 
 def _fast_accept(info: FieldInfo) -> str | None:
@@ -939,18 +993,14 @@ def _unknown(data: Mapping[Any, Any], names: frozenset[str]) -> InputError:
                       "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
 
 
-#: (union, model) → (the keys a variant may have: its fields and the tag, the plan's fill,
-#: the model's ``__attrs_post_init__``, its whole-instance checks).
-_VARIANTS: dict[tuple[int, type], tuple[frozenset[str], Any, Any, Any]] = {}
-
-
-def _variant(union: Tagged, model: type) -> tuple[frozenset[str], Any, Any, Any]:
-    key = (id(union), model)
-    found = _VARIANTS.get(key)
+def _maker(union: Tagged, spelling: str) -> tuple[frozenset[str], Any]:
+    """The keys a variant may have (its fields and the tag) and its generated ``make``."""
+    found = union.makers.get(spelling)
     if found is None:
+        model = union.table[spelling]
         plan = _PLANS.get(model) or _plan(model)
-        found = _VARIANTS[key] = (plan.names | {union.tag}, plan.fill, plan.post_init,
-                                  plan.extras)
+        found = union.makers[spelling] = (plan.names | {union.tag},
+                                          _compile(model, list(plan.steps), whole=True))
     return found
 
 
@@ -964,27 +1014,19 @@ def _read_tagged(union: Tagged, data: Any) -> Any:
     tag = data.get(union.tag)
     if tag is None:
         raise InputError(union.tag, union.tag_expected(), "champ manquant")
-    model = union.table.get(tag) if isinstance(tag, str) else None
-    if model is None:
+    if not isinstance(tag, str) or tag not in union.table:
         raise InputError(union.tag, union.tag_expected())
-    names, fill, post_init, extras = _VARIANTS.get((id(union), model)) or _variant(union, model)
+    names, make = union.makers.get(tag) or _maker(union, tag)
     if not data.keys() <= names:
         raise _unknown(data, names)
-    instance = object.__new__(model)
-    fill(instance, data.get)
-    for attribute, extra in extras:
-        extra(instance, attribute, getattr(instance, attribute.name))
-    if post_init is not None:
-        post_init(instance)
-    return instance
+    return make(data)
 
 
 def _read_variants(info: FieldInfo, fail: Callable[..., InputError]) -> Step:
     """A list of objects of a tagged union: the plain ones (a dict, a known tag, known
     keys) read inline; any other by :func:`_read_tagged`, which names the problem."""
     union: Tagged = info.kind
-    limit, tag_name, table, variants = info.max_items, union.tag, union.table, _VARIANTS
-    union_id, new = id(union), object.__new__
+    limit, tag_name, makers = info.max_items, union.tag, union.makers
 
     def read_variants(value: Any, path: str) -> Any:
         if (type(value) is not list and not isinstance(value, tuple)) or len(value) > limit:
@@ -996,18 +1038,13 @@ def _read_variants(info: FieldInfo, fail: Callable[..., InputError]) -> Step:
             for element in value:
                 if type(element) is dict:
                     tag = element.get(tag_name)
-                    model = table.get(tag) if type(tag) is str else None
-                    if model is not None:
-                        names, fill, post_init, extras = variants.get(
-                            (union_id, model)) or _variant(union, model)
-                        if not extras and element.keys() <= names:
-                            instance = new(model)
-                            fill(instance, element.get)
-                            if post_init is not None:
-                                post_init(instance)
-                            append(instance)
-                            i += 1
-                            continue
+                    found = makers.get(tag) if type(tag) is str else None
+                    if found is None and type(tag) is str and tag in union.table:
+                        found = _maker(union, tag)
+                    if found is not None and element.keys() <= found[0]:
+                        append(found[1](element))
+                        i += 1
+                        continue
                 elif element is None:
                     raise InputError("", union.expected(), "élément vide")
                 append(_read_tagged(union, element))
