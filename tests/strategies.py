@@ -190,6 +190,17 @@ _MOMENT_TEXTS = st.one_of(
     st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?"
                   r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?", fullmatch=True))
 
+_FR_DATETIMES = st.builds(
+    lambda d, sep, h, m: f"{d.day}/{d.month:02d}/{d.year}{sep}{h}{m}",
+    _DAYS, st.sampled_from([" ", "T", "  "]), st.integers(0, 25), st.sampled_from(
+        [":00", "h30", ":7", ":60"]))
+#: Instants at the edges: the spring gap and the autumn fold in Paris, blanks around, UTC,
+#: forms that Python reads and the library does not (an hour alone, a week date).
+_TRICKY_INSTANTS = ["2025-03-30T02:30:00", "2025-10-26T02:30:00", "2025-05-02T14:30:00Z",
+                    " 2025-05-02T14:30:00+02:00 ", "2025-05-02T14", "2025-W18-5T10:00",
+                    "2025-05-02T14:30:00.5+02:00", "2025-05-02 14:30", "2008-01-01",
+                    "2009-01-01T00:00:00+14:00", "2099-12-31T23:59:59-14:00", "2100-01-01"]
+
 
 def values(info, depth: int = 0):
     """JSON values for one described field: valid ones, near misses and junk."""
@@ -225,6 +236,15 @@ def values(info, depth: int = 0):
         return st.one_of(_DATE_TEXTS, _JUNK)
     if kind == d.MOMENT:
         return st.one_of(_MOMENT_TEXTS, _JUNK)
+    if kind in (d.PARIS_INSTANT, d.DAY_OR_INSTANT):
+        return st.one_of(_MOMENT_TEXTS, _FR_DATETIMES, st.sampled_from(_TRICKY_INSTANTS), _JUNK)
+    if isinstance(kind, d.Tagged):
+        variant = st.sampled_from(sorted(kind.models)).flatmap(
+            lambda code: documents(kind.models[code], depth + 1).map(
+                lambda doc: {kind.tag: code, **doc}))
+        wrong = st.fixed_dictionaries({kind.tag: st.one_of(
+            st.sampled_from(["session", "Session_held", "inconnu", ""]), _JUNK)})
+        return st.one_of(variant, variant, wrong, _JUNK)
     if kind == d.CODE:
         codes = [*info.codes.of(None), *info.codes.aliases]
         spelled = st.sampled_from(codes).flatmap(_spellings) if info.codes.fold \
