@@ -323,7 +323,7 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
 
     validators: Any = validate if validator is None else [validate, validator]
     metadata = {_META: info, _CHECK: check, _EXTRA: validator}
-    converter: Any = (_to_set if unique else _to_tuple) if many else (
+    converter: Any = (_to_set(info) if unique else _to_tuple) if many else (
         _to_paris if kind in (PARIS_INSTANT, DAY_OR_INSTANT) else None)
     more: dict[str, Any] = {"repr": _hidden} if personal else {}
     if kw_only is not None:
@@ -340,9 +340,21 @@ def _hidden(value: Any) -> str:
     return "None" if value is None else "'…'"
 
 
-def _to_set(value: Any) -> Any:
-    """A list, tuple or set given to a constructor is kept as a frozenset."""
-    return frozenset(value) if isinstance(value, (list, tuple, set)) else value
+def _to_set(info: FieldInfo) -> Callable[[Any], Any]:
+    """A list, tuple or set given to a constructor is kept as a frozenset; a list or tuple
+    with a bad element is kept as a tuple, so that the check names it by its index."""
+    check_item = _checker(info.item())
+
+    def to_set(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            try:
+                for item in value:
+                    check_item(item, "")
+            except InputError:
+                return tuple(value)
+            return frozenset(value)
+        return frozenset(value) if isinstance(value, set) else value
+    return to_set
 
 
 def _to_paris(value: Any) -> Any:
@@ -390,6 +402,9 @@ def _checker(info: FieldInfo) -> Check:
         collection = frozenset if info.unique else tuple
 
         def check_many(value: Any, path: str) -> None:
+            if info.unique and isinstance(value, tuple) and len(value) <= limit:
+                for i, item in enumerate(value):  # a bad element, named by its index
+                    check_item(item, f"{path}[{i}]")
             if not isinstance(value, collection) or not least <= len(value) <= limit:
                 raise InputError(path, info.expected(_CONTEXT.get()))
             for i, item in enumerate(value):

@@ -9,6 +9,7 @@ InputError.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 import pytest
@@ -104,8 +105,9 @@ def _same_answer(kind: str, doc) -> None:
         if by_schema:
             assert (error.path, error.expected) in CROSS_FIELD, (doc, str(error))
         # never the value sent (texts of 3 characters or more) outside the expected form,
-        # which is written by the description (and lists the codes)
-        text = str(error).replace(error.expected, "")
+        # which is written by the description (and lists the codes), and the path (the
+        # library's own field names: ``individual_hours`` holds "individual")
+        text = str(error).replace(error.expected, "").replace(error.path, "")
         for leaf in _leaves(doc):
             if isinstance(leaf, str) and len(leaf.strip()) >= 3:
                 assert leaf not in text, (leaf, text)
@@ -265,7 +267,18 @@ def test_case_schema_and_reader_agree_on_valid_and_mutated_logs(log, data):
     doc = {"case_id": "C-1", "events": log}
     assert VALIDATORS["case"].is_valid(doc)
     read(Case, doc)
-    _same_answer("case", data.draw(mutated(doc, st.one_of(_EVENT_VALUES, json_values))))
+    _same_answer("case", data.draw(mutated(doc, st.one_of(_EVENT_VALUES, json_values).filter(
+        _is_json))))
+
+
+def _is_json(value) -> bool:
+    """Whether the value is JSON (RFC 8259 has no NaN nor infinity: a schema cannot speak
+    of them; the reader refuses them)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize(("model", "changes", "path"), [
