@@ -1218,7 +1218,11 @@ def union_schema(union: Tagged, context: Any = None) -> dict[str, Any]:
     variants = []
     for code, model in union.models.items():
         schema = json_schema(model, context=context, root=False, title=labels[code])
-        tag = {"description": f"type : {labels[code]}", "enum": spellings[code]}
+        tag: dict[str, Any] = {"description": f"type : {labels[code]}"}
+        if len(spellings[code]) == 1:
+            tag["const"] = code  # (the docs' generator tells the variants apart by it)
+        else:
+            tag["enum"] = spellings[code]
         schema["properties"] = {union.tag: tag, **schema["properties"]}
         schema["required"] = [union.tag, *schema.get("required", ())]
         variants.append(schema)
