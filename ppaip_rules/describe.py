@@ -163,10 +163,10 @@ class Tagged:
     classes: tuple[type, ...] = attrs.field(init=False)
     #: Every accepted spelling of the tag → its model.
     table: Mapping[str, type] = attrs.field(init=False)
-    #: Spelling of the tag → (the keys its variant may have, its generated ``make``),
-    #: compiled on first use.
-    makers: dict[str, tuple[frozenset[str], Any]] = attrs.field(init=False, factory=dict,
-                                                                 repr=False)
+    #: Spelling of the tag → its variant's generated ``make(data)`` (keys checked, instance
+    #: created, filled and post-initialised), compiled on first use.
+    makers: dict[str, Callable[[Any], Any]] = attrs.field(init=False, factory=dict,
+                                                           repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "classes", tuple(dict.fromkeys(self.models.values())))
@@ -876,19 +876,21 @@ def _plan(model: type) -> _Plan:
 
 
 def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None, Any]],
-             whole: bool = False) -> Any:
+             whole: frozenset[str] | None = None) -> Any:
     """The plan as one generated function (as attrs generates ``__init__``): no loop, no
     tuple unpacking, and the common accepted values checked inline, the full check (which
     raises with the French message) called only for the others.
 
-    ``fill(instance, data.get)``; with ``whole``, ``make(data)``: the instance created,
-    filled, checked as a whole and post-initialised (a tagged union's variants)."""
+    ``fill(instance, data.get)``; with ``whole`` (the keys the data may have),
+    ``make(data)``: the keys checked, the instance created, filled, checked as a whole and
+    post-initialised (a tagged union's variants)."""
     infos = dict(described(model))
     namespace: dict[str, Any] = {"InputError": InputError, "set_": _set, "read": _read,
                                  "missing": _missing, "model": model, "control": _CONTROL,
-                                 "new": object.__new__}
-    lines = ["def make(data):", "    get = data.get", "    inst = new(model)"] if whole else [
-        "def fill(inst, get):"]
+                                 "new": object.__new__, "names": whole, "unknown": _unknown}
+    lines = ["def make(data):", "    if not data.keys() <= names:",
+             "        raise unknown(data, names)", "    get = data.get",
+             "    inst = new(model)"] if whole is not None else ["def fill(inst, get):"]
     lines += ["    n = ''", "    try:"]
     namespace.update(plain_instant=_PLAIN_INSTANT_RE, iso_date=_ISO_DATE_RE.fullmatch,
                      from_iso=_fromisoformat, from_iso_date=_date_fromisoformat,
@@ -943,7 +945,7 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
                          f"            c{i}(v, '')")
         lines.append(f"            {setter}v)")
     lines += ["    except InputError as error:", "        raise error.at(n) from None"]
-    if whole:
+    if whole is not None:
         extras = [(attribute, attribute.metadata[_EXTRA]) for attribute in attrs.fields(model)
                   if attribute.init and attribute.metadata.get(_EXTRA) is not None]
         for i, (attribute, extra) in enumerate(extras):
@@ -954,7 +956,7 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
             lines.append("    post(inst)")
         lines.append("    return inst")
     exec(compile("\n".join(lines), f"<describe plan of {model.__name__}>", "exec"), namespace)
-    return namespace["make" if whole else "fill"]
+    return namespace["fill" if whole is None else "make"]
 
 
 def _fast_accept(info: FieldInfo) -> str | None:
@@ -1008,14 +1010,14 @@ def _unknown(data: Mapping[Any, Any], names: frozenset[str]) -> InputError:
                       "champ inconnu" + (f" (proche de « {near[0]} »)" if near else ""))
 
 
-def _maker(union: Tagged, spelling: str) -> tuple[frozenset[str], Any]:
-    """The keys a variant may have (its fields and the tag) and its generated ``make``."""
+def _maker(union: Tagged, spelling: str) -> Callable[[Any], Any]:
+    """The generated ``make(data)`` of the variant that ``spelling`` names."""
     found = union.makers.get(spelling)
     if found is None:
         model = union.table[spelling]
         plan = _PLANS.get(model) or _plan(model)
-        found = union.makers[spelling] = (plan.names | {union.tag},
-                                          _compile(model, list(plan.steps), whole=True))
+        found = union.makers[spelling] = _compile(model, list(plan.steps),
+                                                  whole=plan.names | {union.tag})
     return found
 
 
@@ -1031,10 +1033,7 @@ def _read_tagged(union: Tagged, data: Any) -> Any:
         raise InputError(union.tag, union.tag_expected(), "champ manquant")
     if not isinstance(tag, str) or tag not in union.table:
         raise InputError(union.tag, union.tag_expected())
-    names, make = union.makers.get(tag) or _maker(union, tag)
-    if not data.keys() <= names:
-        raise _unknown(data, names)
-    return make(data)
+    return (union.makers.get(tag) or _maker(union, tag))(data)
 
 
 def _read_variants(info: FieldInfo, fail: Callable[..., InputError]) -> Step:
@@ -1052,12 +1051,12 @@ def _read_variants(info: FieldInfo, fail: Callable[..., InputError]) -> Step:
         try:
             for element in value:
                 if type(element) is dict:
-                    tag = element.get(tag_name)
-                    found = makers.get(tag) if type(tag) is str else None
-                    if found is None and type(tag) is str and tag in union.table:
-                        found = _maker(union, tag)
-                    if found is not None and element.keys() <= found[0]:
-                        append(found[1](element))
+                    try:
+                        make = makers[element[tag_name]]
+                    except (KeyError, TypeError):  # no tag, unknown, unhashable, not seen yet
+                        make = None
+                    if make is not None:
+                        append(make(element))
                         i += 1
                         continue
                 elif element is None:
