@@ -914,9 +914,9 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
         elif info.kind in (PARIS_INSTANT, DAY_OR_INSTANT) and not info.many:
             # The plain ISO forms parsed inline (each text once, its year checked once);
             # the step for the others, and to refuse with the French message.
-            plain = "plain_instant(v)" if info.kind == PARIS_INSTANT else \
+            shape = "plain_instant(v)" if info.kind == PARIS_INSTANT else \
                 "(plain_instant(v) or (len(v) == 10 and iso_date(v)))"
-            lines += [f"            if type(v) is str and {plain}:",
+            lines += [f"            if type(v) is str and {shape}:",
                       "                try:",
                       "                    w = (from_iso if len(v) > 10 else from_iso_date)(v)",
                       "                except ValueError:",
