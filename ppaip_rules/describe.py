@@ -158,6 +158,16 @@ class FieldInfo:
     many: bool = False  # a list of values of ``kind`` (a tuple in the model)
     max_items: int = MAX_ITEMS
     blank: bool = False  # TEXT: an empty or blank text is accepted
+    #: TEXT: a regular expression the text (surrounding blanks removed by the reader)
+    #: matches whole; ``fmt``: the name of a further check in :data:`FORMATS`.
+    pattern: str | None = None
+    fmt: str | None = None
+    #: The French expected form, when the kind's own wording does not say enough.
+    expects: str | None = None
+    #: INT: texts read as a number (case and surrounding blanks ignored), e.g. old levels.
+    words: Mapping[str, int] | None = None
+    #: DATE: inside the calendar's input years (deadlines computed from it stay inside).
+    years: bool = False
 
     def item(self) -> FieldInfo:
         """The description of one element of a list field."""
@@ -166,6 +176,8 @@ class FieldInfo:
     def expected(self, context: Any = None) -> str:
         """What the field expects, in French (the ``attendu`` of an error)."""
         kind = self.kind
+        if self.expects is not None and not self.many:
+            return self.expects
         if self.many:
             return (f"une liste ({self.max_items} éléments au plus) dont chaque élément est "
                     + self.item().expected(context))
@@ -223,7 +235,9 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           maximum: float | None = None, max_length: int | None = None,
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
           aware: bool = False, many: bool = False, max_items: int = MAX_ITEMS,
-          blank: bool = False, empty: Any = (),
+          blank: bool = False, empty: Any = (), pattern: str | None = None,
+          fmt: str | None = None, expects: str | None = None,
+          words: Mapping[str, int] | None = None, years: bool = False,
           validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
 
@@ -232,13 +246,15 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
     tuple in the model (default ``empty``: ``()``, or ``None`` when an absent list means
     "not known"); its elements' paths are ``name[i]``. ``blank``: a text may be blank.
     ``validator``: a further check, on the whole instance (e.g. two fields that must
-    agree), raising :class:`InputError`.
+    agree), raising :class:`InputError`. ``pattern``, ``fmt``, ``expects``, ``words``,
+    ``years``: see :class:`FieldInfo`. A personal field is left out of the repr.
     """
     if many and default is None:
         default = empty
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
-                     header, aware, default, many, max_items, blank)
+                     header, aware, default, many, max_items, blank, pattern, fmt, expects,
+                     words, years)
     check = _checker(info)
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -252,9 +268,10 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
     metadata = {_META: info, _CHECK: check, _EXTRA: validator}
     converter = _to_tuple if many else None
     if required:
-        return attrs.field(validator=validators, metadata=metadata, converter=converter)
+        return attrs.field(validator=validators, metadata=metadata, converter=converter,
+                           repr=not personal)
     return attrs.field(default=default, validator=validators, metadata=metadata,
-                       converter=converter)
+                       converter=converter, repr=not personal)
 
 
 def _to_tuple(value: Any) -> Any:
@@ -304,6 +321,15 @@ def _checker(info: FieldInfo) -> Check:
         blank = info.blank
 
         control = kind == ID
+        if info.pattern is not None:
+            match = re.compile(info.pattern).fullmatch
+            further = FORMATS[info.fmt] if info.fmt is not None else None
+
+            def check_pattern(value: Any, path: str) -> None:
+                if not isinstance(value, str) or len(value) > limit or not match(value) or (
+                        further is not None and not further(value)):
+                    raise fail(path)
+            return check_pattern
 
         def check(value: Any, path: str) -> None:
             if not isinstance(value, str) or len(value) > limit or not (
@@ -335,8 +361,11 @@ def _checker(info: FieldInfo) -> Check:
                 raise fail(path)
         return check_number
     if kind == DATE:
+        years = info.years
+
         def check_date(value: Any, path: str) -> None:
-            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime) or (
+                    years and not in_input_years(value.year)):
                 raise fail(path)
         return check_date
     if kind == TIME:
@@ -519,7 +548,20 @@ def _step(info: FieldInfo) -> Step:
             return value
         return read_id
     if kind == DATE:
+        if info.years:
+            read_any_date = _read_date(fail)
+
+            def read_date_in_years(value: Any, path: str) -> Any:
+                day = read_any_date(value, path)
+                if not in_input_years(day.year):
+                    raise fail(path, "année hors limites")
+                return day
+            return read_date_in_years
         return _read_date(fail)
+    if kind == TEXT and info.pattern is not None:
+        def read_patterned(value: Any, path: str) -> Any:
+            return value.strip() if isinstance(value, str) else value  # checked after
+        return read_patterned
     if kind == MOMENT:
         read_day = _read_date(fail)
 
@@ -576,6 +618,19 @@ def _step(info: FieldInfo) -> Step:
                 return float(value.replace(",", "."))
             return value
         return read_number
+    if kind == INT and info.words is not None:
+        words = {word.lower(): number for word, number in info.words.items()}
+
+        def read_int_or_word(value: Any, path: str) -> Any:
+            if isinstance(value, str):
+                number = words.get(value.strip().lower())
+                if number is None:
+                    raise fail(path)
+                return number
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            return value
+        return read_int_or_word
     if kind == INT:
         def read_int(value: Any, path: str) -> Any:
             if isinstance(value, float) and value.is_integer():
@@ -677,7 +732,8 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
         elif step is not None:
             # The step only for the values it changes (or refuses): the plain JSON form
             # passes as is.
-            plain = {NUMBER: "type(v) is str", INT: "type(v) is float",
+            plain = {NUMBER: "type(v) is str", INT: "type(v) is float" if info.words is None
+                     else "type(v) is float or type(v) is str",
                      ID: f"not (type(v) is str and len(v) <= {ID_MAX} and v.strip() "
                          "and not control(v))"}.get(
                          info.kind) if not info.many else None
@@ -698,7 +754,7 @@ def _fast_accept(info: FieldInfo) -> str | None:
     """An expression true only for values the field's check accepts (None: no shortcut)."""
     if info.kind == BOOL:
         return "type(v) is bool"
-    if info.kind == TEXT:
+    if info.kind == TEXT and info.pattern is None:
         return f"type(v) is str and len(v) <= {info.max_length}" + (
             "" if info.blank else " and v.strip()")
     if info.kind in (INT, NUMBER) and info.minimum is not None and info.maximum is not None:
@@ -805,6 +861,10 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
         prop = {"type": "string", "pattern": f"^\\s*{_INSTANT}\\s*$", "format": INSTANT_FORMAT}
     elif kind == TIME:
         prop = {"type": "string", "maxLength": TIME_MAX, "pattern": f"^{_TIME_OF_DAY}$"}
+    elif kind == TEXT and info.pattern is not None:
+        prop = {"type": "string", "pattern": f"^\\s*(?:{info.pattern})\\s*$"}
+        if info.fmt is not None:
+            prop["format"] = info.fmt
     elif kind == TEXT:
         prop = {"type": "string", "maxLength": info.max_length}
         if not info.blank:
@@ -821,6 +881,9 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
             prop["minimum"] = info.minimum
         if info.maximum is not None:
             prop["maximum"] = info.maximum
+        if info.words is not None:  # or one of its texts, case and blanks ignored
+            prop = {"anyOf": [prop, {"type": "string", "pattern": "^\\s*(?:" + "|".join(
+                _folded(word) for word in info.words) + ")\\s*$"}]}
         if kind == NUMBER:  # or a text with a decimal comma, its bounds checked by a format
             name = f"ppaip-decimal:{info.minimum}:{info.maximum}"
             if name not in FORMATS:
@@ -833,7 +896,7 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
                                      "format": name}]}
     elif kind == DATE:
         prop = {"type": "string", "pattern": f"^({_ISO_DATE}|{_FR_DATE})$",
-                "format": DATE_FORMAT}
+                "format": DATE_IN_YEARS_FORMAT if info.years else DATE_FORMAT}
     elif kind == MOMENT:
         instant = _INSTANT_AWARE if info.aware else _INSTANT
         prop = {"type": "string", "pattern": f"^({_ISO_DATE}|{_FR_DATE}|{instant})$",
@@ -909,9 +972,11 @@ def _accepts(step: Step) -> Callable[[Any], bool]:
 #: that does not know them accepts the shape: the reader stays the judge.
 DATE_FORMAT, MOMENT_FORMAT, AWARE_MOMENT_FORMAT = "ppaip-date", "ppaip-moment", "ppaip-moment-tz"
 INSTANT_FORMAT = "ppaip-instant"
+DATE_IN_YEARS_FORMAT = "ppaip-date-in-years"
 FORMATS: dict[str, Callable[[Any], bool]] = {
     INSTANT_FORMAT: _accepts(_step(FieldInfo(INSTANT, "instant"))),
     DATE_FORMAT: _accepts(_step(FieldInfo(DATE, "date"))),
+    DATE_IN_YEARS_FORMAT: _accepts(_step(FieldInfo(DATE, "date", years=True))),
     MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment"))),
     AWARE_MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment", aware=True))),
 }
