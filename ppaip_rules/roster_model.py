@@ -304,8 +304,9 @@ class Roster:
 def _check_references(roster: Roster) -> None:
     """Identifiers are unique and every reference points to something declared."""
     sites: dict[str, str] = {}
-    for section, items in (("establishments", roster.establishments),
-                           ("premises", roster.premises)):
+    places: tuple[tuple[str, tuple[Establishment | Premises, ...]], ...] = (
+        ("establishments", roster.establishments), ("premises", roster.premises))
+    for section, items in places:
         for i, item in enumerate(items):
             if item.id in sites:
                 raise InputError(f"{section}[{i}].id", "un identifiant de site unique "

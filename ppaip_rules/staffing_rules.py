@@ -37,7 +37,9 @@ from .roster_model import (
     PSYCHOLOGIST,
     ROLES,
     AccessRequest,
+    Establishment,
     Facilitator,
+    Premises,
     StaffEvent,
 )
 
@@ -806,8 +808,10 @@ def staff_team_at_start(check: RosterCheck, params: ContractParameters) -> Itera
                    expected="une équipe constituée", found="aucun intervenant",
                    severity=severity, path="facilitators")
     covered = {site for f in initial for site in f.sites}
-    for section, items, what in (("establishments", roster.establishments, "l'établissement"),
-                                 ("premises", roster.premises, "le lieu d'accueil MO")):
+    places: tuple[tuple[str, tuple[Establishment | Premises, ...], str], ...] = (
+        ("establishments", roster.establishments, "l'établissement"),
+        ("premises", roster.premises, "le lieu d'accueil MO"))
+    for section, items, what in places:
         for i, site in enumerate(items):
             if site.id not in covered:
                 yield Flag(f"Aucun intervenant n'est en poste pour {what} {site.id} au "
