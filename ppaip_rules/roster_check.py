@@ -173,3 +173,9 @@ def yes_no_flag(value: bool | None, path: str, no: str, unknown: str) -> Flag | 
     if value is None:
         return missing_fact(path, unknown, expected="oui")
     return None
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())
