@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .calendar import in_input_years
+from .calendar import FIRST_YEAR, LAST_YEAR, in_input_years
 from .errors import InputError
 from .parsing import _FIELD_NAME, paris_time, shown_key
 
@@ -199,7 +199,8 @@ class FieldInfo:
             return ("un nombre entier" if kind == INT else "un nombre") + _bounds(
                 self.minimum, self.maximum)
         if kind == DATE:
-            return "une date AAAA-MM-JJ ou JJ/MM/AAAA"
+            return "une date AAAA-MM-JJ ou JJ/MM/AAAA" + (
+                f" entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}" if self.years else "")
         if kind == MOMENT:
             return ("une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure ISO 8601"
                     + (" avec fuseau" if self.aware else ""))
