@@ -26,7 +26,6 @@ from ppaip_rules import InputError, check_roster, read_roster_csv, report_schema
 from ppaip_rules.errors import InputErrors
 from ppaip_rules.roster_csv import (
     _LAYOUT,
-    CHOICES,
     SHEETS,
     _date,
     _int,
@@ -34,6 +33,7 @@ from ppaip_rules.roster_csv import (
     columns_of,
     read_roster_table,
 )
+from ppaip_rules.roster_template import CHOICES
 from ppaip_rules.spreadsheet import MAX_ERRORS, TabularInput, cell_text, shown_header
 
 openpyxl = pytest.importorskip("openpyxl")
