@@ -204,3 +204,14 @@ def test_importing_the_package_imports_no_area_and_every_public_name_resolves():
 
     assert all(getattr(ppaip_rules, name) is not None for name in ppaip_rules.__all__)
     assert sorted(dir(ppaip_rules)) == sorted(ppaip_rules.__all__)
+
+
+def test_the_rules_command_in_a_fresh_process_lists_every_rule():
+    from ppaip_rules import rules
+
+    listed = _fresh("import contextlib, io, json; from ppaip_rules.cli import main; "
+                    "out = io.StringIO()\n"
+                    "with contextlib.redirect_stdout(out): main(['rules', '--json'])\n"
+                    "print(json.dumps([r['id'] for r in json.loads(out.getvalue())]))")
+    assert listed == [r.id for r in rules()]
+    assert len(listed) == 65
