@@ -18,7 +18,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -434,6 +433,8 @@ _DEMO_AS_OF = "2025-06-30T18:00:00+02:00"
 
 
 def _example_files() -> list[Path]:
+    from importlib import resources  # not at the top: ``deadline`` starts fast (issue 13)
+
     folder = resources.files("ppaip_rules") / "examples"
     if not folder.is_dir():
         return []
