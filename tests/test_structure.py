@@ -1,9 +1,11 @@
 """The package's structure: no module of ppaip_rules imports itself back in a circle.
 
 Read from the source (nothing is imported): every ``import``, at the top of a module or
-inside a function, is an edge. The registry (ppaip_rules/registry.py) is a leaf that the
-areas register into; the package root installs the loader that imports the areas; the
-CLI owns every command. A new circle fails this test with the modules that form it.
+inside a function, is an edge (one under ``if TYPE_CHECKING:`` is not: it never runs). The
+registry (ppaip_rules/registry.py) is a leaf that the areas register into; it imports them
+by name (``registry.AREAS``) at the first lookup; the CLI owns every command. A new circle
+fails this test with the modules that form it. The package starts fast: a fresh process
+computing a deadline imports no area (issue 13).
 """
 
 from __future__ import annotations
