@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import attrs
-
 from .errors import InputError
 from .parsing import require_switch, shown_key
 
@@ -20,6 +18,8 @@ T = TypeVar("T")
 
 def vocabulary() -> frozenset[str]:
     """Every field name of every input schema and of the contract parameters."""
+    import attrs
+
     from .checks import kinds
     from .parameters import DIJON_DELAYS, ContractParameters
 
@@ -110,17 +110,17 @@ def guard_call_errors(func: Callable[..., T]) -> Callable[..., T]:
 
     The light guard of the hot path (``deadline``, ``due_dates``, ``get_calendar``): those
     functions check their own values, so only a failed call is examined (nothing is done
-    on a call that succeeds)."""
+    on a call that succeeds; even the signature is read only then)."""
     import functools
-    import inspect
-
-    signature = inspect.signature(func)
 
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> T:
         try:
             return func(*args, **kwargs)
         except TypeError:
+            import inspect
+
+            signature = inspect.signature(func)
             try:
                 signature.bind(*args, **kwargs)
             except TypeError:
