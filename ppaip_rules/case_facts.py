@@ -122,7 +122,7 @@ class CaseFacts:
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
         kept = [(e.key, i, e) for i, e in enumerate(case.events)]
         kept.sort()
-        if kept and kept[-1][0] > round(as_of_ts * 1e6) << 6 | 63:
+        if kept and kept[-1][2].instant_us > round(as_of_ts * 1e6):
             # Something may be after as_of (a date given alone counts until its 24:00).
             kept = [item for item in kept if ((item[2].ts <= as_of_ts) if item[2].ts is not None
                                               else (item[2].day <= as_of_day))]

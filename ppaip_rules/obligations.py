@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -162,7 +163,7 @@ def _status(due: Any, due_us: int, act: Pair | None, f: CaseFacts) -> Obligation
         if act[1].ts is None:
             raise InputError(f"events[{act[0]}].at", "une date et heure avec fuseau : ce "
                                                       "délai se compte en heures")
-        return MET if act[1].key >> 6 <= due_us else MET_LATE
+        return MET if act[1].instant_us <= due_us else MET_LATE
     if act is None:
         return OVERDUE if f.as_of_day > due else PENDING
     return MET if act[1].day <= due else MET_LATE
@@ -244,7 +245,7 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
         return
     else:
         status = PENDING
-    f.order.append((due_event[1].key >> 6 if due_event else _NO_DUE, trigger[1].key, rule_id,
+    f.order.append((due_event[1].instant_us if due_event else _NO_DUE, trigger[1].key, rule_id,
                     len(f.order)))
     f.obligations.append(Obligation(
         rule_id, what, trigger[1], trigger[0], due_event[1].at if due_event else None,
@@ -420,7 +421,7 @@ def _start_act(f: CaseFacts, validation: Event) -> Pair | None:
     return held
 
 
-_NO_DUE = 1 << 62  # after every due instant
+_NO_DUE = math.inf  # sorts after every due instant
 
 
 
