@@ -19,6 +19,7 @@ Built once by :func:`~ppaip_rules.timeline.evaluate_case`; the obligations
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -120,24 +121,27 @@ class CaseFacts:
         self.policy_key = tuple(policy.values())
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
-        kept = [(e.key, i, e) for i, e in enumerate(case.events)]
-        kept.sort()
-        if kept and kept[-1][2].instant_us > round(as_of_ts * 1e6):
+        log = case.events
+        keys = [e.key for e in log]
+        order = sorted(range(len(log)), key=keys.__getitem__)  # equal keys: input order
+        if order and log[order[-1]].instant_us > round(as_of_ts * 1e6):
             # Something may be after as_of (a date given alone counts until its 24:00).
-            kept = [item for item in kept if ((item[2].ts <= as_of_ts) if item[2].ts is not None
-                                              else (item[2].day <= as_of_day))]
-        self.ignored = len(case.events) - len(kept)
+            order = [i for i in order if ((log[i].ts <= as_of_ts) if log[i].ts is not None
+                                          else (log[i].day <= as_of_day))]
+        self.ignored = len(log) - len(order)
         events: list[Pair] = []
         by: dict[str, list[Pair]] = {}
         previous = None
-        for key, i, e in kept:
+        for i in order:
+            key = keys[i]
             if key == previous:  # same moment, same type: order by content instead
-                self.events = sort_events((i, e) for _, i, e in kept)
+                self.events = sort_events((i, log[i]) for i in order)
                 self.by = {}
                 for pair in self.events:
                     self.by.setdefault(pair[1].TYPE, []).append(pair)
                 break
             previous = key
+            e = log[i]
             pair = (i, e)
             events.append(pair)
             group = by.get(e.TYPE)
@@ -301,7 +305,7 @@ def _hours_walk(f: CaseFacts) -> None:
                 excess.append((idx, s, done, allowed, current[0][1]))
     f.hour_excess, f.hour_unknown = excess, unknown
     last = validations[-1][1][1] if validations else None
-    f.hours = Hours(last.individual_hours if last else None,
+    f.hours = trusted(Hours)(last.individual_hours if last else None,
                     last.collective_hours if last else None, individual, collective)
 
 
@@ -404,7 +408,27 @@ def _ends_walk(f: CaseFacts) -> None:
     f.terminal = end
 
 
-__all__ = ["CaseFacts", "Hours", "Pair", "walk"]
+def trusted(cls: type) -> Any:
+    """The attrs constructor of ``cls`` without the guard that :func:`guard_models` puts
+    on direct construction (issue 16): for results the library builds from values it has
+    already checked. Resolved once per class."""
+    build = _TRUSTED.get(cls)
+    if build is None:
+        init = getattr(cls.__init__, "__wrapped__", cls.__init__)
+        new = object.__new__
+
+        def build(*args: Any) -> Any:
+            obj = new(cls)
+            init(obj, *args)
+            return obj
+
+        _TRUSTED[cls] = build
+    return build
+
+
+_TRUSTED: dict[type, Any] = {}
+
+__all__ = ["CaseFacts", "Hours", "Pair", "trusted", "walk"]
 
 
 # Issue 16: a model built directly from Python raises InputError naming the argument.

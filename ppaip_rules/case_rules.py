@@ -35,7 +35,6 @@ from .events import (
     ProposalSent,
     ProposalValidated,
     SessionHeld,
-    SuspensionEnded,
     SuspensionStarted,
     before,
 )
@@ -571,20 +570,9 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "PROG-DIAGNOSTIC", "REFUS
               "END-BILAN-COLL", "DOC-IPRO-DEPOSIT")
 
 #: A rule of the case runs only when it may say something: a breach of its obligations,
-#: a suspicion of :func:`~ppaip_rules.case_facts.walk`, an event of one of these types, or a non-empty
-#: fact of :class:`CaseFacts` — a batch evaluates millions of cases, most of them quiet. A
+#: a suspicion of :func:`~ppaip_rules.case_facts.walk`, or a fact that its flags read
+#: (:func:`speaking`) — a batch evaluates millions of cases, most of them quiet. A
 #: property test checks that running every rule every time gives the same report.
-_SPEAKS_ON_TYPE = {ImpossibilityReported.TYPE: "REFUSAL-48H",
-                   SuspensionStarted.TYPE: "RUN-SUSPENSION",
-                   SuspensionEnded.TYPE: "RUN-SUSPENSION",
-                   FirstMeeting.TYPE: "PROG-DIAGNOSTIC",
-                   BilanDelivered.TYPE: "DOC-IPRO-DEPOSIT",
-                   DocumentProduced.TYPE: "DOC-IPRO-DEPOSIT",
-                   LastIndividualInterview.TYPE: "END-BILAN-IND"}
-_SPEAKS_ON_FACT = {"hour_excess": "PROG-HOURS-REALISED", "hour_unknown": "PROG-HOURS-REALISED",
-                   "abandonment": "RUN-ABSENCE", "abandonment_unknown": "RUN-ABSENCE",
-                   "uncaused": "RUN-ABSENCE", "other_absences": "RUN-ABSENCE",
-                   "orphan_reports": "RUN-INTERRUPTION-48H"}
 _resolved: dict[str, tuple[Rule, Any]] = {}
 
 
@@ -599,25 +587,54 @@ def case_checks() -> dict[str, tuple[Rule, Any]]:
 
 
 def speaking(f: CaseFacts) -> set[str]:
-    """The rules of the case that may say something (see above)."""
+    """The rules of the case that may say something (see above): each test is a cheap
+    over-approximation of when the rule's flags fire."""
     speak = f.breached | f.suspects
     by = f.by
-    for event_type, rule_id in _SPEAKS_ON_TYPE.items():
-        if event_type in by:
-            speak.add(rule_id)
-    for fact, rule_id in _SPEAKS_ON_FACT.items():
-        if getattr(f, fact):
-            speak.add(rule_id)
+    if ImpossibilityReported.TYPE in by:
+        speak.add("REFUSAL-48H")
+    if f.hour_excess or f.hour_unknown:
+        speak.add("PROG-HOURS-REALISED")
+    if f.abandonment or f.abandonment_unknown or f.uncaused or f.other_absences:
+        speak.add("RUN-ABSENCE")
+    if f.orphan_reports:
+        speak.add("RUN-INTERRUPTION-48H")
     meeting = by.get(FirstMeeting.TYPE)
-    if meeting and meeting[0][1].calendar_given is not True:
-        speak.add("PROG-CALENDAR-PERSON")
-    if by.get(ProposalSent.TYPE) and any(
-            p.individual_hours is None and p.collective_hours is None
-            for _, p in by[ProposalSent.TYPE]):
+    if meeting:
+        if meeting[0][1].calendar_given is not True:
+            speak.add("PROG-CALENDAR-PERSON")
+        consulted = by.get(DiagnosticConsulted.TYPE)
+        if not consulted or before(meeting[0][1], consulted[0][1]):
+            speak.add("PROG-DIAGNOSTIC")
+    proposals = by.get(ProposalSent.TYPE)
+    if proposals and any(p.individual_hours is None and p.collective_hours is None
+                         for _, p in proposals):
         speak.add("PROG-PROPOSAL")
-    if ProgrammeEnded.TYPE in by:
-        speak.add("END-CAUSE")
+    if f.suspensions or f.orphan_resumes:
+        if _suspension_speaks(f):
+            speak.add("RUN-SUSPENSION")
+    lasts = by.get(LastIndividualInterview.TYPE)
+    if lasts and any(p[1].cpip_invited is not True for p in lasts):
+        speak.add("END-BILAN-IND")
+    for event_type in (BilanDelivered.TYPE, DocumentProduced.TYPE):
+        documents = by.get(event_type)
+        if documents and any(p[1].ipro_deposited is not True for p in documents):
+            speak.add("DOC-IPRO-DEPOSIT")
     return speak
+
+
+def _suspension_speaks(f: CaseFacts) -> bool:
+    """Whether :func:`run_suspension` may flag something."""
+    if f.orphan_resumes or f.nested_suspensions:
+        return True
+    sessions = f.by.get(SessionHeld.TYPE, ())
+    for start, end in f.suspensions:
+        if end is None or start[1].cause == "other":
+            return True
+        first, last = start[1].day, end[1].day
+        if (last - first).days > 1 and any(first < s[1].day < last for s in sessions):
+            return True
+    return False
 
 
 __all__ = ["CASE_RULES", "case_checks", "speaking"]

@@ -134,6 +134,11 @@ class Obligation(NamedTuple):
         }
 
 
+#: Builds an :class:`Obligation` from all its fields in order, without the named tuple's
+#: keyword handling (the hot path of a batch).
+_new = tuple.__new__
+
+
 def _event_ref(event: Event, index: int | None) -> dict:
     return {"index": index, "type": event.TYPE, "at": event.at.isoformat()}
 
@@ -229,9 +234,9 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
             due, due_us, unknown, f) is MET:
         act, status = unknown, UNKNOWN
     f.order.append((due_us, trigger[1].key, rule_id, len(f.order)))
-    f.obligations.append(Obligation(
+    f.obligations.append(_new(Obligation, (
         rule_id, SPECS[rule_id].act, trigger[1], trigger[0], due,
-        act[1] if act else None, act[0] if act else None, status, d))
+        act[1] if act else None, act[0] if act else None, status, d, None, None, None)))
 
 
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
@@ -247,10 +252,10 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
         status = PENDING
     f.order.append((due_event[1].instant_us if due_event else _NO_DUE, trigger[1].key, rule_id,
                     len(f.order)))
-    f.obligations.append(Obligation(
+    f.obligations.append(_new(Obligation, (
         rule_id, what, trigger[1], trigger[0], due_event[1].at if due_event else None,
         act[1] if act else None, act[0] if act else None, status, None,
-        due_event[1] if due_event else None, due_text, due_label))
+        due_event[1] if due_event else None, due_text, due_label)))
 
 
 _WANTED = frozenset(RECIPIENTS)
@@ -474,10 +479,11 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
         path = f"events[{o.trigger_index}]"
         if o.deadline is not None:
             d = o.deadline
-            if o.status is MET_LATE:
-                flag = d.flag(o.act.at)
-                yield Flag(flag.message, flag.expected, flag.found, flag.severity,
-                           f"events[{o.act_index}]", flag.trace)
+            if o.status is MET_LATE:  # what Deadline.flag says, built once
+                at = o.act.at
+                yield Flag(f"{o.what} le {when(o.act)}, après l'échéance du "
+                           f"{_due_text(o.due)} ({d.lateness(at)}).", expected=o.due,
+                           found=at, path=f"events[{o.act_index}]", trace=d.trace)
             else:
                 yield Flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
                            f"échéance du {_due_text(o.due)} dépassée "

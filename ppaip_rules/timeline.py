@@ -87,7 +87,7 @@ from .calendar import (
     require_input_year,
     week_bounds,
 )
-from .case_facts import CaseFacts, Hours, Pair, walk
+from .case_facts import CaseFacts, Hours, Pair, trusted, walk
 from .case_rules import CASE_RULES, case_checks, speaking
 from .checks import register_kind
 from .errors import InputError
@@ -313,9 +313,9 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
                 for flag in flags(f, params):
                     findings.append(r.finding(flag, params))
     state, since = _state(f)
-    return CaseEvaluation(case.case_id, as_of_dt, state, since[1] if since else None,
-                          tuple(f.obligations), f.hours, Report("case", findings, CASE_RULES),
-                          f.ignored)
+    return trusted(CaseEvaluation)(
+        case.case_id, as_of_dt, state, since[1] if since else None, tuple(f.obligations),
+        f.hours, trusted(Report)("case", tuple(findings), CASE_RULES), f.ignored)
 
 
 def _state(f: CaseFacts) -> tuple[CaseState, Pair | None]:
