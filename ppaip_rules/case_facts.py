@@ -162,10 +162,19 @@ class CaseFacts:
         return found[0] if found else None
 
     def first_from(self, cls: type[Event], ref: Event) -> Pair | None:
-        """The first event of ``cls`` that is not before ``ref``."""
-        for pair in self.by.get(cls.TYPE, ()):
-            if not before(pair[1], ref):
-                return pair
+        """The first event of ``cls`` that is not before ``ref`` (:func:`before`, inlined)."""
+        group = self.by.get(cls.TYPE)
+        if group:
+            ts, day = ref.ts, ref.day
+            if ts is None:
+                for pair in group:
+                    if pair[1].day >= day:
+                        return pair
+            else:
+                for pair in group:
+                    e = pair[1]
+                    if (e.ts >= ts) if e.ts is not None else (e.day >= day):
+                        return pair
         return None
 
     def only(self, *classes: type[Event]) -> list[Pair]:
@@ -182,22 +191,27 @@ class CaseFacts:
         return self.by_rule.get(rule_id, [])
 
 
+_DECISIONS = ((ProposalSent, ProposalValidated, ProposalRefused),
+              (ChangeProposed, ChangeValidated, ChangeRefused))
+
+
 def walk(f: CaseFacts) -> None:
     """The sequences that depend on order: decisions, hours, absences, suspensions, ends."""
     f.decisions, f.orphan_decisions = [], []
     validations = []
-    for proposal_cls, ok_cls, no_cls in ((ProposalSent, ProposalValidated, ProposalRefused),
-                                         (ChangeProposed, ChangeValidated, ChangeRefused)):
-        proposals = f.by.get(proposal_cls.TYPE, ())
-        decisions = f.only(ok_cls, no_cls)
-        if not proposals and not decisions:
+    by = f.by
+    for proposal_cls, ok_cls, no_cls in _DECISIONS:
+        proposals = by.get(proposal_cls.TYPE, ())
+        if not proposals and ok_cls.TYPE not in by and no_cls.TYPE not in by:
             continue
+        decisions = f.only(ok_cls, no_cls)
         for proposal, decision in _pair(proposals, decisions, f.orphan_decisions):
             f.decisions.append((proposal, decision))
             if decision is not None and isinstance(decision[1], (ProposalValidated,
                                                                  ChangeValidated)):
                 validations.append((decision, proposal))
-    validations.sort(key=lambda v: v[0][1].key)
+    if len(validations) > 1:
+        validations.sort(key=lambda v: v[0][1].key)
     f.validations = validations
     _hours_walk(f)
     _absence_walk(f)
@@ -212,10 +226,7 @@ def _order_suspects(f: CaseFacts) -> None:
     In the sorted log, an event can only be before another when it sorts first.
     """
     by, suspects = f.by, set()
-
-    def first(event_type: str) -> int | None:
-        group = by.get(event_type)
-        return group[0][1].key if group else None
+    first = {event_type: group[0][1].key for event_type, group in by.items()}.get
 
     if f.events and f.events[0][1].TYPE != PrescriptionReceived.TYPE:
         suspects.add("ELIG-PRESCRIBED")

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from .calendar import PARIS, day_end_us, elapsed_interval
+from .calendar import PARIS, UTC, day_end_us, elapsed_interval
 from .case_facts import CaseFacts, Pair
 from .deadlines import SPECS, Deadline, deadline
 from .errors import InputError
@@ -41,7 +41,7 @@ from .events import (
     WorkshopEnded,
     before,
 )
-from .frenchtext import format_datetime, format_moment
+from .frenchtext import format_datetime, format_moment, plural
 from .model import Flag, missing_fact
 from .parameters import ContractParameters
 
@@ -330,10 +330,6 @@ def _bilan_of_workshop(workshop: str | None):
     return accept
 
 
-def _first_session_from(f: CaseFacts, ref: Event) -> Pair | None:
-    return f.first_from(SessionHeld, ref)
-
-
 def build_obligations(f: CaseFacts) -> None:
     """Every obligation of the case, its status, sorted by due instant; then by rule."""
     f.deadlines = _deadline_cache(f.params, f.policy_key)
@@ -350,7 +346,7 @@ def build_obligations(f: CaseFacts) -> None:
         if impossibility is not None:
             end = elapsed_interval(m.at, m.duration_hours)[1] if m.duration_hours else m.at
             _with_deadline(f, "REFUSAL-48H", meeting, end, impossibility)
-        validated, session = f.first_from(ProposalValidated, m), _first_session_from(f, m)
+        validated, session = f.first_from(ProposalValidated, m), f.first_from(SessionHeld, m)
         first_step = validated if session is None or (
             validated is not None and validated[1].key < session[1].key) else session
         _tied(f, "PROG-PROPOSAL", "Envoi de la proposition de programme au CPIP", meeting,
@@ -466,6 +462,18 @@ _UNKNOWN_FACTS = {
 }
 
 
+def _lateness(due: dt.date | dt.datetime, at: dt.date | dt.datetime, day: dt.date) -> str:
+    """What :meth:`Deadline.lateness <ppaip_rules.deadlines.Deadline.lateness>` says of an
+    act (or ``as_of``) after ``due``, from its already checked instant ``at`` and Paris
+    ``day`` (a due date: days late; a due instant: hours and minutes late)."""
+    if type(due) is dt.date:
+        return f"{plural((day - due).days, 'jour')} de retard"
+    late = at.astimezone(UTC) - due.astimezone(UTC)
+    minutes = int(late.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} de retard" if hours else f"{minutes} min de retard"
+
+
 def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     """A flag for each obligation of ``rule_id`` met late or overdue, with its trace."""
     for o in f.by_rule.get(rule_id, ()):
@@ -482,12 +490,13 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
             if o.status is MET_LATE:  # what Deadline.flag says, built once
                 at = o.act.at
                 yield Flag(f"{o.what} le {when(o.act)}, après l'échéance du "
-                           f"{_due_text(o.due)} ({d.lateness(at)}).", expected=o.due,
-                           found=at, path=f"events[{o.act_index}]", trace=d.trace)
+                           f"{_due_text(o.due)} ({_lateness(o.due, at, o.act.day)}).",
+                           expected=o.due, found=at, path=f"events[{o.act_index}]",
+                           trace=d.trace)
             else:
                 yield Flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
                            f"échéance du {_due_text(o.due)} dépassée "
-                           f"({d.lateness(f.as_of)}). {_ACTIONS[rule_id]}",
+                           f"({_lateness(o.due, f.as_of, f.as_of_day)}). {_ACTIONS[rule_id]}",
                            expected=o.due, found=None, path=path, trace=d.trace)
         elif o.status is MET_LATE:
             yield Flag(f"{o.what} le {when(o.act)}, après {o.due_label} du "
