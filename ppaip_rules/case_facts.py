@@ -225,32 +225,33 @@ def _order_suspects(f: CaseFacts) -> None:
 
     In the sorted log, an event can only be before another when it sorts first.
     """
-    by, suspects = f.by, set()
-    first = {event_type: group[0][1].key for event_type, group in by.items()}.get
-
+    get, suspects = f.by.get, set()
     if f.events and f.events[0][1].TYPE != PrescriptionReceived.TYPE:
         suspects.add("ELIG-PRESCRIBED")
-    meeting = first(FirstMeeting.TYPE)
-    for event_type, rule_id in ((ProposalSent.TYPE, "PROG-PROPOSAL"),
-                                (CalendarSent.TYPE, "PROG-CALENDAR")):
-        key = first(event_type)
-        if key is not None and (meeting is None or key < meeting):
-            suspects.add(rule_id)
-    for p in by.get(ProposalSent.TYPE, ()):
-        if not (p[1].individual_hours or 0) + (p[1].collective_hours or 0) > 0:
-            suspects.add("PROG-PROPOSAL")
-    session = first(SessionHeld.TYPE)
-    if f.orphan_decisions or (session is not None and (
-            (validation := first(ProposalValidated.TYPE)) is None or session < validation)):
+    meeting = get(FirstMeeting.TYPE)
+    meeting_key = meeting[0][1].key if meeting else None
+    proposals = get(ProposalSent.TYPE)
+    if proposals and ((meeting_key is None or proposals[0][1].key < meeting_key) or any(
+            not (p.individual_hours or 0) + (p.collective_hours or 0) > 0
+            for _, p in proposals)):
+        suspects.add("PROG-PROPOSAL")
+    calendars = get(CalendarSent.TYPE)
+    if calendars and (meeting_key is None or calendars[0][1].key < meeting_key):
+        suspects.add("PROG-CALENDAR")
+    sessions = get(SessionHeld.TYPE)
+    if f.orphan_decisions or (sessions and (
+            not (validated := get(ProposalValidated.TYPE))
+            or sessions[0][1].key < validated[0][1].key)):
         suspects.add("PROG-VALIDATION")
-    lasts = by.get(LastIndividualInterview.TYPE, ())
-    bilans = [b for b in by.get(BilanDelivered.TYPE, ()) if b[1].scope == "individual"]
+    lasts = get(LastIndividualInterview.TYPE, ())
+    bilans = get(BilanDelivered.TYPE)
     if any(last[1].cpip_invited is False for last in lasts) or (bilans and (
-            not lasts or bilans[0][1].key < lasts[0][1].key)):
+            (first_bilan := next((b for b in bilans if b[1].scope == "individual"), None))
+            is not None and (not lasts or first_bilan[1].key < lasts[0][1].key))):
         suspects.add("END-BILAN-IND")
-    ends = by.get(ProgrammeEnded.TYPE, ())
+    ends = get(ProgrammeEnded.TYPE)
     if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
-            session is not None and by[SessionHeld.TYPE][-1][1].key > ends[0][1].key)):
+            sessions and sessions[-1][1].key > ends[0][1].key)):
         suspects.add("END-CAUSE")
     f.suspects = suspects
 
