@@ -182,8 +182,10 @@ class Event:
     """Something that happened to one beneficiary, at a date or an aware instant.
 
     ``day`` (the Paris calendar day), ``ts`` (the POSIX timestamp, None for a
-    date) and ``key`` (the sort key, one integer: microseconds since the epoch,
-    then "date only" and the rank in the low bits) are derived once, at construction.
+    date), ``instant_us`` (whole microseconds since the epoch; a date stands for
+    the last microsecond of its Paris day, 24:00 less 1 µs) and ``key`` (the sort
+    key: ``(instant_us, date_only, RANK)``, a date after every instant of its day,
+    then the workflow order) are derived once, at construction.
     """
 
     #: The ``type`` of the event in JSON.
@@ -199,22 +201,23 @@ class Event:
     id: str | None = attrs.field(default=None, kw_only=True, validator=_ID, repr=_hidden)
     day: dt.date = attrs.field(init=False, eq=False, repr=False)
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
-    key: int = attrs.field(init=False, eq=False, repr=False)
+    instant_us: int = attrs.field(init=False, eq=False, repr=False)
+    key: tuple[int, bool, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         at = self.at
         if type(at) is dt.date:
             day, ts = at, None
-            # A date stands after every instant of its day (24:00 less 1 µs), then by rank.
-            key = day_end_us(at) << 6 | 32 | self.RANK
+            instant_us = day_end_us(at)  # a date stands after every instant of its day
         else:
             ts = at.timestamp()
             day = at.astimezone(PARIS).date()
             # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
-            key = round(ts * 1_000_000) << 6 | self.RANK
+            instant_us = round(ts * 1_000_000)
         object.__setattr__(self, "day", day)
         object.__setattr__(self, "ts", ts)
-        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "instant_us", instant_us)
+        object.__setattr__(self, "key", (instant_us, ts is None, self.RANK))
 
     @property
     def timed(self) -> bool:
