@@ -40,7 +40,8 @@ def vocabulary() -> frozenset[str]:
 
 
 def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
-    """``func`` checking its arguments first: ``params`` is a ContractParameters,
+    """``func`` checking its arguments first: ``params`` (and any argument whose default
+    is a parameter set, such as ``compare``'s ``before``/``after``) is a ContractParameters,
     a keyword whose default is a boolean takes a ``bool`` (a policy switch), and a
     wrong number or name of arguments is an InputError, not a TypeError."""
     import functools
@@ -55,7 +56,7 @@ def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
     checks: list[tuple[str, int | None, Callable[[Any, str], Any]]] = []
     for index, (name, p) in enumerate(signature.parameters.items()):
         position = index if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
-        if name == "params":
+        if name == "params" or isinstance(p.default, ContractParameters):
             checks.append((name, position, _require_params((ContractParameters,
                                                               ParameterHistory))))
         elif type(p.default) is bool:
