@@ -124,17 +124,17 @@ COLLECTIVE_THEMES = _cat(
 
 # CCTP 6.1-1: who may ask for an orientation toward the SPIP.
 ORIENTATION_SOURCES = _cat(
-    ("personne", "La personne elle-même"),
-    ("direction-etablissement", "L'équipe de direction de l'établissement"),
+    ("person", "La personne elle-même"),
+    ("prison_management", "L'équipe de direction de l'établissement"),
     ("rlfp", "Responsable local de formation professionnelle (RLFP)"),
     ("cpu", "Commission pluridisciplinaire unique (CPU)"),
     ("rle", "Responsable local d'enseignement (RLE)"),
-    ("france-travail-justice", "Conseiller France Travail justice"),
-    ("mission-locale", "Conseiller Mission locale"),
-    ("psychologue-pep", "Psychologue du parcours d'exécution de peine (PEP)"),
-    ("equipe-sanitaire", "Membre de l'équipe sanitaire"),
-    ("organisme-formation", "Organisme de formation"),
-    ("association-emploi", "Association d'accompagnement vers l'emploi"),
+    ("france_travail_justice", "Conseiller France Travail justice"),
+    ("mission_locale", "Conseiller Mission locale"),
+    ("pep_psychologist", "Psychologue du parcours d'exécution de peine (PEP)"),
+    ("health_team", "Membre de l'équipe sanitaire"),
+    ("training_body", "Organisme de formation"),
+    ("employment_association", "Association d'accompagnement vers l'emploi"),
     ("sep", "Service de l'emploi pénitentiaire (SEP)"),
 )
 
@@ -142,36 +142,59 @@ ORIENTATION_SOURCES = _cat(
 
 # CCTP 5: "être une personne prévenue ou condamnée, suivie par le SPIP".
 ELIGIBLE_STATUSES = _cat(
-    ("prevenu", "Personne prévenue"),
-    ("condamne", "Personne condamnée"),
+    ("pre_trial", "Personne prévenue"),
+    ("convicted", "Personne condamnée"),
 )
 
 # CCTP 5, 6.1-2: who may prescribe ("CPIP ou assistante sociale" of the SPIP).
 PRESCRIBER_ROLES = _cat(
     ("cpip", "Conseiller pénitentiaire d'insertion et de probation (CPIP)"),
-    ("assistant-social", "Assistant·e de service social du SPIP"),
+    ("social_worker", "Assistant·e de service social du SPIP"),
 )
 
 # CCTP 3, 6.6: what a final bilan contains ("notamment"), then what it may contain.
 BILAN_REQUIRED_SECTIONS = _cat(
-    ("programme-realise", "Programme d'accompagnement réalisé"),
-    ("projet-professionnel", "Projet professionnel de la personne"),
-    ("plan-action", "Plan d'action pour mettre en œuvre le projet"),
+    ("programme_delivered", "Programme d'accompagnement réalisé"),
+    ("career_plan", "Projet professionnel de la personne"),
+    ("action_plan", "Plan d'action pour mettre en œuvre le projet"),
 )
 BILAN_OPTIONAL_SECTIONS = _cat(
-    ("realisations", "Réalisations éventuelles"),
-    ("recommandations", "Recommandations d'orientation vers des partenaires de l'insertion"),
-    ("bilan-mi-parcours", "Bilan à mi-parcours"),
+    ("achievements", "Réalisations éventuelles"),
+    ("recommendations", "Recommandations d'orientation vers des partenaires de l'insertion"),
+    ("midway_bilan", "Bilan à mi-parcours"),
 )
 
 # CCTP 6.9: deliverables of the provider ("le titulaire s'engage à fournir").
 DELIVERABLES = _cat(
-    ("affiche", "Affiche de présentation du dispositif à l'attention des personnes détenues"),
-    ("fiches-presentation", "Fiches de présentation du dispositif à l'attention des SPIP et "
+    ("poster", "Affiche de présentation du dispositif à l'attention des personnes détenues"),
+    ("presentation_sheets", "Fiches de présentation du dispositif à l'attention des SPIP et "
                             "partenaires"),
-    ("bilan-individuel", "Bilans individuels"),
-    ("bilan-atelier", "Bilans d'ateliers collectifs"),
+    ("individual_bilans", "Bilans individuels"),
+    ("workshop_bilans", "Bilans d'ateliers collectifs"),
 )
+
+#: The codes of version 0.2.0 (French kebab-case), read as the new codes for one version
+#: (issue 10: one vocabulary), per catalogue: in an input, and in a variant contract's
+#: parameter file (:func:`parameters_from_dict`).
+CATALOGUE_ALIASES: dict[str, dict[str, str]] = {
+    "orientation_sources": {
+        "personne": "person", "direction-etablissement": "prison_management",
+        "france-travail-justice": "france_travail_justice",
+        "mission-locale": "mission_locale", "psychologue-pep": "pep_psychologist",
+        "equipe-sanitaire": "health_team", "organisme-formation": "training_body",
+        "association-emploi": "employment_association"},
+    "eligible_statuses": {"prevenu": "pre_trial", "condamne": "convicted"},
+    "prescriber_roles": {"assistant-social": "social_worker"},
+    "bilan_required_sections": {
+        "programme-realise": "programme_delivered", "projet-professionnel": "career_plan",
+        "plan-action": "action_plan"},
+    "bilan_optional_sections": {
+        "realisations": "achievements", "recommandations": "recommendations",
+        "bilan-mi-parcours": "midway_bilan"},
+    "deliverables": {
+        "affiche": "poster", "fiches-presentation": "presentation_sheets",
+        "bilan-individuel": "individual_bilans", "bilan-atelier": "workshop_bilans"},
+}
 
 # --- end of the issue 3 block --------------------------------------------------
 
@@ -544,7 +567,8 @@ def _convert_param(key: str, value: Any, current: Any) -> Any:
     if key == "lots":
         return tuple(_lot(f"lots[{i}]", v) for i, v in enumerate(_list(key, value)))
     if key in _CATALOGUE_KEYS:
-        return tuple(_item(f"{key}[{i}]", v) for i, v in enumerate(_list(key, value)))
+        renamed = CATALOGUE_ALIASES.get(key, {})
+        return tuple(_item(f"{key}[{i}]", v, renamed) for i, v in enumerate(_list(key, value)))
     if isinstance(current, bool):
         if not isinstance(value, bool):
             raise InputError(key, "true ou false")
@@ -594,11 +618,13 @@ def _delay(path: str, spec: Any) -> Delay:
     return Delay(amount, unit)
 
 
-def _item(path: str, value: Any) -> CatalogueItem:
+def _item(path: str, value: Any, renamed: Mapping[str, str] | None = None) -> CatalogueItem:
+    """A catalogue entry; an old code of the catalogue (``renamed``) is read as its new one."""
     if not isinstance(value, Mapping) or set(value) != {"code", "label"} or not all(
             isinstance(v, str) for v in value.values()):
         raise InputError(path, "{ code = \"…\", label = \"…\" }")
-    return CatalogueItem(value["code"], value["label"])
+    code = value["code"]
+    return CatalogueItem((renamed or {}).get(code, code), value["label"])
 
 
 def _lot(path: str, value: Any) -> Lot:

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTING_LABELS, codes, hours_text, label_of, missing
+from ._inputs import SETTING_ALIASES, SETTING_LABELS, codes, hours_text, label_of, missing
 from .calendar import PARIS, elapsed_interval, to_utc
 from .checks import register_kind
 from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, Codes, field, json_schema, read
@@ -62,7 +62,7 @@ _WORKSHOP_INDEX = "l'indice (à partir de 0) d'un atelier de « workshops », ou
 # --- models ---------------------------------------------------------------------
 
 
-_SETTING = Codes(SETTING_LABELS, fold=True)
+_SETTING = Codes(SETTING_LABELS, SETTING_ALIASES, fold=True)
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _UNKNOWN = "absent ou null : non renseigné"
 
@@ -160,8 +160,7 @@ class Proposal:
         "[] : aucune formation", many=True, max_items=MAX_ITEMS, empty=None)
     validated: bool | None = field(BOOL, "programme validé par le CPIP", _UNKNOWN)
     recorded_hours: RecordedHours | None = field(RecordedHours, "heures réalisées")
-    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
-                                codes=_SETTING)
+    setting: str | None = field(CODE, "milieu", codes=_SETTING)
     id: str | None = field(ID, _ID_TEXT)
 
     def __attrs_post_init__(self) -> None:
