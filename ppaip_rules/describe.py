@@ -883,7 +883,7 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     if info.many or not isinstance(kind, type):
         # The French expected form, as the reader's errors say it (the docs' field tables).
         prop["x-expected"] = info.expected(context, labelled=True) + (
-            "" if info.required else " ; ou null")
+            "" if info.required else " ; ou null") + _old_codes(info, context)
     if info.personal:
         prop["x-personal"] = True
     return prop
@@ -976,10 +976,15 @@ def field_rows(model: type, prefix: str = "", context: Any = None) -> Iterator[F
         expected = info.expected(context, labelled=True)
         if info.unit:
             expected += f" (en {info.unit})"
-        if info.codes is not None and info.codes.old(context):
-            expected += " ; anciens codes encore lus : " + ", ".join(
-                f"{old} → {code}" for old, code in info.codes.old(context).items())
+        expected += _old_codes(info, context)
         yield FieldRow(path, info.label, expected, info.required, info.personal, info.header)
+
+
+def _old_codes(info: FieldInfo, context: Any) -> str:
+    """`` ; anciens codes encore lus : MF → custody, …`` (empty without old codes)."""
+    old = info.codes.old(context) if info.codes is not None else {}
+    return " ; anciens codes encore lus : " + ", ".join(
+        f"{spelling} → {code}" for spelling, code in old.items()) if old else ""
 
 
 def field_table(model: type, context: Any = None) -> str:
