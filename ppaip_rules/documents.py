@@ -43,7 +43,13 @@ from .describe import (
 from .errors import InputError
 from .model import VIOLATION, WARNING, Example, Flag, Report, get_rule, rule, run_rules
 from .parameters import CATALOGUE_ALIASES, DIJON, ContractParameters
-from .programme import A_LA_CARTE, group_size_flags, workshop_hours_flags, workshop_name
+from .programme import (
+    A_LA_CARTE,
+    group_size_flags,
+    theme_code,
+    workshop_hours_flags,
+    workshop_name,
+)
 
 #: Attendance sheets (annexes 3 and 4) and bilans: their kinds.
 INDIVIDUAL, COLLECTIVE = "individual", "collective"
@@ -81,7 +87,7 @@ _DELIVERABLE = Codes.dynamic(_deliverables, aliases=CATALOGUE_ALIASES["deliverab
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _MENTION = "la mention (texte) ou true/false ; vérifiée par sa présence, jamais reprise"
 _UNKNOWN = "absent ou null : non renseigné"
-_THEME = ("code du catalogue, a-la-carte ou intitulé libre (jamais repris)")
+_THEME = ("code du catalogue, a_la_carte ou intitulé libre (jamais repris)")
 
 
 def _mention(label: str, **kw: Any) -> Any:
@@ -126,7 +132,7 @@ class AttendanceSheet:
     """Feuille d'émargement individuelle ou collective (CCTP 6.5, annexes 3 et 4).
 
     Individual sheets have ``person``; collective ones ``theme`` (a catalogue
-    code, ``a-la-carte`` or a free text, never echoed), ``session_number``
+    code, ``a_la_carte`` or a free text, never echoed), ``session_number``
     and ``participants``.
     """
 
@@ -170,7 +176,7 @@ class Invitee:
 class Convocation:
     """Convocation à un atelier collectif (CCTP 6.5, annexe 2).
 
-    ``theme``: catalogue code, ``a-la-carte`` or free text.
+    ``theme``: catalogue code, ``a_la_carte`` or free text.
     """
 
     spip: bool = _mention("SPIP")
@@ -260,7 +266,7 @@ def example_sheet(kind: str = INDIVIDUAL, **changes: Any) -> dict:
     if kind == INDIVIDUAL:
         base["person"] = line
     else:
-        base.update(theme="tre", session_number=1, participants=[line] * 5)
+        base.update(theme="job_search_techniques", session_number=1, participants=[line] * 5)
     return {**base, **changes}
 
 
@@ -270,7 +276,7 @@ def example_convocation(**participant: Any) -> dict:
     line = {"surname": "NOM", "first_name": "Prénom", "cpip": cpip,
             "individual_followup": True, "other_workshops": False, "prescribed": True}
     return {"spip": "SPIP de l'Yonne", "establishment": "Centre pénitentiaire d'Auxerre",
-            "setting": "custody", "theme": "cv-lettre",
+            "setting": "custody", "theme": "cv_and_cover_letter",
             "dates": ["2025-06-03T14:00:00+02:00", "2025-06-10T14:00:00+02:00"],
             "duration_hours": 4, "participants": [line] * 4 + [{**line, **participant}]}
 
@@ -402,6 +408,7 @@ def check_attendance_sheet(sheet: Any, params: ContractParameters = DIJON) -> Re
 
 def _group_size(theme: str | None, count: int, path: str, params: ContractParameters) -> Report:
     size = get_rule("PROG-GROUP-SIZE")
+    theme = theme_code(theme, params)
     name = workshop_name(theme or "", 0, params) if theme in codes(params.collective_themes) \
         else "l'atelier"
     flags = group_size_flags(name, count, path, params)
@@ -479,8 +486,9 @@ def check_convocation(convocation: Any, params: ContractParameters = DIJON) -> R
                                            params))
     if c.duration_hours is not None:
         hours = get_rule("PROG-COLL-HOURS")
-        name = workshop_name(c.theme or A_LA_CARTE, 0, params) \
-            if c.theme in codes(params.collective_themes) else "l'atelier"
+        theme = theme_code(c.theme, params)
+        name = workshop_name(theme or A_LA_CARTE, 0, params) \
+            if theme in codes(params.collective_themes) else "l'atelier"
         flags = workshop_hours_flags(name, c.duration_hours, "duration_hours", params)
         report = report.merged(Report("", tuple(hours.finding(f, params) for f in flags), (hours.id,)))
     return report

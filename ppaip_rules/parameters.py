@@ -84,42 +84,44 @@ DIJON_LOTS = (
 # CCTP 6.2 A: actions of an individual programme (the last five "peuvent
 # également être proposées sous forme d'actions individuelles").
 INDIVIDUAL_ACTIONS = _cat(
-    ("bilan-positionnement", "Bilan de positionnement"),
-    ("bilan-orientation", "Bilan d'orientation"),
-    ("bilan-competences", "Bilan de compétences"),
-    ("tests-psychotechniques", "Tests psychotechniques ou psychologiques (RIASEC, MBTI, "
-                               "Holland, NEO-PI, NV7…)"),
-    ("projet-professionnel", "Définition d'un projet professionnel"),
-    ("info-dispositifs", "Information sur les dispositifs régionaux et locaux autour du projet"),
-    ("dossiers-partenaires", "Accompagnement à la constitution de dossiers ou à la mise en "
+    ("positioning_assessment", "Bilan de positionnement"),
+    ("guidance_assessment", "Bilan d'orientation"),
+    ("skills_assessment", "Bilan de compétences"),
+    ("psychometric_tests", "Tests psychotechniques ou psychologiques (RIASEC, MBTI, "
+                           "Holland, NEO-PI, NV7…)"),
+    ("career_plan", "Définition d'un projet professionnel"),
+    ("schemes_information", "Information sur les dispositifs régionaux et locaux autour du "
+                            "projet"),
+    ("partner_applications", "Accompagnement à la constitution de dossiers ou à la mise en "
                              "relation avec les partenaires"),
-    ("partenaires-emploi", "Information sur les partenaires emplois"),
-    ("bassin-emploi", "Connaissance des domaines d'activité et du bassin d'emploi"),
-    ("recherche-offres-tre", "Recherches d'offres d'emploi ou de formation, ateliers TRE "
-                             "(CV et lettre de motivation)"),
+    ("employment_partners", "Information sur les partenaires emplois"),
+    ("local_labour_market", "Connaissance des domaines d'activité et du bassin d'emploi"),
+    ("job_search_and_cv", "Recherches d'offres d'emploi ou de formation, ateliers TRE "
+                          "(CV et lettre de motivation)"),
 )
 
 # CCTP 6.2 B: themes of collective workshops ("à la carte" workshops are allowed too).
 COLLECTIVE_THEMES = _cat(
     ("vae", "Information sur la validation des acquis de l'expérience (VAE)"),
-    ("apprentissage", "Information sur le dispositif d'apprentissage"),
-    ("creation-entreprise", "Information sur la création ou la reprise d'entreprises"),
-    ("tre", "Apprentissage des techniques de recherche d'emploi"),
-    ("image-de-soi", "Travail sur l'image de soi, la confiance en soi, la présentation de soi"),
-    ("forum-emploi", "Forum emploi, job dating, découverte de métiers, rencontres avec des "
-                     "professionnels"),
-    ("info-dispositifs", "Information sur les dispositifs régionaux et locaux autour du projet"),
-    ("dossiers-partenaires", "Accompagnement à la constitution de dossiers ou à la mise en "
+    ("apprenticeship", "Information sur le dispositif d'apprentissage"),
+    ("business_creation", "Information sur la création ou la reprise d'entreprises"),
+    ("job_search_techniques", "Apprentissage des techniques de recherche d'emploi"),
+    ("self_image", "Travail sur l'image de soi, la confiance en soi, la présentation de soi"),
+    ("job_fair", "Forum emploi, job dating, découverte de métiers, rencontres avec des "
+                 "professionnels"),
+    ("schemes_information", "Information sur les dispositifs régionaux et locaux autour du "
+                            "projet"),
+    ("partner_applications", "Accompagnement à la constitution de dossiers ou à la mise en "
                              "relation avec les partenaires"),
-    ("partenaires-emploi", "Information sur les partenaires emplois"),
+    ("employment_partners", "Information sur les partenaires emplois"),
     ("iae", "Information sur les dispositifs IAE"),
-    ("bassin-emploi", "Connaissance des domaines d'activité et du bassin d'emploi"),
-    ("recherche-offres", "Recherches d'offres d'emploi ou de formation adaptées au projet"),
-    ("cv-lettre", "Ateliers curriculum vitae et lettre de motivation"),
-    ("savoir-etre", "Ateliers sur les savoir-être (gestion du stress, de la colère…)"),
+    ("local_labour_market", "Connaissance des domaines d'activité et du bassin d'emploi"),
+    ("job_search", "Recherches d'offres d'emploi ou de formation adaptées au projet"),
+    ("cv_and_cover_letter", "Ateliers curriculum vitae et lettre de motivation"),
+    ("soft_skills", "Ateliers sur les savoir-être (gestion du stress, de la colère…)"),
     ("coaching", "Coaching"),
-    ("communication-orale", "Améliorer sa communication orale"),
-    ("prise-de-parole", "Prendre la parole en public"),
+    ("oral_communication", "Améliorer sa communication orale"),
+    ("public_speaking", "Prendre la parole en public"),
 )
 
 # CCTP 6.1-1: who may ask for an orientation toward the SPIP.
@@ -177,6 +179,23 @@ DELIVERABLES = _cat(
 #: (issue 10: one vocabulary), per catalogue: in an input, and in a variant contract's
 #: parameter file (:func:`parameters_from_dict`).
 CATALOGUE_ALIASES: dict[str, dict[str, str]] = {
+    "individual_actions": {
+        "bilan-positionnement": "positioning_assessment",
+        "bilan-orientation": "guidance_assessment", "bilan-competences": "skills_assessment",
+        "tests-psychotechniques": "psychometric_tests", "projet-professionnel": "career_plan",
+        "info-dispositifs": "schemes_information",
+        "dossiers-partenaires": "partner_applications",
+        "partenaires-emploi": "employment_partners", "bassin-emploi": "local_labour_market",
+        "recherche-offres-tre": "job_search_and_cv"},
+    "collective_themes": {
+        "apprentissage": "apprenticeship", "creation-entreprise": "business_creation",
+        "tre": "job_search_techniques", "image-de-soi": "self_image",
+        "forum-emploi": "job_fair", "info-dispositifs": "schemes_information",
+        "dossiers-partenaires": "partner_applications",
+        "partenaires-emploi": "employment_partners", "bassin-emploi": "local_labour_market",
+        "recherche-offres": "job_search", "cv-lettre": "cv_and_cover_letter",
+        "savoir-etre": "soft_skills", "communication-orale": "oral_communication",
+        "prise-de-parole": "public_speaking"},
     "orientation_sources": {
         "personne": "person", "direction-etablissement": "prison_management",
         "france-travail-justice": "france_travail_justice",

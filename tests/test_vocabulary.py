@@ -269,3 +269,45 @@ def test_an_old_code_whose_new_code_a_variant_contract_dropped_is_not_read():
     assert error.value.path == "prescription.prescriber_role"
     schema = json.dumps(json_schema(Prescription, context=variant))
     assert "social_worker" not in schema and "assistant-social" not in schema
+
+
+# --- the catalogue codes of themes and actions (texts matched against the catalogue) -------
+
+def _themes():
+    from ppaip_rules.programme import THEME_ALIASES
+
+    return sorted(THEME_ALIASES.items())
+
+
+@pytest.mark.parametrize(("old", "new"), _themes())
+def test_an_old_theme_code_gives_the_same_reports_as_its_new_code(old, new):
+    def programme(theme):
+        doc = _example("programme")
+        doc["workshops"] = [{"theme": theme, "hours": 1, "participants": 7,
+                             "agreed_with_spip": False}]
+        return doc
+
+    assert _report("programme", programme(old)) == _report("programme", programme(new))
+    assert _report("programme", programme(new))["findings"]  # the workshop is named
+    convocation = {**_example("convocation"), "duration_hours": 1}
+    assert _report("convocation", {**convocation, "theme": old}) == \
+        _report("convocation", {**convocation, "theme": new})
+
+
+def test_every_old_individual_action_code_is_in_the_catalogue():
+    from ppaip_rules.programme import ACTION_ALIASES
+
+    doc = _example("programme")
+    report = _report("programme", {**doc, "individual_actions": list(ACTION_ALIASES)})
+    assert not [f for f in report["findings"] if f["rule_id"] == "PROG-IND-ACTIONS"]
+    assert _report("programme", {**doc, "individual_actions": ["sophrologie"]})["findings"]
+
+
+def test_every_catalogue_code_is_snake_case_ascii():
+    for name in ("individual_actions", "collective_themes", "orientation_sources",
+                 "eligible_statuses", "prescriber_roles", "bilan_required_sections",
+                 "bilan_optional_sections", "deliverables"):
+        for item in getattr(DIJON, name):
+            assert SNAKE.fullmatch(item.code), (name, item.code)
+        for old, new in CATALOGUE_ALIASES.get(name, {}).items():
+            assert new in {i.code for i in getattr(DIJON, name)}, (name, old)
