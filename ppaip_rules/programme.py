@@ -61,19 +61,19 @@ ACTION_ALIASES = CATALOGUE_ALIASES["individual_actions"]
 def theme_code(theme: str | None, params: ContractParameters = DIJON) -> str | None:
     """A workshop's theme as a code of the parameters: an old code is read as its new one
     (when the contract has it); any other text (a free title) is returned as it is."""
-    if theme is None or theme in codes(params.collective_themes) or \
+    new = THEME_ALIASES.get(theme) if theme is not None else None
+    if new is None or theme in codes(params.collective_themes) or \
             theme in codes(params.tender_themes):
-        return theme
-    new = THEME_ALIASES.get(theme)
-    if new is not None and (new == A_LA_CARTE or new in codes(params.collective_themes)):
-        return new
-    return theme
+        return theme  # the usual case: one look-up
+    return new if new == A_LA_CARTE or new in codes(params.collective_themes) else theme
 
 
 def action_code(action: str, params: ContractParameters = DIJON) -> str:
     """An individual action as a code of the parameters (an old code read as its new one)."""
-    known = codes(params.individual_actions)
     new = ACTION_ALIASES.get(action)
+    if new is None:
+        return action
+    known = codes(params.individual_actions)
     return new if action not in known and new in known else action
 MAX_HOURS = 10_000
 MAX_PARTICIPANTS = 10_000
