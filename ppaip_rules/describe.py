@@ -116,6 +116,17 @@ class Codes:
         """Every accepted spelling (folded when ``fold``) → its code."""
         return _resolve(self, context)[1]
 
+    def old(self, context: Any) -> Mapping[str, str]:
+        """The old spellings still read (for one version), each → its code."""
+        labels = self.of(context)
+        return {old: code for old, code in self.aliases.items()
+                if code in labels and old not in labels}
+
+    def shown(self, context: Any) -> str:
+        """The codes with their French labels: ``custody « milieu fermé », …``."""
+        return ", ".join(f"{code} « {label} »" if label and label != code else code
+                         for code, label in self.of(context).items())
+
 
 #: (id of the code list, id of the context) → (list, context, labels, spellings): the lists
 #: of a context are computed once (a context is a frozen parameter set; few exist).
@@ -129,7 +140,10 @@ def _resolve(codes: Codes, context: Any) -> tuple[Mapping[str, str], Mapping[str
         return hit[2], hit[3]
     labels = dict(codes.source(context)) if codes.source is not None else dict(codes.labels)
     table = {code: code for code in labels}
-    table.update(codes.aliases)
+    # An old spelling is read as its code only when that code is in the list (a variant
+    # contract may have dropped it) and the spelling is not itself a code of the list.
+    table.update({old: code for old, code in codes.aliases.items()
+                  if code in labels and old not in labels})
     if codes.fold:
         table = {spelling.lower(): code for spelling, code in table.items()}
     if len(_RESOLVED) > 1024:
@@ -173,14 +187,18 @@ class FieldInfo:
         """The description of one element of a list field."""
         return attrs.evolve(self, many=False, required=True, default=None)
 
-    def expected(self, context: Any = None) -> str:
-        """What the field expects, in French (the ``attendu`` of an error)."""
+    def expected(self, context: Any = None, labelled: bool = False) -> str:
+        """What the field expects, in French (the ``attendu`` of an error).
+
+        ``labelled``: codes with their French labels (the docs; an error lists the codes
+        only, so that no label can be mistaken for an echo of the value sent).
+        """
         kind = self.kind
         if self.expects is not None and not self.many:
             return self.expects
         if self.many:
             return (f"une liste ({self.max_items} éléments au plus) dont chaque élément est "
-                    + self.item().expected(context))
+                    + self.item().expected(context, labelled))
         if kind == PRESENCE:
             return "true ou false (mention présente ou non), ou le texte de la mention"
         if kind == TIME:
@@ -206,7 +224,8 @@ class FieldInfo:
                     + (" avec fuseau" if self.aware else ""))
         if kind == CODE:
             assert self.codes is not None
-            return "une valeur parmi : " + ", ".join(self.codes.of(context))
+            return "une valeur parmi : " + (self.codes.shown(context) if labelled else
+                                            ", ".join(self.codes.of(context)))
         return f"un objet JSON ({{ … }}) : {_title(kind)}"
 
 
@@ -905,13 +924,16 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     elif kind == CODE:
         assert info.codes is not None
         labels = info.codes.of(context)
-        spellings = [*labels, *info.codes.aliases]
+        old = info.codes.old(context)
+        spellings = [*labels, *old]
         if info.codes.fold:
             prop = {"type": "string", "pattern": "^\\s*(?:" + "|".join(
                 _folded(s) for s in spellings) + ")\\s*$"}
         else:
             prop = {"enum": spellings}
         prop["x-labels"] = dict(labels)
+        if old:  # the old spellings, still read for one version (issue 10)
+            prop["x-aliases"] = dict(old)
     else:
         prop = json_schema(kind, context=context, root=False)
     if not info.required:  # null: "not known" (or the default)
@@ -924,7 +946,8 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     prop = {"description": description, **prop}
     if info.many or not isinstance(kind, type):
         # The French expected form, as the reader's errors say it (the docs' field tables).
-        prop["x-expected"] = info.expected(context) + ("" if info.required else " ; ou null")
+        prop["x-expected"] = info.expected(context, labelled=True) + (
+            "" if info.required else " ; ou null") + _old_codes(info, context)
     if info.personal:
         prop["x-personal"] = True
     return prop
@@ -1016,10 +1039,18 @@ def field_rows(model: type, prefix: str = "", context: Any = None) -> Iterator[F
         if isinstance(info.kind, type):
             yield from field_rows(info.kind, path, context)
             continue
-        expected = info.expected(context)
+        expected = info.expected(context, labelled=True)
         if info.unit:
             expected += f" (en {info.unit})"
+        expected += _old_codes(info, context)
         yield FieldRow(path, info.label, expected, info.required, info.personal, info.header)
+
+
+def _old_codes(info: FieldInfo, context: Any) -> str:
+    """`` ; anciens codes encore lus : MF → custody, …`` (empty without old codes)."""
+    old = info.codes.old(context) if info.codes is not None else {}
+    return " ; anciens codes encore lus : " + ", ".join(
+        f"{spelling} → {code}" for spelling, code in old.items()) if old else ""
 
 
 def field_table(model: type, context: Any = None) -> str:

@@ -274,7 +274,9 @@ hostile_texts = st.one_of(
                      "2025-03-30T02:30:00", "2025-10-26T02:30:00", "2025-05-02T14:30:00Z",
                      "2025-05-02T14:30:00+02:00", "1990-01-01", "2101-01-01", "MF", "MO",
                      "57", "057", "99", "2A", "PROG-START", "REFUSAL-48H", "individuel",
-                     "collectif", "cpip", "condamne", "=1+1", "@SUM(A1)", "-2", "+33"]),
+                     "collectif", "cpip", "condamne", "=1+1", "@SUM(A1)", "-2", "+33",
+                     "custody", "community", "individual", "collective", "convicted",
+                     "email", "other"]),
 )
 
 json_scalars = st.one_of(st.none(), st.booleans(), hostile_numbers, hostile_texts)

@@ -59,7 +59,7 @@ CROSS_FIELD = {("person.birth_date", "une date de naissance antérieure à la da
 BASES = {
     DeadlineCheck: DeadlineCheck("PROG-START", dt.date(2025, 5, 2), dt.date(2025, 5, 5)),
     Person: Person(), Prescription: Prescription(), OrientationRequest: OrientationRequest(),
-    AttendanceSheet: AttendanceSheet("collectif"), Convocation: Convocation(),
+    AttendanceSheet: AttendanceSheet("collective"), Convocation: Convocation(),
     Bilan: Bilan("final"), Deliverables: Deliverables(), Signatory: Signatory(),
     Attendee: Attendee(), Invitee: Invitee(),
     Roster: Roster(5, dt.date(2025, 3, 3)),
@@ -248,9 +248,9 @@ def test_field_table_lists_nested_fields_and_personal_data():
 
 
 @pytest.mark.parametrize(("model", "changes", "path"), [
-    (Bilan, {"sections": ("programme-realise", "rubrique-inventee")}, "sections[1]"),
+    (Bilan, {"sections": ("programme_delivered", "rubrique-inventee")}, "sections[1]"),
     (Bilan, {"kind": "annuel"}, "kind"),
-    (Deliverables, {"delivered": "affiche"}, "delivered"),
+    (Deliverables, {"delivered": "poster"}, "delivered"),
     (AttendanceSheet, {"participants": [Attendee(), "ligne"]}, "participants[1]"),
     (AttendanceSheet, {"person": Attendee()}, "person"),  # on a collective sheet
     (AttendanceSheet, {"start_time": "09:00"}, "start_time"),  # read, never built
@@ -264,17 +264,17 @@ def test_documents_refuse_direct_construction_like_the_reader(model, changes, pa
 
 
 def test_a_list_longer_than_its_cap_is_refused_by_reader_and_schema():
-    doc = {"delivered": ["affiche"] * 1_001}
+    doc = {"delivered": ["poster"] * 1_001}
     assert not VALIDATORS["deliverables"].is_valid(doc)
     with pytest.raises(InputError) as error:
         read(Deliverables, doc)
     assert error.value.path == "delivered"
     assert "1000 éléments au plus" in error.value.expected
-    assert len(read(Deliverables, {"delivered": ["affiche"] * 1_000}).delivered) == 1_000
+    assert len(read(Deliverables, {"delivered": ["poster"] * 1_000}).delivered) == 1_000
 
 
 def test_list_elements_are_named_by_their_index_in_nested_paths():
-    sheet = {"kind": "collectif", "participants": [{}, {"signature": 3}]}
+    sheet = {"kind": "collective", "participants": [{}, {"signature": 3}]}
     with pytest.raises(InputError) as error:
         read(AttendanceSheet, sheet)
     assert error.value.path == "participants[1].signature"
