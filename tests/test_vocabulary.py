@@ -24,7 +24,6 @@ SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: empties this list after merging them (a strict xfail: a kind that already passes makes
 #: the test fail, so that it is taken out of the list).
 PENDING = {
-    "roster": "roster_csv.py / staffing.py: psychologue, sous-traitant, depart…",
     "case": "events.py / timeline.py: setting MF/MO, sex F/M…",
     "activity": "lot.py: setting MF/MO, invoice and meeting kinds…",
 }
