@@ -129,8 +129,14 @@ def _as_input_date(value: Any, path: str) -> dt.date:
     return value
 
 
+def _check_input_date(value: Any, path: str) -> None:
+    if type(value) is not dt.date:
+        raise InputError(path, _INPUT_DATE_EXPECTED)
+    require_input_year(value, path)
+
+
 _INPUT_DATE_FORMAT = _format("ppaip-input-date", _as_input_date)
-INPUT_DATE = Custom("input_date", _INPUT_DATE_EXPECTED, _as_input_date, _as_input_date,
+INPUT_DATE = Custom("input_date", _INPUT_DATE_EXPECTED, _as_input_date, _check_input_date,
                     lambda context: dict(_INPUT_DATE_FORMAT),
                     ("2025-04-01", "01/04/2025", "2025-02-30", "1990-01-01", "2101-01-01",
                      "2025-4-1", "demain"))
@@ -166,7 +172,10 @@ _MONTH_RE = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def _as_month(value: Any, path: str) -> dt.date:
-    """A calendar month, ``AAAA-MM``: its first day."""
+    """A calendar month, ``AAAA-MM`` (or its first day, a date): its first day."""
+    if type(value) is dt.date:
+        _check_month(value, path)
+        return value
     if isinstance(value, str) and _MONTH_RE.fullmatch(value):
         year, month = int(value[:4]), int(value[5:])
         if 1 <= month <= 12 and in_input_years(year):
