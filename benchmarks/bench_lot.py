@@ -4,10 +4,11 @@
     python benchmarks/bench_lot.py --cases 500 2000
 
 Cases come from the generator of bench_timeline.py (about 20 events each, two SPIP of
-lot 5). For each size: the median wall time of ``lot_report`` from models, of the
-``activity`` check kind from a JSON-like document, and, when the chunked accumulator
-exists (``LotAccumulator``), the report computed chunk by chunk from a stream of JSON
-cases, with its tracemalloc peak: it must not grow with the number of cases.
+lot 5). For each size: the median CPU time of ``lot_report`` from models and of the
+``activity`` check kind from a JSON-like document, and the tracemalloc peak of one pass.
+Then (``--stream`` sizes) the report computed chunk by chunk (``LotAccumulator``) from
+JSON cases generated on the fly: its peak must not follow the number of cases; what
+stays is the report's own per-case content (findings, reconciliation rows, case IDs).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def timed(fn, repeats: int):
     times, out = [], None
     for _ in range(repeats):
         gc.collect()
-        start = time.perf_counter()
+        start = time.process_time()
         out = fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times), out
 
 
@@ -49,6 +50,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, nargs="*", default=[1000, 4000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--stream", type=int, nargs="*", default=[1000, 4000, 16000],
+                        help="sizes of the chunked run (memory)")
     args = parser.parse_args()
     sizes, repeats = ([20, 40], 1) if SMOKE else (args.cases, args.repeats)
     print(f"Python {sys.version.split()[0]}; lot 5, period {PERIOD[0]} – {PERIOD[1]}; median "
@@ -70,31 +73,50 @@ def main() -> None:
         tracemalloc.stop()
         print(f"{'':>6}        one pass: tracemalloc peak {peak / 2**20:6.1f} MB (the cases "
               f"held in memory not counted)")
-        if hasattr(lot_module, "LotAccumulator"):
-            chunked(n, cases)
+    if hasattr(lot_module, "LotAccumulator"):
+        chunked([30, 60] if SMOKE else args.stream)
+        chunked([30, 60] if SMOKE else args.stream, case_findings=False)
 
 
-def chunked(n: int, cases) -> None:
-    """The report chunk by chunk, from a stream of JSON cases generated on the fly."""
+def chunked(sizes, case_findings: bool = True) -> None:
+    """The report chunk by chunk from a stream of JSON cases generated on the fly (never all
+    in memory): the tracemalloc peak of the whole stream, and what stays at the end (the
+    report's own per-case content: findings, reconciliation rows, case IDs)."""
+    import random
+
+    from bench_timeline import generate_case
+
     from ppaip_rules.lot import LotAccumulator
 
-    dicts = [as_dict(c) for c in cases]
-    chunk = 100 if not SMOKE else 10
+    chunk = 10 if SMOKE else 200
+    print(f"\nChunk by chunk (LotAccumulator, {chunk} JSON cases a chunk, generated on the "
+          f"fly; case_findings={case_findings})")
 
-    def stream():
-        acc = LotAccumulator(5, PERIOD, as_of=AS_OF, contract_start="2025-03-01")
+    def stream(n):
+        rng = random.Random(2025)
+        acc = LotAccumulator(5, PERIOD, as_of=AS_OF, contract_start="2025-03-01",
+                             case_findings=case_findings)
         for start in range(0, n, chunk):
-            acc.add(dicts[start:start + chunk])
-        return acc.report()
+            acc.add([as_dict(attrs.evolve(generate_case(rng, i), spip="21" if i % 3 else "71"))
+                     for i in range(start, min(n, start + chunk))])
+        return acc, acc.report()
 
-    t, report = timed(stream, 1)
-    gc.collect()
-    tracemalloc.start()
-    stream()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(f"{'':>6}        chunked ({chunk} cases a chunk): {t:6.2f} s; tracemalloc peak "
-          f"{peak / 2**20:6.1f} MB; {len(report.report.findings)} findings")
+    for n in sizes:
+        gc.collect()
+        cpu = time.process_time()
+        stream(n)
+        cpu = time.process_time() - cpu
+        gc.collect()
+        tracemalloc.start()
+        acc, report = stream(n)
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"{n:>6} cases: {cpu:6.2f} s CPU ({cpu / n * 1e6:5.0f} µs/case, JSON read and "
+              f"cases generated included); tracemalloc peak {peak / 2**20:5.1f} MB, of which "
+              f"kept at the end {current / 2**20:5.1f} MB ({current / n:5.0f} B/case: "
+              f"{len(report.report.findings)} findings, {len(report.reconciliation)} "
+              f"reconciliation rows), working {(peak - current) / 2**20:4.1f} MB")
+        del acc, report
 
 
 if __name__ == "__main__":

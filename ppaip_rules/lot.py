@@ -43,6 +43,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import attrs
+
 from . import describe
 from .calendar import require_input_year
 from .checks import register_kind
@@ -89,7 +91,7 @@ from .lot_output import (
 )
 from .lot_rules import ACTIVITY_RULES, _activity_rules
 from .lot_tally import LotTally, Setup, context, full_months, session_key, tally
-from .model import Report
+from .model import Finding, Report
 from .parameters import DIJON, ContractParameters
 from .parsing import as_date
 from .timeline import CASE_RULES, read_as_of
@@ -114,16 +116,26 @@ class LotAccumulator:
     report's per-case findings and rows); the cases and their evaluations are dropped
     unless ``keep_evaluations`` (the report's ``cases`` is then empty).
 
+    ``case_findings=False``: the cases' own findings are not kept nor listed (nor their
+    rules among those checked): the report is then the lot's rules only, and what it
+    keeps no longer grows with the findings of the cases (for a national run, whose
+    per-case findings come from :func:`~ppaip_rules.evaluate_cases`). Every other
+    figure is the same.
+
     Across processes: each worker builds the same accumulator and returns
     ``tally(chunk, start)`` (``start``: the index in the lot of the chunk's first case);
     the parent ``merge``\\ s the tallies in the order of the chunks.
     """
 
     def __init__(self, lot: int, period: Any, params: ContractParameters = DIJON, *,
-                 keep_evaluations: bool = False, **options: Any) -> None:
-        if not isinstance(keep_evaluations, bool):
-            raise InputError("keep_evaluations", "true ou false")
-        self.setup = _setup(lot, period, params, **options)
+                 keep_evaluations: bool = False, case_findings: bool = True,
+                 **options: Any) -> None:
+        for name, value in (("keep_evaluations", keep_evaluations),
+                            ("case_findings", case_findings)):
+            if not isinstance(value, bool):
+                raise InputError(name, "true ou false")
+        self.setup = attrs.evolve(_setup(lot, period, params, **options),
+                                  case_findings=case_findings)
         self.keep_evaluations = keep_evaluations
         self.total = LotTally(0, evaluations=[] if keep_evaluations else None)
 
@@ -147,18 +159,25 @@ class LotAccumulator:
     def report(self) -> LotReport:
         s, t = self.setup, self.total
         ctx = context(s, t)
-        findings = []
-        checked = []
+        findings: list[Finding] = []
+        checked: list[str] = []
         for r in _activity_rules():
+            assert r.decide is not None  # every registered rule decides
             checked.append(r.id)
             findings.extend(r.finding(flag, s.params) for flag in r.decide(ctx, s.params))
-        findings.extend(t.findings)
-        checked.extend(r for r in CASE_RULES if r not in checked)
+        if s.case_findings:
+            findings.extend(t.findings)
+            checked.extend(r for r in CASE_RULES if r not in checked)
         return LotReport(s.lot.number, s.period, s.as_of, s.term, ctx.volumes,
                          ctx.permanence_checks, ctx.target_public, ctx.synthesis,
-                         tuple(t.evaluations or ()), Report("activity", findings, checked),
+                         tuple(t.evaluations or ()), _report(findings, checked),
                          s.params.forecast_months, ctx.spip_hours, ctx.deadlines_by_month,
                          ctx.reconciliation)
+
+
+def _report(findings: list[Finding], checked: list[str]) -> Report:
+    report: Report = Report("activity", findings, checked)  # type: ignore[arg-type]
+    return report
 
 
 def lot_report(cases: Iterable[Any], lot: int, period: Any,

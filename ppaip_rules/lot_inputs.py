@@ -109,9 +109,13 @@ def _format(name: str, read: Any) -> dict[str, Any]:
     return {"type": "string", "format": name}
 
 
+def _check_safe_id(value: Any, path: str) -> None:
+    _as_safe_id(value, path)
+
+
 _SAFE_ID_FORMAT = _format("ppaip-safe-id", _as_safe_id)
 SAFE_ID_KIND = Custom(
-    "safe_id", _SAFE_ID_EXPECTED, _as_safe_id, _as_safe_id,
+    "safe_id", _SAFE_ID_EXPECTED, _as_safe_id, _check_safe_id,
     lambda context: {**_SAFE_ID_FORMAT, "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]{0,39}$"},
     ("MA-DIJON", "A1", "x" * 40, "x" * 41, "-A", "=1+1", "A B", "A1\n", "é", ""))
 

@@ -263,12 +263,12 @@ def _format_lot(r: LotReport) -> str:
     if r.permanences:
         lines.append("")
         lines.append("PERMANENCES SANS PRESCRIPTION (CCTP 6.1-3)")
-        for p in r.permanences:
-            when = " et ".join(_month_name(m) for m in p.months)
-            verdict = ("prescriptions reçues" if p.prescriptions else
-                       f"{p.permanences} permanence(s) sur {p.required} : "
-                       + ("conforme" if p.ok else "INSUFFISANT"))
-            lines.append(f"  - {p.site}, {when} : {verdict}")
+        for check in r.permanences:
+            when = " et ".join(_month_name(m) for m in check.months)
+            verdict = ("prescriptions reçues" if check.prescriptions else
+                       f"{check.permanences} permanence(s) sur {check.required} : "
+                       + ("conforme" if check.ok else "INSUFFISANT"))
+            lines.append(f"  - {check.site}, {when} : {verdict}")
     t = r.target_public
     lines.append("")
     lines.append("PUBLICS CIBLES (CCTP 2 b)")

@@ -395,7 +395,7 @@ def rep_synthesis(ctx: Context, params: ContractParameters) -> Iterator[Flag]:
             yield missing_fact("syntheses", f"synthèse du titulaire pour la période "
                                             f"« {p.label} » achevée le {format_date(p.last)}")
     elif due:
-        given = {}
+        given: dict[int, tuple[int, Any]] = {}
         for i, synth in enumerate(ctx.syntheses):
             given.setdefault(synth.term_period, (i, synth))
         for n, p in due:

@@ -115,6 +115,8 @@ class Setup:
     invoice_keys: frozenset[tuple[str, str, dt.date]] = frozenset()
     #: First days of the months wholly in the period and over at the as-of instant.
     full_months: frozenset[dt.date] = frozenset()
+    #: Whether the cases' own findings are kept and listed in the report.
+    case_findings: bool = True
 
     @property
     def as_of_day(self) -> dt.date:
@@ -308,10 +310,10 @@ def _add_case(setup: Setup, t: LotTally, i: int, case: Case) -> None:
         if not isinstance(s, SessionHeld):
             continue
         if setup.invoice_keys:
-            for key in (("case", case.case_id, s.day) if case.case_id is not None else None,
-                        ("workshop", s.workshop, s.day) if s.workshop else None):
-                if key is not None and key in setup.invoice_keys:
-                    t.sheet_facts.setdefault(key, set()).add(s.signed_sheet)
+            for fact in (("case", case.case_id, s.day) if case.case_id is not None else None,
+                         ("workshop", s.workshop, s.day) if s.workshop else None):
+                if fact is not None and fact in setup.invoice_keys:
+                    t.sheet_facts.setdefault(fact, set()).add(s.signed_sheet)
         if not (period.contains(s.day) and s.day <= as_of_day):
             continue
         mode = s.mode
@@ -373,6 +375,8 @@ def _add_case(setup: Setup, t: LotTally, i: int, case: Case) -> None:
                 counts = t.deadlines.setdefault(day.strftime("%Y-%m"), [0, 0])
                 counts[0 if o.status is ObligationStatus.MET else 1] += 1
     # the case's own findings
+    if not setup.case_findings:
+        return
     for f in ev.report.findings:
         if f.severity is INFO:
             continue
@@ -485,7 +489,9 @@ def _permanence_checks(setup: Setup, t: LotTally) -> tuple[PermanenceCheck, ...]
 
 
 def _target_public(setup: Setup, t: LotTally) -> TargetPublic:
-    return TargetPublic(*t.people, setup.params.young_age_limit)
+    beneficiaries, women, sex_known, young, youth_known = t.people
+    return TargetPublic(beneficiaries, women, sex_known, young, youth_known,
+                        setup.params.young_age_limit)
 
 
 def _synthesis(t: LotTally) -> Synthesis:
@@ -541,3 +547,9 @@ def no_spip_fact(t: LotTally) -> tuple[str, str] | None:
             f"SPIP de {plural(t.no_spip, 'parcours', 'parcours')} : compté(s) dans le lot "
             f"sans que son appartenance soit vérifiée")
 
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from strategies import workflow_logs
 
 from ppaip_rules import DIJON, InputError, lot_report, parameters_from_dict, run_check
-from ppaip_rules.lot import LotAccumulator, activity_schema, contract_term
+from ppaip_rules.lot import ACTIVITY_RULES, LotAccumulator, activity_schema, contract_term
 
 D = dt.date
 EXAMPLES = Path(__file__).parent.parent / "ppaip_rules" / "examples"
@@ -783,6 +783,15 @@ def test_lot_report_chunk_by_chunk_is_the_report_of_one_pass(cases, cuts):
     for part in parts:
         parent.merge(part)
     assert parent.report() == attrs.evolve(one, cases=())
+    # without the cases' own findings: the lot's rules only, every figure the same
+    lean = LotAccumulator(5, _CHUNK_PERIOD, case_findings=False, **_CHUNK_OPTIONS)
+    for chunk in chunks:
+        lean.add(chunk)
+    slim = lean.report()
+    assert slim.report.findings == tuple(f for f in one.report.findings
+                                         if f.rule_id in ACTIVITY_RULES)
+    assert slim.report.checked == ACTIVITY_RULES
+    assert attrs.evolve(slim, report=one.report) == attrs.evolve(one, cases=())
 
 
 def test_lot_report_chunks_merged_out_of_order_are_an_input_error():
