@@ -817,3 +817,14 @@ def test_lot_report_hour_totals_do_not_depend_on_the_order_of_addition():
     forward = report([case("A", sessions=sessions)])
     backward = report([case("A", sessions=sessions[::-1])])
     assert forward.volumes[0].delivered == backward.volumes[0].delivered == 1.0
+
+
+def test_lot_report_a_chunk_tally_pickles_and_merges_as_a_workers_would():
+    import pickle
+
+    cases = [case("A"), case("B", spip="71"), case("C", spip="18")]
+    one = report(cases)
+    acc = LotAccumulator(5, PERIOD, contract_start="2025-03-01")
+    for start in (0, 2):
+        acc.merge(pickle.loads(pickle.dumps(acc.tally(cases[start:start + 2], start))))
+    assert acc.report() == attrs.evolve(one, cases=())
