@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from .calendar import require_input_year
+from .describe import Codes
 from .errors import InputError
 from .frenchtext import format_value
 from .model import Flag, missing_fact
@@ -24,6 +25,8 @@ CUSTODY, COMMUNITY = "custody", "community"
 SETTINGS = (CUSTODY, COMMUNITY)
 SETTING_LABELS = {CUSTODY: "milieu fermé", COMMUNITY: "milieu ouvert"}
 SETTING_ALIASES = {"MF": CUSTODY, "MO": COMMUNITY}
+#: The code list of a setting, in every input that names one (case ignored; old codes read).
+SETTING_CODES = Codes(SETTING_LABELS, SETTING_ALIASES, fold=True)
 
 #: Maximum length of a pseudonymous identifier.
 ID_MAX = 64

@@ -153,6 +153,26 @@ def _resolve(codes: Codes, context: Any) -> tuple[Mapping[str, str], Mapping[str
 
 
 @attrs.frozen
+class Custom:
+    """A kind of value that the generic kinds do not say, with its own reader, check, schema
+    and expected form: a pattern (a safe identifier), a calendar month, or a value read by a
+    reader written elsewhere (a case's tagged union of events).
+
+    ``read(value, path)``: the JSON value → the model's value, or :class:`InputError`;
+    ``check(value, path)``: a model value, refused with :class:`InputError`;
+    ``schema(context)``: its JSON Schema (accepting what ``read`` accepts); ``samples``:
+    JSON values, accepted and refused, that property tests draw from.
+    """
+
+    name: str
+    expected: str
+    read: Callable[[Any, str], Any] = attrs.field(eq=False)
+    check: Callable[[Any, str], None] = attrs.field(eq=False)
+    schema: Callable[[Any], dict[str, Any]] = attrs.field(eq=False)
+    samples: tuple[Any, ...] = attrs.field(default=(), eq=False)
+
+
+@attrs.frozen
 class FieldInfo:
     """The description of one input field (attached to the attrs field's metadata)."""
 
@@ -199,6 +219,8 @@ class FieldInfo:
         if self.many:
             return (f"une liste ({self.max_items} éléments au plus) dont chaque élément est "
                     + self.item().expected(context, labelled))
+        if isinstance(kind, Custom):
+            return kind.expected
         if kind == PRESENCE:
             return "true ou false (mention présente ou non), ou le texte de la mention"
         if kind == TIME:
@@ -336,6 +358,8 @@ def _checker(info: FieldInfo) -> Check:
     def fail(path: str) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()))
 
+    if isinstance(kind, Custom):
+        return kind.check
     if kind in (TEXT, ID):
         limit = ID_MAX if kind == ID else (info.max_length or 10_000)
         blank = info.blank
@@ -514,6 +538,8 @@ def _step(info: FieldInfo) -> Step:
                 raise error.at(f"[{i}]").at(path) from None
             return tuple(out)
         return read_many
+    if isinstance(kind, Custom):
+        return kind.read
     if kind == PRESENCE:
         def read_presence(value: Any, path: str) -> Any:
             if isinstance(value, bool):
@@ -875,6 +901,8 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     if info.many:
         prop = {"type": "array", "maxItems": info.max_items,
                 "items": _property(info.item(), context)}
+    elif isinstance(kind, Custom):
+        prop = dict(kind.schema(context))
     elif kind == PRESENCE:
         prop = {"type": ["string", "boolean"]}
     elif kind == INSTANT:

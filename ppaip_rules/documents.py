@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ._inputs import COMMUNITY, SETTING_ALIASES, SETTING_LABELS, codes, missing, yes_no
+from ._inputs import COMMUNITY, SETTING_CODES, codes, missing, yes_no
 from .checks import register_kind
 from .describe import (
     BOOL,
@@ -80,7 +80,7 @@ _SHEET_KIND = Codes({INDIVIDUAL: "feuille individuelle (annexe 3)",
                      COLLECTIVE: "feuille collective (annexe 4)"}, SHEET_KIND_ALIASES, fold=True)
 _BILAN_KIND = Codes({FINAL: "bilan final du parcours",
                      WORKSHOP: "bilan d'atelier collectif"}, BILAN_KIND_ALIASES, fold=True)
-_SETTING = Codes(SETTING_LABELS, SETTING_ALIASES, fold=True)
+_SETTING = SETTING_CODES
 _SECTION = Codes.dynamic(_sections, aliases={**CATALOGUE_ALIASES["bilan_required_sections"],
                                              **CATALOGUE_ALIASES["bilan_optional_sections"]})
 _DELIVERABLE = Codes.dynamic(_deliverables, aliases=CATALOGUE_ALIASES["deliverables"])

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from ._inputs import CUSTODY, SETTING_ALIASES, SETTING_LABELS, codes, missing, yes_no
+from ._inputs import CUSTODY, SETTING_CODES, codes, missing, yes_no
 from .calendar import age_on
 from .checks import register_kind
 from .describe import BOOL, CODE, DATE, ID, Codes, field, json_schema, read
@@ -80,7 +80,7 @@ _STATUS = Codes.dynamic(_statuses, aliases=_STATUS_SPELLINGS, fold=True)
 _ROLE = Codes.dynamic(_roles, aliases=_ROLE_ALIASES, fold=True)
 _SOURCE = Codes.dynamic(_sources, aliases=_SOURCE_ALIASES, fold=True)
 _CHANNEL = Codes(CHANNEL_LABELS, CHANNEL_ALIASES, fold=True)
-_SETTING = Codes(SETTING_LABELS, SETTING_ALIASES, fold=True)
+_SETTING = SETTING_CODES
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _UNKNOWN = "absent ou null : non renseigné, la règle concernée le signale"
 

@@ -31,10 +31,10 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTING_ALIASES, SETTING_LABELS, codes, hours_text, label_of, missing
+from ._inputs import SETTING_CODES, codes, hours_text, label_of, missing
 from .calendar import PARIS, elapsed_interval, to_utc
 from .checks import register_kind
-from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, Codes, field, json_schema, read
+from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, field, json_schema, read
 from .errors import InputError
 from .frenchtext import format_date, plural
 from .model import (
@@ -84,7 +84,7 @@ _WORKSHOP_INDEX = "l'indice (à partir de 0) d'un atelier de « workshops », ou
 # --- models ---------------------------------------------------------------------
 
 
-_SETTING = Codes(SETTING_LABELS, SETTING_ALIASES, fold=True)
+_SETTING = SETTING_CODES
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _UNKNOWN = "absent ou null : non renseigné"
 

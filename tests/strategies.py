@@ -225,6 +225,8 @@ def values(info, depth: int = 0):
         return st.one_of(_DATE_TEXTS, _JUNK)
     if kind == d.MOMENT:
         return st.one_of(_MOMENT_TEXTS, _JUNK)
+    if isinstance(kind, d.Custom):  # its own samples, accepted and refused
+        return st.one_of(st.sampled_from(kind.samples), _JUNK) if kind.samples else _JUNK
     if kind == d.CODE:
         codes = [*info.codes.of(None), *info.codes.aliases]
         spelled = st.sampled_from(codes).flatmap(_spellings) if info.codes.fold \
