@@ -102,7 +102,7 @@ def cold_start() -> None:
         clock + "import datetime, ppaip_rules; "
         "ppaip_rules.deadline('END-BILAN-IND', datetime.date(2025, 5, 7)); " + done), "ms",
         "cible < 40 ms")
-    row("premier deadline() seul (tables du calendrier)", fresh_ms(
+    row("premier deadline() seul (son import, les tables du calendrier)", fresh_ms(
         "import datetime, ppaip_rules, time; t = time.process_time(); "
         "ppaip_rules.deadline('END-BILAN-IND', datetime.date(2025, 5, 7)); " + done), "ms")
     row("  pour mémoire : import holidays (l'ancienne source des tables)", fresh_ms(

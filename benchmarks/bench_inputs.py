@@ -29,10 +29,10 @@ BATCH, REPEATS = (20, 1) if SMOKE else (5_000, 9)
 DEADLINE = {"rule_id": "PROG-FIRST-MEETING", "trigger": "2025-05-02", "act": "2025-05-09",
             "extend_to_working_day": True}
 PERSON = {"id": "P-1", "birth_date": "1990-03-01", "status": "Condamné",
-          "followed_by_spip": True, "volunteer": True, "needs_support": True, "setting": "MO",
+          "followed_by_spip": True, "volunteer": True, "needs_support": True, "setting": "community",
           "regular_residence": True, "global_support_association": False}
 RX = {"id": "RX-1", "date": "2025-05-15", "prescriber_role": "cpip", "channel": "ipro360"}
-ORIENTATION = {"source": "autre", "channel": "mail", "ipro_unavailable": True, "id": "O-1"}
+ORIENTATION = {"source": "other", "channel": "email", "ipro_unavailable": True, "id": "O-1"}
 
 
 def median_us(fn: Callable[[], Any]) -> float:

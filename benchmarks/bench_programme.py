@@ -81,7 +81,7 @@ def main() -> int:
     print("cible : au moins 20 000 contrôles/s (CPU) avec formation Région")
     day = dt.datetime(2025, 3, 3, 9, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     n = 1000
-    big = {"individual_hours": 12, "individual_actions": ["bilan-orientation"],
+    big = {"individual_hours": 12, "individual_actions": ["guidance_assessment"],
            "sessions": [{"start": (day + dt.timedelta(hours=i)).isoformat(), "hours": 1}
                         for i in range(n)],
            "training_slots": [{"start": day.isoformat(),

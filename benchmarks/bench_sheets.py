@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_staffing import AS_OF, big_roster, to_csv
+from bench_staffing import AS_OF, big_roster, median_seconds, to_csv
 from openpyxl import Workbook
 
 from ppaip_rules import check_roster, read_roster
@@ -81,15 +79,6 @@ def workbooks(raw_csv: bytes) -> tuple[bytes, bytes]:
                   for h, v in zip(header[1:], r[1:], strict=True)] for r in rows[1:]]
     return (_save({SHEETS[t]: body for t, body in per_type.items()}),
             _save({"Feuil1": one_sheet}))
-
-
-def median_seconds(fn, repeats: int = 9) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -25,12 +25,14 @@ import time
 
 from ppaip_rules import check_roster, read_roster, read_roster_csv
 from ppaip_rules.roster_csv import COLUMNS
-from ppaip_rules.staffing import luhn_ok
+from ppaip_rules.staffing import EMPLOYMENTS, EVENT_KINDS, ROLES, luhn_ok
 
 #: PPAIP_BENCH_SMOKE=1 (tests/test_benchmarks.py): tiny sizes, one repeat, no verdict on time.
 SMOKE = os.environ.get("PPAIP_BENCH_SMOKE") == "1"
 FACILITATORS, EVENTS, ESTABLISHMENTS, PLACES = (30, 60, 20, 10) if SMOKE else (500, 2000, 20, 10)
 AS_OF = "2025-12-31"
+#: The French label of each code, by field (the CSV holds French values).
+LABELS = {"role": ROLES, "employment": EMPLOYMENTS, "kind": EVENT_KINDS}
 
 
 def rpps(n: int) -> str:
@@ -48,13 +50,13 @@ def big_roster() -> dict:
     for i in range(FACILITATORS):
         sites = [f"EP-{i % ESTABLISHMENTS:02d}", f"EP-{(i + 7) % ESTABLISHMENTS:02d}",
                  f"MO-{i % PLACES:02d}"]
-        person = {"id": f"F{i:03d}", "employment": "sous-traitant" if i % 5 == 0 else "salarie",
+        person = {"id": f"F{i:03d}", "employment": "subcontractor" if i % 5 == 0 else "employee",
                   "weekly_hours": 35 if i % 4 else 17.5, "fte": 1.0 if i % 4 else 0.5,
                   "sites": sites, "criminal_record_clean": i % 50 != 0, "cv_sent": True}
         if i % 3 == 0:
-            person.update(role="psychologue", registry_number=rpps(i))
+            person.update(role="psychologist", registry_number=rpps(i))
         else:
-            person.update(role="cip", qualification=("III", "IV", "5", "II")[i % 4],
+            person.update(role="insertion_adviser", qualification=("III", "IV", "5", "II")[i % 4],
                           experience=i % 17 != 0)
         people.append(person)
         for site in sites[:2]:
@@ -67,7 +69,7 @@ def big_roster() -> dict:
     for j in range(EVENTS):
         who = people[(j * 7) % FACILITATORS]["id"]
         day = start + dt.timedelta(days=(j * 3) % 280)
-        kind = ("absence-programmee", "absence-prolongee", "absence-ponctuelle")[j % 3]
+        kind = ("planned_absence", "prolonged_absence", "short_absence")[j % 3]
         event = {"facilitator": who, "kind": kind, "start": day.isoformat(),
                  "end": (day + dt.timedelta(days=5 + j % 20)).isoformat(),
                  "notified_disp_on": day.isoformat(), "notified_spip_on": day.isoformat()}
@@ -102,13 +104,8 @@ def to_csv(data: dict) -> bytes:
                 value = "oui" if value else "non"
             elif isinstance(value, list):
                 value = " ".join(value)
-            elif field == "role":
-                value = "psychologue du travail" if value == "psychologue" else "CIP"
-            elif field == "employment":
-                value = "salarié" if value == "salarie" else "sous-traitant"
-            elif field == "kind":
-                value = value.replace("absence-", "absence ").replace("programmee", "programmée") \
-                    .replace("prolongee", "prolongée")
+            elif field in LABELS:  # a code: its French label, as a spreadsheet holds it
+                value = LABELS[field][value]
             elif isinstance(value, float):
                 value = f"{value:g}".replace(".", ",")
             cells[header] = str(value)

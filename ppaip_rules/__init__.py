@@ -23,86 +23,97 @@ Public API (everything else is internal):
 - :class:`Report`, :class:`Finding`, :class:`Severity`, :class:`InputError`.
 """
 
-import importlib
+from typing import TYPE_CHECKING
 
-from ._api import guard_arguments as _guard_arguments
-from ._api import guard_call_errors as _guard_call_errors
 from ._api import vocabulary as _vocabulary
-from .avenants import load_parameters  # a base file and any avenants (issue 12 §3)
-from .calendar import PARIS, Unit, get_calendar
-from .checks import kinds, report_schema, run_check
-from .deadlines import Deadline, check_deadline, deadline, due_dates
-from .errors import CalendarRangeError, InputError, InputErrors
-from .model import (
-    Explanation,
-    Finding,
-    Report,
-    Rule,
-    Severity,
-    Step,
-    explain_report,
-    get_rule,
-    rules,
-)
-from .parameters import DIJON, ContractParameters, parameters_from_dict
 from .parsing import set_vocabulary_source as _set_vocabulary_source
-from .registry import set_loader as _set_loader
 
-
-def _load_areas() -> None:
-    """Import every area module: their rules and check kinds register (the registry's loader)."""
-    from . import _areas  # noqa: F401  (every area, in the contract's order)
-
-
-_set_loader(_load_areas)
 _set_vocabulary_source(_vocabulary)
 
-# Issue 16: every public function checks ``params``, its policy switches (booleans) and
-# its argument names, raising InputError naming the argument (never a TypeError).
-# ``deadline``, ``due_dates`` and ``get_calendar`` are the hot path (under 1 µs a call,
-# issue 13): they validate their own values, and only a failed call is examined.
-check_deadline = _guard_arguments(check_deadline)
-deadline = _guard_call_errors(deadline)
-due_dates = _guard_call_errors(due_dates)
-get_calendar = _guard_call_errors(get_calendar)
-kinds = _guard_arguments(kinds)
-report_schema = _guard_arguments(report_schema)
-run_check = _guard_arguments(run_check)
-get_rule = _guard_arguments(get_rule)
-rules = _guard_arguments(rules)
-explain_report = _guard_arguments(explain_report)
-load_parameters = _guard_arguments(load_parameters)
-parameters_from_dict = _guard_arguments(parameters_from_dict)
-
-#: Public names of the area modules, imported on first use (PEP 562) so that
-#: ``import ppaip_rules`` stays fast for a program that only computes deadlines.
-#: ``rules()``, ``kinds()`` and ``run_check()`` load every area themselves.
-_LAZY = {
-    "check_attendance_sheet": "documents", "check_bilan": "documents",
-    "check_convocation": "documents", "check_deliverables": "documents",
-    "check_eligibility": "eligibility", "check_orientation": "eligibility",
-    "check_programme": "programme",
-    "Case": "events",
-    "LotReport": "lot", "contract_term": "lot", "lot_report": "lot",
-    "read_roster_csv": "roster_csv", "read_roster_table": "roster_csv",
-    "Roster": "staffing", "check_roster": "staffing", "read_roster": "staffing",
-    "CaseEvaluation": "timeline", "CaseState": "timeline", "Obligation": "timeline",
-    "ObligationStatus": "timeline", "evaluate_case": "timeline",
-    "evaluate_cases": "batch",
-    "compare": "audit",
-    "ParameterHistory": "avenants", "load_history": "avenants",
+#: Every public name → (its module, its guard, whether the areas load first). Nothing is
+#: imported before a name is used (PEP 562), so that ``import ppaip_rules`` is nearly
+#: free and a program that only computes deadlines never imports the area modules
+#: (issue 13). Issue 16: every public function checks ``params``, its policy switches
+#: (booleans) and its argument names, raising InputError naming the argument (never a
+#: TypeError) — guard "arguments"; ``deadline``, ``due_dates`` and ``get_calendar`` are
+#: the hot path (under 1 µs a call): they validate their own values, and only a failed
+#: call is examined — guard "calls". A name of an area module loads every area first
+#: (the registry's order of rules is the contract's, whatever is used first).
+_PUBLIC: dict[str, tuple[str, str | None, bool]] = {
+    "PARIS": ("calendar", None, False),
+    "Unit": ("calendar", None, False),
+    "get_calendar": ("calendar", "calls", False),
+    "Deadline": ("deadlines", None, False),
+    "check_deadline": ("deadlines", "arguments", False),
+    "deadline": ("deadlines", "calls", False),
+    "due_dates": ("deadlines", "calls", False),
+    "CalendarRangeError": ("errors", None, False),
+    "InputError": ("errors", None, False),
+    "InputErrors": ("errors", None, False),
+    "Explanation": ("model", None, False),
+    "Finding": ("model", None, False),
+    "Report": ("model", None, False),
+    "Rule": ("model", None, False),
+    "Severity": ("model", None, False),
+    "Step": ("model", None, False),
+    "explain_report": ("model", "arguments", False),
+    "get_rule": ("model", "arguments", False),
+    "rules": ("model", "arguments", False),
+    "DIJON": ("parameters", None, False),
+    "ContractParameters": ("parameters", None, False),
+    "parameters_from_dict": ("parameters", "arguments", False),
+    "kinds": ("checks", "arguments", False),
+    "report_schema": ("checks", "arguments", False),
+    "run_check": ("checks", "arguments", False),
+    "load_parameters": ("avenants", "arguments", False),  # a base file and any avenants
+    "ParameterHistory": ("avenants", None, True),
+    "load_history": ("avenants", "arguments", True),
+    "compare": ("audit", "arguments", True),
+    "check_attendance_sheet": ("documents", "arguments", True),
+    "check_bilan": ("documents", "arguments", True),
+    "check_convocation": ("documents", "arguments", True),
+    "check_deliverables": ("documents", "arguments", True),
+    "check_eligibility": ("eligibility", "arguments", True),
+    "check_orientation": ("eligibility", "arguments", True),
+    "check_programme": ("programme", "arguments", True),
+    "Case": ("events", None, True),
+    "LotReport": ("lot", None, True),
+    "contract_term": ("lot", "arguments", True),
+    "lot_report": ("lot", "arguments", True),
+    "read_roster_csv": ("roster_csv", "arguments", True),
+    "read_roster_table": ("roster_csv", "arguments", True),
+    "Roster": ("staffing", None, True),
+    "check_roster": ("staffing", "arguments", True),
+    "read_roster": ("staffing", "arguments", True),
+    "CaseEvaluation": ("timeline", None, True),
+    "CaseState": ("timeline", None, True),
+    "Obligation": ("timeline", None, True),
+    "ObligationStatus": ("timeline", None, True),
+    "evaluate_case": ("timeline", "arguments", True),
+    "evaluate_cases": ("batch", "arguments", True),
 }
 
 
 def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
+    entry = _PUBLIC.get(name)
+    if entry is None:
         raise AttributeError(f"module 'ppaip_rules' has no attribute {name!r}")
-    from . import _areas  # noqa: F401  (every area, in the contract's order)
+    import importlib
 
+    module, guard, areas_first = entry
+    if areas_first:
+        from .registry import load
+
+        load()
     value = getattr(importlib.import_module(f".{module}", __name__), name)
-    if not isinstance(value, type):
-        value = _guard_arguments(value)  # issue 16: InputError naming the argument
+    if guard == "arguments":
+        from ._api import guard_arguments
+
+        value = guard_arguments(value)
+    elif guard == "calls":
+        from ._api import guard_call_errors
+
+        value = guard_call_errors(value)
     globals()[name] = value
     return value
 
@@ -110,6 +121,40 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(__all__)
 
+
+if TYPE_CHECKING:  # the names as type checkers and editors see them
+    from .audit import compare
+    from .avenants import ParameterHistory, load_history, load_parameters
+    from .batch import evaluate_cases
+    from .calendar import PARIS, Unit, get_calendar
+    from .checks import kinds, report_schema, run_check
+    from .deadlines import Deadline, check_deadline, deadline, due_dates
+    from .documents import (
+        check_attendance_sheet,
+        check_bilan,
+        check_convocation,
+        check_deliverables,
+    )
+    from .eligibility import check_eligibility, check_orientation
+    from .errors import CalendarRangeError, InputError, InputErrors
+    from .events import Case
+    from .lot import LotReport, contract_term, lot_report
+    from .model import (
+        Explanation,
+        Finding,
+        Report,
+        Rule,
+        Severity,
+        Step,
+        explain_report,
+        get_rule,
+        rules,
+    )
+    from .parameters import DIJON, ContractParameters, parameters_from_dict
+    from .programme import check_programme
+    from .roster_csv import read_roster_csv, read_roster_table
+    from .staffing import Roster, check_roster, read_roster
+    from .timeline import CaseEvaluation, CaseState, Obligation, ObligationStatus, evaluate_case
 
 from ._version import __version__  # noqa: E402  (a leaf: see ppaip_rules.stamp)
 

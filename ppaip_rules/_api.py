@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import attrs
-
 from .errors import InputError
 from .parsing import require_switch, shown_key
 
@@ -20,6 +18,8 @@ T = TypeVar("T")
 
 def vocabulary() -> frozenset[str]:
     """Every field name of every input schema and of the contract parameters."""
+    import attrs
+
     from .checks import kinds
     from .parameters import DIJON_DELAYS, ContractParameters
 
@@ -40,7 +40,8 @@ def vocabulary() -> frozenset[str]:
 
 
 def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
-    """``func`` checking its arguments first: ``params`` is a ContractParameters,
+    """``func`` checking its arguments first: ``params`` (and any argument whose default
+    is a parameter set, such as ``compare``'s ``before``/``after``) is a ContractParameters,
     a keyword whose default is a boolean takes a ``bool`` (a policy switch), and a
     wrong number or name of arguments is an InputError, not a TypeError."""
     import functools
@@ -55,7 +56,7 @@ def guard_arguments(func: Callable[..., T]) -> Callable[..., T]:
     checks: list[tuple[str, int | None, Callable[[Any, str], Any]]] = []
     for index, (name, p) in enumerate(signature.parameters.items()):
         position = index if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
-        if name == "params":
+        if name == "params" or isinstance(p.default, ContractParameters):
             checks.append((name, position, _require_params((ContractParameters,
                                                               ParameterHistory))))
         elif type(p.default) is bool:
@@ -110,17 +111,17 @@ def guard_call_errors(func: Callable[..., T]) -> Callable[..., T]:
 
     The light guard of the hot path (``deadline``, ``due_dates``, ``get_calendar``): those
     functions check their own values, so only a failed call is examined (nothing is done
-    on a call that succeeds)."""
+    on a call that succeeds; even the signature is read only then)."""
     import functools
-    import inspect
-
-    signature = inspect.signature(func)
 
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> T:
         try:
             return func(*args, **kwargs)
         except TypeError:
+            import inspect
+
+            signature = inspect.signature(func)
             try:
                 signature.bind(*args, **kwargs)
             except TypeError:

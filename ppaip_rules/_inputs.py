@@ -11,15 +11,22 @@ import datetime as dt
 from typing import Any
 
 from .calendar import require_input_year
+from .describe import Codes
 from .errors import InputError
 from .frenchtext import format_value
 from .model import Flag, missing_fact
 from .parameters import CatalogueItem
 from .parsing import paris_time
 
-#: Settings of a programme: milieu fermé (in prison), milieu ouvert (in the community).
-SETTINGS = ("MF", "MO")
-SETTING_LABELS = {"MF": "milieu fermé", "MO": "milieu ouvert"}
+#: Settings of a programme: milieu fermé (in prison: ``custody``), milieu ouvert (under
+#: supervision in the community: ``community``). Not "closed"/"open": an "open prison" is
+#: a prison in English. The old codes ``MF``/``MO`` are read as aliases for one version.
+CUSTODY, COMMUNITY = "custody", "community"
+SETTINGS = (CUSTODY, COMMUNITY)
+SETTING_LABELS = {CUSTODY: "milieu fermé", COMMUNITY: "milieu ouvert"}
+SETTING_ALIASES = {"MF": CUSTODY, "MO": COMMUNITY}
+#: The code list of a setting, in every input that names one (case ignored; old codes read).
+SETTING_CODES = Codes(SETTING_LABELS, SETTING_ALIASES, fold=True)
 
 #: Maximum length of a pseudonymous identifier.
 ID_MAX = 64
@@ -70,10 +77,14 @@ def label_of(items: tuple[CatalogueItem, ...], code: str) -> str | None:
 
 
 def as_setting(value: Any, path: str) -> str:
-    """``MF`` or ``MO`` (case-insensitive)."""
-    if isinstance(value, str) and value.strip().upper() in SETTINGS:
-        return value.strip().upper()
-    raise InputError(path, "« MF » (milieu fermé) ou « MO » (milieu ouvert)")
+    """``custody`` or ``community`` (case-insensitive; the old ``MF``/``MO`` too)."""
+    if isinstance(value, str):
+        text = value.strip()
+        code = SETTING_ALIASES.get(text.upper()) or (
+            text.lower() if text.lower() in SETTINGS else None)
+        if code is not None:
+            return code
+    raise InputError(path, "« custody » (milieu fermé) ou « community » (milieu ouvert)")
 
 
 _fromisoformat = dt.datetime.fromisoformat

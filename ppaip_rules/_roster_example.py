@@ -19,14 +19,14 @@ _BASE: dict[str, Any] = {
          "contacts_updated_on": ["2025-02-24"]},
     ],
     "facilitators": [
-        {"id": "PSY-1", "role": "psychologue", "employment": "salarie", "registry": "RPPS",
+        {"id": "PSY-1", "role": "psychologist", "employment": "employee", "registry": "rpps",
          "registry_number": "10000000017", "weekly_hours": 35, "fte": 1.0,
          "sites": ["MA-DIJON", "MO-DIJON"], "criminal_record_clean": True, "cv_sent": True},
-        {"id": "CIP-1", "role": "cip", "employment": "salarie", "qualification": "III",
+        {"id": "CIP-1", "role": "insertion_adviser", "employment": "employee", "qualification": "III",
          "experience": True, "weekly_hours": 35, "fte": 1.0, "sites": ["MA-DIJON", "MO-MACON"],
          "criminal_record_clean": True, "cv_sent": True},
-        {"id": "SUP-1", "role": "psychologue", "employment": "sous-traitant",
-         "registry": "RPPS", "registry_number": "10000000033", "weekly_hours": 10, "fte": 0.3,
+        {"id": "SUP-1", "role": "psychologist", "employment": "subcontractor",
+         "registry": "rpps", "registry_number": "10000000033", "weekly_hours": 10, "fte": 0.3,
          "sites": [], "substitute": True, "criminal_record_clean": True, "cv_sent": True},
     ],
     "access": [
@@ -41,10 +41,10 @@ _BASE: dict[str, Any] = {
     "premises": [
         {"id": "MO-DIJON", "departement": "21", "public_transport": True, "erp_compliant": True,
          "capacity": 6, "sent_to_spip": True, "sent_to_disp": True,
-         "opening_days": ["mardi", "jeudi"], "opening_hours": ["09:00-12:00", "14:00-17:00"]},
+         "opening_days": ["tuesday", "thursday"], "opening_hours": ["09:00-12:00", "14:00-17:00"]},
         {"id": "MO-MACON", "departement": "71", "public_transport": True, "erp_compliant": True,
          "capacity": 8, "sent_to_spip": True, "sent_to_disp": True,
-         "opening_days": ["lundi"], "opening_hours": ["13:30-17:30"]},
+         "opening_days": ["monday"], "opening_hours": ["13:30-17:30"]},
     ],
 }
 

@@ -18,7 +18,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -434,6 +433,8 @@ _DEMO_AS_OF = "2025-06-30T18:00:00+02:00"
 
 
 def _example_files() -> list[Path]:
+    from importlib import resources  # not at the top: ``deadline`` starts fast (issue 13)
+
     folder = resources.files("ppaip_rules") / "examples"
     if not folder.is_dir():
         return []
@@ -542,7 +543,9 @@ def _emit(report, fmt: str) -> None:
     print(render(report, fmt))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; ``only="deadline"``: with that command alone (a fast
+    start: it imports no area module, no renderer, no service — issue 13)."""
     parser = _Parser(prog="ppaip-rules",
                      description="Règles du CCTP PPAIP (DISP de Dijon) : délais, contrôles, "
                                  "catalogue des règles.")
@@ -554,27 +557,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser,
                                 title="commandes")
 
+    if only == "deadline":
+        _add_deadline_command(sub)
+        return parser
+
     p = sub.add_parser("rules", help="lister les règles")
     add_format_option(p)
     p.set_defaults(func=cmd_rules)
 
-    p = sub.add_parser("deadline", help="calculer un délai du contrat")
-    p.add_argument("rule_id", metavar="RULE-ID", help="ex. PROG-FIRST-MEETING")
-    p.add_argument("trigger", metavar="TRIGGER",
-                   help="date (AAAA-MM-JJ, JJ/MM/AAAA), ou date et heure : ISO avec fuseau, "
-                        "ou JJ/MM/AAAA HH:MM (heure de Paris)")
-    p.add_argument("--act", metavar="DATE", help="date de l'acte, pour dire si le délai est tenu")
-    add_format_option(p)
-    p.add_argument("--no-extension", action="store_true",
-                   help="ne pas prolonger au jour ouvré suivant (CCAG FCS art. 3.2)")
-    p.add_argument("--backward-to-working-day", action="store_true",
-                   help="délai à rebours : ramener au jour ouvré précédent")
-    p.add_argument("--whit-monday-worked", action="store_true",
-                   help="traiter le lundi de Pentecôte comme travaillé")
-    p.add_argument("--departement", metavar="DEP", help="57, 67 ou 68 : jours fériés d'Alsace-Moselle")
-    p.add_argument("--good-friday-worked", action="store_true",
-                   help="Alsace-Moselle : Vendredi saint non férié (ambiguïté 15)")
-    p.set_defaults(func=cmd_deadline)
+    _add_deadline_command(sub)
 
     p = sub.add_parser("check", help="contrôler un fichier (JSON ; CSV pour roster)")
     p.add_argument("kind", metavar="KIND", help="type de contrôle (voir « ppaip-rules schema »)")
@@ -710,6 +701,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_deadline_command(sub: Any) -> None:
+    p = sub.add_parser("deadline", help="calculer un délai du contrat")
+    p.add_argument("rule_id", metavar="RULE-ID", help="ex. PROG-FIRST-MEETING")
+    p.add_argument("trigger", metavar="TRIGGER",
+                   help="date (AAAA-MM-JJ, JJ/MM/AAAA), ou date et heure : ISO avec fuseau, "
+                        "ou JJ/MM/AAAA HH:MM (heure de Paris)")
+    p.add_argument("--act", metavar="DATE", help="date de l'acte, pour dire si le délai est tenu")
+    add_format_option(p)
+    p.add_argument("--no-extension", action="store_true",
+                   help="ne pas prolonger au jour ouvré suivant (CCAG FCS art. 3.2)")
+    p.add_argument("--backward-to-working-day", action="store_true",
+                   help="délai à rebours : ramener au jour ouvré précédent")
+    p.add_argument("--whit-monday-worked", action="store_true",
+                   help="traiter le lundi de Pentecôte comme travaillé")
+    p.add_argument("--departement", metavar="DEP", help="57, 67 ou 68 : jours fériés d'Alsace-Moselle")
+    p.add_argument("--good-friday-worked", action="store_true",
+                   help="Alsace-Moselle : Vendredi saint non férié (ambiguïté 15)")
+    p.set_defaults(func=cmd_deadline)
+
+
 def _add_explain(p: argparse.ArgumentParser) -> None:
     p.add_argument("--expliquer", action="store_true",
                    help="expliquer aussi les règles sans constat : vérifiées (paramètres en "
@@ -754,17 +765,33 @@ def _say(text: str) -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from . import _areas  # noqa: F401  (area modules register their commands)
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named on the line (after the global options), or None."""
+    values = iter(argv)
+    for arg in values:
+        if arg in ("--parameters", "--avenant"):
+            next(values, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif not arg.startswith(("--parameters=", "--avenant=")):
+            return None  # --help, or an error that the full parser words
+    return None
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    only = "deadline" if _command(argv) == "deadline" else None
+    if only is None:
+        from .registry import load
+
+        load()  # area modules register their rules, kinds and commands
     as_json = _wants_json(argv)
     if sys.stdout is None:
         _say("ppaip-rules : erreur de l'environnement : sortie standard fermée.")
         return EXIT_INTERNAL
     _utf8_streams()
     try:
-        parser = build_parser()
+        parser = build_parser(only)
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()

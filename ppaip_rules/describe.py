@@ -43,9 +43,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .calendar import FIRST_YEAR as _FIRST_YEAR
-from .calendar import LAST_YEAR as _LAST_YEAR
-from .calendar import in_input_years
+from .calendar import FIRST_YEAR, LAST_YEAR, in_input_years
 from .errors import InputError
 from .parsing import _FIELD_NAME, paris_time, shown_key
 
@@ -122,6 +120,17 @@ class Codes:
         """Every accepted spelling (folded when ``fold``) → its code."""
         return _resolve(self, context)[1]
 
+    def old(self, context: Any) -> Mapping[str, str]:
+        """The old spellings still read (for one version), each → its code."""
+        labels = self.of(context)
+        return {old: code for old, code in self.aliases.items()
+                if code in labels and old not in labels}
+
+    def shown(self, context: Any) -> str:
+        """The codes with their French labels: ``custody « milieu fermé », …``."""
+        return ", ".join(f"{code} « {label} »" if label and label != code else code
+                         for code, label in self.of(context).items())
+
 
 #: (id of the code list, id of the context) → (list, context, labels, spellings): the lists
 #: of a context are computed once (a context is a frozen parameter set; few exist).
@@ -135,7 +144,10 @@ def _resolve(codes: Codes, context: Any) -> tuple[Mapping[str, str], Mapping[str
         return hit[2], hit[3]
     labels = dict(codes.source(context)) if codes.source is not None else dict(codes.labels)
     table = {code: code for code in labels}
-    table.update(codes.aliases)
+    # An old spelling is read as its code only when that code is in the list (a variant
+    # contract may have dropped it) and the spelling is not itself a code of the list.
+    table.update({old: code for old, code in codes.aliases.items()
+                  if code in labels and old not in labels})
     if codes.fold:
         table = {spelling.lower(): code for spelling, code in table.items()}
     if len(_RESOLVED) > 1024:
@@ -195,6 +207,26 @@ def tagged(tag: str, models: Mapping[str, type], *, title: str,
 
 
 @attrs.frozen
+class Custom:
+    """A kind of value that the generic kinds do not say, with its own reader, check, schema
+    and expected form: a pattern (a safe identifier), a calendar month, or a value read by a
+    reader written elsewhere (a case's tagged union of events).
+
+    ``read(value, path)``: the JSON value → the model's value, or :class:`InputError`;
+    ``check(value, path)``: a model value, refused with :class:`InputError`;
+    ``schema(context)``: its JSON Schema (accepting what ``read`` accepts); ``samples``:
+    JSON values, accepted and refused, that property tests draw from.
+    """
+
+    name: str
+    expected: str
+    read: Callable[[Any, str], Any] = attrs.field(eq=False)
+    check: Callable[[Any, str], None] = attrs.field(eq=False)
+    schema: Callable[[Any], dict[str, Any]] = attrs.field(eq=False)
+    samples: tuple[Any, ...] = attrs.field(default=(), eq=False)
+
+
+@attrs.frozen
 class FieldInfo:
     """The description of one input field (attached to the attrs field's metadata)."""
 
@@ -214,6 +246,16 @@ class FieldInfo:
     many: bool = False  # a list of values of ``kind`` (a tuple in the model)
     max_items: int = MAX_ITEMS
     blank: bool = False  # TEXT: an empty or blank text is accepted
+    #: TEXT: a regular expression the text (surrounding blanks removed by the reader)
+    #: matches whole; ``fmt``: the name of a further check in :data:`FORMATS`.
+    pattern: str | None = None
+    fmt: str | None = None
+    #: The French expected form, when the kind's own wording does not say enough.
+    expects: str | None = None
+    #: INT: texts read as a number (case and surrounding blanks ignored), e.g. old levels.
+    words: Mapping[str, int] | None = None
+    #: DATE: inside the calendar's input years (deadlines computed from it stay inside).
+    years: bool = False
     min_items: int = 0  # many: the fewest elements
     unique: bool = False  # many: a set (a frozenset in the model; duplicates merged)
 
@@ -222,16 +264,24 @@ class FieldInfo:
         return attrs.evolve(self, many=False, required=True, default=None, min_items=0,
                             unique=False)
 
-    def expected(self, context: Any = None) -> str:
-        """What the field expects, in French (the ``attendu`` of an error)."""
+    def expected(self, context: Any = None, labelled: bool = False) -> str:
+        """What the field expects, in French (the ``attendu`` of an error).
+
+        ``labelled``: codes with their French labels (the docs; an error lists the codes
+        only, so that no label can be mistaken for an echo of the value sent).
+        """
         kind = self.kind
+        if self.expects is not None and not self.many:
+            return self.expects
         if self.many:
             size = (f"de {self.min_items} à {self.max_items} éléments" if self.min_items else
                     f"{self.max_items} éléments au plus")
             return (f"une liste ({size}) dont chaque élément est "
-                    + self.item().expected(context))
+                    + self.item().expected(context, labelled))
         if isinstance(kind, Tagged):
             return kind.expected(context)
+        if isinstance(kind, Custom):
+            return kind.expected
         if kind == PRESENCE:
             return "true ou false (mention présente ou non), ou le texte de la mention"
         if kind == TIME:
@@ -256,13 +306,15 @@ class FieldInfo:
             return ("un nombre entier" if kind == INT else "un nombre") + _bounds(
                 self.minimum, self.maximum)
         if kind == DATE:
-            return "une date AAAA-MM-JJ ou JJ/MM/AAAA"
+            return "une date AAAA-MM-JJ ou JJ/MM/AAAA" + (
+                f" entre {FIRST_YEAR + 1} et {LAST_YEAR - 1}" if self.years else "")
         if kind == MOMENT:
             return ("une date (AAAA-MM-JJ ou JJ/MM/AAAA) ou une date et heure ISO 8601"
                     + (" avec fuseau" if self.aware else ""))
         if kind == CODE:
             assert self.codes is not None
-            return "une valeur parmi : " + ", ".join(self.codes.of(context))
+            return "une valeur parmi : " + (self.codes.shown(context) if labelled else
+                                            ", ".join(self.codes.of(context)))
         return f"un objet JSON ({{ … }}) : {_title(kind)}"
 
 
@@ -292,7 +344,9 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
           maximum: float | None = None, max_length: int | None = None,
           codes: Codes | None = None, personal: bool = False, header: str | None = None,
           aware: bool = False, many: bool = False, max_items: int = MAX_ITEMS,
-          blank: bool = False, empty: Any = (),
+          blank: bool = False, empty: Any = (), pattern: str | None = None,
+          fmt: str | None = None, expects: str | None = None,
+          words: Mapping[str, int] | None = None, years: bool = False,
           validator: Callable[[Any, attrs.Attribute[Any], Any], None] | None = None,
           min_items: int = 0, unique: bool = False, kw_only: bool | None = None) -> Any:
     """An attrs field described for the generic layer (its validator included).
@@ -302,7 +356,8 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
     tuple in the model (default ``empty``: ``()``, or ``None`` when an absent list means
     "not known"); its elements' paths are ``name[i]``. ``blank``: a text may be blank.
     ``validator``: a further check, on the whole instance (e.g. two fields that must
-    agree), raising :class:`InputError`. ``min_items``: the fewest elements of a list;
+    agree), raising :class:`InputError`. ``pattern``, ``fmt``, ``expects``, ``words``,
+    ``years``: see :class:`FieldInfo`. ``min_items``: the fewest elements of a list;
     ``unique``: a list read as a set (a ``frozenset`` in the model). ``kw_only``: as attrs'
     (``False`` keeps a field positional in a ``kw_only`` class that redefines it). A
     ``personal`` value never shows in the model's ``repr``.
@@ -311,7 +366,8 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
         default = empty
     info = FieldInfo(kind, label, description, required, unit, minimum, maximum,
                      max_length or (10_000 if kind == TEXT else None), codes, personal,
-                     header, aware, default, many, max_items, blank, min_items, unique)
+                     header, aware, default, many, max_items, blank, pattern, fmt, expects,
+                     words, years, min_items, unique)
     check = _checker(info)
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -414,11 +470,22 @@ def _checker(info: FieldInfo) -> Check:
     def fail(path: str) -> InputError:
         return InputError(path, info.expected(_CONTEXT.get()))
 
+    if isinstance(kind, Custom):
+        return kind.check
     if kind in (TEXT, ID):
         limit = ID_MAX if kind == ID else (info.max_length or 10_000)
         blank = info.blank
 
         control = kind == ID
+        if info.pattern is not None:
+            match = re.compile(info.pattern).fullmatch
+            further = FORMATS[info.fmt] if info.fmt is not None else None
+
+            def check_pattern(value: Any, path: str) -> None:
+                if not isinstance(value, str) or len(value) > limit or not match(value) or (
+                        further is not None and not further(value)):
+                    raise fail(path)
+            return check_pattern
 
         def check(value: Any, path: str) -> None:
             if not isinstance(value, str) or len(value) > limit or not (
@@ -463,8 +530,11 @@ def _checker(info: FieldInfo) -> Check:
                 raise fail(path)
         return check_number
     if kind == DATE:
+        years = info.years
+
         def check_date(value: Any, path: str) -> None:
-            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime) or (
+                    years and not in_input_years(value.year)):
                 raise fail(path)
         return check_date
     if kind == TIME:
@@ -612,6 +682,8 @@ def _step(info: FieldInfo) -> Step:
                 raise error.at(f"[{i}]").at(path) from None
             return tuple(out)
         return read_many
+    if isinstance(kind, Custom):
+        return kind.read
     if kind == PRESENCE:
         def read_presence(value: Any, path: str) -> Any:
             if isinstance(value, bool):
@@ -677,7 +749,20 @@ def _step(info: FieldInfo) -> Step:
             return value
         return read_id
     if kind == DATE:
+        if info.years:
+            read_any_date = _read_date(fail)
+
+            def read_date_in_years(value: Any, path: str) -> Any:
+                day = read_any_date(value, path)
+                if not in_input_years(day.year):
+                    raise fail(path, "année hors limites")
+                return day
+            return read_date_in_years
         return _read_date(fail)
+    if kind == TEXT and info.pattern is not None:
+        def read_patterned(value: Any, path: str) -> Any:
+            return value.strip() if isinstance(value, str) else value  # checked after
+        return read_patterned
     if kind == MOMENT:
         read_day = _read_date(fail)
 
@@ -734,6 +819,19 @@ def _step(info: FieldInfo) -> Step:
                 return float(value.replace(",", "."))
             return value
         return read_number
+    if kind == INT and info.words is not None:
+        words = {word.lower(): number for word, number in info.words.items()}
+
+        def read_int_or_word(value: Any, path: str) -> Any:
+            if isinstance(value, str):
+                number = words.get(value.strip().lower())
+                if number is None:
+                    raise fail(path)
+                return number
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            return value
+        return read_int_or_word
     if kind == INT:
         def read_int(value: Any, path: str) -> Any:
             if isinstance(value, float) and value.is_integer():
@@ -797,7 +895,7 @@ def _read_paris(day_too: bool, fail: Callable[..., InputError]) -> Step:
                     raise fail(path) from None
         if moment is None:
             moment = slow(value, path)
-        if not _FIRST_YEAR < moment.year < _LAST_YEAR:
+        if not FIRST_YEAR < moment.year < LAST_YEAR:
             raise InputError(path, fail(path).expected, "année hors limites")
         if type(moment) is not dt.date and moment.tzinfo is None:
             return paris_time(moment, path)
@@ -894,7 +992,7 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
     lines += ["    n = ''", "    try:"]
     namespace.update(plain_instant=_PLAIN_INSTANT_RE, iso_date=_ISO_DATE_RE.fullmatch,
                      from_iso=_fromisoformat, from_iso_date=_date_fromisoformat,
-                     low=_FIRST_YEAR, high=_LAST_YEAR)
+                     low=FIRST_YEAR, high=LAST_YEAR)
     for i, (name, step, required, check, default) in enumerate(steps):
         info = infos[name]
         namespace[f"s{i}"], namespace[f"c{i}"], namespace[f"d{i}"] = step, check, default
@@ -933,7 +1031,8 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
         elif step is not None:
             # The step only for the values it changes (or refuses): the plain JSON form
             # passes as is.
-            plain = {NUMBER: "type(v) is str", INT: "type(v) is float",
+            plain = {NUMBER: "type(v) is str", INT: "type(v) is float" if info.words is None
+                     else "type(v) is float or type(v) is str",
                      ID: f"not (type(v) is str and len(v) <= {ID_MAX} and v.strip() "
                          "and not control(v))"}.get(
                          info.kind) if not info.many else None
@@ -963,7 +1062,7 @@ def _fast_accept(info: FieldInfo) -> str | None:
     """An expression true only for values the field's check accepts (None: no shortcut)."""
     if info.kind == BOOL:
         return "type(v) is bool"
-    if info.kind == TEXT:
+    if info.kind == TEXT and info.pattern is None:
         return f"type(v) is str and len(v) <= {info.max_length}" + (
             "" if info.blank else " and v.strip()")
     if info.kind in (INT, NUMBER) and info.minimum is not None and info.maximum is not None:
@@ -1132,6 +1231,8 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
                 "items": _property(info.item(), context)}
         if info.min_items:
             prop["minItems"] = info.min_items
+    elif isinstance(kind, Custom):
+        prop = dict(kind.schema(context))
     elif kind == PRESENCE:
         prop = {"type": ["string", "boolean"]}
     elif kind == INSTANT:
@@ -1146,6 +1247,10 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
         prop = union_schema(kind, context)
     elif kind == TIME:
         prop = {"type": "string", "maxLength": TIME_MAX, "pattern": f"^{_TIME_OF_DAY}$"}
+    elif kind == TEXT and info.pattern is not None:
+        prop = {"type": "string", "pattern": f"^\\s*(?:{info.pattern})\\s*$"}
+        if info.fmt is not None:
+            prop["format"] = info.fmt
     elif kind == TEXT:
         prop = {"type": "string", "maxLength": info.max_length}
         if not info.blank:
@@ -1162,6 +1267,9 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
             prop["minimum"] = info.minimum
         if info.maximum is not None:
             prop["maximum"] = info.maximum
+        if info.words is not None:  # or one of its texts, case and blanks ignored
+            prop = {"anyOf": [prop, {"type": "string", "pattern": "^\\s*(?:" + "|".join(
+                _folded(word) for word in info.words) + ")\\s*$"}]}
         if kind == NUMBER:  # or a text with a decimal comma, its bounds checked by a format
             name = f"ppaip-decimal:{info.minimum}:{info.maximum}"
             if name not in FORMATS:
@@ -1174,7 +1282,7 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
                                      "format": name}]}
     elif kind == DATE:
         prop = {"type": "string", "pattern": f"^({_ISO_DATE}|{_FR_DATE})$",
-                "format": DATE_FORMAT}
+                "format": DATE_IN_YEARS_FORMAT if info.years else DATE_FORMAT}
     elif kind == MOMENT:
         instant = _INSTANT_AWARE if info.aware else _INSTANT
         prop = {"type": "string", "pattern": f"^({_ISO_DATE}|{_FR_DATE}|{instant})$",
@@ -1182,13 +1290,16 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     elif kind == CODE:
         assert info.codes is not None
         labels = info.codes.of(context)
-        spellings = [*labels, *info.codes.aliases]
+        old = info.codes.old(context)
+        spellings = [*labels, *old]
         if info.codes.fold:
             prop = {"type": "string", "pattern": "^\\s*(?:" + "|".join(
                 _folded(s) for s in spellings) + ")\\s*$"}
         else:
             prop = {"enum": spellings}
         prop["x-labels"] = dict(labels)
+        if old:  # the old spellings, still read for one version (issue 10)
+            prop["x-aliases"] = dict(old)
     else:
         prop = json_schema(kind, context=context, root=False)
     if not info.required:  # null: "not known" (or the default)
@@ -1201,7 +1312,8 @@ def _property(info: FieldInfo, context: Any) -> dict[str, Any]:
     prop = {"description": description, **prop}
     if info.many or not isinstance(kind, (type, Tagged)):
         # The French expected form, as the reader's errors say it (the docs' field tables).
-        prop["x-expected"] = info.expected(context) + ("" if info.required else " ; ou null")
+        prop["x-expected"] = info.expected(context, labelled=True) + (
+            "" if info.required else " ; ou null") + _old_codes(info, context)
     if info.personal:
         prop["x-personal"] = True
     return prop
@@ -1273,11 +1385,13 @@ def _accepts(step: Step) -> Callable[[Any], bool]:
 DATE_FORMAT, MOMENT_FORMAT, AWARE_MOMENT_FORMAT = "ppaip-date", "ppaip-moment", "ppaip-moment-tz"
 INSTANT_FORMAT = "ppaip-instant"
 PARIS_INSTANT_FORMAT, DAY_OR_INSTANT_FORMAT = "ppaip-paris-instant", "ppaip-day-or-instant"
+DATE_IN_YEARS_FORMAT = "ppaip-date-in-years"
 FORMATS: dict[str, Callable[[Any], bool]] = {
     INSTANT_FORMAT: _accepts(_step(FieldInfo(INSTANT, "instant"))),
     PARIS_INSTANT_FORMAT: _accepts(_step(FieldInfo(PARIS_INSTANT, "instant"))),
     DAY_OR_INSTANT_FORMAT: _accepts(_step(FieldInfo(DAY_OR_INSTANT, "moment"))),
     DATE_FORMAT: _accepts(_step(FieldInfo(DATE, "date"))),
+    DATE_IN_YEARS_FORMAT: _accepts(_step(FieldInfo(DATE, "date", years=True))),
     MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment"))),
     AWARE_MOMENT_FORMAT: _accepts(_step(FieldInfo(MOMENT, "moment", aware=True))),
 }
@@ -1323,10 +1437,18 @@ def field_rows(model: type, prefix: str = "", context: Any = None) -> Iterator[F
         if isinstance(info.kind, type):
             yield from field_rows(info.kind, path, context)
             continue
-        expected = info.expected(context)
+        expected = info.expected(context, labelled=True)
         if info.unit:
             expected += f" (en {info.unit})"
+        expected += _old_codes(info, context)
         yield FieldRow(path, info.label, expected, info.required, info.personal, info.header)
+
+
+def _old_codes(info: FieldInfo, context: Any) -> str:
+    """`` ; anciens codes encore lus : MF → custody, …`` (empty without old codes)."""
+    old = info.codes.old(context) if info.codes is not None else {}
+    return " ; anciens codes encore lus : " + ", ".join(
+        f"{spelling} → {code}" for spelling, code in old.items()) if old else ""
 
 
 def field_table(model: type, context: Any = None) -> str:

@@ -7,7 +7,7 @@ eligibility facts, where an absent fact is "not known"). Entries that carry
 personal data (names, signatures) are checked for presence only — the input
 may hold the text or ``true``/``false`` — and never kept nor echoed.
 
-    >>> report = check_attendance_sheet({"kind": "individuel", "date": "2025-05-13",
+    >>> report = check_attendance_sheet({"kind": "individual", "date": "2025-05-13",
     ...     "place": "x", "start_time": "09:00", "duration_hours": 1.5,
     ...     "person": {"surname": "x", "first_name": "x", "signature": False},
     ...     "facilitator": {"surname": "x", "first_name": "x", "signature": True}})
@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTING_LABELS, codes, missing, yes_no
+from ._inputs import COMMUNITY, SETTING_CODES, codes, missing, yes_no
 from .checks import register_kind
 from .describe import (
     BOOL,
@@ -42,11 +42,23 @@ from .describe import (
 )
 from .errors import InputError
 from .model import VIOLATION, WARNING, Example, Flag, Report, get_rule, rule, run_rules
-from .parameters import DIJON, ContractParameters
-from .programme import A_LA_CARTE, group_size_flags, workshop_hours_flags, workshop_name
+from .parameters import CATALOGUE_ALIASES, DIJON, ContractParameters
+from .programme import (
+    A_LA_CARTE,
+    group_size_flags,
+    theme_code,
+    workshop_hours_flags,
+    workshop_name,
+)
 
-SHEET_KINDS = ("individuel", "collectif")
-BILAN_KINDS = ("final", "atelier")
+#: Attendance sheets (annexes 3 and 4) and bilans: their kinds.
+INDIVIDUAL, COLLECTIVE = "individual", "collective"
+SHEET_KINDS = (INDIVIDUAL, COLLECTIVE)
+FINAL, WORKSHOP = "final", "workshop"
+BILAN_KINDS = (FINAL, WORKSHOP)
+#: The old codes (0.2.0), read as the new ones for one version (issue 10).
+SHEET_KIND_ALIASES = {"individuel": INDIVIDUAL, "collectif": COLLECTIVE}
+BILAN_KIND_ALIASES = {"atelier": WORKSHOP}
 MAX_ITEMS = 1_000
 
 
@@ -64,17 +76,18 @@ def _deliverables(params: ContractParameters | None) -> dict[str, str]:
     return {i.code: i.label for i in (params or DIJON).deliverables}
 
 
-_SHEET_KIND = Codes({"individuel": "feuille individuelle (annexe 3)",
-                     "collectif": "feuille collective (annexe 4)"}, fold=True)
-_BILAN_KIND = Codes({"final": "bilan final du parcours",
-                     "atelier": "bilan d'atelier collectif"}, fold=True)
-_SETTING = Codes(SETTING_LABELS, fold=True)
-_SECTION = Codes.dynamic(_sections)
-_DELIVERABLE = Codes.dynamic(_deliverables)
+_SHEET_KIND = Codes({INDIVIDUAL: "feuille individuelle (annexe 3)",
+                     COLLECTIVE: "feuille collective (annexe 4)"}, SHEET_KIND_ALIASES, fold=True)
+_BILAN_KIND = Codes({FINAL: "bilan final du parcours",
+                     WORKSHOP: "bilan d'atelier collectif"}, BILAN_KIND_ALIASES, fold=True)
+_SETTING = SETTING_CODES
+_SECTION = Codes.dynamic(_sections, aliases={**CATALOGUE_ALIASES["bilan_required_sections"],
+                                             **CATALOGUE_ALIASES["bilan_optional_sections"]})
+_DELIVERABLE = Codes.dynamic(_deliverables, aliases=CATALOGUE_ALIASES["deliverables"])
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _MENTION = "la mention (texte) ou true/false ; vérifiée par sa présence, jamais reprise"
 _UNKNOWN = "absent ou null : non renseigné"
-_THEME = ("code du catalogue, a-la-carte ou intitulé libre (jamais repris)")
+_THEME = ("code du catalogue, a_la_carte ou intitulé libre (jamais repris)")
 
 
 def _mention(label: str, **kw: Any) -> Any:
@@ -107,7 +120,7 @@ class Attendee:
 
 def _sheet_variant(instance: Any, attribute: Any, value: Any) -> None:
     """Individual sheets carry ``person``; collective ones the workshop's entries."""
-    collective = instance.kind == "collectif"
+    collective = instance.kind == COLLECTIVE
     for name in ("person",) if collective else ("theme", "session_number", "participants"):
         if getattr(instance, name) not in (None, ()):
             raise InputError(name, "un champ de la feuille " + (
@@ -119,7 +132,7 @@ class AttendanceSheet:
     """Feuille d'émargement individuelle ou collective (CCTP 6.5, annexes 3 et 4).
 
     Individual sheets have ``person``; collective ones ``theme`` (a catalogue
-    code, ``a-la-carte`` or a free text, never echoed), ``session_number``
+    code, ``a_la_carte`` or a free text, never echoed), ``session_number``
     and ``participants``.
     """
 
@@ -163,13 +176,12 @@ class Invitee:
 class Convocation:
     """Convocation à un atelier collectif (CCTP 6.5, annexe 2).
 
-    ``theme``: catalogue code, ``a-la-carte`` or free text.
+    ``theme``: catalogue code, ``a_la_carte`` or free text.
     """
 
     spip: bool = _mention("SPIP")
     establishment: bool = _mention("établissement")
-    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
-                                codes=_SETTING)
+    setting: str | None = field(CODE, "milieu", codes=_SETTING)
     theme: str | None = field(TEXT, "thématique de l'atelier", _THEME, max_length=1_000,
                               personal=True)
     dates: tuple[dt.date | dt.datetime, ...] = field(MOMENT, "dates des séances", many=True,
@@ -189,7 +201,7 @@ class Convocation:
 class Bilan:
     """Bilan final ou d'atelier (CCTP 3, 6.6, 6.9).
 
-    ``kind``: ``final`` (end of a person's course) or ``atelier`` (collective workshop).
+    ``kind``: ``final`` (end of a person's course) or ``workshop`` (collective workshop).
     ``sections``: codes of :attr:`ContractParameters.bilan_required_sections`
     and ``bilan_optional_sections``.
     """
@@ -245,16 +257,16 @@ def read_deliverables(data: Any, params: ContractParameters = DIJON) -> Delivera
 
 # --- example inputs (documentation, tests) --------------------------------------------
 
-def example_sheet(kind: str = "individuel", **changes: Any) -> dict:
+def example_sheet(kind: str = INDIVIDUAL, **changes: Any) -> dict:
     """A complete attendance sheet of a kind, with ``changes``. Names are placeholders."""
     signer = {"surname": "NOM", "first_name": "Prénom", "signature": True}
     line = {"surname": "NOM", "first_name": "Prénom", "signature": True, "absent": False}
     base = {"kind": kind, "date": "2025-05-13", "place": "CD d'Auxerre, salle 2",
             "start_time": "09:00", "duration_hours": 2, "facilitator": signer}
-    if kind == "individuel":
+    if kind == INDIVIDUAL:
         base["person"] = line
     else:
-        base.update(theme="tre", session_number=1, participants=[line] * 5)
+        base.update(theme="job_search_techniques", session_number=1, participants=[line] * 5)
     return {**base, **changes}
 
 
@@ -264,14 +276,13 @@ def example_convocation(**participant: Any) -> dict:
     line = {"surname": "NOM", "first_name": "Prénom", "cpip": cpip,
             "individual_followup": True, "other_workshops": False, "prescribed": True}
     return {"spip": "SPIP de l'Yonne", "establishment": "Centre pénitentiaire d'Auxerre",
-            "setting": "MF", "theme": "cv-lettre",
+            "setting": "custody", "theme": "cv_and_cover_letter",
             "dates": ["2025-06-03T14:00:00+02:00", "2025-06-10T14:00:00+02:00"],
             "duration_hours": 4, "participants": [line] * 4 + [{**line, **participant}]}
 
 
 def _bilan(**changes: Any) -> dict:
-    base = {"kind": "final", "sections": ["programme-realise", "projet-professionnel",
-                                          "plan-action"],
+    base = {"kind": "final", "sections": ["programme_delivered", "career_plan", "action_plan"],
             "plain_language": True, "person_copy_has_justice_logo": False,
             "deposited_on_ipro360": True, "shared_with_partners": False}
     return {**base, **changes}
@@ -346,7 +357,7 @@ _SHEET_COLL = "CCTP 6.5, annexe 4"
                   example_sheet(place=None, start_time=None)),
       ))
 def doc_sheet_ind(sheet: AttendanceSheet, params: ContractParameters):
-    if sheet.kind != "individuel":
+    if sheet.kind != INDIVIDUAL:
         return
     yield from _sheet_common(sheet, _SHEET_IND)
     yield from _attendee(sheet.person or Attendee(), "du bénéficiaire", "person", _SHEET_IND,
@@ -362,16 +373,16 @@ def doc_sheet_ind(sheet: AttendanceSheet, params: ContractParameters):
       interpretation="Le motif d'absence n'est exigé que « si connu » : son absence n'est pas "
                      "une violation. La taille du groupe est contrôlée par PROG-GROUP-SIZE.",
       examples=(
-          Example("Feuille complète", "attendance-sheet", example_sheet("collectif"),
+          Example("Feuille complète", "attendance-sheet", example_sheet("collective"),
                   fires=False),
           Example("Sans numéro de séance", "attendance-sheet",
-                  example_sheet("collectif", session_number=None)),
+                  example_sheet("collective", session_number=None)),
           Example("Un participant présent non signé", "attendance-sheet", example_sheet(
-              "collectif", participants=[{"surname": "NOM", "first_name": "Prénom",
+              "collective", participants=[{"surname": "NOM", "first_name": "Prénom",
                                           "signature": False, "absent": False}] * 4)),
       ))
 def doc_sheet_coll(sheet: AttendanceSheet, params: ContractParameters):
-    if sheet.kind != "collectif":
+    if sheet.kind != COLLECTIVE:
         return
     if not sheet.theme or not sheet.theme.strip():
         yield _absent_mention("le thème de l'atelier", "theme", _SHEET_COLL)
@@ -389,7 +400,7 @@ def check_attendance_sheet(sheet: Any, params: ContractParameters = DIJON) -> Re
     """DOC-SHEET-IND / DOC-SHEET-COLL, and PROG-GROUP-SIZE for a collective sheet."""
     sheet = read_attendance_sheet(sheet, params)
     report = run_rules("attendance-sheet", sheet, params)
-    if sheet.kind == "collectif" and sheet.participants:
+    if sheet.kind == COLLECTIVE and sheet.participants:
         report = report.merged(_group_size(sheet.theme, len(sheet.participants),
                                            "participants", params))
     return report
@@ -397,6 +408,7 @@ def check_attendance_sheet(sheet: Any, params: ContractParameters = DIJON) -> Re
 
 def _group_size(theme: str | None, count: int, path: str, params: ContractParameters) -> Report:
     size = get_rule("PROG-GROUP-SIZE")
+    theme = theme_code(theme, params)
     name = workshop_name(theme or "", 0, params) if theme in codes(params.collective_themes) \
         else "l'atelier"
     flags = group_size_flags(name, count, path, params)
@@ -419,7 +431,7 @@ def _absent_from_convocation(what: str, path: str) -> Flag:
                   "l'établissement, la thématique avec les dates prévues et la durée, les nom et "
                   "prénom des bénéficiaires et de leur CPIP référent, si un suivi individuel est "
                   "en cours et si la personne participe à d'autres ateliers.",
-      interpretation="En milieu ouvert (setting = MO), l'établissement de détention ne "
+      interpretation="En milieu ouvert (setting = community), l'établissement de détention ne "
                      "s'applique pas.",
       examples=(
           Example("Convocation complète", "convocation", example_convocation(), fires=False),
@@ -431,9 +443,9 @@ def _absent_from_convocation(what: str, path: str) -> Flag:
 def doc_convocation(c: Convocation, params: ContractParameters):
     if not c.spip:
         yield _absent_from_convocation("le SPIP compétent", "spip")
-    if not c.establishment and c.setting != "MO":
+    if not c.establishment and c.setting != COMMUNITY:
         if c.setting is None:
-            yield missing("setting", "milieu (MF ou MO) : l'établissement de détention n'est "
+            yield missing("setting", "milieu (fermé ou ouvert) : l'établissement de détention n'est "
                                      "exigé qu'en milieu fermé")
         else:
             yield _absent_from_convocation("l'établissement de détention", "establishment")
@@ -474,8 +486,9 @@ def check_convocation(convocation: Any, params: ContractParameters = DIJON) -> R
                                            params))
     if c.duration_hours is not None:
         hours = get_rule("PROG-COLL-HOURS")
-        name = workshop_name(c.theme or A_LA_CARTE, 0, params) \
-            if c.theme in codes(params.collective_themes) else "l'atelier"
+        theme = theme_code(c.theme, params)
+        name = workshop_name(theme or A_LA_CARTE, 0, params) \
+            if theme in codes(params.collective_themes) else "l'atelier"
         flags = workshop_hours_flags(name, c.duration_hours, "duration_hours", params)
         report = report.merged(Report("", tuple(hours.finding(f, params) for f in flags), (hours.id,)))
     return report
@@ -497,12 +510,12 @@ def check_convocation(convocation: Any, params: ContractParameters = DIJON) -> R
       examples=(
           Example("Bilan final complet", "bilan", _bilan(), fires=False),
           Example("Bilan final sans plan d'action", "bilan",
-                  _bilan(sections=["programme-realise", "projet-professionnel"])),
-          Example("Bilan d'atelier sans rubriques", "bilan", _bilan(kind="atelier", sections=[]),
+                  _bilan(sections=["programme_delivered", "career_plan"])),
+          Example("Bilan d'atelier sans rubriques", "bilan", _bilan(kind="workshop", sections=[]),
                   fires=False),
       ))
 def end_bilan_content(b: Bilan, params: ContractParameters):
-    if b.kind == "final":
+    if b.kind == FINAL:
         present = set(b.sections)
         for item in params.bilan_required_sections:
             if item.code not in present:
@@ -585,12 +598,12 @@ def check_bilan(bilan: Any, params: ContractParameters = DIJON) -> Report:
                      "terminé, par exemple) : il est alors listé dans not_applicable.",
       examples=(
           Example("Tous les livrables fournis", "deliverables",
-                  {"delivered": ["affiche", "fiches-presentation", "bilan-individuel"],
-                   "not_applicable": ["bilan-atelier"],
+                  {"delivered": ["poster", "presentation_sheets", "individual_bilans"],
+                   "not_applicable": ["workshop_bilans"],
                    "bilan_templates_validated_by_spip": True,
                    "bilan_templates_copied_to_disp": True}, fires=False),
           Example("Pas d'affiche pour les personnes détenues", "deliverables",
-                  {"delivered": ["fiches-presentation", "bilan-individuel", "bilan-atelier"],
+                  {"delivered": ["presentation_sheets", "individual_bilans", "workshop_bilans"],
                    "bilan_templates_validated_by_spip": True,
                    "bilan_templates_copied_to_disp": True}),
       ))

@@ -11,8 +11,8 @@ penal status, setting…); no name is needed, and no value is ever echoed in a
 finding (the age is never printed either: only "moins de 18 ans").
 
     >>> report = check_eligibility(
-    ...     {"birth_date": "2007-05-16", "status": "condamne", "followed_by_spip": True,
-    ...      "volunteer": True, "needs_support": True, "setting": "MF"},
+    ...     {"birth_date": "2007-05-16", "status": "convicted", "followed_by_spip": True,
+    ...      "volunteer": True, "needs_support": True, "setting": "custody"},
     ...     {"date": "2025-05-15", "prescriber_role": "cpip", "channel": "ipro360"})
     >>> [f.rule_id for f in report.violations]
     ['ELIG-ADULT']
@@ -25,29 +25,38 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTING_LABELS, codes, missing, yes_no
+from ._inputs import CUSTODY, SETTING_CODES, codes, missing, yes_no
 from .calendar import age_on
 from .checks import register_kind
 from .describe import BOOL, CODE, DATE, ID, Codes, field, json_schema, read
 from .errors import InputError
 from .frenchtext import format_date, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Report, get_rule, rule, run_rules
-from .parameters import DIJON, ContractParameters
+from .parameters import CATALOGUE_ALIASES, DIJON, ContractParameters
 
 # --- models -------------------------------------------------------------------
 
-#: Penal status of a person that is not eligible (any other situation).
-OTHER = "autre"
+#: Penal status of a person that is not eligible (any other situation), and any other
+#: prescriber, source or channel.
+OTHER = "other"
 #: Prescriber roles that are never valid: the provider ("titulaire"), anyone else.
-PROVIDER = "titulaire"
-CHANNELS = ("ipro360", "mail", "autre")
+PROVIDER = "provider"
+#: The channels of a prescription or an orientation request.
+IPRO360, EMAIL = "ipro360", "email"
+CHANNELS = (IPRO360, EMAIL, OTHER)
 
-_STATUS_SPELLINGS = {"prévenu": "prevenu", "prévenue": "prevenu", "prevenue": "prevenu",
-                     "condamné": "condamne", "condamnée": "condamne", "condamnee": "condamne"}
+#: Old codes (0.2.0) and French spellings, read as the codes for one version (issue 10).
+_STATUS_SPELLINGS = {"prévenu": "pre_trial", "prévenue": "pre_trial", "prevenue": "pre_trial",
+                     "condamné": "convicted", "condamnée": "convicted", "condamnee": "convicted",
+                     **CATALOGUE_ALIASES["eligible_statuses"], "autre": OTHER}
+_ROLE_ALIASES = {**CATALOGUE_ALIASES["prescriber_roles"], "titulaire": PROVIDER,
+                 "autre": OTHER}
+_SOURCE_ALIASES = {**CATALOGUE_ALIASES["orientation_sources"], "autre": OTHER}
+CHANNEL_ALIASES = {"mail": EMAIL, "autre": OTHER}
 
 
 #: French labels of the channels of a prescription or an orientation request.
-CHANNEL_LABELS = {"ipro360": "IPRO 360°", "mail": "courriel", "autre": "autre canal"}
+CHANNEL_LABELS = {IPRO360: "IPRO 360°", EMAIL: "courriel", OTHER: "autre canal"}
 
 
 def _statuses(params: ContractParameters | None) -> dict[str, str]:
@@ -59,18 +68,19 @@ def _statuses(params: ContractParameters | None) -> dict[str, str]:
 def _roles(params: ContractParameters | None) -> dict[str, str]:
     items = (params or DIJON).prescriber_roles
     return {**{i.code: i.label for i in sorted(items, key=lambda i: i.code)},
-            PROVIDER: "le titulaire du marché", OTHER: "autre"}
+            PROVIDER: "le titulaire du marché", OTHER: "autre prescripteur"}
 
 
 def _sources(params: ContractParameters | None) -> dict[str, str]:
-    return {**{i.code: i.label for i in (params or DIJON).orientation_sources}, OTHER: "autre"}
+    return {**{i.code: i.label for i in (params or DIJON).orientation_sources},
+            OTHER: "autre origine"}
 
 
 _STATUS = Codes.dynamic(_statuses, aliases=_STATUS_SPELLINGS, fold=True)
-_ROLE = Codes.dynamic(_roles, fold=True)
-_SOURCE = Codes.dynamic(_sources, fold=True)
-_CHANNEL = Codes(CHANNEL_LABELS, fold=True)
-_SETTING = Codes(SETTING_LABELS, fold=True)
+_ROLE = Codes.dynamic(_roles, aliases=_ROLE_ALIASES, fold=True)
+_SOURCE = Codes.dynamic(_sources, aliases=_SOURCE_ALIASES, fold=True)
+_CHANNEL = Codes(CHANNEL_LABELS, CHANNEL_ALIASES, fold=True)
+_SETTING = SETTING_CODES
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _UNKNOWN = "absent ou null : non renseigné, la règle concernée le signale"
 
@@ -80,8 +90,8 @@ class Person:
     """Une personne orientée vers le PPAIP (pseudonyme : un identifiant et des faits, aucun nom).
 
     ``status``: a code of :attr:`ContractParameters.eligible_statuses`
-    (``prevenu``, ``condamne``) or ``autre``. ``global_support_association``:
-    in MO, whether the person can be oriented to an association under
+    (``pre_trial``, ``convicted``) or ``other``. ``global_support_association``:
+    in the community (milieu ouvert), whether the person can be oriented to an association under
     convention with the SPIP for global support (CCTP 3). ``None`` means
     "not known": the rule concerned says so instead of guessing.
     """
@@ -97,8 +107,7 @@ class Person:
     volunteer: bool | None = field(BOOL, "volontaire", _UNKNOWN, header="volontaire")
     needs_support: bool | None = field(BOOL, "besoin d'accompagnement vers un projet",
                                        _UNKNOWN, header="besoin d'accompagnement")
-    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
-                                codes=_SETTING, header="milieu")
+    setting: str | None = field(CODE, "milieu", codes=_SETTING, header="milieu")
     regular_residence: bool | None = field(BOOL, "situation régulière sur le territoire",
                                            "milieu ouvert", header="situation régulière")
     global_support_association: bool | None = field(
@@ -114,8 +123,8 @@ class Prescription:
     """La fiche de prescription (null : aucune prescription).
 
     ``prescriber_role``: a code of :attr:`ContractParameters.prescriber_roles`
-    (``cpip``, ``assistant-social``), ``titulaire`` (the provider) or
-    ``autre``; ``channel``: ``ipro360``, ``mail`` or ``autre``.
+    (``cpip``, ``social_worker``), ``provider`` (the provider) or
+    ``other``; ``channel``: ``ipro360``, ``email`` or ``other``.
     """
 
     date: dt.date | None = field(DATE, "date de la prescription", header="date de prescription")
@@ -149,7 +158,7 @@ class OrientationRequest:
     """Demande d'orientation vers le SPIP (CCTP 6.1-1).
 
     ``source``: a code of :attr:`ContractParameters.orientation_sources` or
-    ``autre``; ``channel``: ``ipro360``, ``mail`` or ``autre``;
+    ``other``; ``channel``: ``ipro360``, ``email`` or ``other``;
     ``ipro_unavailable``: for an e-mail, whether IPRO 360° was technically
     unavailable (the only reason the contract accepts).
     """
@@ -183,8 +192,8 @@ def read_orientation(data: Any, params: ContractParameters = DIJON) -> Orientati
 
 # --- the rules: CCTP 5 -----------------------------------------------------------
 
-_OK_PERSON = {"birth_date": "1990-03-01", "status": "condamne", "followed_by_spip": True,
-              "volunteer": True, "needs_support": True, "setting": "MF"}
+_OK_PERSON = {"birth_date": "1990-03-01", "status": "convicted", "followed_by_spip": True,
+              "volunteer": True, "needs_support": True, "setting": "custody"}
 _OK_RX = {"date": "2025-05-15", "prescriber_role": "cpip", "channel": "ipro360"}
 
 
@@ -235,9 +244,9 @@ def elig_adult(entry: Entry, params: ContractParameters):
       requirement="La personne est prévenue ou condamnée, et suivie par le SPIP.",
       examples=(
           Example("Personne condamnée suivie par le SPIP", "eligibility", _elig(), fires=False),
-          Example("Situation pénale « autre »", "eligibility", _elig(status="autre")),
+          Example("Situation pénale « autre »", "eligibility", _elig(status="other")),
           Example("Personne prévenue non suivie par le SPIP", "eligibility",
-                  _elig(status="prevenu", followed_by_spip=False)),
+                  _elig(status="pre_trial", followed_by_spip=False)),
       ))
 def elig_status(entry: Entry, params: ContractParameters):
     person = entry.person
@@ -295,12 +304,12 @@ def elig_need(entry: Entry, params: ContractParameters):
       examples=(
           Example("Prescription d'un CPIP sur IPRO 360°", "eligibility", _elig(), fires=False),
           Example("Prescription d'un·e assistant·e de service social du SPIP", "eligibility",
-                  _elig(prescription={**_OK_RX, "prescriber_role": "assistant-social"}),
+                  _elig(prescription={**_OK_RX, "prescriber_role": "social_worker"}),
                   fires=False),
           Example("Prescription faite par le titulaire", "eligibility",
-                  _elig(prescription={**_OK_RX, "prescriber_role": "titulaire"})),
+                  _elig(prescription={**_OK_RX, "prescriber_role": "provider"})),
           Example("Prescription envoyée par courriel", "eligibility",
-                  _elig(prescription={**_OK_RX, "channel": "mail"})),
+                  _elig(prescription={**_OK_RX, "channel": "email"})),
           Example("Aucune prescription", "eligibility", _elig(prescription=None)),
       ))
 def elig_prescribed(entry: Entry, params: ContractParameters):
@@ -333,10 +342,10 @@ def prescription_flags(rx: Prescription | None, params: ContractParameters = DIJ
                    path=f"{path}.prescriber_role")
     if rx.channel is None:
         yield missing(f"{path}.channel", "canal de la prescription (IPRO 360°)")
-    elif rx.channel != "ipro360":
+    elif rx.channel != IPRO360:
         yield Flag("la prescription n'est pas passée par IPRO 360° ; toutes les prescriptions "
                    "PPAIP passent par le module prescription d'IPRO 360° (CCTP 6.1-2).",
-                   expected="IPRO 360°", found="courriel" if rx.channel == "mail" else "autre canal",
+                   expected="IPRO 360°", found=CHANNEL_LABELS.get(rx.channel, "autre canal"),
                    path=f"{path}.channel")
 
 
@@ -346,20 +355,21 @@ def prescription_flags(rx: Prescription | None, params: ContractParameters = DIJ
                   "situation régulière sur le territoire national.",
       examples=(
           Example("Milieu ouvert, situation régulière", "eligibility",
-                  _elig(setting="MO", regular_residence=True,
+                  _elig(setting="community", regular_residence=True,
                         global_support_association=False), fires=False),
           Example("Milieu fermé : la condition ne s'applique pas", "eligibility",
-                  _elig(setting="MF", regular_residence=False), fires=False),
+                  _elig(setting="custody", regular_residence=False), fires=False),
           Example("Milieu ouvert, situation irrégulière", "eligibility",
-                  _elig(setting="MO", regular_residence=False, global_support_association=False)),
+                  _elig(setting="community", regular_residence=False,
+                        global_support_association=False)),
       ))
 def elig_residence_mo(entry: Entry, params: ContractParameters):
     person = entry.person
-    if person.regular_residence is True or person.setting == "MF":
+    if person.regular_residence is True or person.setting == CUSTODY:
         return
     if person.setting is None:
         if person.regular_residence is False:
-            yield missing("person.setting", "milieu (MF ou MO) ; en milieu ouvert, une situation "
+            yield missing("person.setting", "milieu (fermé ou ouvert) ; en milieu ouvert, une situation "
                                             "irrégulière exclut la prestation")
         return
     if person.regular_residence is None:
@@ -379,18 +389,19 @@ def elig_residence_mo(entry: Entry, params: ContractParameters):
                   "lieu d'être actionné en doublon.",
       examples=(
           Example("Milieu ouvert, pas d'association conventionnée possible", "eligibility",
-                  _elig(setting="MO", regular_residence=True, global_support_association=False),
-                  fires=False),
+                  _elig(setting="community", regular_residence=True,
+                        global_support_association=False), fires=False),
           Example("Milieu ouvert, association conventionnée possible", "eligibility",
-                  _elig(setting="MO", regular_residence=True, global_support_association=True)),
+                  _elig(setting="community", regular_residence=True,
+                        global_support_association=True)),
       ))
 def elig_no_duplicate_mo(entry: Entry, params: ContractParameters):
     person = entry.person
-    if person.setting == "MF" or person.global_support_association is False:
+    if person.setting == CUSTODY or person.global_support_association is False:
         return
     if person.setting is None:
         if person.global_support_association:
-            yield missing("person.setting", "milieu (MF ou MO) ; en milieu ouvert, "
+            yield missing("person.setting", "milieu (fermé ou ouvert) ; en milieu ouvert, "
                                             "l'accompagnement global par une association "
                                             "conventionnée exclut le PPAIP")
         return
@@ -468,11 +479,11 @@ def _lower_first(text: str) -> str:
           Example("Demande du RLFP sur IPRO 360°", "orientation",
                   {"source": "rlfp", "channel": "ipro360"}, fires=False),
           Example("Demande par courriel, IPRO 360° indisponible", "orientation",
-                  {"source": "cpu", "channel": "mail", "ipro_unavailable": True}, fires=False),
+                  {"source": "cpu", "channel": "email", "ipro_unavailable": True}, fires=False),
           Example("Demande par courriel alors qu'IPRO 360° était disponible", "orientation",
-                  {"source": "cpu", "channel": "mail", "ipro_unavailable": False}),
+                  {"source": "cpu", "channel": "email", "ipro_unavailable": False}),
           Example("Source hors de la liste", "orientation",
-                  {"source": "autre", "channel": "ipro360"}, severity=WARNING),
+                  {"source": "other", "channel": "ipro360"}, severity=WARNING),
       ))
 def orient_source(request: OrientationRequest, params: ContractParameters):
     if request.source is None:
@@ -484,9 +495,9 @@ def orient_source(request: OrientationRequest, params: ContractParameters):
                    found="autre source", path="source")
     if request.channel is None:
         yield missing("channel", "canal de transmission au SPIP (IPRO 360° ou courriel)")
-    elif request.channel == "ipro360":
+    elif request.channel == IPRO360:
         return
-    elif request.channel == "mail":
+    elif request.channel == EMAIL:
         if request.ipro_unavailable is None:
             yield missing("ipro_unavailable", "motif de l'envoi par courriel (IPRO 360° "
                                               "techniquement indisponible ?)")

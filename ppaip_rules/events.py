@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ._inputs import SETTING_CODES
 from .calendar import PARIS, day_end_us
 from .describe import (
     BOOL,
@@ -93,6 +94,9 @@ DOCUMENT_KINDS = {
     "other": "autre document de l'accompagnement",
 }
 
+#: The same, labelled for schemas and field tables (DOCUMENT_KINDS names them in messages).
+_DOCUMENTS = Codes({**DOCUMENT_KINDS, "bilan": "un bilan (autre que « bilan_delivered »)"})
+
 #: Causes of the end of a programme (CCTP 6.6, 6.9).
 END_CAUSES = {
     "person_initiative": "à l'initiative de la personne",
@@ -110,7 +114,9 @@ HOURS_MAX = 1000.0
 _DAY_AT = "date de l'événement (ou date et heure)"
 _TIMED_AT = "date et heure de l'événement (l'heure exacte compte pour les délais en heures)"
 _HOURS = {"unit": "heures", "minimum": 0, "maximum": HOURS_MAX}
-_MODES, _RECIPIENTS = Codes(MODES), Codes(RECIPIENTS)
+#: The codes' labels in schemas and field tables (MODES holds the adjectives of messages).
+MODE_LABELS = {"individual": "en individuel (entretien)", "collective": "en collectif (atelier)"}
+_MODES, _RECIPIENTS = Codes(MODE_LABELS), Codes(RECIPIENTS)
 _NOT_RECORDED = "absent ou null : non renseigné"
 
 
@@ -143,8 +149,10 @@ class Event:
     """Something that happened to one beneficiary, at a date or an aware instant.
 
     ``day`` (the Paris calendar day), ``ts`` (the POSIX timestamp, None for a
-    date) and ``key`` (the sort key, one integer: microseconds since the epoch,
-    then "date only" and the rank in the low bits) are derived once, at construction.
+    date), ``instant_us`` (whole microseconds since the epoch; a date stands for
+    the last microsecond of its Paris day, 24:00 less 1 µs) and ``key`` (the sort
+    key: ``(instant_us, date_only, RANK)``, a date after every instant of its day,
+    then the workflow order) are derived once, at construction.
     """
 
     #: The ``type`` of the event in JSON.
@@ -161,22 +169,23 @@ class Event:
                            "jamais repris", personal=True, kw_only=True)
     day: dt.date = attrs.field(init=False, eq=False, repr=False)
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
-    key: int = attrs.field(init=False, eq=False, repr=False)
+    instant_us: int = attrs.field(init=False, eq=False, repr=False)
+    key: tuple[int, bool, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         at = self.at
         if type(at) is dt.date:
             day, ts = at, None
-            # A date stands after every instant of its day (24:00 less 1 µs), then by rank.
-            key = day_end_us(at) << 6 | 32 | self.RANK
+            instant_us = day_end_us(at)  # a date stands after every instant of its day
         else:
             ts = at.timestamp()
             day = at.astimezone(PARIS).date()
             # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
-            key = round(ts * 1_000_000) << 6 | self.RANK
+            instant_us = round(ts * 1_000_000)
         object.__setattr__(self, "day", day)
         object.__setattr__(self, "ts", ts)
-        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "instant_us", instant_us)
+        object.__setattr__(self, "key", (instant_us, ts is None, self.RANK))
 
     @property
     def timed(self) -> bool:
@@ -521,7 +530,7 @@ class DocumentProduced(Event):
     TYPE = "document_produced"
     LABEL = "Document de l'accompagnement produit"
     RANK = 25
-    document: str = field(CODE, "document", codes=Codes(DOCUMENT_KINDS), required=True)
+    document: str = field(CODE, "document", codes=_DOCUMENTS, required=True)
     ipro_deposited: bool | None = _flag("déposé sur IPRO 360°")
 
 
@@ -553,21 +562,22 @@ def _full(item: tuple) -> tuple:
 
 # --- the case ---------------------------------------------------------------------
 
-SEXES = {"F": "femme", "M": "homme"}
+FEMALE, MALE = "female", "male"
+SEXES = {FEMALE: "femme", MALE: "homme"}
+#: The codes of version 0.2.0, read for one more version.
+SEX_ALIASES = {"F": FEMALE, "M": MALE}
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Beneficiary:
     """What the lot report needs about a person (CCTP 2 b); never a name or a birth date."""
 
-    sex: str | None = field(CODE, "sexe (F : femme, M : homme)", codes=Codes(SEXES),
+    sex: str | None = field(CODE, "sexe", codes=Codes(SEXES, SEX_ALIASES, fold=True),
                             personal=True)
     age_at_prescription: int | None = field(INT, "âge à la prescription", unit="ans",
                                             minimum=0, maximum=130, personal=True)
     without_qualification: bool | None = field(BOOL, "sans qualification", personal=True)
 
-
-SETTINGS = {"MF": "milieu fermé", "MO": "milieu ouvert"}
 
 #: The events: a tagged union on ``type`` (one model per type, in workflow order).
 EVENTS = tagged("type", EVENT_TYPES, title="un événement du parcours",
@@ -587,8 +597,7 @@ class Case:
     spip: str | None = field(TEXT, "code du SPIP (département), ex. « 21 »", personal=True,
                              max_length=8)
     site: str | None = field(ID, "site (établissement ou antenne)", personal=True)
-    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
-                                codes=Codes(SETTINGS))
+    setting: str | None = field(CODE, "milieu", codes=SETTING_CODES)
     beneficiary: Beneficiary | None = field(Beneficiary, "faits sur la personne (rapport du "
                                             "lot)")
     #: The facilitator who follows the case (an ID of the roster), to group due dates.

@@ -195,6 +195,17 @@ class Finding:
             out["source"] = dict(self.source)
         return out
 
+    def __reduce__(self):
+        # Issue 13: a pickle (a worker's result) stays small. What the rule says already
+        # travels by the rule's ID: its title (None), the steps every finding gets from
+        # its metadata under the Dijon contract (their positions), the closing step
+        # naming the field (a flag); all are rebuilt on loading.
+        rule = RULES.get(self.rule_id)
+        title = None if rule is not None and self.title == rule.title else self.title
+        return (_rebuild_finding, (self.rule_id, self.clause, self.severity, title,
+                                   self.message, self.expected, self.found, self.path,
+                                   *_packed_trace(self), self.missing, self.source))
+
     def format(self) -> str:
         """The finding as a contract manager reads it (STYLE.md)."""
         head = f"{self.rule_id} ({self.clause}) — {self.severity.label} : {self.message}"
@@ -209,6 +220,54 @@ class Finding:
             lines.append(f"    constaté : {_plain_text(self.found)}")
         lines.extend(f"    calcul : {step}" for step in self.trace)
         return "\n".join(lines)
+
+
+def _packed_trace(f: Finding) -> tuple[tuple[int, ...], tuple[Step, ...], bool]:
+    """``(head, own, tail)``: the positions among ``rule_steps()`` (the Dijon contract's,
+    the very step objects) of the trace's first steps, the steps to store, and whether
+    the last step is the one :func:`_field_step` rebuilds from the path and the value
+    found."""
+    trace = f.trace
+    rule = RULES.get(f.rule_id)
+    head: list[int] = []
+    if rule is not None and trace:
+        steps = rule.rule_steps()
+        j = 0
+        for step in trace:
+            while j < len(steps) and steps[j] is not step:
+                j += 1
+            if j == len(steps):
+                break
+            head.append(j)
+            j += 1
+    own = trace[len(head):]
+    tail = bool(own) and f.path is not None and _same_step(own[-1], _field_step(f.path,
+                                                                                f.found))
+    return tuple(head), own[:-1] if tail else own, tail
+
+
+def _same_step(a: Step, b: Step) -> bool:
+    """The same sentence and the same structure (values of the same types)."""
+    return a.text == b.text and all(
+        x is y or (type(x) is type(y) and x == y)
+        for x, y in ((a.clause, b.clause), (a.parameter, b.parameter), (a.value, b.value),
+                     (a.path, b.path), (a.computed, b.computed)))
+
+
+def _rebuild_finding(rule_id: str, clause: str, severity: Severity, title: str | None,
+                     message: str, expected: Any, found: Any, path: str | None,
+                     head: tuple[int, ...], own: tuple[Step, ...], tail: bool, missing: bool,
+                     source: dict | None) -> Finding:
+    if title is None or head:
+        if rule_id not in RULES:
+            load()  # a process that only loads results: the rules register first
+        rule = RULES[rule_id]
+        title = rule.title if title is None else title
+    steps = rule.rule_steps() if head else ()
+    trace = (*(steps[i] for i in head), *own,
+             *((_field_step(path, found),) if tail and path is not None else ()))
+    return Finding(rule_id, clause, severity, title, message, expected, found, path, trace,
+                   missing, source)
 
 
 @attrs.frozen
@@ -582,13 +641,15 @@ def _finding_steps(r: Rule, flag: Flag, params: Any) -> tuple[Step, ...]:
     path = flag.path
     if not path or has_path:
         return (*head, *own) if head else own
-    found = flag.found
+    return (*head, *own, _field_step(path, flag.found))
+
+
+def _field_step(path: str, found: Any) -> Step:
+    """The closing step of a finding: the field concerned, and the value found there."""
     if found is None or not _shareable(found):
-        tail = Step(f"Champ concerné : {path}.", path=path)
-    else:
-        tail = Step(f"Constaté au champ {path} : {_plain_text(found)}.", path=path,
-                    computed=found)
-    return (*head, *own, tail)
+        return Step(f"Champ concerné : {path}.", path=path)
+    return Step(f"Constaté au champ {path} : {_plain_text(found)}.", path=path,
+                computed=found)
 
 
 def _shareable(value: Any) -> bool:

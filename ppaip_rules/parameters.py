@@ -84,57 +84,59 @@ DIJON_LOTS = (
 # CCTP 6.2 A: actions of an individual programme (the last five "peuvent
 # également être proposées sous forme d'actions individuelles").
 INDIVIDUAL_ACTIONS = _cat(
-    ("bilan-positionnement", "Bilan de positionnement"),
-    ("bilan-orientation", "Bilan d'orientation"),
-    ("bilan-competences", "Bilan de compétences"),
-    ("tests-psychotechniques", "Tests psychotechniques ou psychologiques (RIASEC, MBTI, "
-                               "Holland, NEO-PI, NV7…)"),
-    ("projet-professionnel", "Définition d'un projet professionnel"),
-    ("info-dispositifs", "Information sur les dispositifs régionaux et locaux autour du projet"),
-    ("dossiers-partenaires", "Accompagnement à la constitution de dossiers ou à la mise en "
+    ("positioning_assessment", "Bilan de positionnement"),
+    ("guidance_assessment", "Bilan d'orientation"),
+    ("skills_assessment", "Bilan de compétences"),
+    ("psychometric_tests", "Tests psychotechniques ou psychologiques (RIASEC, MBTI, "
+                           "Holland, NEO-PI, NV7…)"),
+    ("career_plan", "Définition d'un projet professionnel"),
+    ("schemes_information", "Information sur les dispositifs régionaux et locaux autour du "
+                            "projet"),
+    ("partner_applications", "Accompagnement à la constitution de dossiers ou à la mise en "
                              "relation avec les partenaires"),
-    ("partenaires-emploi", "Information sur les partenaires emplois"),
-    ("bassin-emploi", "Connaissance des domaines d'activité et du bassin d'emploi"),
-    ("recherche-offres-tre", "Recherches d'offres d'emploi ou de formation, ateliers TRE "
-                             "(CV et lettre de motivation)"),
+    ("employment_partners", "Information sur les partenaires emplois"),
+    ("local_labour_market", "Connaissance des domaines d'activité et du bassin d'emploi"),
+    ("job_search_and_cv", "Recherches d'offres d'emploi ou de formation, ateliers TRE "
+                          "(CV et lettre de motivation)"),
 )
 
 # CCTP 6.2 B: themes of collective workshops ("à la carte" workshops are allowed too).
 COLLECTIVE_THEMES = _cat(
     ("vae", "Information sur la validation des acquis de l'expérience (VAE)"),
-    ("apprentissage", "Information sur le dispositif d'apprentissage"),
-    ("creation-entreprise", "Information sur la création ou la reprise d'entreprises"),
-    ("tre", "Apprentissage des techniques de recherche d'emploi"),
-    ("image-de-soi", "Travail sur l'image de soi, la confiance en soi, la présentation de soi"),
-    ("forum-emploi", "Forum emploi, job dating, découverte de métiers, rencontres avec des "
-                     "professionnels"),
-    ("info-dispositifs", "Information sur les dispositifs régionaux et locaux autour du projet"),
-    ("dossiers-partenaires", "Accompagnement à la constitution de dossiers ou à la mise en "
+    ("apprenticeship", "Information sur le dispositif d'apprentissage"),
+    ("business_creation", "Information sur la création ou la reprise d'entreprises"),
+    ("job_search_techniques", "Apprentissage des techniques de recherche d'emploi"),
+    ("self_image", "Travail sur l'image de soi, la confiance en soi, la présentation de soi"),
+    ("job_fair", "Forum emploi, job dating, découverte de métiers, rencontres avec des "
+                 "professionnels"),
+    ("schemes_information", "Information sur les dispositifs régionaux et locaux autour du "
+                            "projet"),
+    ("partner_applications", "Accompagnement à la constitution de dossiers ou à la mise en "
                              "relation avec les partenaires"),
-    ("partenaires-emploi", "Information sur les partenaires emplois"),
+    ("employment_partners", "Information sur les partenaires emplois"),
     ("iae", "Information sur les dispositifs IAE"),
-    ("bassin-emploi", "Connaissance des domaines d'activité et du bassin d'emploi"),
-    ("recherche-offres", "Recherches d'offres d'emploi ou de formation adaptées au projet"),
-    ("cv-lettre", "Ateliers curriculum vitae et lettre de motivation"),
-    ("savoir-etre", "Ateliers sur les savoir-être (gestion du stress, de la colère…)"),
+    ("local_labour_market", "Connaissance des domaines d'activité et du bassin d'emploi"),
+    ("job_search", "Recherches d'offres d'emploi ou de formation adaptées au projet"),
+    ("cv_and_cover_letter", "Ateliers curriculum vitae et lettre de motivation"),
+    ("soft_skills", "Ateliers sur les savoir-être (gestion du stress, de la colère…)"),
     ("coaching", "Coaching"),
-    ("communication-orale", "Améliorer sa communication orale"),
-    ("prise-de-parole", "Prendre la parole en public"),
+    ("oral_communication", "Améliorer sa communication orale"),
+    ("public_speaking", "Prendre la parole en public"),
 )
 
 # CCTP 6.1-1: who may ask for an orientation toward the SPIP.
 ORIENTATION_SOURCES = _cat(
-    ("personne", "La personne elle-même"),
-    ("direction-etablissement", "L'équipe de direction de l'établissement"),
+    ("person", "La personne elle-même"),
+    ("prison_management", "L'équipe de direction de l'établissement"),
     ("rlfp", "Responsable local de formation professionnelle (RLFP)"),
     ("cpu", "Commission pluridisciplinaire unique (CPU)"),
     ("rle", "Responsable local d'enseignement (RLE)"),
-    ("france-travail-justice", "Conseiller France Travail justice"),
-    ("mission-locale", "Conseiller Mission locale"),
-    ("psychologue-pep", "Psychologue du parcours d'exécution de peine (PEP)"),
-    ("equipe-sanitaire", "Membre de l'équipe sanitaire"),
-    ("organisme-formation", "Organisme de formation"),
-    ("association-emploi", "Association d'accompagnement vers l'emploi"),
+    ("france_travail_justice", "Conseiller France Travail justice"),
+    ("mission_locale", "Conseiller Mission locale"),
+    ("pep_psychologist", "Psychologue du parcours d'exécution de peine (PEP)"),
+    ("health_team", "Membre de l'équipe sanitaire"),
+    ("training_body", "Organisme de formation"),
+    ("employment_association", "Association d'accompagnement vers l'emploi"),
     ("sep", "Service de l'emploi pénitentiaire (SEP)"),
 )
 
@@ -142,36 +144,76 @@ ORIENTATION_SOURCES = _cat(
 
 # CCTP 5: "être une personne prévenue ou condamnée, suivie par le SPIP".
 ELIGIBLE_STATUSES = _cat(
-    ("prevenu", "Personne prévenue"),
-    ("condamne", "Personne condamnée"),
+    ("pre_trial", "Personne prévenue"),
+    ("convicted", "Personne condamnée"),
 )
 
 # CCTP 5, 6.1-2: who may prescribe ("CPIP ou assistante sociale" of the SPIP).
 PRESCRIBER_ROLES = _cat(
     ("cpip", "Conseiller pénitentiaire d'insertion et de probation (CPIP)"),
-    ("assistant-social", "Assistant·e de service social du SPIP"),
+    ("social_worker", "Assistant·e de service social du SPIP"),
 )
 
 # CCTP 3, 6.6: what a final bilan contains ("notamment"), then what it may contain.
 BILAN_REQUIRED_SECTIONS = _cat(
-    ("programme-realise", "Programme d'accompagnement réalisé"),
-    ("projet-professionnel", "Projet professionnel de la personne"),
-    ("plan-action", "Plan d'action pour mettre en œuvre le projet"),
+    ("programme_delivered", "Programme d'accompagnement réalisé"),
+    ("career_plan", "Projet professionnel de la personne"),
+    ("action_plan", "Plan d'action pour mettre en œuvre le projet"),
 )
 BILAN_OPTIONAL_SECTIONS = _cat(
-    ("realisations", "Réalisations éventuelles"),
-    ("recommandations", "Recommandations d'orientation vers des partenaires de l'insertion"),
-    ("bilan-mi-parcours", "Bilan à mi-parcours"),
+    ("achievements", "Réalisations éventuelles"),
+    ("recommendations", "Recommandations d'orientation vers des partenaires de l'insertion"),
+    ("midway_bilan", "Bilan à mi-parcours"),
 )
 
 # CCTP 6.9: deliverables of the provider ("le titulaire s'engage à fournir").
 DELIVERABLES = _cat(
-    ("affiche", "Affiche de présentation du dispositif à l'attention des personnes détenues"),
-    ("fiches-presentation", "Fiches de présentation du dispositif à l'attention des SPIP et "
+    ("poster", "Affiche de présentation du dispositif à l'attention des personnes détenues"),
+    ("presentation_sheets", "Fiches de présentation du dispositif à l'attention des SPIP et "
                             "partenaires"),
-    ("bilan-individuel", "Bilans individuels"),
-    ("bilan-atelier", "Bilans d'ateliers collectifs"),
+    ("individual_bilans", "Bilans individuels"),
+    ("workshop_bilans", "Bilans d'ateliers collectifs"),
 )
+
+#: The codes of version 0.2.0 (French kebab-case), read as the new codes for one version
+#: (issue 10: one vocabulary), per catalogue: in an input, and in a variant contract's
+#: parameter file (:func:`parameters_from_dict`).
+CATALOGUE_ALIASES: dict[str, dict[str, str]] = {
+    "individual_actions": {
+        "bilan-positionnement": "positioning_assessment",
+        "bilan-orientation": "guidance_assessment", "bilan-competences": "skills_assessment",
+        "tests-psychotechniques": "psychometric_tests", "projet-professionnel": "career_plan",
+        "info-dispositifs": "schemes_information",
+        "dossiers-partenaires": "partner_applications",
+        "partenaires-emploi": "employment_partners", "bassin-emploi": "local_labour_market",
+        "recherche-offres-tre": "job_search_and_cv"},
+    "collective_themes": {
+        "apprentissage": "apprenticeship", "creation-entreprise": "business_creation",
+        "tre": "job_search_techniques", "image-de-soi": "self_image",
+        "forum-emploi": "job_fair", "info-dispositifs": "schemes_information",
+        "dossiers-partenaires": "partner_applications",
+        "partenaires-emploi": "employment_partners", "bassin-emploi": "local_labour_market",
+        "recherche-offres": "job_search", "cv-lettre": "cv_and_cover_letter",
+        "savoir-etre": "soft_skills", "communication-orale": "oral_communication",
+        "prise-de-parole": "public_speaking"},
+    "orientation_sources": {
+        "personne": "person", "direction-etablissement": "prison_management",
+        "france-travail-justice": "france_travail_justice",
+        "mission-locale": "mission_locale", "psychologue-pep": "pep_psychologist",
+        "equipe-sanitaire": "health_team", "organisme-formation": "training_body",
+        "association-emploi": "employment_association"},
+    "eligible_statuses": {"prevenu": "pre_trial", "condamne": "convicted"},
+    "prescriber_roles": {"assistant-social": "social_worker"},
+    "bilan_required_sections": {
+        "programme-realise": "programme_delivered", "projet-professionnel": "career_plan",
+        "plan-action": "action_plan"},
+    "bilan_optional_sections": {
+        "realisations": "achievements", "recommandations": "recommendations",
+        "bilan-mi-parcours": "midway_bilan"},
+    "deliverables": {
+        "affiche": "poster", "fiches-presentation": "presentation_sheets",
+        "bilan-individuel": "individual_bilans", "bilan-atelier": "workshop_bilans"},
+}
 
 # --- end of the issue 3 block --------------------------------------------------
 
@@ -544,7 +586,8 @@ def _convert_param(key: str, value: Any, current: Any) -> Any:
     if key == "lots":
         return tuple(_lot(f"lots[{i}]", v) for i, v in enumerate(_list(key, value)))
     if key in _CATALOGUE_KEYS:
-        return tuple(_item(f"{key}[{i}]", v) for i, v in enumerate(_list(key, value)))
+        renamed = CATALOGUE_ALIASES.get(key, {})
+        return tuple(_item(f"{key}[{i}]", v, renamed) for i, v in enumerate(_list(key, value)))
     if isinstance(current, bool):
         if not isinstance(value, bool):
             raise InputError(key, "true ou false")
@@ -594,11 +637,13 @@ def _delay(path: str, spec: Any) -> Delay:
     return Delay(amount, unit)
 
 
-def _item(path: str, value: Any) -> CatalogueItem:
+def _item(path: str, value: Any, renamed: Mapping[str, str] | None = None) -> CatalogueItem:
+    """A catalogue entry; an old code of the catalogue (``renamed``) is read as its new one."""
     if not isinstance(value, Mapping) or set(value) != {"code", "label"} or not all(
             isinstance(v, str) for v in value.values()):
         raise InputError(path, "{ code = \"…\", label = \"…\" }")
-    return CatalogueItem(value["code"], value["label"])
+    code = value["code"]
+    return CatalogueItem((renamed or {}).get(code, code), value["label"])
 
 
 def _lot(path: str, value: Any) -> Lot:

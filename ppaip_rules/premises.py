@@ -7,128 +7,25 @@ the public (ERP), holds 6 people, and whose address and phone number are sent
 to the SPIP concerned and to the DISP de Dijon.
 
 The places are part of a staffing roster (check kind ``roster``, see
-:mod:`ppaip_rules.staffing`); this module holds their model, their reader and
-the rules PREM-MO and PREM-MO-HOURS (CCTP 6.4: the provider states the days and
+:mod:`ppaip_rules.staffing`); their model is described in
+:mod:`ppaip_rules.roster_model`; this module holds the rules PREM-MO and PREM-MO-HOURS (CCTP 6.4: the provider states the days and
 opening hours of its MO reception).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
-
 from ._roster_example import example_roster
-from .errors import InputError
 from .model import INFO, VIOLATION, WARNING, Example, Flag, missing_fact, rule
-from .parsing import Fields, as_bool, as_int, as_list
-
-#: Départements of metropolitan France and overseas (``21``, ``2A``, ``971``).
-DEPARTEMENT_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
-
-
-def as_departement(value: Any, path: str) -> str:
-    """A département code as text: ``21``, ``2A``, ``971``."""
-    if isinstance(value, str) and re.match(DEPARTEMENT_PATTERN, value.strip()):
-        return value.strip()
-    raise InputError(path, "un code de département en texte, ex. « 21 », « 2A », « 971 »")
-
-
-def yes_no_flag(value: bool | None, path: str, no: str, unknown: str) -> Flag | None:
-    """A yes/no fact of a roster: « non » breaks the rule; not filled in is a missing fact
-    (``unknown`` says what is missing: RULES.md "Missing facts", never a default)."""
-    if value is False:
-        return Flag(no, expected="oui", found="non", path=path)
-    if value is None:
-        return missing_fact(path, unknown, expected="oui")
-    return None
-
-
-@attrs.frozen
-class Premises:
-    """A reception place in the community (MO), as the provider declares it."""
-
-    id: str
-    departement: str
-    public_transport: bool | None = None
-    erp_compliant: bool | None = None
-    capacity: int | None = None
-    sent_to_spip: bool | None = None
-    sent_to_disp: bool | None = None
-    #: Days of the week the place is open for the programme (CCTP 6.4); None: not stated.
-    opening_days: tuple[str, ...] | None = None
-    #: Opening hours, ``HH:MM-HH:MM`` ranges (CCTP 6.4); None: not stated.
-    opening_hours: tuple[str, ...] | None = None
-
-
-#: Days of the week, as a roster states them.
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-HOURS_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
-_HOURS = re.compile(HOURS_PATTERN)
-
-
-def as_weekday(value: Any, path: str) -> str:
-    """A day of the week in French (``lundi``… ``dimanche``, case ignored)."""
-    if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
-        return value.strip().lower()
-    raise InputError(path, "un jour de la semaine : " + ", ".join(WEEKDAYS))
-
-
-def as_opening_hours(value: Any, path: str) -> str:
-    """An opening range ``HH:MM-HH:MM`` whose end is after its start."""
-    if isinstance(value, str) and _HOURS.match(value.strip()) and "\n" not in value:
-        start, end = value.strip().split("-")
-        if start < end:
-            return f"{start}-{end}"
-    raise InputError(path, "une plage horaire HH:MM-HH:MM, la fin après le début, "
-                           "ex. « 09:00-12:30 »")
-
-
-def read_premises(fields: Fields, as_id) -> Premises:
-    """One MO place from a JSON-like object (``premises[i]``)."""
-    place = Premises(
-        id=fields.required("id", as_id),
-        departement=fields.required("departement", as_departement),
-        public_transport=fields.optional("public_transport", as_bool),
-        erp_compliant=fields.optional("erp_compliant", as_bool),
-        capacity=fields.optional("capacity", as_int(minimum=0, maximum=100_000)),
-        sent_to_spip=fields.optional("sent_to_spip", as_bool),
-        sent_to_disp=fields.optional("sent_to_disp", as_bool),
-        opening_days=fields.optional("opening_days", as_list(as_weekday, 7)),
-        opening_hours=fields.optional("opening_hours", as_list(as_opening_hours, 50)),
-    )
-    fields.done()
-    return place
-
-
-PREMISES_SCHEMA = {
-    "type": "object",
-    "required": ["id", "departement"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "description": "identifiant du lieu, ex. « MO-DIJON »"},
-        "departement": {"type": "string", "pattern": DEPARTEMENT_PATTERN},
-        "public_transport": {"type": "boolean",
-                             "description": "facilement accessible en transport en commun"},
-        "erp_compliant": {"type": "boolean",
-                          "description": "conforme aux normes des établissements recevant "
-                                         "du public (ERP)"},
-        "capacity": {"type": "integer", "minimum": 0,
-                     "description": "capacité d'accueil (personnes)"},
-        "sent_to_spip": {"type": "boolean",
-                         "description": "adresse et téléphone transmis au SPIP"},
-        "sent_to_disp": {"type": "boolean",
-                         "description": "adresse et téléphone transmis à la DISP"},
-        "opening_days": {"type": "array", "items": {"enum": list(WEEKDAYS)}, "maxItems": 7,
-                         "description": "jours d'ouverture du lieu pour le programme"},
-        "opening_hours": {"type": "array", "maxItems": 50,
-                          "items": {"type": "string", "pattern": HOURS_PATTERN},
-                          "description": "horaires d'ouverture, plages HH:MM-HH:MM"},
-    },
-}
-
+from .roster_check import yes_no_flag
+from .roster_model import (  # noqa: F401 (the model of a place, described in roster_model)
+    DEPARTEMENT_PATTERN,
+    HOURS_PATTERN,
+    WEEKDAYS,
+    Premises,
+)
 
 # --- the rule ----------------------------------------------------------------
 
@@ -143,10 +40,10 @@ def _example(premises: list[dict]) -> dict:
 _GOOD_PLACES = [
     {"id": "MO-DIJON", "departement": "21", "public_transport": True, "erp_compliant": True,
      "capacity": 6, "sent_to_spip": True, "sent_to_disp": True,
-     "opening_days": ["mardi", "jeudi"], "opening_hours": ["09:00-12:00", "14:00-17:00"]},
+     "opening_days": ["tuesday", "thursday"], "opening_hours": ["09:00-12:00", "14:00-17:00"]},
     {"id": "MO-MACON", "departement": "71", "public_transport": True, "erp_compliant": True,
      "capacity": 8, "sent_to_spip": True, "sent_to_disp": True,
-     "opening_days": ["lundi"], "opening_hours": ["13:30-17:30"]},
+     "opening_days": ["monday"], "opening_hours": ["13:30-17:30"]},
 ]
 
 
@@ -261,9 +158,3 @@ def prem_mo_hours(check, params) -> Iterator[Flag]:
                            f"({what}) ; le titulaire précise les jours et les horaires de son "
                            f"accueil en milieu ouvert.", expected=f"des {what}", found="aucun",
                            path=path)
-
-
-# Issue 16: a model built directly from Python raises InputError naming the argument.
-from .parsing import guard_models as _guard_models  # noqa: E402
-
-_guard_models(globals())

@@ -17,8 +17,8 @@ they are never echoed; a workshop is named by its catalogue label, or as
 "l'atelier à la carte n° N" (its rank in ``workshops``).
 
     >>> report = check_programme({"individual_hours": 12,
-    ...     "individual_actions": ["bilan-orientation", "projet-professionnel"],
-    ...     "workshops": [{"theme": "tre", "hours": 6, "participants": 7}]})
+    ...     "individual_actions": ["guidance_assessment", "career_plan"],
+    ...     "workshops": [{"theme": "job_search_techniques", "hours": 6, "participants": 7}]})
     >>> print(report.violations[0].message)
     l'atelier « Apprentissage des techniques de recherche d'emploi » compte 7 participants ; 6 au maximum. Retirer 1 participant ou dédoubler l'atelier.
 """
@@ -31,10 +31,10 @@ from typing import Any
 
 import attrs
 
-from ._inputs import SETTING_LABELS, codes, hours_text, label_of, missing
+from ._inputs import SETTING_CODES, codes, hours_text, label_of, missing
 from .calendar import PARIS, elapsed_interval, to_utc
 from .checks import register_kind
-from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, Codes, field, json_schema, read
+from .describe import BOOL, CODE, ID, INSTANT, INT, NUMBER, TEXT, field, json_schema, read
 from .errors import InputError
 from .frenchtext import format_date, plural
 from .model import (
@@ -49,10 +49,32 @@ from .model import (
     run_rules,
     source_note,
 )
-from .parameters import DIJON, ContractParameters
+from .parameters import CATALOGUE_ALIASES, DIJON, ContractParameters
 
 #: Theme code of a workshop outside the catalogue, agreed with the SPIP (CCTP 6.2 B).
-A_LA_CARTE = "a-la-carte"
+A_LA_CARTE = "a_la_carte"
+#: The old theme and action codes (0.2.0), read as the new ones for one version (issue 10).
+THEME_ALIASES = {**CATALOGUE_ALIASES["collective_themes"], "a-la-carte": A_LA_CARTE}
+ACTION_ALIASES = CATALOGUE_ALIASES["individual_actions"]
+
+
+def theme_code(theme: str | None, params: ContractParameters = DIJON) -> str | None:
+    """A workshop's theme as a code of the parameters: an old code is read as its new one
+    (when the contract has it); any other text (a free title) is returned as it is."""
+    new = THEME_ALIASES.get(theme) if theme is not None else None
+    if new is None or theme in codes(params.collective_themes) or \
+            theme in codes(params.tender_themes):
+        return theme  # the usual case: one look-up
+    return new if new == A_LA_CARTE or new in codes(params.collective_themes) else theme
+
+
+def action_code(action: str, params: ContractParameters = DIJON) -> str:
+    """An individual action as a code of the parameters (an old code read as its new one)."""
+    new = ACTION_ALIASES.get(action)
+    if new is None:
+        return action
+    known = codes(params.individual_actions)
+    return new if action not in known and new in known else action
 MAX_HOURS = 10_000
 MAX_PARTICIPANTS = 10_000
 MAX_ITEMS = 1_000
@@ -62,7 +84,7 @@ _WORKSHOP_INDEX = "l'indice (à partir de 0) d'un atelier de « workshops », ou
 # --- models ---------------------------------------------------------------------
 
 
-_SETTING = Codes(SETTING_LABELS, fold=True)
+_SETTING = SETTING_CODES
 _ID_TEXT = "identifiant pseudonyme (jamais un nom)"
 _UNKNOWN = "absent ou null : non renseigné"
 
@@ -72,12 +94,12 @@ class Workshop:
     """Un atelier collectif du programme.
 
     ``theme``: a code of :attr:`ContractParameters.collective_themes` or
-    ``a-la-carte``; ``title`` (free text, à la carte) is kept but never
+    ``a_la_carte``; ``title`` (free text, à la carte) is kept but never
     echoed; ``agreed_with_spip``: an à la carte workshop is set up at the
     SPIP's request (CCTP 6.2 B); ``participants``: the size of the group.
     """
 
-    theme: str = field(TEXT, "thématique", "code du catalogue ou a-la-carte", required=True,
+    theme: str = field(TEXT, "thématique", "code du catalogue ou a_la_carte", required=True,
                        max_length=100)
     hours: float | None = field(NUMBER, "durée de l'atelier", unit="heures", minimum=0,
                                 maximum=MAX_HOURS)
@@ -160,8 +182,7 @@ class Proposal:
         "[] : aucune formation", many=True, max_items=MAX_ITEMS, empty=None)
     validated: bool | None = field(BOOL, "programme validé par le CPIP", _UNKNOWN)
     recorded_hours: RecordedHours | None = field(RecordedHours, "heures réalisées")
-    setting: str | None = field(CODE, "milieu (MF : milieu fermé, MO : milieu ouvert)",
-                                codes=_SETTING)
+    setting: str | None = field(CODE, "milieu", codes=_SETTING)
     id: str | None = field(ID, _ID_TEXT)
 
     def __attrs_post_init__(self) -> None:
@@ -187,6 +208,7 @@ def read_proposal(data: Any, params: ContractParameters = DIJON) -> Proposal:
 
 def workshop_name(theme: str, index: int, params: ContractParameters = DIJON) -> str:
     """How a finding names a workshop: its catalogue label; never a free-text title."""
+    theme = theme_code(theme, params) or ""
     label = label_of(params.collective_themes, theme) or label_of(params.tender_themes, theme)
     if label:
         return f"l'atelier « {label} »"
@@ -288,8 +310,8 @@ def hours_realised_flags(kind: str, recorded: float, validated: float | None, pa
 # --- the rules -------------------------------------------------------------------
 
 _OK = {"individual_hours": 12,
-       "individual_actions": ["bilan-orientation", "projet-professionnel"],
-       "workshops": [{"theme": "cv-lettre", "hours": 6, "participants": 5}],
+       "individual_actions": ["guidance_assessment", "career_plan"],
+       "workshops": [{"theme": "cv_and_cover_letter", "hours": 6, "participants": 5}],
        "training_slots": []}
 
 
@@ -403,7 +425,7 @@ def _ind_hours_steps(p: Proposal, params: ContractParameters,
       examples=(
           Example("Actions de la liste", "programme", _prog(), fires=False),
           Example("Action hors de la liste indicative", "programme",
-                  _prog(individual_actions=["bilan-orientation", "sophrologie"]),
+                  _prog(individual_actions=["guidance_assessment", "sophrologie"]),
                   severity=INFO),
           Example("Heures individuelles sans action", "programme",
                   _prog(individual_actions=[]), severity=INFO),
@@ -411,7 +433,7 @@ def _ind_hours_steps(p: Proposal, params: ContractParameters,
 def prog_ind_actions(p: Proposal, params: ContractParameters):
     known = codes(params.individual_actions)
     for i, action in enumerate(p.individual_actions):
-        if action not in known:
+        if action_code(action, params) not in known:
             yield Flag(f"l'action individuelle n° {i + 1} ne figure pas dans la liste indicative "
                        f"du CCTP 6.2 A ; elle est admise, la validation du programme par le CPIP "
                        f"en est le contrôle.", severity=INFO,
@@ -456,16 +478,16 @@ def prog_coll_hours(p: Proposal, params: ContractParameters):
                      "group_under_ideal_is_violation = true en fait une violation.",
       examples=(
           Example("6 participants", "programme",
-                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 6}]),
+                  _prog(workshops=[{"theme": "job_search_techniques", "hours": 6, "participants": 6}]),
                   fires=False),
           Example("4 participants", "programme",
-                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 4}]),
+                  _prog(workshops=[{"theme": "job_search_techniques", "hours": 6, "participants": 4}]),
                   fires=False),
           Example("7 participants", "programme",
-                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 7}]),
+                  _prog(workshops=[{"theme": "job_search_techniques", "hours": 6, "participants": 7}]),
                   severity=VIOLATION),
           Example("3 participants", "programme",
-                  _prog(workshops=[{"theme": "tre", "hours": 6, "participants": 3}]),
+                  _prog(workshops=[{"theme": "job_search_techniques", "hours": 6, "participants": 3}]),
                   severity=WARNING),
       ))
 def prog_group_size(p: Proposal, params: ContractParameters):
@@ -492,11 +514,11 @@ def prog_group_size(p: Proposal, params: ContractParameters):
       examples=(
           Example("Thème de la liste", "programme", _prog(), fires=False),
           Example("Atelier à la carte demandé par le SPIP", "programme",
-                  _prog(workshops=[{"theme": "a-la-carte", "title": "Permis de conduire",
+                  _prog(workshops=[{"theme": "a_la_carte", "title": "Permis de conduire",
                                     "agreed_with_spip": True, "hours": 4, "participants": 5}]),
                   fires=False),
           Example("Atelier à la carte sans demande du SPIP", "programme",
-                  _prog(workshops=[{"theme": "a-la-carte", "title": "Permis de conduire",
+                  _prog(workshops=[{"theme": "a_la_carte", "title": "Permis de conduire",
                                     "agreed_with_spip": False, "hours": 4, "participants": 5}]),
                   severity=WARNING),
           Example("Thème hors de la liste et de l'offre", "programme",
@@ -507,10 +529,11 @@ def prog_coll_actions(p: Proposal, params: ContractParameters):
     known = codes(params.collective_themes)
     tender = codes(params.tender_themes)
     for i, w in enumerate(p.workshops):
-        if w.theme in known or w.theme in tender:
+        theme = theme_code(w.theme, params)
+        if theme in known or theme in tender:
             continue
         path = f"workshops[{i}]"
-        if w.theme != A_LA_CARTE:
+        if theme != A_LA_CARTE:
             yield Flag(f"le thème de l'atelier n° {i + 1} n'est ni dans la liste du CCTP 6.2 B, "
                        f"ni parmi les thématiques de l'offre du titulaire. Le rattacher à l'une "
                        f"d'elles, ou le déclarer « à la carte » à la demande du SPIP.",

@@ -1,41 +1,63 @@
 """The registry: every rule and every check kind, in declaration order.
 
-A leaf module: it imports nothing of the package. Area modules register into it
-(through :func:`ppaip_rules.model.rule` and :func:`ppaip_rules.checks.register_kind`);
-the CLI, the documentation, the service and the catalogue read it. Reading it first
-loads every area module, through the loader that the package root installs
-(:func:`set_loader`): the registry never imports an area, so no area's import can
-come back to it in a circle.
+A leaf module: it imports nothing of the package statically. Area modules register
+into it (through :func:`ppaip_rules.model.rule` and
+:func:`ppaip_rules.checks.register_kind`); the CLI, the documentation, the service and
+the catalogue read it. Reading it (``rules()``, ``get_rule()``, ``kinds()``…) first
+loads every area module listed in :data:`AREAS`, by name (:func:`load`): nothing
+imports the areas before a rule or a kind is looked up, so that ``import ppaip_rules``
+and a first ``deadline()`` stay fast (issue 13), and no area's import can come back
+to the registry in a circle.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
+
+#: THE list of the modules that register rules or check kinds, in the order of the
+#: contract (the registry keeps declaration order, which is the order of
+#: ``ppaip-rules rules`` and of the catalogue): the generic kinds, the deadlines, entry
+#: (§3, §5, §6.1), programme (§6.2–6.4), course and end of a case (§6.1-3, §6.6),
+#: documents (§6.5, §6.6, §6.9), staffing (§6.7), premises (§6.8), lots, contract term
+#: and reporting (§1, §2, §6.10). A new module that registers a rule or a kind is added
+#: here (tests/test_registry.py checks that a fresh process sees every rule).
+AREAS: tuple[str, ...] = (
+    "checks",
+    "deadlines",
+    "eligibility",
+    "programme",
+    "timeline",
+    "documents",
+    "staffing",
+    "roster_csv",  # the roster kind: CSV or JSON
+    "premises",
+    "lot",
+)
 
 #: rule ID → rule (a :class:`ppaip_rules.model.Rule`), in declaration order.
 RULES: dict[str, Any] = {}
 #: kind name → check kind (a :class:`ppaip_rules.checks.CheckKind`), in declaration order.
 KINDS: dict[str, Any] = {}
 
-_loader: Callable[[], None] | None = None
 _loaded = False
 #: Called (without argument) whenever a rule is added: caches built from the rules drop.
 _listeners: list[Callable[[], None]] = []
 
 
-def set_loader(loader: Callable[[], None]) -> None:
-    """Install the function that imports every area module (the package root does it)."""
-    global _loader
-    _loader = loader
-
-
 def load() -> None:
-    """Make sure every area module has registered its rules and kinds."""
+    """Make sure every area module (:data:`AREAS`) has registered its rules and kinds."""
     global _loaded
-    if not _loaded and _loader is not None:
+    if not _loaded:
         _loaded = True
-        _loader()
+        package = __name__.rpartition(".")[0]
+        try:
+            for name in AREAS:
+                importlib.import_module(f"{package}.{name}")
+        except BaseException:
+            _loaded = False  # a failed import is retried on the next lookup
+            raise
 
 
 def add_rule(rule_id: str, rule: Any) -> None:

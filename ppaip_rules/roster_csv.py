@@ -10,8 +10,8 @@ file is shipped as ``examples/roster.modele.csv``.
 A workbook (``.xlsx``, ``.ods``, read by :mod:`ppaip_rules.spreadsheet`) may instead
 hold one sheet per line type (:data:`SHEETS`: Lot, Établissements, Intervenants,
 Accès, Mouvements, Lieux MO, Liste des suppléants), each with only its own columns
-(:func:`columns_of`); :func:`roster_template` writes that workbook, empty, with
-drop-down lists (``ppaip-rules modele roster > effectifs.xlsx``).
+(:func:`columns_of`); :func:`ppaip_rules.roster_template.roster_template` writes that
+workbook, empty, with drop-down lists (``ppaip-rules modele roster > effectifs.xlsx``).
 
 What the file may look like:
 
@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -56,9 +55,19 @@ from typing import Any
 import attrs
 
 from .checks import load_json, register_kind
+from .describe import BOOL, CODE, DATE, INT, NUMBER, FieldInfo, described, read
 from .errors import InputError
-from .parsing import as_object
-from .premises import read_premises
+from .roster_model import (
+    AccessRequest,
+    Establishment,
+    Facilitator,
+    Premises,
+    Roster,
+    StaffEvent,
+    SubstituteListUpdate,
+    read_roster,
+    roster_schema,
+)
 from .spreadsheet import (
     Errors,
     Table,
@@ -70,23 +79,6 @@ from .spreadsheet import (
     shown_header,
     source,
     where,
-)
-from .staffing import (
-    ADVISER,
-    DEPARTURE,
-    PLANNED_ABSENCE,
-    PROLONGED_ABSENCE,
-    PSYCHOLOGIST,
-    SHORT_ABSENCE,
-    Roster,
-    _read_access,
-    _read_establishment,
-    _read_event,
-    _read_facilitator,
-    _read_list_update,
-    as_id,
-    read_roster,
-    roster_schema,
 )
 from .staffing import _run as _run_roster
 
@@ -119,97 +111,43 @@ ROW_TYPES: tuple[tuple[str, str], ...] = (
 
 _LOT, _EST, _FAC, _ACC, _MOV, _MO, _SUB = (t for t, _ in ROW_TYPES)
 
-COLUMNS: tuple[Column, ...] = (
-    Column("type de ligne", "Nature de la ligne : lot, établissement, intervenant, accès, "
-           "mouvement, lieu MO ou liste des suppléants.", "intervenant", ()),
-    Column("identifiant", "Lot : numéro du lot. Autres lignes : identifiant pseudonyme de "
-           "l'établissement, de l'intervenant ou du lieu (lettres sans accent, chiffres, - _ .).",
-           "PSY-1", (_LOT, _EST, _FAC, _MO)),
-    Column("département", "Établissement, lieu MO : code du département. Lot (facultatif) : "
-           "départements du lot, si ce ne sont pas ceux de ses SPIP.", "21", (_LOT, _EST, _MO)),
-    Column("date de début", "Lot : démarrage du marché. Intervenant : début de son intervention "
-           "(vide : dès le démarrage). Mouvement : jour du départ ou premier jour d'absence.",
-           "03/03/2025", (_LOT, _FAC, _MOV)),
-    Column("liste des suppléants transmise le", "Lot : date de transmission à la DISP de la "
-           "liste des suppléants désignés en début de marché. Liste des suppléants : date de "
-           "transmission de la liste modifiée.", "24/02/2025", (_LOT, _SUB)),
-    Column("coordinateur", "Établissement : identifiant de l'intervenant-coordinateur.",
-           "PSY-1", (_EST,)),
-    Column("fonction", "Intervenant : psychologue du travail, ou conseiller en insertion "
-           "professionnelle (CIP).", "psychologue du travail", (_FAC,)),
-    Column("statut", "Intervenant : salarié ou sous-traitant.", "sous-traitant", (_FAC,)),
-    Column("répertoire", "Psychologue : ADELI ou RPPS (vide : déduit du nombre de chiffres).",
-           "RPPS", (_FAC,)),
-    Column("numéro ADELI ou RPPS", "Psychologue : numéro d'inscription (9 chiffres ADELI, 11 "
-           "RPPS) ; mettre la colonne au format texte pour garder les zéros initiaux.",
-           "10000000017", (_FAC,)),
-    Column("niveau de qualification", "Intervenant non psychologue : niveau 3 à 8, ou ancien "
-           "niveau V à I (III = 5, bac+2).", "III", (_FAC,)),
-    Column("expérience insertion", "Intervenant non psychologue : expérience dans l'animation "
-           "de prestations d'orientation ou d'insertion (oui/non).", "oui", (_FAC,)),
-    Column("heures hebdomadaires", "Intervenant : heures par semaine sur le marché (pour la "
-           "part de psychologues calculée en heures).", "17,5", (_FAC,)),
-    Column("ETP", "Intervenant : équivalent temps plein (pour la part calculée en ETP).",
-           "0,5", (_FAC,)),
-    Column("sites", "Intervenant : identifiants des établissements et lieux MO où il "
-           "intervient, séparés par des espaces.", "MA-DIJON MO-DIJON", (_FAC,)),
-    Column("suppléant", "Intervenant : désigné suppléant (oui/non).", "non", (_FAC,)),
-    Column("casier judiciaire vierge", "Intervenant : casier judiciaire vierge attesté "
-           "(oui/non).", "oui", (_FAC,)),
-    Column("CV transmis", "Intervenant : CV détaillé transmis à la DISP avec le mémoire "
-           "technique (oui/non).", "oui", (_FAC,)),
-    Column("intervenant", "Accès, mouvement : identifiant de l'intervenant concerné.",
-           "CIP-2", (_ACC, _MOV)),
-    Column("établissement", "Accès : identifiant de l'établissement demandé.", "MA-DIJON",
-           (_ACC,)),
-    Column("date de demande", "Accès : dépôt de la demande d'autorisation d'accès.",
-           "20/01/2025", (_ACC,)),
-    Column("date de délivrance", "Accès : délivrance de l'autorisation (vide : pas encore).",
-           "17/02/2025", (_ACC,)),
-    Column("pièce d'identité jointe", "Accès : pièce d'identité jointe à la demande (oui/non).",
-           "oui", (_ACC,)),
-    Column("nature", "Mouvement : départ, absence programmée, absence prolongée ou absence "
-           "ponctuelle.", "départ", (_MOV,)),
-    Column("date de fin", "Mouvement : dernier jour d'absence (vide : départ ou absence sans "
-           "date de retour).", "16/05/2025", (_MOV,)),
-    Column("remplacé par", "Mouvement : identifiant de l'intervenant remplaçant.", "PSY-2",
-           (_MOV,)),
-    Column("date de remplacement", "Mouvement : premier jour d'intervention du remplaçant.",
-           "12/05/2025", (_MOV,)),
-    Column("DISP informée le", "Mouvement : date à laquelle la DISP a été informée.",
-           "22/04/2025", (_MOV,)),
-    Column("SPIP informé le", "Mouvement : date à laquelle le SPIP a été informé.",
-           "22/04/2025", (_MOV,)),
-    Column("établissement informé le", "Mouvement : date à laquelle l'établissement "
-           "pénitentiaire a été informé.", "22/04/2025", (_MOV,)),
-    Column("transport en commun", "Lieu MO : facilement accessible en transport en commun "
-           "(oui/non).", "oui", (_MO,)),
-    Column("normes ERP", "Lieu MO : conforme aux normes des établissements recevant du public "
-           "(oui/non).", "oui", (_MO,)),
-    Column("capacité", "Lieu MO : nombre de personnes accueillies.", "6", (_MO,)),
-    Column("coordonnées transmises au SPIP", "Lieu MO : adresse et téléphone transmis au SPIP "
-           "(oui/non).", "oui", (_MO,)),
-    Column("coordonnées transmises à la DISP", "Lieu MO : adresse et téléphone transmis à la "
-           "DISP (oui/non).", "oui", (_MO,)),
-    Column("coordonnées des intervenants actualisées le", "Établissement : dates auxquelles "
-           "les coordonnées des intervenants ont été indiquées puis actualisées, séparées par "
-           "des espaces.", "24/02/2025 12/05/2025", (_EST,)),
-    Column("première séance le", "Accès : première séance de l'intervenant dans "
-           "l'établissement (utile quand l'autorisation est délivrée après son début "
-           "d'intervention).", "20/05/2025", (_ACC,)),
-    Column("jours d'ouverture", "Lieu MO : jours d'accueil pour le programme, séparés par des "
-           "espaces (« aucun » : aucun jour indiqué ; vide : non renseigné).", "mardi jeudi",
-           (_MO,)),
-    Column("horaires d'ouverture", "Lieu MO : plages horaires HH:MM-HH:MM, séparées par des "
-           "espaces (« aucune » : aucune plage indiquée ; vide : non renseigné).",
-           "09:00-12:00 14:00-17:00", (_MO,)),
-    Column("liste modifiée le", "Liste des suppléants : date de la modification (suppléant "
-           "ajouté ou retiré).", "05/05/2025", (_SUB,)),
-)
+#: Per line type: the JSON section its rows fill (None: the top level) and the model of a
+#: row. Its columns are the model's fields that have a spreadsheet header (describe).
+_MODELS: dict[str, tuple[str | None, type]] = {
+    _LOT: (None, Roster), _EST: ("establishments", Establishment),
+    _FAC: ("facilitators", Facilitator), _ACC: ("access", AccessRequest),
+    _MOV: ("events", StaffEvent), _MO: ("premises", Premises),
+    _SUB: ("substitute_list_updates", SubstituteListUpdate),
+}
 
-#: (header, meaning, example) of every column, for the guide.
-COLUMN_TABLE: tuple[tuple[str, str, str], ...] = tuple(
-    (c.header, c.meaning, c.example) for c in COLUMNS)
+#: An example cell of each column, for the guide and the template's notes.
+_EXAMPLES = {
+    "identifiant": "PSY-1", "département": "21", "date de début": "03/03/2025",
+    "liste des suppléants transmise le": "24/02/2025", "coordinateur": "PSY-1",
+    "coordonnées des intervenants actualisées le": "24/02/2025 12/05/2025",
+    "fonction": "psychologue du travail", "statut": "sous-traitant", "répertoire": "RPPS",
+    "numéro ADELI ou RPPS": "10000000017", "niveau de qualification": "III",
+    "expérience insertion": "oui", "heures hebdomadaires": "17,5", "ETP": "0,5",
+    "sites": "MA-DIJON MO-DIJON", "suppléant": "non", "casier judiciaire vierge": "oui",
+    "CV transmis": "oui", "intervenant": "CIP-2", "établissement": "MA-DIJON",
+    "date de demande": "20/01/2025", "date de délivrance": "17/02/2025",
+    "pièce d'identité jointe": "oui", "première séance le": "20/05/2025", "nature": "départ",
+    "date de fin": "16/05/2025", "remplacé par": "PSY-2", "date de remplacement": "12/05/2025",
+    "DISP informée le": "22/04/2025", "SPIP informé le": "22/04/2025",
+    "établissement informé le": "22/04/2025", "transport en commun": "oui",
+    "normes ERP": "oui", "capacité": "6", "coordonnées transmises au SPIP": "oui",
+    "coordonnées transmises à la DISP": "oui", "jours d'ouverture": "mardi jeudi",
+    "horaires d'ouverture": "09:00-12:00 14:00-17:00", "liste modifiée le": "05/05/2025",
+}
+
+#: Spellings of a coded value read in a spreadsheet besides its French label and its
+#: codes (old and new): the words people type.
+_SPELLINGS = {
+    "role": {"CIP": "insertion_adviser", "conseiller en insertion": "insertion_adviser",
+             "conseiller": "insertion_adviser"},
+    "employment": {"sous-traitance": "subcontractor"},
+    "kind": {"changement de personnel": "departure"},
+}
 
 #: Columns that may be present and are never read.
 IGNORED_HEADERS = ("commentaire", "commentaires", "remarque", "remarques")
@@ -346,94 +284,75 @@ def _ranges(cell: str) -> list[str]:
     return out
 
 
-def _choice(labels: dict[str, str]) -> Cell:
+def _choice(labels: dict[str, str], shown: tuple[str, ...]) -> Cell:
     _known(*labels)
     table = {_key(label): code for label, code in labels.items()}
-    shown = ", ".join(dict.fromkeys(labels))
+    listed = ", ".join(shown)
 
     def convert(cell: str) -> str:
         code = table.get(_key(cell))
         if code is None:
-            raise _Bad(f"une valeur parmi : {shown}")
+            raise _Bad(f"une valeur parmi : {listed}")
         return code
     return convert
 
 
-_ROLE = _choice({"psychologue du travail": PSYCHOLOGIST, "psychologue": PSYCHOLOGIST,
-                 "conseiller en insertion professionnelle": ADVISER, "CIP": ADVISER,
-                 "conseiller en insertion": ADVISER, "conseiller": ADVISER})
-_EMPLOYMENT = _choice({"salarié": "salarie", "sous-traitant": "sous-traitant",
-                       "sous-traitance": "sous-traitant"})
-_REGISTRY = _choice({"ADELI": "ADELI", "RPPS": "RPPS"})
-_KIND = _choice({"départ": DEPARTURE, "changement de personnel": DEPARTURE,
-                 "absence programmée": PLANNED_ABSENCE, "absence prolongée": PROLONGED_ABSENCE,
-                 "absence ponctuelle": SHORT_ABSENCE})
+#: Cells of a list column that say so (« aucun jour »): read by their own converter.
+_SPECIAL: dict[str, Cell] = {"opening_days": _days, "opening_hours": _ranges}
+
+
+def _cell(name: str, info: FieldInfo) -> Cell:
+    """How a cell of a described field is read: its text → the JSON-like value the model's
+    reader takes (French yes/no, decimal comma, dates JJ/MM/AAAA, French code labels)."""
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    if info.many:
+        return _dates if info.kind == DATE else _list
+    if info.kind == CODE:
+        assert info.codes is not None
+        labels = info.codes.of(None)
+        return _choice({**{label: code for code, label in labels.items()},
+                        **{code: code for code in labels}, **info.codes.aliases,
+                        **_SPELLINGS.get(name, {})}, shown=tuple(labels.values()))
+    if info.kind == INT and info.words is None:
+        return _int
+    return {DATE: _date, BOOL: _bool, NUMBER: _number}.get(info.kind, _text)
+
+
+def _columns_of_model(model: type) -> dict[str, tuple[str, Cell]]:
+    return {info.header: (name, _cell(name, info)) for name, info in described(model)
+            if info.header is not None}
+
 
 #: Per line type: the JSON section it fills (None: the top level) and header → (field, cell).
 _LAYOUT: dict[str, tuple[str | None, dict[str, tuple[str, Cell]]]] = {
-    _LOT: (None, {
-        "identifiant": ("lot", _int),
-        "date de début": ("market_start", _date),
-        "département": ("departements", _list),
-        "liste des suppléants transmise le": ("substitute_list_sent_on", _date),
-    }),
-    _SUB: ("substitute_list_updates", {
-        "liste modifiée le": ("changed_on", _date),
-        "liste des suppléants transmise le": ("sent_on", _date),
-    }),
-    _EST: ("establishments", {
-        "identifiant": ("id", _text),
-        "département": ("departement", _text),
-        "coordinateur": ("coordinator", _text),
-        "coordonnées des intervenants actualisées le": ("contacts_updated_on", _dates),
-    }),
-    _FAC: ("facilitators", {
-        "identifiant": ("id", _text),
-        "fonction": ("role", _ROLE),
-        "statut": ("employment", _EMPLOYMENT),
-        "répertoire": ("registry", _REGISTRY),
-        "numéro ADELI ou RPPS": ("registry_number", _text),
-        "niveau de qualification": ("qualification", _text),
-        "expérience insertion": ("experience", _bool),
-        "heures hebdomadaires": ("weekly_hours", _number),
-        "ETP": ("fte", _number),
-        "sites": ("sites", _list),
-        "date de début": ("start_on", _date),
-        "suppléant": ("substitute", _bool),
-        "casier judiciaire vierge": ("criminal_record_clean", _bool),
-        "CV transmis": ("cv_sent", _bool),
-    }),
-    _ACC: ("access", {
-        "intervenant": ("facilitator", _text),
-        "établissement": ("establishment", _text),
-        "date de demande": ("requested_on", _date),
-        "date de délivrance": ("granted_on", _date),
-        "pièce d'identité jointe": ("id_document", _bool),
-        "première séance le": ("first_session_on", _date),
-    }),
-    _MOV: ("events", {
-        "intervenant": ("facilitator", _text),
-        "nature": ("kind", _KIND),
-        "date de début": ("start", _date),
-        "date de fin": ("end", _date),
-        "remplacé par": ("replaced_by", _text),
-        "date de remplacement": ("replaced_on", _date),
-        "DISP informée le": ("notified_disp_on", _date),
-        "SPIP informé le": ("notified_spip_on", _date),
-        "établissement informé le": ("notified_establishment_on", _date),
-    }),
-    _MO: ("premises", {
-        "identifiant": ("id", _text),
-        "département": ("departement", _text),
-        "transport en commun": ("public_transport", _bool),
-        "normes ERP": ("erp_compliant", _bool),
-        "capacité": ("capacity", _int),
-        "coordonnées transmises au SPIP": ("sent_to_spip", _bool),
-        "coordonnées transmises à la DISP": ("sent_to_disp", _bool),
-        "jours d'ouverture": ("opening_days", _days),
-        "horaires d'ouverture": ("opening_hours", _ranges),
-    }),
-}
+    row_type: (section, _columns_of_model(model))
+    for row_type, (section, model) in _MODELS.items()}
+
+
+def _meaning(header: str) -> str:
+    parts = []
+    for row_type, (_, model) in _MODELS.items():
+        for _name, info in described(model):
+            if info.header == header:
+                what = info.label + (f" ({info.description})" if info.description else "")
+                parts.append(f"{row_type[:1].upper()}{row_type[1:]} : {what}.")
+    return " ".join(parts)
+
+
+#: The columns of the sheet, from the models' description: « type de ligne », then every
+#: header in the order of the line types and of their fields.
+COLUMNS: tuple[Column, ...] = (
+    Column("type de ligne", "Nature de la ligne : " + ", ".join(t for t, _ in ROW_TYPES) + ".",
+           "intervenant", ()),
+    *(Column(header, _meaning(header), _EXAMPLES.get(header, ""),
+             tuple(t for t, (_, cells) in _LAYOUT.items() if header in cells))
+      for header in dict.fromkeys(h for _, cells in _LAYOUT.values() for h in cells)),
+)
+
+#: (header, meaning, example) of every column, for the guide.
+COLUMN_TABLE: tuple[tuple[str, str, str], ...] = tuple(
+    (c.header, c.meaning, c.example) for c in COLUMNS)
 
 _known(*(c.header for c in COLUMNS), *IGNORED_HEADERS, *(t for t, _ in ROW_TYPES),
        *_YES, *_NO, *_NONE_WORDS)
@@ -466,21 +385,11 @@ def columns_of(row_type: str) -> tuple[Column, ...]:
     return tuple(c for c in COLUMNS if row_type in c.row_types)
 
 
-def _read_lot(item: dict) -> Roster:
-    return read_roster(item)
-
-
-#: Per line type: the reader of one item (the same as the JSON input's), to report every
-#: bad row at once.
+#: Per line type: the reader of one item (the model's own, from its description), to
+#: report every bad row at once.
 _ITEM_READERS: dict[str, Callable[[Any, str], Any]] = {
-    _LOT: lambda item, _path: _read_lot(item),
-    _EST: as_object(_read_establishment),
-    _FAC: as_object(_read_facilitator),
-    _ACC: as_object(_read_access),
-    _MOV: as_object(_read_event),
-    _MO: as_object(lambda fields: read_premises(fields, as_id)),
-    _SUB: as_object(_read_list_update),
-}
+    row_type: (lambda item, _path, model=model: read(model, item))
+    for row_type, (_, model) in _MODELS.items()}
 
 
 def _at(line: int, header: str) -> str:
@@ -822,75 +731,6 @@ def read_roster_csv(source: bytes | str | Path) -> Roster:
     :data:`~ppaip_rules.spreadsheet.MAX_ERRORS`).
     """
     return read_roster_table(source).data
-
-
-# --- the .xlsx template (« ppaip-rules modele roster > effectifs.xlsx ») -----------------
-
-#: The drop-down list of each coded column (the first spelling of each choice).
-CHOICES: dict[str, tuple[str, ...]] = {
-    "fonction": ("psychologue du travail", "conseiller en insertion professionnelle"),
-    "statut": ("salarié", "sous-traitant"),
-    "répertoire": ("ADELI", "RPPS"),
-    "nature": ("départ", "absence programmée", "absence prolongée", "absence ponctuelle"),
-    **{header: ("oui", "non") for _, (_, cells) in _LAYOUT.items()
-       for header, (_, convert) in cells.items() if convert is _bool},
-}
-#: Columns kept as text in the template, so that leading zeros survive.
-TEXT_COLUMNS = ("numéro ADELI ou RPPS", "identifiant", "département", "coordinateur",
-                "intervenant", "établissement", "remplacé par", "sites")
-#: Rows of the template prepared with the drop-down lists and formats.
-TEMPLATE_ROWS = 500
-
-
-def roster_template() -> bytes:
-    """The ``.xlsx`` template of a roster: one sheet per kind of row with its French
-    headers (the meaning of each as a note on its header), drop-down lists for the coded
-    columns, dates as ``JJ/MM/AAAA`` and identifiers and the ADELI/RPPS number as text.
-    Needs openpyxl (extra ``tableur``)."""
-    try:
-        from openpyxl import Workbook
-        from openpyxl.comments import Comment
-        from openpyxl.styles import Font, PatternFill
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.datavalidation import DataValidation
-    except ImportError:
-        raise InputError("modele", "l'extension « tableur » installée pour écrire le modèle "
-                                   "(pip install 'ppaip-rules[tableur]')",
-                         "écriture des classeurs .xlsx non installée") from None
-    book = Workbook()
-    book.remove(book.active)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
-    last = TEMPLATE_ROWS + 1
-    for row_type, name in SHEETS.items():
-        sheet = book.create_sheet(name)
-        cells = _LAYOUT[row_type][1]
-        for i, column in enumerate(columns_of(row_type), 1):
-            letter = get_column_letter(i)
-            head = sheet.cell(row=1, column=i, value=column.header)
-            head.font, head.fill = bold, fill
-            head.comment = Comment(f"{column.meaning} Exemple : {column.example}", "ppaip-rules",
-                                   width=320, height=120)
-            sheet.column_dimensions[letter].width = max(14, min(45, len(column.header) + 4))
-            convert = cells[column.header][1]
-            style = ("DD/MM/YYYY" if convert is _date else
-                     "@" if column.header in TEXT_COLUMNS or convert in (_text, _list, _dates)
-                     else None)
-            if style:
-                for row in range(2, last + 1):
-                    sheet.cell(row=row, column=i).number_format = style
-            choices = CHOICES.get(column.header)
-            if choices:
-                check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                       allow_blank=True, showErrorMessage=True,
-                                       errorTitle=column.header,
-                                       error="Choisir une valeur de la liste : "
-                                             + ", ".join(choices))
-                check.add(f"{letter}2:{letter}{last}")
-                sheet.add_data_validation(check)
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # --- the "roster" check kind: a roster file, JSON or a spreadsheet --------------------

@@ -3,7 +3,7 @@
     ppaip-rules modele roster > effectifs.xlsx
 
 The workbook is generated from the input's column definitions (for the roster,
-:func:`ppaip_rules.roster_csv.roster_template`): one sheet per kind of row,
+:func:`ppaip_rules.roster_template.roster_template`): one sheet per kind of row,
 French headers, drop-down lists for coded columns. It is written to standard
 output (redirected to a file) or to ``--output FICHIER``.
 """
@@ -19,7 +19,7 @@ from .errors import InputError
 
 
 def _roster() -> bytes:
-    from .roster_csv import roster_template
+    from .roster_template import roster_template
 
     return roster_template()
 

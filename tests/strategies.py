@@ -245,6 +245,8 @@ def values(info, depth: int = 0):
         wrong = st.fixed_dictionaries({kind.tag: st.one_of(
             st.sampled_from(["session", "Session_held", "inconnu", ""]), _JUNK)})
         return st.one_of(variant, variant, wrong, _JUNK)
+    if isinstance(kind, d.Custom):  # its own samples, accepted and refused
+        return st.one_of(st.sampled_from(kind.samples), _JUNK) if kind.samples else _JUNK
     if kind == d.CODE:
         codes = [*info.codes.of(None), *info.codes.aliases]
         spelled = st.sampled_from(codes).flatmap(_spellings) if info.codes.fold \
@@ -294,7 +296,9 @@ hostile_texts = st.one_of(
                      "2025-03-30T02:30:00", "2025-10-26T02:30:00", "2025-05-02T14:30:00Z",
                      "2025-05-02T14:30:00+02:00", "1990-01-01", "2101-01-01", "MF", "MO",
                      "57", "057", "99", "2A", "PROG-START", "REFUSAL-48H", "individuel",
-                     "collectif", "cpip", "condamne", "=1+1", "@SUM(A1)", "-2", "+33"]),
+                     "collectif", "cpip", "condamne", "=1+1", "@SUM(A1)", "-2", "+33",
+                     "custody", "community", "individual", "collective", "convicted",
+                     "email", "other"]),
 )
 
 json_scalars = st.one_of(st.none(), st.booleans(), hostile_numbers, hostile_texts)

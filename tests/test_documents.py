@@ -94,7 +94,7 @@ LINE = {"surname": "X", "first_name": "Y", "signature": True, "absent": False}
 
 
 def test_complete_collective_sheet_is_compliant():
-    report = check_attendance_sheet(example_sheet("collectif"))
+    report = check_attendance_sheet(example_sheet("collective"))
     assert report.ok and not report.findings
     assert "PROG-GROUP-SIZE" in report.checked
 
@@ -110,12 +110,12 @@ def test_complete_collective_sheet_is_compliant():
      ["participants[3].surname"]),
 ])
 def test_doc_sheet_coll_each_missing_mention(changes, expected):
-    report = check_attendance_sheet(example_sheet("collectif", **changes))
+    report = check_attendance_sheet(example_sheet("collective", **changes))
     assert paths(report, "DOC-SHEET-COLL") == expected
 
 
 def test_collective_sheet_with_seven_participants_breaks_the_group_size():
-    report = check_attendance_sheet(example_sheet("collectif", participants=[LINE] * 7))
+    report = check_attendance_sheet(example_sheet("collective", participants=[LINE] * 7))
     finding = report.by_rule("PROG-GROUP-SIZE")[0]
     assert finding.severity is Severity.VIOLATION
     assert finding.message.startswith("l'atelier « Apprentissage des techniques de recherche "
@@ -123,7 +123,7 @@ def test_collective_sheet_with_seven_participants_breaks_the_group_size():
 
 
 def test_collective_sheet_free_text_theme_is_not_echoed():
-    report = check_attendance_sheet(example_sheet("collectif", theme="Atelier chez Mme Ollivier",
+    report = check_attendance_sheet(example_sheet("collective", theme="Atelier chez Mme Ollivier",
                                                   participants=[LINE] * 8))
     assert report.by_rule("PROG-GROUP-SIZE")[0].message.startswith("l'atelier compte 8")
     assert "Ollivier" not in report.to_json()
@@ -134,11 +134,11 @@ def test_individual_sheet_ignores_collective_fields_and_vice_versa():
         check_attendance_sheet(example_sheet(session_number=2))
     assert error.value.path == "session_number"
     with pytest.raises(InputError):
-        check_attendance_sheet(example_sheet("collectif", person=LINE))
+        check_attendance_sheet(example_sheet("collective", person=LINE))
 
 
 def test_sheet_model_input():
-    sheet = AttendanceSheet(kind="individuel", date=dt.date(2025, 5, 13), place=True,
+    sheet = AttendanceSheet(kind="individual", date=dt.date(2025, 5, 13), place=True,
                             start_time=dt.time(9), duration_hours=2,
                             facilitator=Signatory(True, True, True),
                             person=Attendee(True, True, True, absent=False))
@@ -181,7 +181,7 @@ def test_doc_convocation_participant_mentions(participant, expected):
 
 
 def test_convocation_in_mo_needs_no_establishment():
-    assert check_convocation({**example_convocation(), "setting": "MO",
+    assert check_convocation({**example_convocation(), "setting": "community",
                               "establishment": None}).ok
     unknown = check_convocation({**example_convocation(), "setting": None, "establishment": None})
     assert unknown.ok and paths(unknown, "DOC-CONVOCATION", Severity.INFO) == ["setting"]
@@ -203,8 +203,8 @@ def test_convocation_dates_in_french_and_iso_forms():
 
 # --- END-BILAN-* -------------------------------------------------------------------------------
 
-BILAN = {"kind": "final", "sections": ["programme-realise", "projet-professionnel",
-                                       "plan-action"],
+BILAN = {"kind": "final", "sections": ["programme_delivered", "career_plan",
+                                       "action_plan"],
          "plain_language": True, "person_copy_has_justice_logo": False,
          "deposited_on_ipro360": True, "shared_with_partners": False}
 
@@ -220,22 +220,22 @@ def test_complete_bilan_is_compliant():
 
 
 @pytest.mark.parametrize("sections, missing", [
-    (["programme-realise", "projet-professionnel"], 1),
+    (["programme_delivered", "career_plan"], 1),
     ([], 3),
-    (["programme-realise", "projet-professionnel", "plan-action", "recommandations",
-      "bilan-mi-parcours", "realisations"], 0),
+    (["programme_delivered", "career_plan", "action_plan", "recommendations",
+      "midway_bilan", "achievements"], 0),
 ])
 def test_end_bilan_content_required_sections(sections, missing):
     assert len(bilan(sections=sections).by_rule("END-BILAN-CONTENT")) == missing
 
 
 def test_end_bilan_content_collective_bilan_has_no_required_sections():
-    assert bilan(kind="atelier", sections=[]).ok
+    assert bilan(kind="workshop", sections=[]).ok
 
 
 def test_end_bilan_content_unknown_section_is_an_input_error():
     with pytest.raises(InputError) as error:
-        bilan(sections=["programme-realise", "CV de Mme Ollivier"])
+        bilan(sections=["programme_delivered", "CV de Mme Ollivier"])
     assert error.value.path == "sections[1]" and "Ollivier" not in str(error.value)
 
 
@@ -260,8 +260,8 @@ def test_bilan_shared_with_consent_is_compliant():
 
 
 def test_bilan_model_input():
-    model = Bilan(kind="final", sections=("programme-realise", "projet-professionnel",
-                                          "plan-action"), plain_language=True,
+    model = Bilan(kind="final", sections=("programme_delivered", "career_plan",
+                                          "action_plan"), plain_language=True,
                   person_copy_has_justice_logo=False, deposited_on_ipro360=True,
                   shared_with_partners=False)
     assert check_bilan(model).to_dict() == bilan().to_dict()
@@ -269,13 +269,13 @@ def test_bilan_model_input():
 
 # --- DOC-DELIVERABLES -----------------------------------------------------------------------
 
-ALL = ["affiche", "fiches-presentation", "bilan-individuel", "bilan-atelier"]
+ALL = ["poster", "presentation_sheets", "individual_bilans", "workshop_bilans"]
 
 
 @pytest.mark.parametrize("data, expected", [
     ({"delivered": ALL, "bilan_templates_validated_by_spip": True,
       "bilan_templates_copied_to_disp": True}, []),
-    ({"delivered": ALL[:3], "not_applicable": ["bilan-atelier"],
+    ({"delivered": ALL[:3], "not_applicable": ["workshop_bilans"],
       "bilan_templates_validated_by_spip": True, "bilan_templates_copied_to_disp": True}, []),
     ({"delivered": ALL[1:], "bilan_templates_validated_by_spip": True,
       "bilan_templates_copied_to_disp": True}, [Severity.VIOLATION]),
@@ -290,5 +290,5 @@ def test_doc_deliverables(data, expected):
 
 def test_unknown_deliverable_code_is_an_input_error():
     with pytest.raises(InputError) as error:
-        check_deliverables({"delivered": ["affiche", "flyer"]})
+        check_deliverables({"delivered": ["poster", "flyer"]})
     assert error.value.path == "delivered[1]"

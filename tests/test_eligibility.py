@@ -17,8 +17,8 @@ from ppaip_rules.calendar import age_on
 from ppaip_rules.documents import example_convocation
 from ppaip_rules.eligibility import CRITERIA, Person, Prescription, prescription_flags
 
-PERSON = {"id": "P-1", "birth_date": "1990-03-01", "status": "condamne",
-          "followed_by_spip": True, "volunteer": True, "needs_support": True, "setting": "MF"}
+PERSON = {"id": "P-1", "birth_date": "1990-03-01", "status": "convicted",
+          "followed_by_spip": True, "volunteer": True, "needs_support": True, "setting": "custody"}
 RX = {"date": "2025-05-15", "prescriber_role": "cpip", "channel": "ipro360"}
 
 
@@ -92,7 +92,7 @@ def test_birth_date_after_the_prescription_is_an_input_error_without_the_date():
 # --- ELIG-STATUS, VOLUNTEER, NEED ----------------------------------------------------------
 
 @pytest.mark.parametrize("changes, rule_id, path", [
-    ({"status": "autre"}, "ELIG-STATUS", "person.status"),
+    ({"status": "other"}, "ELIG-STATUS", "person.status"),
     ({"followed_by_spip": False}, "ELIG-STATUS", "person.followed_by_spip"),
     ({"volunteer": False}, "ELIG-VOLUNTEER", "person.volunteer"),
     ({"needs_support": False}, "ELIG-NEED", "person.needs_support"),
@@ -103,7 +103,7 @@ def test_each_unmet_criterion_is_a_violation_on_its_field(changes, rule_id, path
     assert [f.path for f in report.by_rule(rule_id)] == [path]
 
 
-@pytest.mark.parametrize("status", ["prevenu", "prévenue", "Condamné", "condamnee"])
+@pytest.mark.parametrize("status", ["pre_trial", "prévenue", "Condamné", "condamnee"])
 def test_elig_status_accepts_french_spellings(status):
     assert check(status=status).ok
 
@@ -112,7 +112,7 @@ def test_elig_status_unknown_code_is_an_input_error_naming_the_choices():
     with pytest.raises(InputError) as error:
         check(status="Jean Dupont")
     assert error.value.path == "person.status"
-    assert "Jean" not in str(error.value) and "prevenu" in error.value.expected
+    assert "Jean" not in str(error.value) and "pre_trial" in error.value.expected
 
 
 @pytest.mark.parametrize("field, rule_id", [
@@ -128,10 +128,10 @@ def test_a_missing_fact_is_information_not_a_guess(field, rule_id):
 # --- ELIG-PRESCRIBED -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("prescription, found", [
-    ({**RX, "prescriber_role": "titulaire"}, ["le titulaire"]),
-    ({**RX, "prescriber_role": "autre"}, ["autre prescripteur"]),
-    ({**RX, "channel": "mail"}, ["courriel"]),
-    ({**RX, "prescriber_role": "titulaire", "channel": "autre"}, ["le titulaire", "autre canal"]),
+    ({**RX, "prescriber_role": "provider"}, ["le titulaire"]),
+    ({**RX, "prescriber_role": "other"}, ["autre prescripteur"]),
+    ({**RX, "channel": "email"}, ["courriel"]),
+    ({**RX, "prescriber_role": "provider", "channel": "other"}, ["le titulaire", "autre canal"]),
     (None, ["aucune"]),
 ])
 def test_elig_prescribed_violations(prescription, found):
@@ -140,7 +140,7 @@ def test_elig_prescribed_violations(prescription, found):
     assert all(f.severity is Severity.VIOLATION for f in findings)
 
 
-@pytest.mark.parametrize("role", ["cpip", "assistant-social", "CPIP"])
+@pytest.mark.parametrize("role", ["cpip", "social_worker", "CPIP"])
 def test_elig_prescribed_by_the_spip_on_ipro360(role):
     assert not check(prescription={**RX, "prescriber_role": role}).by_rule("ELIG-PRESCRIBED")
 
@@ -148,7 +148,7 @@ def test_elig_prescribed_by_the_spip_on_ipro360(role):
 def test_elig_prescribed_is_reusable_by_other_checks():
     from ppaip_rules import get_rule
 
-    flags = list(prescription_flags(Prescription(dt.date(2025, 5, 2), "titulaire", "ipro360")))
+    flags = list(prescription_flags(Prescription(dt.date(2025, 5, 2), "provider", "ipro360")))
     finding = get_rule("ELIG-PRESCRIBED").finding(flags[0])
     assert finding.rule_id == "ELIG-PRESCRIBED" and finding.clause == "CCTP 5, 6.1-2"
 
@@ -156,11 +156,11 @@ def test_elig_prescribed_is_reusable_by_other_checks():
 # --- ELIG-RESIDENCE-MO, ELIG-NO-DUPLICATE-MO ---------------------------------------------------
 
 @pytest.mark.parametrize("setting, regular, duplicate, expected", [
-    ("MF", False, True, []),                      # neither applies in prison
-    ("MO", True, False, []),
-    ("MO", False, False, ["ELIG-RESIDENCE-MO"]),
-    ("MO", True, True, ["ELIG-NO-DUPLICATE-MO"]),
-    ("MO", False, True, ["ELIG-NO-DUPLICATE-MO", "ELIG-RESIDENCE-MO"]),
+    ("custody", False, True, []),                      # neither applies in prison
+    ("community", True, False, []),
+    ("community", False, False, ["ELIG-RESIDENCE-MO"]),
+    ("community", True, True, ["ELIG-NO-DUPLICATE-MO"]),
+    ("community", False, True, ["ELIG-NO-DUPLICATE-MO", "ELIG-RESIDENCE-MO"]),
 ])
 def test_mo_conditions(setting, regular, duplicate, expected):
     report = check(setting=setting, regular_residence=regular,
@@ -176,7 +176,7 @@ def test_mo_conditions_with_unknown_setting_are_information():
 
 
 def test_mo_facts_missing_in_mo_are_information():
-    report = check(setting="MO")
+    report = check(setting="community")
     assert report.ok
     assert ids(report, Severity.INFO) == ["ELIG-CUMULATIVE", "ELIG-NO-DUPLICATE-MO",
                                           "ELIG-RESIDENCE-MO"]
@@ -186,9 +186,9 @@ def test_mo_facts_missing_in_mo_are_information():
 
 def test_elig_cumulative_verdict_names_every_unmet_criterion():
     report = check({"birth_date": "2010-01-01", "volunteer": False, "needs_support": False,
-                    "setting": "MO", "regular_residence": False,
+                    "setting": "community", "regular_residence": False,
                     "global_support_association": True},
-                   prescription={**RX, "prescriber_role": "titulaire"})
+                   prescription={**RX, "prescriber_role": "provider"})
     unmet = ["ELIG-ADULT", "ELIG-VOLUNTEER", "ELIG-NEED", "ELIG-PRESCRIBED",
              "ELIG-RESIDENCE-MO", "ELIG-NO-DUPLICATE-MO"]
     assert ids(report) == sorted(unmet)
@@ -214,8 +214,8 @@ def test_elig_cumulative_when_only_facts_are_missing():
 # --- models --------------------------------------------------------------------------------
 
 def test_models_are_accepted_as_well_as_dicts():
-    person = Person(id="P-1", birth_date=dt.date(1990, 3, 1), status="condamne",
-                    followed_by_spip=True, volunteer=True, needs_support=True, setting="MF")
+    person = Person(id="P-1", birth_date=dt.date(1990, 3, 1), status="convicted",
+                    followed_by_spip=True, volunteer=True, needs_support=True, setting="custody")
     rx = Prescription(dt.date(2025, 5, 15), "cpip", "ipro360")
     assert check_eligibility(person, rx).to_dict() == check().to_dict()
 
@@ -253,12 +253,12 @@ def test_dict_errors_name_the_path(person, path):
 # --- ORIENT-SOURCE ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("request_, expected", [
-    ({"source": "personne", "channel": "ipro360"}, []),
-    ({"source": "sep", "channel": "mail", "ipro_unavailable": True}, []),
-    ({"source": "sep", "channel": "mail", "ipro_unavailable": False}, [Severity.VIOLATION]),
-    ({"source": "sep", "channel": "mail"}, [Severity.INFO]),
-    ({"source": "sep", "channel": "autre"}, [Severity.VIOLATION]),
-    ({"source": "autre", "channel": "ipro360"}, [Severity.WARNING]),
+    ({"source": "person", "channel": "ipro360"}, []),
+    ({"source": "sep", "channel": "email", "ipro_unavailable": True}, []),
+    ({"source": "sep", "channel": "email", "ipro_unavailable": False}, [Severity.VIOLATION]),
+    ({"source": "sep", "channel": "email"}, [Severity.INFO]),
+    ({"source": "sep", "channel": "other"}, [Severity.VIOLATION]),
+    ({"source": "other", "channel": "ipro360"}, [Severity.WARNING]),
     ({}, [Severity.INFO, Severity.INFO]),
 ])
 def test_orient_source(request_, expected):

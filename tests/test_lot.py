@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import workflow_logs
 
 from ppaip_rules import DIJON, InputError, lot_report, parameters_from_dict, run_check
-from ppaip_rules.lot import activity_schema, contract_term
+from ppaip_rules.lot import ACTIVITY_RULES, LotAccumulator, activity_schema, contract_term
 
 D = dt.date
 EXAMPLES = Path(__file__).parent.parent / "ppaip_rules" / "examples"
@@ -702,3 +704,127 @@ def test_rep_meetings_outside_the_period_or_after_as_of_are_not_judged():
     assert not by_rule(report([case()], meetings=meetings[:1]), "REP-MEETINGS")
     assert not by_rule(report([case()], meetings=meetings[1:],
                               as_of="2025-06-19T18:00:00+02:00"), "REP-MEETINGS")
+
+
+# --- chunk by chunk (issue 13 §5) ----------------------------------------------------
+
+_CHUNK_PERIOD = ("2025-03-01", "2025-08-31")
+_CHUNK_AS_OF = "2025-09-01T00:00:00+02:00"
+
+
+@st.composite
+def lot_cases(draw):
+    """Cases of lot 5 and beyond it, with odd hours (0.1 h…), shared workshop sessions,
+    missing SPIP, sites, beneficiaries; some without a case_id."""
+    out = []
+    for i in range(draw(st.integers(0, 7))):
+        events = draw(workflow_logs())
+        for _ in range(draw(st.integers(0, 4))):
+            # few days: a workshop session is often shared by cases of different chunks
+            day = draw(st.sampled_from(["05-14", "05-21", "06-14"]))
+            mode = draw(st.sampled_from(["individual", "collective"]))
+            events.append({"type": "session_held", "at": f"2025-{day}T14:00:00+02:00",
+                           "mode": mode, "hours": draw(st.sampled_from([0.1, 0.7, 1.3, 2])),
+                           **({"workshop": draw(st.sampled_from(["W1", "W2"]))}
+                              if mode == "collective" and draw(st.integers(0, 3)) else {}),
+                           **({"signed_sheet": draw(st.sampled_from([True, False]))}
+                              if draw(st.integers(0, 3)) else {})})
+        case = {"events": events, "spip": draw(st.sampled_from(["21", "71", "18", None])),
+                "site": draw(st.sampled_from(["MA-DIJON", "CD-CHALON", None])),
+                "beneficiary": {"sex": draw(st.sampled_from(["F", "M"])),
+                                "age_at_prescription": draw(st.integers(18, 40)),
+                                "without_qualification": draw(st.booleans())}}
+        if draw(st.integers(0, 4)):
+            case["case_id"] = f"C{i}"
+        out.append({k: v for k, v in case.items() if v is not None})
+    return out
+
+
+_CHUNK_OPTIONS = {
+    "as_of": _CHUNK_AS_OF, "contract_start": "2025-03-01",
+    "sites": [{"id": "MA-DIJON", "spip": "21"}],
+    "permanences": [{"site": "MA-DIJON", "at": "2025-05-06"}],
+    "invoice_lines": [{"kind": "session", "at": "2025-05-14", "workshop": "W1"},
+                      {"kind": "session", "at": "2025-04-10", "case_id": "C1"}],
+    "ipro_hours": [{"case_id": "C0", "month": "2025-05", "hours": 2.3},
+                   {"case_id": "C2", "month": "2025-06", "hours": 0.1},
+                   {"case_id": "C9", "month": "2025-06", "hours": 1}],
+    "sheet_transmissions": [], "workshops": [{"id": "W1", "plan_agreed_with_spip": True}],
+}
+
+
+def _chunks(items, cuts):
+    bounds = sorted({min(c, len(items)) for c in cuts})
+    out, start = [], 0
+    for b in [*bounds, len(items)]:
+        out.append(items[start:b])
+        start = b
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(lot_cases(), st.lists(st.integers(0, 7), min_size=1, max_size=4))
+def test_lot_report_chunk_by_chunk_is_the_report_of_one_pass(cases, cuts):
+    one = lot_report(cases, 5, _CHUNK_PERIOD, **_CHUNK_OPTIONS)
+    chunks = _chunks(cases, cuts)
+    kept = LotAccumulator(5, _CHUNK_PERIOD, keep_evaluations=True, **_CHUNK_OPTIONS)
+    for chunk in chunks:
+        kept.add(chunk)
+    assert kept.report() == one
+    assert kept.report().to_dict() == one.to_dict()
+    # as workers would: each chunk tallied apart (its first index given), merged in order
+    parent = LotAccumulator(5, _CHUNK_PERIOD, **_CHUNK_OPTIONS)
+    worker = LotAccumulator(5, _CHUNK_PERIOD, **_CHUNK_OPTIONS)
+    start = 0
+    parts = []
+    for chunk in chunks:
+        parts.append(worker.tally(chunk, start))
+        start += len(chunk)
+    for part in parts:
+        parent.merge(part)
+    assert parent.report() == attrs.evolve(one, cases=())
+    # without the cases' own findings: the lot's rules only, every figure the same
+    lean = LotAccumulator(5, _CHUNK_PERIOD, case_findings=False, **_CHUNK_OPTIONS)
+    for chunk in chunks:
+        lean.add(chunk)
+    slim = lean.report()
+    assert slim.report.findings == tuple(f for f in one.report.findings
+                                         if f.rule_id in ACTIVITY_RULES)
+    assert slim.report.checked == ACTIVITY_RULES
+    assert attrs.evolve(slim, report=one.report) == attrs.evolve(one, cases=())
+
+
+def test_lot_report_chunks_merged_out_of_order_are_an_input_error():
+    acc = LotAccumulator(5, PERIOD)
+    later = acc.tally([case("B")], start=1)
+    with pytest.raises(InputError) as error:
+        acc.merge(later)
+    assert error.value.path == "chunks"
+
+
+def test_lot_report_a_case_id_repeated_in_a_later_chunk_is_an_input_error():
+    acc = LotAccumulator(5, PERIOD).add([case("A"), case("B")])
+    with pytest.raises(InputError) as error:
+        acc.add([case("C"), case("A")])
+    assert error.value.path == "cases[3].case_id"
+    assert "cases[0]" in error.value.expected
+
+
+def test_lot_report_hour_totals_do_not_depend_on_the_order_of_addition():
+    # 0.1 + 0.2 + 0.7 in floats depends on the order; the report's total does not
+    sessions = [held(f"2025-04-{d}T10:00:00+02:00", hours=h)
+                for d, h in (("08", 0.1), ("09", 0.2), ("10", 0.7))]
+    forward = report([case("A", sessions=sessions)])
+    backward = report([case("A", sessions=sessions[::-1])])
+    assert forward.volumes[0].delivered == backward.volumes[0].delivered == 1.0
+
+
+def test_lot_report_a_chunk_tally_pickles_and_merges_as_a_workers_would():
+    import pickle
+
+    cases = [case("A"), case("B", spip="71"), case("C", spip="18")]
+    one = report(cases)
+    acc = LotAccumulator(5, PERIOD, contract_start="2025-03-01")
+    for start in (0, 2):
+        acc.merge(pickle.loads(pickle.dumps(acc.tally(cases[start:start + 2], start))))
+    assert acc.report() == attrs.evolve(one, cases=())

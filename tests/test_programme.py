@@ -17,8 +17,8 @@ from ppaip_rules.programme import (
 )
 
 BASE = {"individual_hours": 12,
-        "individual_actions": ["bilan-orientation", "projet-professionnel"],
-        "workshops": [{"theme": "cv-lettre", "hours": 6, "participants": 5}],
+        "individual_actions": ["guidance_assessment", "career_plan"],
+        "workshops": [{"theme": "cv_and_cover_letter", "hours": 6, "participants": 5}],
         "training_slots": []}
 
 
@@ -31,7 +31,7 @@ def severities(report, rule_id):
 
 
 def workshop(**changes):
-    return {"theme": "tre", "hours": 6, "participants": 5, **changes}
+    return {"theme": "job_search_techniques", "hours": 6, "participants": 5, **changes}
 
 
 def test_the_base_proposal_is_compliant_and_every_rule_is_checked():
@@ -112,7 +112,7 @@ def test_every_catalogue_action_is_accepted():
 
 
 def test_prog_ind_actions_out_of_catalogue_names_the_position_not_the_text():
-    finding = check(individual_actions=["bilan-orientation", "hypnose régressive"]).by_rule(
+    finding = check(individual_actions=["guidance_assessment", "hypnose régressive"]).by_rule(
         "PROG-IND-ACTIONS")[0]
     assert finding.path == "individual_actions[1]"
     assert "hypnose" not in finding.format()
@@ -121,14 +121,14 @@ def test_prog_ind_actions_out_of_catalogue_names_the_position_not_the_text():
 def test_prog_ind_actions_outside_the_indicative_list_is_information_not_a_violation():
     # CCTP 6.2 A: actions "peuvent être proposées", "par exemple", "etc.": the list is
     # indicative, the CPIP's validation is the control.
-    report = check(individual_actions=["bilan-orientation", "sophrologie"])
+    report = check(individual_actions=["guidance_assessment", "sophrologie"])
     assert report.ok and report.complete
     assert severities(report, "PROG-IND-ACTIONS") == [Severity.INFO]
     assert "liste indicative" in report.by_rule("PROG-IND-ACTIONS")[0].message
 
 
 def test_prog_ind_actions_only_listed_actions_give_nothing():
-    assert not check(individual_actions=["bilan-competences"]).by_rule("PROG-IND-ACTIONS")
+    assert not check(individual_actions=["skills_assessment"]).by_rule("PROG-IND-ACTIONS")
 
 
 # --- PROG-COLL-HOURS ------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_prog_group_size_nine_participants_says_retirer_3_participants():
 
 
 def test_prog_group_size_a_la_carte_title_is_never_echoed():
-    w = workshop(theme="a-la-carte", title="Atelier de Mme Dupont-Lefèvre", participants=8,
+    w = workshop(theme="a_la_carte", title="Atelier de Mme Dupont-Lefèvre", participants=8,
                  agreed_with_spip=True)
     report = check(workshops=[workshop(), w])
     finding = report.by_rule("PROG-GROUP-SIZE")[0]
@@ -213,9 +213,9 @@ def test_issue_3_catalogues_can_be_replaced_in_a_variant_contract():
 
 @pytest.mark.parametrize("w, expected", [
     (workshop(theme="vae"), []),
-    (workshop(theme="a-la-carte", agreed_with_spip=True), []),
-    (workshop(theme="a-la-carte", agreed_with_spip=False), [Severity.WARNING]),
-    (workshop(theme="a-la-carte"), [Severity.INFO]),
+    (workshop(theme="a_la_carte", agreed_with_spip=True), []),
+    (workshop(theme="a_la_carte", agreed_with_spip=False), [Severity.WARNING]),
+    (workshop(theme="a_la_carte"), [Severity.INFO]),
     (workshop(theme="Cuisine du monde"), [Severity.WARNING]),
 ])
 def test_prog_coll_actions(w, expected):
@@ -465,8 +465,8 @@ def test_prog_hours_realised_needs_each_workshop_duration():
 
 def test_models_give_the_same_report_as_dicts():
     model = Proposal(individual_hours=12,
-                     individual_actions=("bilan-orientation", "projet-professionnel"),
-                     workshops=(Workshop("cv-lettre", 6, 5),), training_slots=(),
+                     individual_actions=("guidance_assessment", "career_plan"),
+                     workshops=(Workshop("cv_and_cover_letter", 6, 5),), training_slots=(),
                      sessions=(Session(dt.datetime(2025, 5, 13, 9, tzinfo=PARIS), 2),
                                Session(dt.datetime(2025, 5, 20, 9), 2, in_person=True)),
                      validated=True, recorded_hours=RecordedHours(14, 6))
@@ -502,10 +502,10 @@ def test_bad_input_names_the_path_in_french(changes, path):
 
 
 @pytest.mark.parametrize("kwargs, field", [
-    ({"theme": "tre", "participants": -1}, "participants"),
-    ({"theme": "tre", "hours": "6"}, "hours"),
+    ({"theme": "job_search_techniques", "participants": -1}, "participants"),
+    ({"theme": "job_search_techniques", "hours": "6"}, "hours"),
     ({"theme": ""}, "theme"),
-    ({"theme": "tre", "agreed_with_spip": 1}, "agreed_with_spip"),
+    ({"theme": "job_search_techniques", "agreed_with_spip": 1}, "agreed_with_spip"),
 ])
 def test_bad_workshop_model_raises_the_library_input_error(kwargs, field):
     with pytest.raises(InputError) as error:

@@ -26,7 +26,6 @@ from ppaip_rules import InputError, check_roster, read_roster_csv, report_schema
 from ppaip_rules.errors import InputErrors
 from ppaip_rules.roster_csv import (
     _LAYOUT,
-    CHOICES,
     SHEETS,
     _date,
     _int,
@@ -34,6 +33,7 @@ from ppaip_rules.roster_csv import (
     columns_of,
     read_roster_table,
 )
+from ppaip_rules.roster_template import CHOICES
 from ppaip_rules.spreadsheet import MAX_ERRORS, TabularInput, cell_text, shown_header
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -465,8 +465,7 @@ def test_cli_prints_each_input_error_on_its_own_line(tmp_path):
         "  champ « ligne 6, colonne « heures hebdomadaires » » : attendu un nombre, virgule "
         "ou point décimal, ex. « 17,5 »",
         "  champ « ligne 7, colonne « fonction » » : attendu une valeur parmi : psychologue du "
-        "travail, psychologue, conseiller en insertion professionnelle, CIP, conseiller en "
-        "insertion, conseiller"]
+        "travail, conseiller en insertion professionnelle"]
 
 
 def test_the_guide_names_every_sheet_and_the_error_cap():

@@ -21,6 +21,7 @@ from ppaip_rules import (
 )
 from ppaip_rules._roster_example import example_roster, with_facilitator
 from ppaip_rules.staffing import (
+    OLD_CODES,
     RULE_ORDER,
     Facilitator,
     StaffEvent,
@@ -62,11 +63,11 @@ def team(psychologists: int, advisers: int, hours=None, fte=None) -> dict:
     """A lot-5 roster of given composition (no sites: only the share rules matter)."""
     people = []
     for i in range(psychologists):
-        people.append({"id": f"P{i}", "role": "psychologue", "registry_number": rpps(i),
+        people.append({"id": f"P{i}", "role": "psychologist", "registry_number": rpps(i),
                        "weekly_hours": hours[0] if hours else None,
                        "fte": fte[0] if fte else None})
     for i in range(advisers):
-        people.append({"id": f"C{i}", "role": "cip", "qualification": 5, "experience": True,
+        people.append({"id": f"C{i}", "role": "insertion_adviser", "qualification": 5, "experience": True,
                        "weekly_hours": hours[1] if hours else None,
                        "fte": fte[1] if fte else None})
     for p in people:
@@ -209,7 +210,7 @@ def test_staff_psy_share_ignores_unregistered_departed_and_future_people():
     [f] = shortfall(check(data))
     assert "1 psychologue sans numéro ADELI ou RPPS de forme valide n'est pas compté" in f.message
     data = team(3, 7)
-    data["events"] = [{"facilitator": "C0", "kind": "depart", "start": "2025-06-01",
+    data["events"] = [{"facilitator": "C0", "kind": "departure", "start": "2025-06-01",
                        "replaced_on": "2025-06-02", "notified_disp_on": "2025-06-01",
                        "notified_spip_on": "2025-06-01"}]
     assert not shortfall(check(data))             # 3 of 9
@@ -229,7 +230,7 @@ def test_staff_psy_share_fix_without_advisers_to_replace():
 
 def test_staff_psy_share_subcontractors_are_counted():
     data = team(1, 3)
-    data["facilitators"][0]["employment"] = "sous-traitant"
+    data["facilitators"][0]["employment"] = "subcontractor"
     [f] = shortfall(check(data))
     assert "1 psychologue du travail sur 4 intervenants (sous-traitants inclus)" in f.message
 
@@ -336,8 +337,8 @@ def test_staff_qualif_minimum_is_a_parameter_and_psychologists_are_exempt():
 
 # --- STAFF-REPLACE (deadline) and STAFF-REPLACE-KIND -----------------------------------
 
-def event_roster(start, replaced_on=None, *, kind="depart", end=None, notified=True,
-                 replaced_by="CIP-2", role="cip", who="CIP-1", start_on=None):
+def event_roster(start, replaced_on=None, *, kind="departure", end=None, notified=True,
+                 replaced_by="CIP-2", role="insertion_adviser", who="CIP-1", start_on=None):
     data = example_roster()
     data["facilitators"].append({"id": "CIP-2", "role": role, "qualification": 5,
                                  "experience": True, "registry_number": rpps(7),
@@ -391,14 +392,14 @@ def test_staff_replace_tenth_jour_ouvrable_on_a_saturday():
     ("2025-07-31", "2025-07-20", [V]),
 ])
 def test_staff_replace_without_replacement(as_of, end, expected):
-    data = event_roster("2025-07-01", kind="absence-prolongee", end=end, replaced_by=None)
+    data = event_roster("2025-07-01", kind="prolonged_absence", end=end, replaced_by=None)
     report = check(data, as_of=as_of)
     assert severities(report, "STAFF-REPLACE") == expected
     assert all(f.trace for f in report.by_rule("STAFF-REPLACE"))
 
 
 def test_staff_replace_short_absences_are_not_concerned():
-    data = event_roster("2025-06-02", kind="absence-ponctuelle", replaced_by=None,
+    data = event_roster("2025-06-02", kind="short_absence", replaced_by=None,
                         notified=False)
     assert not check(data).by_rule("STAFF-REPLACE")
 
@@ -430,10 +431,10 @@ def test_staff_replace_date_taken_from_the_replacements_start():
 
 
 @pytest.mark.parametrize("gone, new, fires", [
-    ("PSY-1", "cip", True),
-    ("PSY-1", "psychologue", False),
-    ("CIP-1", "psychologue", False),
-    ("CIP-1", "cip", False),
+    ("PSY-1", "insertion_adviser", True),
+    ("PSY-1", "psychologist", False),
+    ("CIP-1", "psychologist", False),
+    ("CIP-1", "insertion_adviser", False),
 ])
 def test_staff_replace_kind(gone, new, fires):
     data = event_roster("2025-04-30", "2025-05-12", who=gone, role=new)
@@ -441,7 +442,7 @@ def test_staff_replace_kind(gone, new, fires):
 
 
 def test_staff_replace_kind_also_for_an_absence():
-    data = event_roster("2025-04-30", "2025-05-12", who="PSY-1", kind="absence-programmee")
+    data = event_roster("2025-04-30", "2025-05-12", who="PSY-1", kind="planned_absence")
     assert check(data).by_rule("STAFF-REPLACE-KIND")
 
 
@@ -516,7 +517,7 @@ def roster_of_substitutes(n: int) -> dict:
     data["establishments"] = [{"id": f"E{i}", "departement": "21", "coordinator": "PSY-1",
                                "contacts_updated_on": ["2025-02-24"]} for i in range(n)]
     data["facilitators"] = [dict(data["facilitators"][0], sites=["E0"])] + [
-        {"id": f"S{i}", "role": "psychologue", "registry_number": "10000000033",
+        {"id": f"S{i}", "role": "psychologist", "registry_number": "10000000033",
          "substitute": True, "criminal_record_clean": True, "cv_sent": True}
         for i in range(n)]
     data["access"] = [dict(data["access"][0], establishment="E0")]
@@ -558,7 +559,7 @@ def test_staff_substitute_list_kept_up_to_date():
     [f] = check(data).by_rule("STAFF-SUBSTITUTE")
     assert f.path == "substitute_list_sent_on" and f.missing
     data = example_roster()
-    data["events"] = [{"facilitator": "SUP-1", "kind": "depart", "start": "2025-05-02",
+    data["events"] = [{"facilitator": "SUP-1", "kind": "departure", "start": "2025-05-02",
                        "replaced_on": "2025-05-05", "notified_disp_on": "2025-05-02",
                        "notified_spip_on": "2025-05-02"}]
     messages = [f.message for f in check(data).by_rule("STAFF-SUBSTITUTE")]
@@ -567,7 +568,7 @@ def test_staff_substitute_list_kept_up_to_date():
 
 
 def test_staff_substitute_without_a_psychologist_is_a_warning():
-    data = with_facilitator(2, role="cip", registry=None, registry_number=None,
+    data = with_facilitator(2, role="insertion_adviser", registry=None, registry_number=None,
                             qualification=5, experience=True)
     assert severities(check(data), "STAFF-SUBSTITUTE") == [W]
 
@@ -579,7 +580,7 @@ def test_staff_coordinator_cases():
     data["establishments"][0]["coordinator"] = "SUP-1"          # works elsewhere
     assert severities(check(data), "STAFF-COORDINATOR") == [W]
     data = example_roster()
-    data["events"] = [{"facilitator": "PSY-1", "kind": "depart", "start": "2025-06-02",
+    data["events"] = [{"facilitator": "PSY-1", "kind": "departure", "start": "2025-06-02",
                        "replaced_on": "2025-06-03", "notified_disp_on": "2025-06-02",
                        "notified_spip_on": "2025-06-02", "notified_establishment_on":
                        "2025-06-02"}]
@@ -786,7 +787,7 @@ def test_staff_contacts_after_each_staff_change(updates, expected):
 
 
 def test_staff_contacts_absence_without_replacement_is_no_change():
-    data = event_roster("2025-06-02", kind="absence-programmee", end="2025-06-06",
+    data = event_roster("2025-06-02", kind="planned_absence", end="2025-06-06",
                         replaced_by=None)
     assert not check(data).by_rule("STAFF-CONTACTS")
 
@@ -832,10 +833,10 @@ def test_staff_team_at_start():
     (lambda d: d["access"].append(dict(d["access"][0])), "access[3]"),
     (lambda d: d["access"].append({"facilitator": "PSY-1", "establishment": "MO-DIJON"}),
      "access[3].establishment"),
-    (lambda d: d["events"].append({"facilitator": "PSY-1", "kind": "depart",
+    (lambda d: d["events"].append({"facilitator": "PSY-1", "kind": "departure",
                                    "start": "2025-05-02", "replaced_by": "PSY-1"}),
      "events[0].replaced_by"),
-    (lambda d: d["events"].append({"facilitator": "PSY-1", "kind": "absence-programmee",
+    (lambda d: d["events"].append({"facilitator": "PSY-1", "kind": "planned_absence",
                                    "start": "2025-05-02", "end": "2025-05-01"}),
      "events[0].end"),
     (lambda d: d["events"].append({"facilitator": "PSY-1", "kind": "conge",
@@ -864,10 +865,10 @@ def test_the_attrs_model_is_accepted_and_validated():
         Facilitator(id="X", role="medecin")
     assert error.value.path == "role"
     with pytest.raises(InputError):
-        StaffEvent(facilitator="X", kind="depart", start="2025-05-02")
+        StaffEvent(facilitator="X", kind="departure", start="2025-05-02")
     with pytest.raises(InputError) as error:
         Roster(lot=5, market_start=D(2025, 3, 3),
-               facilitators=[Facilitator(id="A", role="cip", sites=("NOWHERE",))])
+               facilitators=[Facilitator(id="A", role="insertion_adviser", sites=("NOWHERE",))])
     assert error.value.path == "facilitators[0].sites[0]"
 
 
@@ -913,7 +914,7 @@ def test_any_bad_value_gives_an_input_error_or_a_report_and_is_never_echoed(data
 def one_in_five(with_standby_psychologist: bool) -> dict:
     data = team(1, 4)
     if with_standby_psychologist:
-        data["facilitators"].append({"id": "SUP-9", "role": "psychologue", "substitute": True,
+        data["facilitators"].append({"id": "SUP-9", "role": "psychologist", "substitute": True,
                                      "registry_number": rpps(99)})
     return data
 
@@ -941,7 +942,7 @@ def test_staff_psy_share_every_designated_person_is_a_policy():
 
 def test_staff_psy_share_substitute_counts_while_standing_in():
     data = one_in_five(True)
-    data["events"] = [{"facilitator": "C0", "kind": "absence-prolongee", "start": "2025-06-02",
+    data["events"] = [{"facilitator": "C0", "kind": "prolonged_absence", "start": "2025-06-02",
                        "end": "2025-07-31", "replaced_by": "SUP-9", "replaced_on": "2025-06-09",
                        "notified_disp_on": "2025-06-02", "notified_spip_on": "2025-06-02"}]
     [f] = check(data).by_rule("STAFF-PSY-SHARE")             # 30 June: standing in
@@ -968,7 +969,7 @@ def test_staff_psy_share_left_out_people_are_named_by_roster_id_with_a_reason():
     data = team(3, 7)
     data["facilitators"][4]["sites"] = []                      # C1: no site
     data["facilitators"][5]["start_on"] = "2025-09-01"         # C2: not yet in post
-    data["events"] = [{"facilitator": "C3", "kind": "depart", "start": "2025-06-02"}]
+    data["events"] = [{"facilitator": "C3", "kind": "departure", "start": "2025-06-02"}]
     [f] = check(data).by_rule("STAFF-PSY-SHARE")
     reasons = {x["id"]: x["reason"] for x in f.found["left_out"]}
     assert reasons == {"C1": "aucun site d'intervention",
@@ -1001,3 +1002,30 @@ def test_staff_psy_share_with_a_number_not_given(psy, cip, expected):
         assert f.severity is INFO and not f.missing
     else:
         assert f.severity is expected and not f.missing
+
+
+# --- the codes of version 0.2 (issue 10 item 2): read as aliases for one version ------
+
+@pytest.mark.parametrize("field, old, new", [
+    (field, old, new) for field, table in OLD_CODES.items() for old, new in table.items()])
+def test_every_old_french_code_is_still_read_as_its_new_code(field, old, new):
+    data = example_roster()
+    if field == "kind":
+        data["events"] = [{"facilitator": "CIP-1", "kind": old, "start": "2025-05-02"}]
+        assert read_roster(data).events[0].kind == new
+    elif field == "opening_days":
+        data["premises"][0]["opening_days"] = [old, old.upper()]
+        assert read_roster(data).premises[0].opening_days == (new, new)
+    else:
+        data["facilitators"][0][field] = old
+        assert getattr(read_roster(data).facilitators[0], field) == new
+
+
+def test_old_codes_are_read_never_built_and_the_schema_lists_both():
+    with pytest.raises(InputError) as error:
+        Facilitator(id="X", role="psychologue")
+    assert error.value.path == "role"
+    role = roster_schema()["properties"]["facilitators"]["items"]["properties"][
+        "role"]
+    assert "psychologist" in role["enum"] and "psychologue" in role["enum"]
+    assert role["x-labels"]["psychologist"] == "psychologue du travail"

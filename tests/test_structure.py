@@ -1,9 +1,11 @@
 """The package's structure: no module of ppaip_rules imports itself back in a circle.
 
 Read from the source (nothing is imported): every ``import``, at the top of a module or
-inside a function, is an edge. The registry (ppaip_rules/registry.py) is a leaf that the
-areas register into; the package root installs the loader that imports the areas; the
-CLI owns every command. A new circle fails this test with the modules that form it.
+inside a function, is an edge (one under ``if TYPE_CHECKING:`` is not: it never runs). The
+registry (ppaip_rules/registry.py) is a leaf that the areas register into; it imports them
+by name (``registry.AREAS``) at the first lookup; the CLI owns every command. A new circle
+fails this test with the modules that form it. The package starts fast: a fresh process
+computing a deadline imports no area (issue 13).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def _imports(name: str, file: Path, known: dict[str, Path]) -> set[str]:
     """The package's modules that ``name`` imports (``from . import x`` → only ``x``)."""
     base = name if file.name == "__init__.py" else name.rsplit(".", 1)[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(ast.parse(file.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 parts = base.split(".")
@@ -43,6 +45,18 @@ def _imports(name: str, file: Path, known: dict[str, Path]) -> set[str]:
             continue
         found.update(c for c in candidates if c in known and c != name)
     return found
+
+
+def _runtime_nodes(tree: ast.AST):
+    """Every node, except those under ``if TYPE_CHECKING:`` (never run: not an edge)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -115,4 +129,91 @@ def test_cycle_finder_sees_a_circle(tmp_path):
     (package / "a.py").write_text("from .b import x\n")
     (package / "b.py").write_text("x = 1\n\ndef f():\n    from . import a\n")
     (package / "c.py").write_text("from . import a\n")
+    (package / "d.py").write_text("from typing import TYPE_CHECKING\n"
+                                  "if TYPE_CHECKING:\n    from . import c\n")
+    (package / "e.py").write_text("from . import d\n")
     assert _cycles(import_graph(package)) == [["pkg.a", "pkg.b"]]
+    (package / "c.py").write_text("from . import e\n")  # c → e → d → (type-checking) c
+    assert _cycles(import_graph(package)) == [["pkg.a", "pkg.b"]]
+    (package / "d.py").write_text("from . import c\n")
+    assert _cycles(import_graph(package)) == [["pkg.a", "pkg.b"], ["pkg.c", "pkg.d", "pkg.e"]]
+
+
+# --- lazy loading (issue 13: a fast start; every rule still reachable) -------------------
+
+ROOT = PACKAGE.parent
+
+
+def _fresh(code: str) -> object:
+    """What ``code`` prints (one JSON value), run by a fresh interpreter on this checkout."""
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+#: Modules that a deadline must not import: the areas other than the deadlines
+#: themselves, the renderers, the service, the batch runner.
+HEAVY = sorted({f"ppaip_rules.{m}" for m in (
+    "checks", "eligibility", "programme", "timeline", "documents", "staffing",
+    "roster_csv", "premises", "lot", "events", "render", "service", "batch", "describe")})
+
+
+def test_a_fresh_process_reading_only_the_registry_sees_every_rule_and_kind():
+    from ppaip_rules import kinds, rules
+
+    seen = _fresh("import json; from ppaip_rules import registry; registry.load(); "
+                  "print(json.dumps([list(registry.RULES), list(registry.KINDS)]))")
+    assert seen == [[r.id for r in rules()], [k.name for k in kinds()]]
+    assert len(seen[0]) == 65
+
+
+def test_the_order_of_the_rules_does_not_depend_on_what_was_used_first():
+    listed = "print(json.dumps([r.id for r in ppaip_rules.rules()]))"
+    first = _fresh("import json, ppaip_rules; " + listed)
+    after_a_deadline = _fresh("import datetime, json, ppaip_rules; ppaip_rules.deadline("
+                              "'END-BILAN-IND', datetime.date(2025, 5, 7)); " + listed)
+    after_an_area = _fresh("import json, ppaip_rules; ppaip_rules.evaluate_case; " + listed)
+    assert first == after_a_deadline == after_an_area
+    assert len(first) == 65
+
+
+def test_a_deadline_in_a_fresh_process_imports_no_area_module():
+    loaded = _fresh("import datetime, json, sys, ppaip_rules; d = ppaip_rules.deadline("
+                    "'END-BILAN-IND', datetime.date(2025, 5, 7)); assert d.due.day == 15; "
+                    "print(json.dumps(sorted(sys.modules)))")
+    assert "ppaip_rules.deadlines" in loaded  # the test can fail: it sees what is imported
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_the_deadline_command_imports_no_area_module():
+    loaded = _fresh("import contextlib, io, json, sys; from ppaip_rules.cli import main; "
+                    "out = io.StringIO()\n"
+                    "with contextlib.redirect_stdout(out): "
+                    "code = main(['deadline', 'END-BILAN-IND', '2025-05-07', '--json'])\n"
+                    "assert code == 0 and json.loads(out.getvalue())['due'] == '2025-05-15'\n"
+                    "print(json.dumps(sorted(sys.modules)))")
+    assert "ppaip_rules.deadlines" in loaded
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_importing_the_package_imports_no_area_and_every_public_name_resolves():
+    loaded = _fresh("import json, sys, ppaip_rules; print(json.dumps(sorted(sys.modules)))")
+    assert [m for m in [*HEAVY, "ppaip_rules.deadlines"] if m in loaded] == []
+    import ppaip_rules
+
+    assert all(getattr(ppaip_rules, name) is not None for name in ppaip_rules.__all__)
+    assert sorted(dir(ppaip_rules)) == sorted(ppaip_rules.__all__)
+
+
+def test_the_rules_command_in_a_fresh_process_lists_every_rule():
+    from ppaip_rules import rules
+
+    listed = _fresh("import contextlib, io, json; from ppaip_rules.cli import main; "
+                    "out = io.StringIO()\n"
+                    "with contextlib.redirect_stdout(out): main(['rules', '--json'])\n"
+                    "print(json.dumps([r['id'] for r in json.loads(out.getvalue())]))")
+    assert listed == [r.id for r in rules()]
+    assert len(listed) == 65

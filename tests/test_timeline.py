@@ -711,12 +711,12 @@ def test_property_skipping_silent_rules_never_hides_a_finding(log):
     from ppaip_rules import timeline
 
     gated = evaluate_case(log, as_of=AS_OF).report
-    original = timeline._speaking
-    timeline._speaking = lambda f: set(timeline.CASE_RULES)
+    original = timeline.speaking
+    timeline.speaking = lambda f: set(timeline.CASE_RULES)
     try:
         ungated = evaluate_case(log, as_of=AS_OF).report
     finally:
-        timeline._speaking = original
+        timeline.speaking = original
     assert gated.findings == ungated.findings
 
 
@@ -1003,15 +1003,15 @@ def test_repr_of_case_models_and_results_never_shows_free_text():
 
 # Linear growth with calendar changes (counted, not timed).
 def test_calendar_changes_are_checked_in_linear_time(monkeypatch):
-    import ppaip_rules.timeline as timeline
+    import ppaip_rules.obligations as obligations
     calls = {"n": 0}
-    real = timeline.before
+    real = obligations.before
 
     def counting(a, b):
         calls["n"] += 1
         return real(a, b)
 
-    monkeypatch.setattr(timeline, "before", counting)
+    monkeypatch.setattr(obligations, "before", counting)
 
     def cost(n):
         calls["n"] = 0

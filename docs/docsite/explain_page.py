@@ -23,7 +23,7 @@ EXAMPLE_AVENANT = {
 }
 
 _GROUP = {"individual_hours": 10,
-          "workshops": [{"theme": "tre", "hours": 3, "participants": 7}]}
+          "workshops": [{"theme": "job_search_techniques", "hours": 3, "participants": 7}]}
 
 
 def _history() -> ParameterHistory:
@@ -53,7 +53,7 @@ def explained_deadline(rule_id: str = "END-BILAN-IND", trigger: str = "2025-05-0
 def explained_rules(*_: str, **__: Any) -> str:
     """What ``--expliquer`` adds for the rules that did not fire (a compliant group)."""
     report = run_check("programme", {"individual_hours": 10,
-                                     "workshops": [{"theme": "tre", "hours": 3,
+                                     "workshops": [{"theme": "job_search_techniques", "hours": 3,
                                                     "participants": 5}]}, explain=True)
     (size,) = [x for x in report.explanations if x.rule_id == "PROG-GROUP-SIZE"]
     return "```text\n" + size.format() + "\n```"

@@ -1,0 +1,449 @@
+"""The facts of a case, derived once from its event log: the layer under obligations and rules.
+
+:class:`CaseFacts` holds a case's events sorted (:func:`~ppaip_rules.events.sort_events`'s
+order), grouped by type, and what only an ordered walk of the log can tell
+(:func:`walk`):
+
+- each CPIP decision paired with the proposal it answers, the validations in force;
+- the hours delivered, and each session that takes them past the validated hours;
+- the absences of the person's doing, their reconvocations, the abandonment;
+- the suspension intervals and their inconsistencies;
+- the interruptions to report and the first event that ends the case;
+- the rules whose order checks may fire (a cheap, generous test).
+
+Built once by :func:`~ppaip_rules.timeline.evaluate_case`; the obligations
+(:mod:`ppaip_rules.obligations`) and every rule of the ``case`` subject
+(:mod:`ppaip_rules.case_rules`) read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from .events import (
+    BilanDelivered,
+    CalendarSent,
+    Case,
+    ChangeProposed,
+    ChangeRefused,
+    ChangeValidated,
+    CourseInterrupted,
+    Event,
+    FirstMeeting,
+    ImpossibilityReported,
+    InterruptionReported,
+    LastIndividualInterview,
+    PrescriptionReceived,
+    ProgrammeEnded,
+    ProposalRefused,
+    ProposalSent,
+    ProposalValidated,
+    Reconvocation,
+    SessionHeld,
+    SessionMissed,
+    SuspensionEnded,
+    SuspensionStarted,
+    before,
+    sort_events,
+)
+from .parameters import ContractParameters
+
+
+@attrs.frozen(slots=True)
+class Hours:
+    """Hours validated by the CPIP (programme in force) against hours delivered (sessions held)."""
+
+    validated_individual: float | None
+    validated_collective: float | None
+    delivered_individual: float
+    delivered_collective: float
+
+    def to_dict(self) -> dict:
+        return attrs.asdict(self)
+
+
+
+
+Pair = tuple  # (input index, event)
+
+
+class CaseFacts:
+    """A case's events sorted, grouped by type, and the sequences that need order.
+
+    Built once by :func:`evaluate_case`; every rule of the ``case`` subject
+    reads it (``decide(facts, params)``).
+    """
+
+    __slots__ = (
+        "abandonment",
+        "abandonment_unknown",
+        "absences",
+        "as_of",
+        "as_of_day",
+        "as_of_ts",
+        "breached",
+        "by",
+        "by_rule",
+        "case",
+        "deadlines",
+        "decisions",
+        "events",
+        "hour_excess",
+        "hour_unknown",
+        "hours",
+        "ignored",
+        "interruptions",
+        "nested_suspensions",
+        "obligations",
+        "order",
+        "orphan_decisions",
+        "orphan_reports",
+        "orphan_resumes",
+        "other_absences",
+        "params",
+        "policy",
+        "policy_key",
+        "policy_start_held",
+        "stops_clock",
+        "suspects",
+        "suspensions",
+        "terminal",
+        "uncaused",
+        "validations",
+    )
+
+    def __init__(self, case: Case, as_of: dt.datetime, as_of_day: dt.date, as_of_ts: float,
+                 params: ContractParameters, policy: dict, stops_clock: bool):
+        self.case, self.params, self.policy, self.stops_clock = case, params, policy, stops_clock
+        self.policy_key = tuple(policy.values())
+        self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
+        # Sorted as sort_events() does, inlined: this runs for every case of a batch.
+        log = case.events
+        keys = [e.key for e in log]
+        order = sorted(range(len(log)), key=keys.__getitem__)  # equal keys: input order
+        if order and log[order[-1]].instant_us > round(as_of_ts * 1e6):
+            # Something may be after as_of (a date given alone counts until its 24:00).
+            order = [i for i in order if ((log[i].ts <= as_of_ts) if log[i].ts is not None
+                                          else (log[i].day <= as_of_day))]
+        self.ignored = len(log) - len(order)
+        events: list[Pair] = []
+        by: dict[str, list[Pair]] = {}
+        previous = None
+        for i in order:
+            key = keys[i]
+            if key == previous:  # same moment, same type: order by content instead
+                self.events = sort_events((i, log[i]) for i in order)
+                self.by = {}
+                for pair in self.events:
+                    self.by.setdefault(pair[1].TYPE, []).append(pair)
+                break
+            previous = key
+            e = log[i]
+            pair = (i, e)
+            events.append(pair)
+            group = by.get(e.TYPE)
+            if group is None:
+                by[e.TYPE] = [pair]
+            else:
+                group.append(pair)
+        else:
+            self.events, self.by = events, by
+        self.obligations: list = []  # filled by obligations.build_obligations
+        self.order: list[tuple] = []
+
+    def of(self, cls: type[Event]) -> list[Pair]:
+        return self.by.get(cls.TYPE, [])
+
+    def first(self, cls: type[Event]) -> Pair | None:
+        found = self.by.get(cls.TYPE)
+        return found[0] if found else None
+
+    def first_from(self, cls: type[Event], ref: Event) -> Pair | None:
+        """The first event of ``cls`` that is not before ``ref`` (:func:`before`, inlined)."""
+        group = self.by.get(cls.TYPE)
+        if group:
+            ts, day = ref.ts, ref.day
+            if ts is None:
+                for pair in group:
+                    if pair[1].day >= day:
+                        return pair
+            else:
+                for pair in group:
+                    e = pair[1]
+                    if (e.ts >= ts) if e.ts is not None else (e.day >= day):
+                        return pair
+        return None
+
+    def only(self, *classes: type[Event]) -> list[Pair]:
+        """The events of these types, in the log's order (no re-sorting)."""
+        present = [cls.TYPE for cls in classes if cls.TYPE in self.by]
+        if not present:
+            return []
+        if len(present) == 1:
+            return self.by[present[0]]
+        return [p for p in self.events if p[1].TYPE in present]
+
+    def mine(self, rule_id: str) -> list:
+        """The obligations of ``rule_id`` (:class:`~ppaip_rules.obligations.Obligation`)."""
+        return self.by_rule.get(rule_id, [])
+
+
+_DECISIONS = ((ProposalSent, ProposalValidated, ProposalRefused),
+              (ChangeProposed, ChangeValidated, ChangeRefused))
+
+
+def walk(f: CaseFacts) -> None:
+    """The sequences that depend on order: decisions, hours, absences, suspensions, ends."""
+    f.decisions, f.orphan_decisions = [], []
+    validations = []
+    by = f.by
+    for proposal_cls, ok_cls, no_cls in _DECISIONS:
+        proposals = by.get(proposal_cls.TYPE, ())
+        if not proposals and ok_cls.TYPE not in by and no_cls.TYPE not in by:
+            continue
+        decisions = f.only(ok_cls, no_cls)
+        for proposal, decision in _pair(proposals, decisions, f.orphan_decisions):
+            f.decisions.append((proposal, decision))
+            if decision is not None and isinstance(decision[1], (ProposalValidated,
+                                                                 ChangeValidated)):
+                validations.append((decision, proposal))
+    if len(validations) > 1:
+        validations.sort(key=lambda v: v[0][1].key)
+    f.validations = validations
+    _hours_walk(f)
+    _absence_walk(f)
+    _suspension_walk(f)
+    _ends_walk(f)
+    _order_suspects(f)
+
+
+def _order_suspects(f: CaseFacts) -> None:
+    """Rules whose order checks may fire: a cheap, generous test (the rule decides).
+
+    In the sorted log, an event can only be before another when it sorts first.
+    """
+    get, suspects = f.by.get, set()
+    if f.events and f.events[0][1].TYPE != PrescriptionReceived.TYPE:
+        suspects.add("ELIG-PRESCRIBED")
+    meeting = get(FirstMeeting.TYPE)
+    meeting_key = meeting[0][1].key if meeting else None
+    proposals = get(ProposalSent.TYPE)
+    if proposals and ((meeting_key is None or proposals[0][1].key < meeting_key) or any(
+            not (p.individual_hours or 0) + (p.collective_hours or 0) > 0
+            for _, p in proposals)):
+        suspects.add("PROG-PROPOSAL")
+    calendars = get(CalendarSent.TYPE)
+    if calendars and (meeting_key is None or calendars[0][1].key < meeting_key):
+        suspects.add("PROG-CALENDAR")
+    sessions = get(SessionHeld.TYPE)
+    if f.orphan_decisions or (sessions and (
+            not (validated := get(ProposalValidated.TYPE))
+            or sessions[0][1].key < validated[0][1].key)):
+        suspects.add("PROG-VALIDATION")
+    lasts = get(LastIndividualInterview.TYPE, ())
+    bilans = get(BilanDelivered.TYPE)
+    if any(last[1].cpip_invited is False for last in lasts) or (bilans and (
+            (first_bilan := next((b for b in bilans if b[1].scope == "individual"), None))
+            is not None and (not lasts or first_bilan[1].key < lasts[0][1].key))):
+        suspects.add("END-BILAN-IND")
+    ends = get(ProgrammeEnded.TYPE)
+    if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
+            sessions and sessions[-1][1].key > ends[0][1].key)):
+        suspects.add("END-CAUSE")
+    f.suspects = suspects
+
+
+def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
+    """Each decision answers the latest proposal still open before it; older open ones lapse.
+
+    A proposal simultaneous with the decision (the same day, one of them
+    given as a date only) is answered only when no open proposal came
+    strictly before: "refused on 7 May, new proposal on 7 May" pairs the
+    refusal with the earlier proposal and leaves the new one open.
+    """
+    if len(proposals) == 1 and len(decisions) == 1 and before(proposals[0][1], decisions[0][1]):
+        yield proposals[0], decisions[0]  # the usual case: one proposal, then its decision
+        return
+    open_: list[Pair] = []
+    i = 0
+    for d in decisions:
+        while i < len(proposals) and not before(d[1], proposals[i][1]):
+            open_.append(proposals[i])
+            i += 1
+        earlier = [p for p in open_ if before(p[1], d[1])]
+        chosen = earlier[-1] if earlier else (open_[-1] if open_ else None)
+        if chosen is None:
+            orphans.append(d)
+            continue
+        yield chosen, d
+        open_ = [p for p in open_ if p is not chosen and not (earlier and before(p[1], d[1]))]
+    open_.extend(proposals[i:])
+    if open_:
+        yield open_[-1], None
+
+
+def _hours_walk(f: CaseFacts) -> None:
+    """Delivered hours, and each session that takes them past the hours in force."""
+    individual = collective = 0.0
+    excess, unknown = [], []
+    current = None
+    vi, flagged = 0, set()
+    validations = f.validations
+    pending = len(validations)
+    for idx, s in f.by.get(SessionHeld.TYPE, ()):
+        while vi < pending and not before(s, validations[vi][0][1]):
+            current = validations[vi]
+            vi += 1
+        if s.mode == "individual":
+            individual += s.hours
+            done = individual
+        else:
+            collective += s.hours
+            done = collective
+        if current is not None:
+            proposal = current[1][1]
+            allowed = proposal.individual_hours if s.mode == "individual" \
+                else proposal.collective_hours
+            if (s.mode, vi) in flagged:
+                continue
+            if allowed is None:  # not recorded: a missing fact, never 0 h
+                flagged.add((s.mode, vi))
+                unknown.append((idx, s, current[1][0]))
+            elif done > allowed + 1e-9:
+                flagged.add((s.mode, vi))
+                excess.append((idx, s, done, allowed, current[0][1]))
+    f.hour_excess, f.hour_unknown = excess, unknown
+    last = validations[-1][1][1] if validations else None
+    f.hours = trusted(Hours)(last.individual_hours if last else None,
+                    last.collective_hours if last else None, individual, collective)
+
+
+def _absence_walk(f: CaseFacts) -> None:
+    """Absences of the person's doing, their reconvocations and next appointments, abandonment.
+
+    ``absences``: ``[absence, next appointment, reconvoked?, next absence]`` (pairs or
+    None), one for each absence of the person's doing, justified or not (CCTP 6.1-3: "du
+    fait de la personne"); ``abandonment``: the unjustified absence at the appointment
+    that followed a reconvocation; ``abandonment_unknown``: absences at such an
+    appointment whose justification is not recorded (no abandonment is concluded);
+    ``uncaused``: absences without a recorded cause, read as the person's (ambiguity
+    13); ``other_absences``: absences of the administration's or the provider's doing,
+    which call for rescheduling and never count toward an abandonment.
+    """
+    f.absences, f.abandonment, f.abandonment_unknown = [], None, []
+    f.uncaused, f.other_absences = [], []
+    missed = f.of(SessionMissed)
+    if not missed:
+        return
+    stream = f.only(SessionHeld, SessionMissed, Reconvocation)
+    awaiting = None  # [absence pair, next appointment pair, reconvoked?, next absence]
+    for pair in stream:
+        e = pair[1]
+        if isinstance(e, Reconvocation):
+            if awaiting is not None:
+                awaiting[2] = True
+            continue
+        if isinstance(e, SessionMissed) and not e.by_person:
+            f.other_absences.append(pair)  # to reschedule: not an appointment of the count
+            continue
+        if awaiting is not None and awaiting[1] is None:
+            awaiting[1] = pair
+        if isinstance(e, SessionHeld):
+            awaiting = None
+            continue
+        if e.cause is None:
+            f.uncaused.append(pair)
+        if awaiting is not None and awaiting[2]:
+            # The appointment set by the reconvocation: only an unjustified absence here
+            # is an abandonment; whether it was justified must be recorded.
+            if e.justified is False:
+                f.abandonment = pair
+                return
+            if e.justified is None:
+                f.abandonment_unknown.append(pair)
+                awaiting = None
+                continue
+        if f.absences:
+            f.absences[-1][3] = pair
+        awaiting = [pair, None, False, None]
+        f.absences.append(awaiting)
+
+
+def _suspension_walk(f: CaseFacts) -> None:
+    """Suspension intervals ``(start pair, resume pair or None)`` and inconsistencies."""
+    f.suspensions, f.orphan_resumes, f.nested_suspensions = [], [], []
+    starts, ends = f.of(SuspensionStarted), f.of(SuspensionEnded)
+    if not starts and not ends:
+        return
+    open_ = None
+    for pair in f.only(SuspensionStarted, SuspensionEnded):
+        if isinstance(pair[1], SuspensionStarted):
+            if open_ is None:
+                open_ = pair
+            else:
+                f.nested_suspensions.append(pair)
+        elif open_ is None:
+            f.orphan_resumes.append(pair)
+        else:
+            f.suspensions.append((open_, pair))
+            open_ = None
+    if open_ is not None:
+        f.suspensions.append((open_, None))
+
+
+_TERMINALS = (ImpossibilityReported, CourseInterrupted, ProgrammeEnded, LastIndividualInterview)
+
+
+def _ends_walk(f: CaseFacts) -> None:
+    """Interruptions to report, and the first event that ends the case."""
+    by = f.by
+    triggers = list(by.get(CourseInterrupted.TYPE, ()))
+    if f.abandonment is not None:
+        triggers.append(f.abandonment)
+    for pair in by.get(ProgrammeEnded.TYPE, ()):
+        if pair[1].cause == "interruption" and not any(
+                not before(pair[1], t[1]) for t in triggers):
+            triggers.append(pair)
+            break
+    f.interruptions = sort_events(triggers) if len(triggers) > 1 else triggers
+    reports = by.get(InterruptionReported.TYPE)
+    f.orphan_reports = [r for r in reports if not any(
+        not before(r[1], t[1]) for t in f.interruptions)] if reports else []
+    end = f.abandonment
+    for cls in _TERMINALS:
+        found = by.get(cls.TYPE)
+        if found and (end is None or found[0][1].key < end[1].key):
+            end = found[0]
+    f.terminal = end
+
+
+def trusted(cls: type) -> Any:
+    """The attrs constructor of ``cls`` without the guard that :func:`guard_models` puts
+    on direct construction (issue 16): for results the library builds from values it has
+    already checked. Resolved once per class."""
+    build = _TRUSTED.get(cls)
+    if build is None:
+        init = getattr(cls.__init__, "__wrapped__", cls.__init__)
+        new = object.__new__
+
+        def build(*args: Any) -> Any:
+            obj = new(cls)
+            init(obj, *args)
+            return obj
+
+        _TRUSTED[cls] = build
+    return build
+
+
+_TRUSTED: dict[type, Any] = {}
+
+__all__ = ["CaseFacts", "Hours", "Pair", "trusted", "walk"]
+
+
+# Issue 16: a model built directly from Python raises InputError naming the argument.
+from .parsing import guard_models as _guard_models  # noqa: E402
+
+_guard_models(globals())
