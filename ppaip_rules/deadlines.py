@@ -125,10 +125,6 @@ class DeadlineSpec:
             return NotImplemented
         return self._fields() == other._fields()  # type: ignore[attr-defined]
 
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
     def __hash__(self) -> int:
         return hash((DeadlineSpec, *self._fields()))
 
