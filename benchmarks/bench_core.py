@@ -102,6 +102,12 @@ def cold_start() -> None:
         clock + "import datetime, ppaip_rules; "
         "ppaip_rules.deadline('END-BILAN-IND', datetime.date(2025, 5, 7)); " + done), "ms",
         "cible < 40 ms")
+    row("  idem, échéance lue en texte ISO (« 2025-03-03 »)", fresh_ms(
+        clock + "import ppaip_rules; ppaip_rules.deadline('END-BILAN-IND', '2025-03-03'); "
+        + done), "ms", "cible < 40 ms")
+    row("  idem puis la trace en français (importe le modèle)", fresh_ms(
+        clock + "import datetime, ppaip_rules; ppaip_rules.deadline('END-BILAN-IND', "
+        "datetime.date(2025, 5, 7)).trace; " + done), "ms")
     row("premier deadline() seul (son import, les tables du calendrier)", fresh_ms(
         "import datetime, ppaip_rules, time; t = time.process_time(); "
         "ppaip_rules.deadline('END-BILAN-IND', datetime.date(2025, 5, 7)); " + done), "ms")
@@ -174,7 +180,7 @@ def one_deadline(starts) -> None:
             print("numpy absent")
     args = [("END-BILAN-IND", d) for d in starts[:2000]]
     row("deadline().trace (trace construite)", median_us(
-        lambda r, d: deadlines._compute(r, d, deadlines.DIJON, True, False, False, None, True,
+        lambda r, d: deadlines._compute(r, d, deadlines._DIJON, True, False, False, None, True,
                                         ()).trace, args), "µs")
 
 

@@ -225,7 +225,7 @@ class WorkingCalendar:
             flags[d.toordinal() - _BASE] = 0
         days_range = range(_BASE, _LAST + 1)
         self._ouvres = list(compress(days_range, flags.translate(_OUVRE_ONLY)))
-        self._ouvrables = list(compress(days_range, flags))
+        self._ouvrables = []  # on the first need of jours ouvrables (issue 13: cold start)
         self._flags = flags
         self._holidays = days
 
@@ -243,8 +243,14 @@ class WorkingCalendar:
         if unit is Unit.JOURS_OUVRES:
             return self._ouvres
         if unit is Unit.JOURS_OUVRABLES:
-            return self._ouvrables
+            return self._ouvrables or self._build_ouvrables()
         raise InputError("unit", "« jours ouvrés » ou « jours ouvrables »")
+
+    def _build_ouvrables(self) -> list[int]:
+        if self._holidays is None:
+            self._build()
+        self._ouvrables = list(compress(range(_BASE, _LAST + 1), self._flags))
+        return self._ouvrables
 
     # -- questions about one day ---------------------------------------------
 
@@ -318,7 +324,7 @@ class WorkingCalendar:
         if unit is Unit.JOURS_OUVRES:
             table = self._ouvres
         elif unit is Unit.JOURS_OUVRABLES:
-            table = self._ouvrables
+            table = self._ouvrables or self._build_ouvrables()
         else:
             table = self._table(unit)
         if n > 0:

@@ -18,35 +18,126 @@ is the calendar's (:func:`ppaip_rules.calendar.compute_period`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from .calendar import PARIS, UTC, Period, Unit, compute_period, get_calendar, to_paris_date
+from .dijon_delays import DIJON_DEADLINE_DELAYS
 from .errors import InputError
 from .frenchtext import format_date, format_moment, plural
-from .model import VIOLATION, Example, Finding, Flag, Report, Rule, Step, register
-from .parameters import DIJON, ContractParameters
 from .parsing import as_date_or_datetime, check_instant
 
+if TYPE_CHECKING:
+    from .model import Finding, Flag, Report, Step
+    from .parameters import ContractParameters
 
-@attrs.frozen
+# Issue 13 (cold start): a deadline under the default contract imports neither attrs nor
+# ppaip_rules.model nor ppaip_rules.parameters. Its delay comes from the plain table
+# ppaip_rules.dijon_delays (proved equal to DIJON by a test); the French trace, the
+# flags and the reports import the model when they are built; the deadline rules
+# register from ppaip_rules.deadline_rules, when the registry loads its areas.
+
+
+class _DefaultContract:
+    """The default ``params`` of :func:`deadline` and :func:`due_dates`: the Dijon
+    contract (:data:`ppaip_rules.DIJON`), without importing the parameters."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DIJON"
+
+
+#: Stands for DIJON as a default argument; DIJON itself given is the same contract.
+_DIJON: Any = _DefaultContract()
+#: (DIJON, ContractParameters), once a call with ``params=`` has imported them.
+_FULL: list = []
+
+
+def _full() -> list:
+    if not _FULL:
+        from .parameters import DIJON, ContractParameters
+
+        _FULL.extend((DIJON, ContractParameters))
+    return _FULL
+
+
+def _delay_of(rule_id: str, params: Any) -> tuple[int, Unit]:
+    """(amount, unit) of the rule's delay under ``params`` (checked ContractParameters)."""
+    if params is _DIJON:
+        return DIJON_DEADLINE_DELAYS[rule_id]
+    delay = params.delays.get(rule_id) or params.delay(rule_id)
+    return delay.amount, delay.unit
+
+
+def _checked_params(params: Any) -> Any:
+    """``params`` as the deadline functions use it: _DIJON for the Dijon contract."""
+    if params is _DIJON:
+        return params
+    dijon, contract_parameters = _full()
+    if params is dijon:
+        return _DIJON
+    if not isinstance(params, contract_parameters):
+        raise InputError("params", "des paramètres de contrat (ContractParameters)")
+    return params
+
+
 class DeadlineSpec:
-    """What a contract deadline is about; its length is a contract parameter."""
+    """What a contract deadline is about; its length is a contract parameter.
+
+    Immutable, compared and hashed by value (a plain slotted class: see issue 13).
+    """
+
+    __slots__ = ("act", "backward", "clause", "interpretation", "rule_id", "title", "trigger")
+    __match_args__ = ("rule_id", "clause", "title", "trigger", "act", "backward",
+                      "interpretation")
 
     rule_id: str
     clause: str
     title: str          # French, "{delay}" stands for the contract's delay ("sous {delay}")
     trigger: str        # French: the event that starts the period ("Prescription reçue")
     act: str            # French: what must happen ("Premier entretien")
-    backward: bool = False
-    interpretation: str | None = None
+    backward: bool
+    interpretation: str | None
+
+    def __init__(self, rule_id: str, clause: str, title: str, trigger: str, act: str,
+                 backward: bool = False, interpretation: str | None = None):
+        setter = object.__setattr__
+        setter(self, "rule_id", rule_id)
+        setter(self, "clause", clause)
+        setter(self, "title", title)
+        setter(self, "trigger", trigger)
+        setter(self, "act", act)
+        setter(self, "backward", backward)
+        setter(self, "interpretation", interpretation)
+
+    def _fields(self) -> tuple:
+        return (self.rule_id, self.clause, self.title, self.trigger, self.act, self.backward,
+                self.interpretation)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"DeadlineSpec is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"DeadlineSpec is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((DeadlineSpec, *self._fields()))
+
+    def __repr__(self) -> str:
+        names = ("rule_id", "clause", "title", "trigger", "act", "backward", "interpretation")
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"DeadlineSpec({shown})"
 
     def __reduce__(self):
         # A registered spec travels as its rule ID (pickles stay small).
         if SPECS.get(self.rule_id) is self:
             return (_spec, (self.rule_id,))
-        return (DeadlineSpec, attrs.astuple(self, recurse=False))
+        return (DeadlineSpec, self._fields())
 
 
 def _spec(rule_id: str) -> DeadlineSpec:
@@ -99,84 +190,6 @@ SPECS: dict[str, DeadlineSpec] = {s.rule_id: s for s in (
                                 "STAFF-REPLACE et STAFF-AUTH-BEFORE-WORK."),
 )}
 
-_REQUIREMENTS = {
-    "PROG-FIRST-MEETING": "Le titulaire rencontre une première fois la personne dans un délai "
-                          "de {delay} à compter de la réception de la prescription du SPIP.",
-    "PROG-START": "Une fois la proposition validée par le CPIP, le programme démarre dans un "
-                  "délai de {delay}.",
-    "PROG-CALENDAR-CHANGE": "Toute modification du calendrier est communiquée au CPIP référent "
-                            "et au bénéficiaire dans un délai de {delay}.",
-    "REFUSAL-48H": "Une personne dont le suivi ne peut pas être réalisé est signalée, avec un "
-                   "motif, au CPIP référent dans les {delay} suivant le premier entretien "
-                   "individuel.",
-    "RUN-INTERRUPTION-48H": "Tout parcours interrompu, individuel ou collectif, est signalé au "
-                            "CPIP référent dans les {delay}.",
-    "END-BILAN-IND": "Le bilan final est remis au bénéficiaire et au CPIP référent dans les "
-                     "{delay} suivant le dernier entretien individuel.",
-    "END-BILAN-COLL": "Le bilan d'un atelier collectif est remis dans les {delay} suivant la "
-                      "fin de l'atelier.",
-    "STAFF-REPLACE": "Tout changement de personnel ou absence programmée ou prolongée est "
-                     "signalé à la DISP, au SPIP et à l'établissement, et l'intervenant est "
-                     "remplacé dans un délai de {delay}.",
-    "STAFF-ACCESS": "La demande d'accès d'un intervenant de l'équipe de démarrage, avec une "
-                    "pièce d'identité, est faite au moins {delay} avant le démarrage du "
-                    "dispositif ; un casier judiciaire vierge est nécessaire.",
-}
-
-_EXAMPLES = {
-    "PROG-FIRST-MEETING": (
-        ("Prescription reçue le vendredi 2 mai 2025, premier entretien le 7 mai",
-         "2025-05-02", "2025-05-07", False),
-        ("Prescription reçue le vendredi 2 mai 2025, premier entretien le 9 mai",
-         "2025-05-02", "2025-05-09", True)),
-    "PROG-START": (
-        ("Validation le jeudi 1er mai 2025 : échéance le mardi 6 mai ; démarrage le 7 mai",
-         "2025-05-01", "2025-05-07", True),),
-    "PROG-CALENDAR-CHANGE": (
-        ("Modification décidée le samedi 25 octobre 2025 à 10 h, communiquée le 27 à 10 h "
-         "(changement d'heure dans la nuit du 25 au 26)",
-         "2025-10-25T10:00:00+02:00", "2025-10-27T10:00:00+01:00", True),),
-    "REFUSAL-48H": (
-        ("Premier entretien terminé le lundi 3 mars 2025 à 11 h, signalement le 5 à 10 h",
-         "2025-03-03T11:00:00+01:00", "2025-03-05T10:00:00+01:00", False),),
-    "RUN-INTERRUPTION-48H": (
-        ("Parcours interrompu le vendredi 4 juillet 2025 à 16 h, signalé le lundi 7 à 9 h",
-         "2025-07-04T16:00:00+02:00", "2025-07-07T09:00:00+02:00", True),),
-    "END-BILAN-IND": (
-        ("Dernier entretien le mercredi 7 mai 2025 (8 mai férié) : bilan remis le jeudi "
-         "15 mai, dernier jour", "2025-05-07", "2025-05-15", False),
-        ("Dernier entretien le mercredi 7 mai 2025 : bilan remis le vendredi 16 mai",
-         "2025-05-07", "2025-05-16", True)),
-    "END-BILAN-COLL": (
-        ("Atelier terminé le vendredi 19 décembre 2025, bilan le 5 janvier 2026",
-         "2025-12-19", "2026-01-05", False),),
-    "STAFF-REPLACE": (
-        ("Départ le mercredi 30 avril 2025 ; remplacement le lundi 12 mai 2025",
-         "2025-04-30", "2025-05-12", False),),
-    "STAFF-ACCESS": (
-        ("Démarrage le lundi 31 mars 2025 ; demande déposée le 1er mars 2025",
-         "2025-03-31", "2025-03-01", True),),
-}
-
-
-def _register_specs() -> None:
-    for spec in SPECS.values():
-        delay = DIJON.delay(spec.rule_id)
-        examples = tuple(
-            Example(title, "deadline", {"rule_id": spec.rule_id, "trigger": trig, "act": act},
-                    fires=fires)
-            for title, trig, act, fires in _EXAMPLES[spec.rule_id])
-        register(Rule(
-            id=spec.rule_id, clause=spec.clause, severity=VIOLATION,
-            title=spec.title.format(delay=delay.describe()),
-            requirement=_REQUIREMENTS[spec.rule_id].format(delay=delay.describe()),
-            subject="deadline", parameters=("delays",), interpretation=spec.interpretation,
-            examples=examples))
-
-
-_register_specs()
-
-
 class Deadline:
     """A computed deadline: ``due`` and, on demand, the French ``trace`` of how."""
 
@@ -212,6 +225,8 @@ class Deadline:
         (parameter and clause), the count, every day not counted with its reason, the
         extension when there is one, the calendar variant, the due date."""
         if self._trace is None:
+            from .model import Step
+
             p = self.period
             start, due = format_moment(p.start), format_moment(p.end)
             what = p.unit.describe(p.amount)
@@ -286,6 +301,8 @@ class Deadline:
             return None
         if self.is_met(act):
             return None
+        from .model import Flag
+
         act = _act_value(act, self.period.unit)
         shown = format_moment(act) if isinstance(act, dt.datetime) and act.tzinfo \
             else format_date(to_paris_date(act))
@@ -307,6 +324,8 @@ class Deadline:
 def _count_steps(p: Period) -> list[Step]:
     """The period's own steps (count, pauses, extension), each day not counted placed
     after the count and each day the extension skips after the extension."""
+    from .model import Step
+
     explained = [Step(text) for text in p.explain()]
     counted, extension = _days_not_counted(p)
     if not explained:
@@ -321,6 +340,8 @@ def _days_not_counted(p: Period) -> tuple[list[Step], list[Step]]:
     if p.backward or p.unit not in (Unit.JOURS_OUVRES, Unit.JOURS_OUVRABLES,
                                     Unit.CALENDAR_DAYS, Unit.MONTHS):
         return [], []
+    from .model import Step
+
     cal, steps, extension = p.calendar, [], []
     if p.unit in (Unit.JOURS_OUVRES, Unit.JOURS_OUVRABLES):
         day = p.start + dt.timedelta(days=1)
@@ -355,6 +376,8 @@ _CALENDAR_STEPS: dict[Any, Step] = {}
 
 
 def _calendar_variant_step(cal: Any) -> Step:
+    from .model import Step
+
     where = (f"jours fériés d'Alsace-Moselle (département {cal.departement})"
              if cal.departement in ("57", "67", "68") else "jours fériés de métropole")
     whit = "lundi de Pentecôte travaillé" if cal.whit_monday_worked else \
@@ -415,7 +438,7 @@ def deadline(
     rule_id: str,
     trigger: dt.date | dt.datetime | str,
     *,
-    params: ContractParameters = DIJON,
+    params: ContractParameters = _DIJON,
     extend_to_working_day: bool = True,
     backward_to_working_day: bool = False,
     whit_monday_worked: bool = False,
@@ -441,17 +464,15 @@ def deadline(
     - ``pauses``: ``(first day, last day)`` intervals during which the clock
       stops (suspensions, see :func:`~ppaip_rules.calendar.compute_period`).
     """
-    if type(params) is not ContractParameters and hasattr(params, "period_of"):
-        # A history of avenants (issue 12 §3): the delay in force on the trigger's day.
-        in_force = params.at(_trigger_value(trigger), "trigger")
-        d = deadline(rule_id, trigger, params=in_force,
-                     extend_to_working_day=extend_to_working_day,
-                     backward_to_working_day=backward_to_working_day,
-                     whit_monday_worked=whit_monday_worked, departement=departement,
-                     good_friday_holiday=good_friday_holiday, pauses=pauses)
-        return Deadline(d.spec, d.period, params.in_force_step(_trigger_value(trigger),
-                                                               "trigger"))
-    if (params is DIJON and extend_to_working_day is True and backward_to_working_day is False
+    if params is not _DIJON:
+        dijon, contract_parameters = _full()
+        if params is dijon:
+            params = _DIJON
+        elif type(params) is not contract_parameters and hasattr(params, "period_of"):
+            return _deadline_in_force(rule_id, trigger, params, extend_to_working_day,
+                                      backward_to_working_day, whit_monday_worked,
+                                      departement, good_friday_holiday, pauses)
+    if (params is _DIJON and extend_to_working_day is True and backward_to_working_day is False
             and whit_monday_worked is False and departement is None
             and good_friday_holiday is True and pauses == () and type(trigger) is dt.date):
         memo = _MEMO.get(rule_id)
@@ -469,6 +490,19 @@ def deadline(
                     whit_monday_worked, departement, good_friday_holiday, pauses)
 
 
+def _deadline_in_force(rule_id: Any, trigger: Any, params: Any, extend_to_working_day: Any,
+                       backward_to_working_day: Any, whit_monday_worked: Any, departement: Any,
+                       good_friday_holiday: Any, pauses: Any) -> Deadline:
+    """A history of avenants (issue 12 §3): the delay in force on the trigger's day."""
+    in_force = params.at(_trigger_value(trigger), "trigger")
+    d = deadline(rule_id, trigger, params=in_force,
+                 extend_to_working_day=extend_to_working_day,
+                 backward_to_working_day=backward_to_working_day,
+                 whit_monday_worked=whit_monday_worked, departement=departement,
+                 good_friday_holiday=good_friday_holiday, pauses=pauses)
+    return Deadline(d.spec, d.period, params.in_force_step(_trigger_value(trigger), "trigger"))
+
+
 def _compute(rule_id: Any, trigger: Any, params: Any, extend_to_working_day: Any,
              backward_to_working_day: Any, whit_monday_worked: Any, departement: Any,
              good_friday_holiday: Any, pauses: Any) -> Deadline:
@@ -476,12 +510,11 @@ def _compute(rule_id: Any, trigger: Any, params: Any, extend_to_working_day: Any
     if spec is None:
         raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),
                          "règle de délai inconnue")
-    if not isinstance(params, ContractParameters):
-        raise InputError("params", "des paramètres de contrat (ContractParameters)")
-    delay = params.delays.get(rule_id) or params.delay(rule_id)
+    params = _checked_params(params)
+    amount, unit = _delay_of(rule_id, params)
     calendar = get_calendar(departement, _policy_bool(whit_monday_worked, "whit_monday_worked"),
                             _policy_bool(good_friday_holiday, "good_friday_holiday"))
-    period = compute_period(calendar, _trigger_value(trigger), delay.amount, delay.unit,
+    period = compute_period(calendar, _trigger_value(trigger), amount, unit,
                             backward=spec.backward,
                             extend_to_working_day=_policy_bool(
                                 extend_to_working_day, "extend_to_working_day"),
@@ -518,6 +551,8 @@ def check_deadline(rule_id: str, trigger: Any, act: Any, **policy: Any) -> Repor
 
         raise InputError(shown_key(unknown[0]), "une option parmi : " + ", ".join(_POLICY),
                          "option inconnue")
+    from .model import Report
+
     finding = deadline_finding(rule_id, trigger, act, **policy)
     return Report("deadline", (finding,) if finding else (), (rule_id,))
 
@@ -559,12 +594,11 @@ def _dense(rule_id: str, params: ContractParameters, policy: dict) -> dict:
         return entry[1]
     values = {**_BATCH_POLICY, **policy}
     spec = SPECS[rule_id]
-    delay = params.delays.get(rule_id) or params.delay(rule_id)
+    n, unit = _delay_of(rule_id, params)
     cal = get_calendar(values["departement"], values["whit_monday_worked"],
                        values["good_friday_holiday"])
     cal.is_jour_ouvre(dt.date(2025, 1, 1))  # builds the tables
-    flags, size, n, unit, back = cal._flags, _LAST - _BASE + 1, delay.amount, delay.unit, \
-        spec.backward
+    flags, size, back = cal._flags, _LAST - _BASE + 1, spec.backward
     ordinals = range(_BASE, _LAST + 1)
     if unit is Unit.CALENDAR_DAYS:
         raw = [o - n for o in ordinals] if back else [o + n for o in ordinals]
@@ -651,7 +685,7 @@ def _dense_numpy(rule_id: str, params: ContractParameters, policy: dict):
     return entry[2]
 
 
-def due_dates(rule_id: str, triggers: Any, *, params: ContractParameters = DIJON,
+def due_dates(rule_id: str, triggers: Any, *, params: ContractParameters = _DIJON,
               **policy: Any) -> Any:
     """The due dates of a sequence of triggers, in order: ``deadline(rule_id, t).due`` for each.
 
@@ -663,21 +697,21 @@ def due_dates(rule_id: str, triggers: Any, *, params: ContractParameters = DIJON
     ``departement``, ``good_friday_holiday``); no pauses. A bad item raises an
     :class:`InputError` naming it (``triggers[3]``).
     """
-    if type(params) is not ContractParameters and hasattr(params, "period_of"):
-        # avenants (issue 12 §3): each trigger reads the delay in force on its own day
-        return [deadline(rule_id, t, params=params, **policy).due for t in triggers]
+    if params is not _DIJON:
+        contract_parameters = _full()[1]
+        if type(params) is not contract_parameters and hasattr(params, "period_of"):
+            # avenants (issue 12 §3): each trigger reads the delay in force on its own day
+            return [deadline(rule_id, t, params=params, **policy).due for t in triggers]
     spec = SPECS.get(rule_id) if isinstance(rule_id, str) else None
     if spec is None:
         raise InputError("rule_id", "une règle de délai parmi : " + ", ".join(SPECS),
                          "règle de délai inconnue")
-    if not isinstance(params, ContractParameters):
-        raise InputError("params", "des paramètres de contrat (ContractParameters)")
+    params = _checked_params(params)
     if type(triggers).__module__ == "numpy" and type(triggers).__name__ == "ndarray":
         return _due_dates_numpy(rule_id, triggers, params, policy)
     if isinstance(triggers, (str, bytes)) or not hasattr(triggers, "__iter__"):
         raise InputError("triggers", "une suite de dates (liste, tuple, itérable ou tableau numpy)")
-    delay = params.delays.get(rule_id) or params.delay(rule_id)
-    if delay.unit is Unit.HOURS:
+    if _delay_of(rule_id, params)[1] is Unit.HOURS:
         _dense_key(rule_id, params, policy)  # checks the policy
         return [_one(rule_id, t, i, params, policy) for i, t in enumerate(triggers)]
     table = _dense(rule_id, params, policy)
@@ -709,8 +743,7 @@ def _due_dates_numpy(rule_id: str, triggers: Any, params: ContractParameters, po
 
     from .calendar import _BASE
 
-    delay = params.delays.get(rule_id) or params.delay(rule_id)
-    if triggers.dtype.kind != "M" or delay.unit is Unit.HOURS:
+    if triggers.dtype.kind != "M" or _delay_of(rule_id, params)[1] is Unit.HOURS:
         raise InputError("triggers", "un tableau numpy de dates (datetime64) pour un délai en "
                                      "jours ou en mois")
     table = _dense_numpy(rule_id, params, policy)

@@ -12,7 +12,6 @@ and the expected form in French. Messages never contain the value itself.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -517,6 +516,8 @@ def load_json(raw: bytes, filename: str = "-") -> Any:
     """JSON from bytes (UTF-8, with or without BOM); errors are :class:`InputError`.
 
     A key given twice in one object is refused (the last would silently win)."""
+    import json  # here: a deadline alone never reads JSON (issue 13, cold start)
+
     found: list = []
     try:
         data = json.loads(raw.decode("utf-8-sig"),

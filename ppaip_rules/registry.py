@@ -25,7 +25,7 @@ from typing import Any
 #: here (tests/test_registry.py checks that a fresh process sees every rule).
 AREAS: tuple[str, ...] = (
     "checks",
-    "deadlines",
+    "deadline_rules",  # the deadlines' rules (ppaip_rules.deadlines computes them)
     "eligibility",
     "programme",
     "timeline",

@@ -225,3 +225,55 @@ def test_trace_of_an_hour_deadline_mentions_the_clock_change():
     assert trace[0].startswith("Modification du calendrier décidée le samedi 25 octobre 2025 "
                                "à 10 h 00 (heure de Paris)")
     assert any("changement d'heure" in step for step in trace)
+
+
+def test_the_plain_delay_table_of_the_cold_start_is_dijons_delays():
+    # Issue 13: the first deadline() reads its delay from ppaip_rules.dijon_delays
+    # (no attrs, no parameters); DIJON stays the source of the figures.
+    from ppaip_rules.dijon_delays import DIJON_DEADLINE_DELAYS
+
+    assert set(DIJON_DEADLINE_DELAYS) == set(SPECS) == set(DIJON.delays)
+    for rule_id in SPECS:
+        delay = DIJON.delay(rule_id)
+        assert DIJON_DEADLINE_DELAYS[rule_id] == (delay.amount, delay.unit), rule_id
+
+
+def test_dijon_given_or_by_default_is_the_same_deadline_and_the_same_due_dates():
+    day = D(2025, 5, 7)
+    for rule_id in SPECS:
+        trigger = at(2025, 5, 7, 10) if DIJON.delay(rule_id).unit.value == "heures" else day
+        assert deadline(rule_id, trigger, params=DIJON) == deadline(rule_id, trigger)
+        assert deadline(rule_id, trigger, params=DIJON).title == deadline(rule_id, trigger).title
+    assert deadline("END-BILAN-IND", day, params=DIJON) is deadline("END-BILAN-IND", day)
+    from ppaip_rules import due_dates
+
+    days = [D(2025, 5, 1) + dt.timedelta(days=i) for i in range(40)]
+    assert due_dates("STAFF-REPLACE", days, params=DIJON) == due_dates("STAFF-REPLACE", days)
+
+
+def test_a_deadline_spec_is_immutable_and_compared_by_value():
+    import pickle
+
+    from ppaip_rules.deadlines import DeadlineSpec
+
+    spec = SPECS["STAFF-ACCESS"]
+    with pytest.raises(AttributeError):
+        spec.backward = False
+    copy = DeadlineSpec(*(getattr(spec, n) for n in (
+        "rule_id", "clause", "title", "trigger", "act", "backward", "interpretation")))
+    assert copy == spec and hash(copy) == hash(spec) and copy is not spec
+    assert copy != SPECS["STAFF-REPLACE"]
+    assert pickle.loads(pickle.dumps(spec)) is spec
+    other = DeadlineSpec("X", "CCTP 1", "t {delay}", "a", "b")
+    assert pickle.loads(pickle.dumps(other)) == other
+    assert repr(other) == ("DeadlineSpec(rule_id='X', clause='CCTP 1', title='t {delay}', "
+                           "trigger='a', act='b', backward=False, interpretation=None)")
+
+
+def test_params_that_are_not_a_contract_are_refused_after_the_rule():
+    with pytest.raises(InputError) as e:
+        deadline("END-BILAN-IND", D(2025, 5, 7), params={"delays": {}})
+    assert e.value.path == "params"
+    with pytest.raises(InputError) as e:
+        deadline("NO-SUCH-RULE", D(2025, 5, 7), params={"delays": {}})
+    assert e.value.path == "rule_id"

@@ -158,7 +158,8 @@ def _fresh(code: str) -> object:
 #: themselves, the renderers, the service, the batch runner.
 HEAVY = sorted({f"ppaip_rules.{m}" for m in (
     "checks", "eligibility", "programme", "timeline", "documents", "staffing",
-    "roster_csv", "premises", "lot", "events", "render", "service", "batch", "describe")})
+    "roster_csv", "premises", "lot", "events", "render", "service", "batch", "describe",
+    "deadline_rules")})
 
 
 def test_a_fresh_process_reading_only_the_registry_sees_every_rule_and_kind():
@@ -186,6 +187,25 @@ def test_a_deadline_in_a_fresh_process_imports_no_area_module():
                     "print(json.dumps(sorted(sys.modules)))")
     assert "ppaip_rules.deadlines" in loaded  # the test can fail: it sees what is imported
     assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_a_default_deadline_imports_neither_attrs_nor_the_model_nor_the_parameters():
+    # Issue 13 (cold start): the delay comes from ppaip_rules.dijon_delays; the French
+    # trace, flags and findings import the model only when they are built.
+    loaded = _fresh("import json, sys, ppaip_rules; d = ppaip_rules.deadline("
+                    "'END-BILAN-IND', '2025-03-03'); assert str(d.due) == '2025-03-10'; "
+                    "d = ppaip_rules.deadline('REFUSAL-48H', '2025-03-03T11:00:00+01:00'); "
+                    "assert d.is_met('2025-03-05T10:00:00+01:00'); "
+                    "ppaip_rules.due_dates('STAFF-ACCESS', ['2025-03-31']); "
+                    "print(json.dumps(sorted(sys.modules)))")
+    assert "ppaip_rules.dijon_delays" in loaded  # the test can fail: it sees what is imported
+    heavy = ["attr", "attrs", "ppaip_rules.model", "ppaip_rules.parameters",
+             "ppaip_rules.registry", *HEAVY]
+    assert [m for m in heavy if m in loaded] == []
+    traced = _fresh("import json, sys, ppaip_rules; d = ppaip_rules.deadline("
+                    "'END-BILAN-IND', '2025-03-03'); d.trace; "
+                    "print(json.dumps(sorted(sys.modules)))")
+    assert "ppaip_rules.model" in traced  # the trace is built on demand, by the model
 
 
 def test_the_deadline_command_imports_no_area_module():
