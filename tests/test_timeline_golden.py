@@ -8,7 +8,9 @@ decisions lose their proposals and ends come without reports; and each case
 perturbed: facts left unrecorded, instants given as dates only, extra events of
 the types the generator never makes — as of several
 instants and under several policies, are compared with digests stored in
-``tests/data/timeline_golden.json`` (computed with version 0.2.0's code).
+``tests/data/timeline_golden.json`` (computed with version 0.2.0's code; recomputed once
+in 0.3.0, when the catalogue codes were renamed, after checking on every case that the
+rename was the only difference).
 
 The digests are rewritten only when a result is meant to change, by
 ``python tests/test_timeline_golden.py --write``, with the reason in the commit.
