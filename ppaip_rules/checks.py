@@ -10,6 +10,7 @@ KIND``), the documentation's worked examples and the tests all go through
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -49,7 +50,7 @@ def register_kind(name: str, title: str, run: Callable[..., Report],
     ``load`` reads a file of another format than JSON (e.g. a CSV roster).
     """
     kind = CheckKind(name, title, run, schema, tuple(options), load)
-    add_kind(name, kind)
+    add_kind(name, kind, sys._getframe(1).f_globals.get("__name__"))  # the declaring module
     return kind
 
 

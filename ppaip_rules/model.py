@@ -549,9 +549,11 @@ def _plain_text(value: Any) -> str:
 
 # --- the registry (stored in ppaip_rules.registry, a leaf) -----------------------
 
-def register(rule_obj: Rule) -> Rule:
-    """Add a rule to the registry; an ID is registered once."""
-    add_rule(rule_obj.id, rule_obj)
+def register(rule_obj: Rule, module: str | None = None) -> Rule:
+    """Add a rule to the registry; an ID is registered once. ``module``: the declaring
+    module (default: the caller's), which places the rule in the registry's area order."""
+    add_rule(rule_obj.id, rule_obj,
+             module or sys._getframe(1).f_globals.get("__name__"))
     return rule_obj
 
 
@@ -577,7 +579,7 @@ def rule(
         return register(Rule(id=id, clause=clause, title=title, severity=severity,
                              requirement=requirement, subject=subject,
                              parameters=tuple(parameters), interpretation=interpretation,
-                             examples=tuple(examples), decide=fn))
+                             examples=tuple(examples), decide=fn), fn.__module__)
 
     return wrap
 

@@ -177,8 +177,24 @@ def test_the_order_of_the_rules_does_not_depend_on_what_was_used_first():
     after_a_deadline = _fresh("import datetime, json, ppaip_rules; ppaip_rules.deadline("
                               "'END-BILAN-IND', datetime.date(2025, 5, 7)); " + listed)
     after_an_area = _fresh("import json, ppaip_rules; ppaip_rules.evaluate_case; " + listed)
-    assert first == after_a_deadline == after_an_area
+    # a caller (or a test file) importing an area module directly, before any lookup
+    lot_first = _fresh("import json, ppaip_rules.lot, ppaip_rules; " + listed)
+    documents_first = _fresh("import json, ppaip_rules.documents, ppaip_rules; " + listed)
+    assert first == after_a_deadline == after_an_area == lot_first == documents_first
     assert len(first) == 65
+    kinds = "print(json.dumps([k.name for k in ppaip_rules.kinds()]))"
+    assert _fresh("import json, ppaip_rules; " + kinds) == _fresh(
+        "import json, ppaip_rules.lot, ppaip_rules; " + kinds)
+
+
+def test_every_module_that_declares_a_rule_or_a_kind_is_listed_in_the_areas():
+    from ppaip_rules import registry
+
+    registry.load()
+    declaring = {*registry._RULE_ORIGIN.values(), *registry._KIND_ORIGIN.values()}
+    listed = {f"ppaip_rules.{name}" for name in registry.AREAS}
+    assert "ppaip_rules.case_rules" in declaring  # the test can fail: it sees the origins
+    assert declaring <= listed, sorted(declaring - listed)
 
 
 def test_a_deadline_in_a_fresh_process_imports_no_area_module():
