@@ -157,6 +157,29 @@ def missing_fact(path: str, what: str, *, expected: Any = None) -> Flag:
                 missing=True)
 
 
+class _LazyTrace:
+    """A finding's trace not built yet: the rule's steps completed by the flag's
+    (:func:`_finding_steps`), built on first read of :attr:`Finding.trace`."""
+
+    __slots__ = ("flag", "params", "rule")
+
+    def __init__(self, rule: Rule, flag: Flag, params: Any):
+        self.rule, self.flag, self.params = rule, flag, params
+
+    def build(self) -> tuple[Step, ...]:
+        return _finding_steps(self.rule, self.flag, self.params)
+
+
+def _trace_value(value: Any) -> Any:
+    """A finding's trace as given: steps, or a trace still to build."""
+    return value if type(value) is _LazyTrace else _steps(value)
+
+
+def _resolved_trace(value: Any) -> tuple[Step, ...]:
+    """What a finding's equality compares: the trace's steps, built if need be."""
+    return value.build() if type(value) is _LazyTrace else value
+
+
 @attrs.frozen
 class Finding:
     """One result of a rule on one input, with everything needed to act on it."""
@@ -171,12 +194,30 @@ class Finding:
     path: str | None = None
     #: The explanation, step by step (:class:`Step`): the rule's clause, each parameter
     #: it reads with its value in force, the field and value found, the computation.
-    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+    #: Read through :attr:`trace` (argument ``trace``): :meth:`Rule.finding` leaves it to
+    #: build on first read (:class:`_LazyTrace`; a batch reads few traces).
+    _trace: tuple[Step, ...] = attrs.field(default=(), converter=_trace_value,
+                                           eq=_resolved_trace, alias="trace")
     #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
     missing: bool = False
     #: Where the finding's field is in a spreadsheet input: ``{"ligne", "colonne"}``,
     #: plus ``"feuille"`` for a workbook (see :mod:`ppaip_rules.spreadsheet`).
     source: dict | None = None
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        """The explanation, step by step (built once, on first read)."""
+        value = self._trace
+        if type(value) is _LazyTrace:
+            value = value.build()
+            object.__setattr__(self, "_trace", value)
+        return value
+
+    def __repr__(self) -> str:  # as attrs writes it, the trace under its public name
+        return (f"Finding(rule_id={self.rule_id!r}, clause={self.clause!r}, "
+                f"severity={self.severity!r}, title={self.title!r}, message={self.message!r}, "
+                f"expected={self.expected!r}, found={self.found!r}, path={self.path!r}, "
+                f"trace={self.trace!r}, missing={self.missing!r}, source={self.source!r})")
 
     def to_dict(self) -> dict:
         out = {
@@ -319,7 +360,7 @@ class Rule:
             expected=flag.expected,
             found=flag.found,
             path=flag.path,
-            trace=_finding_steps(self, flag, params),
+            trace=_LazyTrace(self, flag, params),  # built on first read
             missing=flag.missing,
         )
 
