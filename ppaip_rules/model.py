@@ -170,6 +170,21 @@ class _LazyTrace:
         return _finding_steps(self.rule, self.flag, self.params)
 
 
+_new_object = object.__new__
+
+
+def _finding_init() -> Callable[..., None]:
+    """attrs' ``Finding.__init__``, under the guard :func:`guard_models` puts on direct
+    construction (resolved on first use: the guard comes at the end of this module)."""
+    init = _FINDING_INIT
+    if not init:
+        init.append(getattr(Finding.__init__, "__wrapped__", Finding.__init__))
+    return init[0]
+
+
+_FINDING_INIT: list[Callable[..., None]] = []
+
+
 def _trace_value(value: Any) -> Any:
     """A finding's trace as given: steps, or a trace still to build."""
     return value if type(value) is _LazyTrace else _steps(value)
@@ -351,18 +366,14 @@ class Rule:
         the rule declares with its value in ``params`` (the contract in force; the Dijon
         contract when not given), the field and the value found.
         """
-        return Finding(
-            rule_id=self.id,
-            clause=self.clause,
-            severity=flag.severity or self.severity,
-            title=self.title,
-            message=flag.message,
-            expected=flag.expected,
-            found=flag.found,
-            path=flag.path,
-            trace=_LazyTrace(self, flag, params),  # built on first read
-            missing=flag.missing,
-        )
+        # Every field given in order, to attrs' own constructor: the values come from a
+        # Flag and a Rule already built (the hot path of every check).
+        finding = _new_object(Finding)
+        _finding_init()(finding, self.id, self.clause, flag.severity or self.severity,
+                        self.title, flag.message, flag.expected, flag.found, flag.path,
+                        _LazyTrace(self, flag, params),  # built on first read
+                        flag.missing, None)
+        return finding
 
     def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
         """The steps of this rule's metadata: its requirement with its clause, then each
