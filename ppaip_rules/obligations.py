@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .calendar import PARIS, UTC, day_end_us, elapsed_interval
-from .case_facts import CaseFacts, Pair
+from .case_facts import CaseFacts, Pair, trusted
 from .deadlines import SPECS, Deadline, deadline
 from .errors import InputError
 from .events import (
@@ -476,6 +476,9 @@ def _lateness(due: dt.date | dt.datetime, at: dt.date | dt.datetime, day: dt.dat
 
 def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     """A flag for each obligation of ``rule_id`` met late or overdue, with its trace."""
+    # Flags built from values already checked: attrs' constructor, every field in order
+    # (message, expected, found, severity, path, trace, missing), without the guard.
+    _flag = trusted(Flag)
     for o in f.by_rule.get(rule_id, ()):
         if o.status is UNKNOWN:
             field, what = _UNKNOWN_FACTS[rule_id]
@@ -489,23 +492,22 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
             d = o.deadline
             if o.status is MET_LATE:  # what Deadline.flag says, built once
                 at = o.act.at
-                yield Flag(f"{o.what} le {when(o.act)}, après l'échéance du "
-                           f"{_due_text(o.due)} ({_lateness(o.due, at, o.act.day)}).",
-                           expected=o.due, found=at, path=f"events[{o.act_index}]",
-                           trace=d.trace)
+                yield _flag(f"{o.what} le {when(o.act)}, après l'échéance du "
+                            f"{_due_text(o.due)} ({_lateness(o.due, at, o.act.day)}).",
+                            o.due, at, None, f"events[{o.act_index}]", d.trace, False)
             else:
-                yield Flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
-                           f"échéance du {_due_text(o.due)} dépassée "
-                           f"({_lateness(o.due, f.as_of, f.as_of_day)}). {_ACTIONS[rule_id]}",
-                           expected=o.due, found=None, path=path, trace=d.trace)
+                yield _flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
+                            f"échéance du {_due_text(o.due)} dépassée "
+                            f"({_lateness(o.due, f.as_of, f.as_of_day)}). {_ACTIONS[rule_id]}",
+                            o.due, None, None, path, d.trace, False)
         elif o.status is MET_LATE:
-            yield Flag(f"{o.what} le {when(o.act)}, après {o.due_label} du "
-                       f"{when(o.due_event)} : trop tard.", expected=o.due, found=o.act.at,
-                       path=f"events[{o.act_index}]", trace=o.trace)
+            yield _flag(f"{o.what} le {when(o.act)}, après {o.due_label} du "
+                        f"{when(o.due_event)} : trop tard.", o.due, o.act.at, None,
+                        f"events[{o.act_index}]", o.trace, False)
         else:
-            yield Flag(f"{o.what} : aucun enregistrement avant {o.due_label} du "
-                       f"{when(o.due_event)}. {_ACTIONS[rule_id]}", expected=o.due,
-                       found=None, path=path, trace=o.trace)
+            yield _flag(f"{o.what} : aucun enregistrement avant {o.due_label} du "
+                        f"{when(o.due_event)}. {_ACTIONS[rule_id]}", o.due, None, None, path,
+                        o.trace, False)
 
 
 __all__ = ["MET", "MET_LATE", "OVERDUE", "PENDING", "UNKNOWN", "Obligation",
