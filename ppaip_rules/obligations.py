@@ -190,8 +190,10 @@ def _deadline_cache(params: ContractParameters, policy_key: tuple) -> dict:
     return entry[1]
 
 
-def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> tuple[Deadline, int]:
-    """The deadline, and its end as whole microseconds since the epoch (a day ends at 24:00)."""
+def _deadline(f: CaseFacts, rule_id: str, start: Any,
+              pauses: tuple) -> tuple[Deadline, int, Any, str]:
+    """The deadline, its end as whole microseconds since the epoch (a day ends at 24:00),
+    its end (the due date or instant) and the act due (the rule's, in French)."""
     key = (rule_id, start, pauses)
     cache = f.deadlines
     hit = cache.get(key)
@@ -201,7 +203,7 @@ def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> tuple[De
         end_us = day_end_us(end) if type(end) is dt.date else round(end.timestamp() * 1e6)
         if len(cache) >= 100_000:
             cache.clear()
-        hit = cache[key] = (d, end_us)
+        hit = cache[key] = (d, end_us, end, SPECS[rule_id].act)
     return hit
 
 
@@ -224,18 +226,20 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
     """``unknown``: an act that may fulfil the obligation, but a fact that decides it is
     not recorded (its recipients…): when it came in time and the obligation would
     otherwise be breached, the status is UNKNOWN (a missing fact, never a breach)."""
-    d, due_us = _deadline(f, rule_id, start, pauses)
-    due = d.period.end
-    if act is None and unknown is None and lapses and _lapsed(f, due, due_us):
+    hit = f.deadlines.get((rule_id, start, pauses))  # (_deadline's cache, looked up inline)
+    d, due_us, due, what = hit if hit is not None else _deadline(f, rule_id, start, pauses)
+    if act is None and unknown is None and lapses and f.terminal is not None and _lapsed(
+            f, due, due_us):
         return
     status = _status(due, due_us, act, f)
     if unknown is not None and status.is_breach and (
             act is None or unknown[1].key < act[1].key) and _status(
             due, due_us, unknown, f) is MET:
         act, status = unknown, UNKNOWN
-    f.order.append((due_us, trigger[1].key, rule_id, len(f.order)))
+    order = f.order
+    order.append((due_us, trigger[1].key, rule_id, len(order)))
     f.obligations.append(_new(Obligation, (
-        rule_id, SPECS[rule_id].act, trigger[1], trigger[0], due,
+        rule_id, what, trigger[1], trigger[0], due,
         act[1] if act else None, act[0] if act else None, status, d, None, None, None)))
 
 
