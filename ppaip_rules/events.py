@@ -182,10 +182,11 @@ class Event:
             day = at.astimezone(PARIS).date()
             # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
             instant_us = round(ts * 1_000_000)
-        object.__setattr__(self, "day", day)
-        object.__setattr__(self, "ts", ts)
-        object.__setattr__(self, "instant_us", instant_us)
-        object.__setattr__(self, "key", (instant_us, ts is None, self.RANK))
+        # The slots set through their descriptors (faster than object.__setattr__).
+        _SET_DAY(self, day)
+        _SET_TS(self, ts)
+        _SET_INSTANT_US(self, instant_us)
+        _SET_KEY(self, (instant_us, ts is None, self.RANK))
 
     @property
     def timed(self) -> bool:
@@ -207,6 +208,12 @@ class Event:
         # ``at``, which attrs then lists last).
         return tuple(repr(sorted(value) if isinstance(value, frozenset) else value)
                      for value in (getattr(self, name) for name in _content_names(type(self))))
+
+
+#: The setters of Event's derived slots (member descriptors: a frozen class refuses
+#: ``setattr``, not a descriptor's ``__set__``).
+_SET_DAY, _SET_TS, _SET_INSTANT_US, _SET_KEY = (
+    Event.__dict__[name].__set__ for name in ("day", "ts", "instant_us", "key"))
 
 
 _CONTENT: dict[type, tuple[str, ...]] = {}

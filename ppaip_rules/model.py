@@ -157,6 +157,44 @@ def missing_fact(path: str, what: str, *, expected: Any = None) -> Flag:
                 missing=True)
 
 
+class _LazyTrace:
+    """A finding's trace not built yet: the rule's steps completed by the flag's
+    (:func:`_finding_steps`), built on first read of :attr:`Finding.trace`."""
+
+    __slots__ = ("flag", "params", "rule")
+
+    def __init__(self, rule: Rule, flag: Flag, params: Any):
+        self.rule, self.flag, self.params = rule, flag, params
+
+    def build(self) -> tuple[Step, ...]:
+        return _finding_steps(self.rule, self.flag, self.params)
+
+
+_new_object = object.__new__
+
+
+def _finding_init() -> Callable[..., None]:
+    """attrs' ``Finding.__init__``, under the guard :func:`guard_models` puts on direct
+    construction (resolved on first use: the guard comes at the end of this module)."""
+    init = _FINDING_INIT
+    if not init:
+        init.append(getattr(Finding.__init__, "__wrapped__", Finding.__init__))
+    return init[0]
+
+
+_FINDING_INIT: list[Callable[..., None]] = []
+
+
+def _trace_value(value: Any) -> Any:
+    """A finding's trace as given: steps, or a trace still to build."""
+    return value if type(value) is _LazyTrace else _steps(value)
+
+
+def _resolved_trace(value: Any) -> tuple[Step, ...]:
+    """What a finding's equality compares: the trace's steps, built if need be."""
+    return value.build() if type(value) is _LazyTrace else value
+
+
 @attrs.frozen
 class Finding:
     """One result of a rule on one input, with everything needed to act on it."""
@@ -171,12 +209,30 @@ class Finding:
     path: str | None = None
     #: The explanation, step by step (:class:`Step`): the rule's clause, each parameter
     #: it reads with its value in force, the field and value found, the computation.
-    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+    #: Read through :attr:`trace` (argument ``trace``): :meth:`Rule.finding` leaves it to
+    #: build on first read (:class:`_LazyTrace`; a batch reads few traces).
+    _trace: tuple[Step, ...] = attrs.field(default=(), converter=_trace_value,
+                                           eq=_resolved_trace, alias="trace")
     #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
     missing: bool = False
     #: Where the finding's field is in a spreadsheet input: ``{"ligne", "colonne"}``,
     #: plus ``"feuille"`` for a workbook (see :mod:`ppaip_rules.spreadsheet`).
     source: dict | None = None
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        """The explanation, step by step (built once, on first read)."""
+        value = self._trace
+        if type(value) is _LazyTrace:
+            value = value.build()
+            object.__setattr__(self, "_trace", value)
+        return value
+
+    def __repr__(self) -> str:  # as attrs writes it, the trace under its public name
+        return (f"Finding(rule_id={self.rule_id!r}, clause={self.clause!r}, "
+                f"severity={self.severity!r}, title={self.title!r}, message={self.message!r}, "
+                f"expected={self.expected!r}, found={self.found!r}, path={self.path!r}, "
+                f"trace={self.trace!r}, missing={self.missing!r}, source={self.source!r})")
 
     def to_dict(self) -> dict:
         out = {
@@ -310,18 +366,14 @@ class Rule:
         the rule declares with its value in ``params`` (the contract in force; the Dijon
         contract when not given), the field and the value found.
         """
-        return Finding(
-            rule_id=self.id,
-            clause=self.clause,
-            severity=flag.severity or self.severity,
-            title=self.title,
-            message=flag.message,
-            expected=flag.expected,
-            found=flag.found,
-            path=flag.path,
-            trace=_finding_steps(self, flag, params),
-            missing=flag.missing,
-        )
+        # Every field given in order, to attrs' own constructor: the values come from a
+        # Flag and a Rule already built (the hot path of every check).
+        finding = _new_object(Finding)
+        _finding_init()(finding, self.id, self.clause, flag.severity or self.severity,
+                        self.title, flag.message, flag.expected, flag.found, flag.path,
+                        _LazyTrace(self, flag, params),  # built on first read
+                        flag.missing, None)
+        return finding
 
     def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
         """The steps of this rule's metadata: its requirement with its clause, then each

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .calendar import PARIS, UTC, day_end_us, elapsed_interval
-from .case_facts import CaseFacts, Pair
+from .case_facts import CaseFacts, Pair, trusted
 from .deadlines import SPECS, Deadline, deadline
 from .errors import InputError
 from .events import (
@@ -190,8 +190,10 @@ def _deadline_cache(params: ContractParameters, policy_key: tuple) -> dict:
     return entry[1]
 
 
-def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> tuple[Deadline, int]:
-    """The deadline, and its end as whole microseconds since the epoch (a day ends at 24:00)."""
+def _deadline(f: CaseFacts, rule_id: str, start: Any,
+              pauses: tuple) -> tuple[Deadline, int, Any, str]:
+    """The deadline, its end as whole microseconds since the epoch (a day ends at 24:00),
+    its end (the due date or instant) and the act due (the rule's, in French)."""
     key = (rule_id, start, pauses)
     cache = f.deadlines
     hit = cache.get(key)
@@ -201,7 +203,7 @@ def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple) -> tuple[De
         end_us = day_end_us(end) if type(end) is dt.date else round(end.timestamp() * 1e6)
         if len(cache) >= 100_000:
             cache.clear()
-        hit = cache[key] = (d, end_us)
+        hit = cache[key] = (d, end_us, end, SPECS[rule_id].act)
     return hit
 
 
@@ -224,18 +226,20 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
     """``unknown``: an act that may fulfil the obligation, but a fact that decides it is
     not recorded (its recipients…): when it came in time and the obligation would
     otherwise be breached, the status is UNKNOWN (a missing fact, never a breach)."""
-    d, due_us = _deadline(f, rule_id, start, pauses)
-    due = d.period.end
-    if act is None and unknown is None and lapses and _lapsed(f, due, due_us):
+    hit = f.deadlines.get((rule_id, start, pauses))  # (_deadline's cache, looked up inline)
+    d, due_us, due, what = hit if hit is not None else _deadline(f, rule_id, start, pauses)
+    if act is None and unknown is None and lapses and f.terminal is not None and _lapsed(
+            f, due, due_us):
         return
     status = _status(due, due_us, act, f)
     if unknown is not None and status.is_breach and (
             act is None or unknown[1].key < act[1].key) and _status(
             due, due_us, unknown, f) is MET:
         act, status = unknown, UNKNOWN
-    f.order.append((due_us, trigger[1].key, rule_id, len(f.order)))
+    order = f.order
+    order.append((due_us, trigger[1].key, rule_id, len(order)))
     f.obligations.append(_new(Obligation, (
-        rule_id, SPECS[rule_id].act, trigger[1], trigger[0], due,
+        rule_id, what, trigger[1], trigger[0], due,
         act[1] if act else None, act[0] if act else None, status, d, None, None, None)))
 
 
@@ -476,6 +480,9 @@ def _lateness(due: dt.date | dt.datetime, at: dt.date | dt.datetime, day: dt.dat
 
 def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     """A flag for each obligation of ``rule_id`` met late or overdue, with its trace."""
+    # Flags built from values already checked: attrs' constructor, every field in order
+    # (message, expected, found, severity, path, trace, missing), without the guard.
+    _flag = trusted(Flag)
     for o in f.by_rule.get(rule_id, ()):
         if o.status is UNKNOWN:
             field, what = _UNKNOWN_FACTS[rule_id]
@@ -489,23 +496,22 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
             d = o.deadline
             if o.status is MET_LATE:  # what Deadline.flag says, built once
                 at = o.act.at
-                yield Flag(f"{o.what} le {when(o.act)}, après l'échéance du "
-                           f"{_due_text(o.due)} ({_lateness(o.due, at, o.act.day)}).",
-                           expected=o.due, found=at, path=f"events[{o.act_index}]",
-                           trace=d.trace)
+                yield _flag(f"{o.what} le {when(o.act)}, après l'échéance du "
+                            f"{_due_text(o.due)} ({_lateness(o.due, at, o.act.day)}).",
+                            o.due, at, None, f"events[{o.act_index}]", d.trace, False)
             else:
-                yield Flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
-                           f"échéance du {_due_text(o.due)} dépassée "
-                           f"({_lateness(o.due, f.as_of, f.as_of_day)}). {_ACTIONS[rule_id]}",
-                           expected=o.due, found=None, path=path, trace=d.trace)
+                yield _flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
+                            f"échéance du {_due_text(o.due)} dépassée "
+                            f"({_lateness(o.due, f.as_of, f.as_of_day)}). {_ACTIONS[rule_id]}",
+                            o.due, None, None, path, d.trace, False)
         elif o.status is MET_LATE:
-            yield Flag(f"{o.what} le {when(o.act)}, après {o.due_label} du "
-                       f"{when(o.due_event)} : trop tard.", expected=o.due, found=o.act.at,
-                       path=f"events[{o.act_index}]", trace=o.trace)
+            yield _flag(f"{o.what} le {when(o.act)}, après {o.due_label} du "
+                        f"{when(o.due_event)} : trop tard.", o.due, o.act.at, None,
+                        f"events[{o.act_index}]", o.trace, False)
         else:
-            yield Flag(f"{o.what} : aucun enregistrement avant {o.due_label} du "
-                       f"{when(o.due_event)}. {_ACTIONS[rule_id]}", expected=o.due,
-                       found=None, path=path, trace=o.trace)
+            yield _flag(f"{o.what} : aucun enregistrement avant {o.due_label} du "
+                        f"{when(o.due_event)}. {_ACTIONS[rule_id]}", o.due, None, None, path,
+                        o.trace, False)
 
 
 __all__ = ["MET", "MET_LATE", "OVERDUE", "PENDING", "UNKNOWN", "Obligation",
