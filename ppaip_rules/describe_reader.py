@@ -104,6 +104,8 @@ def _step(info: FieldInfo) -> Step:
                 if (type(value) is not list and not isinstance(value, tuple)) or \
                         len(value) > limit:
                     raise fail(path)
+                if not value:
+                    return ()
                 i = 0
                 out: list[Any] = []
                 plan = _PLANS.get(nested) or _plan(nested)
@@ -128,7 +130,30 @@ def _step(info: FieldInfo) -> Step:
                 return tuple(out)
             return read_models
 
-        if read_item is _identity and check_item is not None:  # texts, numbers, flags
+        if read_item is _identity and item.kind == TEXT and item.pattern is None:
+            text_check, text_limit, blank = checker(item), item.max_length or 10_000, item.blank
+
+            def check_texts(value: Any, path: str) -> Any:
+                if (type(value) is not list and not isinstance(value, tuple)) or \
+                        len(value) > limit:
+                    raise fail(path)
+                i = 0
+                try:
+                    for element in value:
+                        # the accepted texts inline; the check for the others (it refuses)
+                        if type(element) is not str or len(element) > text_limit or not (
+                                blank or element.strip()):
+                            if element is None:
+                                raise InputError("", item.expected(CONTEXT.get()),
+                                                 "élément vide")
+                            text_check(element, "")
+                        i += 1
+                except InputError as error:
+                    raise error.at(f"[{i}]").at(path) from None
+                return tuple(value)
+            return check_texts
+
+        if read_item is _identity and check_item is not None:  # flags
             only_check = check_item
 
             def check_many(value: Any, path: str) -> Any:
@@ -493,6 +518,18 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
         if isinstance(info.kind, type) and not info.many:
             namespace[f"m{i}"] = info.kind
             lines.append(f"            v = read(m{i}, v)")  # the error's path: at(n)
+        elif info.kind == INSTANT and not info.many:
+            # The plain ISO form (with its offset) parsed inline, its year checked inline;
+            # the step for the others (blanks, no offset: a Paris wall time checked against
+            # the spring gap and the autumn fold), and to refuse with the French message.
+            lines += ["            if type(v) is str and plain_instant(v):",
+                      "                try:",
+                      "                    w = from_iso(v)",
+                      "                except ValueError:",
+                      f"                    w = s{i}(v, '')",
+                      f"                v = w if low < w.year < high else s{i}(v, '')",
+                      "            else:",
+                      f"                v = s{i}(v, '')"]
         elif info.kind in (PARIS_INSTANT, DAY_OR_INSTANT) and not info.many:
             # The plain ISO forms parsed inline (each text once, its year checked once);
             # the step for the others, and to refuse with the French message.

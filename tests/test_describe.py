@@ -285,6 +285,25 @@ def test_training_slot_refuses_an_end_before_its_start_both_ways():
     assert by_constructor.value.path == "end"
 
 
+@pytest.mark.parametrize("text", [
+    "2025-05-13T09:00:00+02:00", " 2025-05-13T09:00:00Z ", "2025-05-13T09:00:00",
+    "1990-05-13T09:00:00+02:00", "2025-02-30T09:00:00+02:00", "2025-05-13T09:00:00+24:00",
+    "2025-03-30T02:30:00", "2025-W20-2T09:00:00+02:00", "2025-05-13T09+02:00"])
+def test_a_session_start_is_read_as_the_instant_reader_reads_it(text):
+    # the plan parses the plain form inline; the field's own reader is the reference
+    from ppaip_rules.describe import INSTANT, FieldInfo, value_reader
+
+    reference = value_reader(FieldInfo(INSTANT, "début"))
+    try:
+        expected = reference(text, "start")
+    except InputError as error:
+        with pytest.raises(InputError) as by_plan:
+            read(Session, {"start": text, "hours": 1})
+        assert (by_plan.value.path, by_plan.value.expected) == ("start", error.expected)
+        return
+    assert read(Session, {"start": text, "hours": 1}).start == expected
+
+
 @pytest.mark.parametrize(("model", "changes", "path"), [
     (Facilitator, {"role": "psychologue"}, "role"),  # an old code is read, never built
     (Facilitator, {"id": "Jean Dupont"}, "id"),
