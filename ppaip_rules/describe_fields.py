@@ -31,7 +31,7 @@ import attrs
 
 from .calendar import FIRST_YEAR, LAST_YEAR, in_input_years
 from .errors import InputError
-from .parsing import paris_time
+from .parsing import bounds_text, paris_time
 
 #: Kinds of value a field holds.
 TEXT, ID, BOOL, INT, NUMBER, DATE, MOMENT, CODE = (
@@ -292,7 +292,7 @@ class FieldInfo:
         if kind == BOOL:
             return "true ou false"
         if kind in (INT, NUMBER):
-            return ("un nombre entier" if kind == INT else "un nombre") + _bounds(
+            return ("un nombre entier" if kind == INT else "un nombre") + bounds_text(
                 self.minimum, self.maximum)
         if kind == DATE:
             return "une date AAAA-MM-JJ ou JJ/MM/AAAA" + (
@@ -311,20 +311,6 @@ def title_of(model: type) -> str:
     """A model's French title: the first line of its docstring."""
     doc = (model.__doc__ or model.__name__).strip().splitlines()[0]
     return doc.rstrip(".")
-
-
-def _bounds(minimum: float | None, maximum: float | None) -> str:
-    if minimum is not None and maximum is not None:
-        return f" entre {_num(minimum)} et {_num(maximum)}"
-    if minimum is not None:
-        return f" supérieur ou égal à {_num(minimum)}"
-    if maximum is not None:
-        return f" inférieur ou égal à {_num(maximum)}"
-    return ""
-
-
-def _num(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
 
 
 # --- declaring fields ---------------------------------------------------------------

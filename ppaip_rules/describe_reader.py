@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 from collections.abc import Callable, Mapping
@@ -130,31 +131,12 @@ def _step(info: FieldInfo) -> Step:
                 return tuple(out)
             return read_models
 
-        if read_item is _identity and item.kind == TEXT and item.pattern is None:
-            text_check, text_limit, blank = checker(item), item.max_length or 10_000, item.blank
-
-            def check_texts(value: Any, path: str) -> Any:
-                if (type(value) is not list and not isinstance(value, tuple)) or \
-                        len(value) > limit:
-                    raise fail(path)
-                i = 0
-                try:
-                    for element in value:
-                        # the accepted texts inline; the check for the others (it refuses)
-                        if type(element) is not str or len(element) > text_limit or not (
-                                blank or element.strip()):
-                            if element is None:
-                                raise InputError("", item.expected(CONTEXT.get()),
-                                                 "élément vide")
-                            text_check(element, "")
-                        i += 1
-                except InputError as error:
-                    raise error.at(f"[{i}]").at(path) from None
-                return tuple(value)
-            return check_texts
-
-        if read_item is _identity and check_item is not None:  # flags
-            only_check = check_item
+        if read_item is _identity and check_item is not None:  # texts, flags
+            only_check, blank = check_item, item.blank
+            # An accepted text is checked inline (-1: not a list of texts, every element
+            # goes to the check); the check for the others (it refuses what it must).
+            text_limit = (item.max_length or 10_000) if item.kind == TEXT and \
+                item.pattern is None else -1
 
             def check_many(value: Any, path: str) -> Any:
                 if (type(value) is not list and not isinstance(value, tuple)) or \
@@ -163,9 +145,12 @@ def _step(info: FieldInfo) -> Step:
                 i = 0
                 try:
                     for element in value:
-                        if element is None:
-                            raise InputError("", item.expected(CONTEXT.get()), "élément vide")
-                        only_check(element, "")
+                        if type(element) is not str or len(element) > text_limit or not (
+                                blank or element.strip()):
+                            if element is None:
+                                raise InputError("", item.expected(CONTEXT.get()),
+                                                 "élément vide")
+                            only_check(element, "")
                         i += 1
                 except InputError as error:
                     raise error.at(f"[{i}]").at(path) from None
@@ -225,14 +210,7 @@ def _step(info: FieldInfo) -> Step:
     if kind in (PARIS_INSTANT, DAY_OR_INSTANT):
         return _read_paris(kind == DAY_OR_INSTANT, fail)
     if isinstance(kind, Tagged):
-        union = kind
-
-        def read_variant(value: Any, path: str) -> Any:
-            try:
-                return _read_tagged(union, value)
-            except InputError as error:
-                raise error.at(path) from None
-        return read_variant
+        return _at_path(functools.partial(_read_tagged, kind))
     if kind == TIME:
         def read_time(value: Any, path: str) -> Any:
             if isinstance(value, dt.time):
@@ -311,14 +289,7 @@ def _step(info: FieldInfo) -> Step:
             raise fail(path)
         return read_code
     if isinstance(kind, type):
-        model = kind
-
-        def read_nested(value: Any, path: str) -> Any:
-            try:
-                return _read(model, value)
-            except InputError as error:
-                raise error.at(path) from None
-        return read_nested
+        return _at_path(functools.partial(_read, kind))
     if kind == NUMBER:
         def read_number(value: Any, path: str) -> Any:
             if type(value) is str:  # a French decimal comma: "2,5"
@@ -414,6 +385,17 @@ def _read_paris(day_too: bool, fail: Callable[..., InputError]) -> Step:
 
 def _identity(value: Any, path: str) -> Any:
     return value
+
+
+def _at_path(read_one: Callable[[Any], Any]) -> Step:
+    """The step of a nested object (a model, a tagged union): ``read_one(value)``, its
+    errors' paths prefixed by the field's."""
+    def read_at(value: Any, path: str) -> Any:
+        try:
+            return read_one(value)
+        except InputError as error:
+            raise error.at(path) from None
+    return read_at
 
 
 def _read_date(fail: Callable[..., InputError]) -> Step:

@@ -495,3 +495,17 @@ def test_activity_old_invoice_codes_are_read_as_the_new_ones(old, new):
                                                                  "end": "2025-06-30"},
                                             "cases": [], "invoice_lines": [
                                                 {"kind": old, "at": "2025-04-08"}]})
+
+
+@pytest.mark.parametrize(("low", "high", "said"), [
+    (0, 10_000, " entre 0 et 10000"), (0.5, 2.5, " entre 0,5 et 2,5"),
+    (0, 1_000_000.0, " entre 0 et 1000000"), (None, 8, " inférieur ou égal à 8")])
+def test_number_bounds_are_worded_alike_by_a_described_field_and_a_hand_converter(
+        low, high, said):
+    from ppaip_rules.describe import NUMBER, FieldInfo
+    from ppaip_rules.parsing import as_number
+
+    described_form = FieldInfo(NUMBER, "nombre", minimum=low, maximum=high).expected()
+    with pytest.raises(InputError) as by_hand:
+        as_number(low, high)("x", "n")
+    assert described_form == by_hand.value.expected == "un nombre" + said
