@@ -106,7 +106,7 @@ def _as_safe_id(value: Any, path: str) -> str:
 
 def _format(name: str, read: Any) -> dict[str, Any]:
     """A string format that is the reader itself (the schema's last word is the reader's)."""
-    describe.FORMATS[name] = describe._accepts(read)
+    describe.FORMATS[name] = describe.accepts(read)
     return {"type": "string", "format": name}
 
 

@@ -58,7 +58,7 @@ def as_int(minimum: int | None = None, maximum: int | None = None) -> Converter[
         if isinstance(value, bool) or not isinstance(value, int) or (
                 minimum is not None and value < minimum) or (
                 maximum is not None and value > maximum):
-            raise InputError(path, "un nombre entier" + _bounds(minimum, maximum))
+            raise InputError(path, "un nombre entier" + bounds_text(minimum, maximum))
         return value
     return convert
 
@@ -72,19 +72,27 @@ def as_number(minimum: float | None = None, maximum: float | None = None) -> Con
                 isinstance(value, float) and not math.isfinite(value)) or (
                 minimum is not None and value < minimum) or (
                 maximum is not None and value > maximum):
-            raise InputError(path, "un nombre" + _bounds(minimum, maximum))
+            raise InputError(path, "un nombre" + bounds_text(minimum, maximum))
         return value
     return convert
 
 
-def _bounds(minimum: float | None, maximum: float | None) -> str:
+def bounds_text(minimum: float | None, maximum: float | None) -> str:
+    """The bounds of a number as an expected form says them: `` entre 0 et 2,5``,
+    `` supérieur ou égal à 0``… (empty without bounds). Shared by these converters and
+    the generic layer (:class:`ppaip_rules.describe.FieldInfo`)."""
     if minimum is not None and maximum is not None:
-        return f" entre {minimum} et {maximum}"
+        return f" entre {_bound(minimum)} et {_bound(maximum)}"
     if minimum is not None:
-        return f" supérieur ou égal à {minimum}"
+        return f" supérieur ou égal à {_bound(minimum)}"
     if maximum is not None:
-        return f" inférieur ou égal à {maximum}"
+        return f" inférieur ou égal à {_bound(maximum)}"
     return ""
+
+
+def _bound(x: float) -> str:
+    """A bound for a French reader: ``10000``, ``2,5`` (a decimal comma, never an exponent)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}".replace(".", ",")
 
 
 def as_date(value: Any, path: str) -> dt.date:

@@ -236,7 +236,7 @@ def values(info, depth: int = 0):
         return st.one_of(_DATE_TEXTS, _JUNK)
     if kind == d.MOMENT:
         return st.one_of(_MOMENT_TEXTS, _JUNK)
-    if kind in (d.PARIS_INSTANT, d.DAY_OR_INSTANT):
+    if kind in (d.INSTANT, d.PARIS_INSTANT, d.DAY_OR_INSTANT):
         return st.one_of(_MOMENT_TEXTS, _FR_DATETIMES, st.sampled_from(_TRICKY_INSTANTS), _JUNK)
     if isinstance(kind, d.Tagged):
         variant = st.sampled_from(sorted(kind.models)).flatmap(

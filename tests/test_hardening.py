@@ -189,7 +189,8 @@ def _models() -> list[type]:
     for info in pkgutil.iter_modules(ppaip_rules.__path__):
         if info.name.startswith("_") or info.name in (
                 "cli", "docsite", "integrations", "coverage", "checks", "deadlines",
-                "describe", "registry"):
+                "describe", "describe_fields", "describe_reader", "describe_publish",
+                "registry"):
             # internal tables (the coverage matrix, kinds, deadline specs) and the
             # machinery of field descriptions and of the registry, not inputs
             continue

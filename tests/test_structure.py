@@ -159,7 +159,7 @@ def _fresh(code: str) -> object:
 HEAVY = sorted({f"ppaip_rules.{m}" for m in (
     "checks", "eligibility", "programme", "timeline", "documents", "staffing",
     "roster_csv", "premises", "lot", "events", "render", "service", "batch", "describe",
-    "deadline_rules")})
+    "describe_fields", "describe_reader", "describe_publish", "deadline_rules")})
 
 
 def test_a_fresh_process_reading_only_the_registry_sees_every_rule_and_kind():
