@@ -45,9 +45,9 @@ from typing import Any
 
 import attrs
 
-from . import describe
 from .calendar import require_input_year
 from .checks import register_kind
+from .describe import read as _read
 from .errors import InputError
 from .events import Case
 from .lot_inputs import (
@@ -279,7 +279,7 @@ def _read_cases(cases: Any, start: int) -> Iterator[Case]:
 def _read_list(values: Any, path: str, model: type) -> tuple[Any, ...]:
     if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
         raise InputError(path, "une liste")
-    return tuple(describe.read(model, value, f"{path}[{i}]") for i, value in enumerate(values))
+    return tuple(_read(model, value, f"{path}[{i}]") for i, value in enumerate(values))
 
 
 def _optional_list(values: Any, path: str, model: type) -> tuple[Any, ...] | None:

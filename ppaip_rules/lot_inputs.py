@@ -19,10 +19,22 @@ from typing import Any
 
 import attrs
 
-from . import describe
 from ._inputs import SETTING_CODES
 from .calendar import FIRST_YEAR, LAST_YEAR, in_input_years, require_input_year, to_paris_date
-from .describe import BOOL, CODE, INT, NUMBER, TEXT, Codes, Custom, field
+from .describe import (
+    BOOL,
+    CODE,
+    FORMATS,
+    INT,
+    NUMBER,
+    TEXT,
+    Codes,
+    Custom,
+    accepts,
+    field,
+    json_schema,
+    read,
+)
 from .errors import InputError
 from .events import Case, as_event_instant, case_schema, read_case
 from .frenchtext import format_date
@@ -106,7 +118,7 @@ def _as_safe_id(value: Any, path: str) -> str:
 
 def _format(name: str, read: Any) -> dict[str, Any]:
     """A string format that is the reader itself (the schema's last word is the reader's)."""
-    describe.FORMATS[name] = describe.accepts(read)
+    FORMATS[name] = accepts(read)
     return {"type": "string", "format": name}
 
 
@@ -385,19 +397,19 @@ ACTIVITY_TITLE = "Activité d'un lot sur une période (rapport de lot)"
 
 def read_activity(data: Any, params: Any = None) -> dict[str, Any]:
     """The arguments of :func:`~ppaip_rules.lot.lot_report` from an activity document."""
-    activity = describe.read(Activity, data, context=params)
+    activity = read(Activity, data, context=params)
     return {a.name: getattr(activity, a.name) for a in attrs.fields(Activity)}
 
 
 def activity_schema() -> dict[str, Any]:
-    return describe.json_schema(Activity, title=ACTIVITY_TITLE)
+    return json_schema(Activity, title=ACTIVITY_TITLE)
 
 
 def read_period(value: Any) -> ReportPeriod:
     """The period of :func:`lot_report`: a model, ``{"start", "end"}`` or ``(start, end)``."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
         value = {"start": value[0], "end": value[1]}
-    return describe.read(ReportPeriod, value, "period")
+    return read(ReportPeriod, value, "period")
 
 
 # Issue 16: a model built directly from Python raises InputError naming the argument.

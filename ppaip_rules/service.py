@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError
 from .parameters import DIJON, ContractParameters
 from .runner import (

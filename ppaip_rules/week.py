@@ -254,7 +254,7 @@ def week_ics(week: Week) -> bytes:
         raise InputError("--format", "un format disponible : le format ics demande le "
                                      "complément « ics » (pip install 'ppaip-rules[ics]')",
                          "icalendar absent") from None
-    from . import __version__
+    from ._version import __version__
 
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//ppaip-rules {__version__}//semaine//FR")

@@ -197,8 +197,13 @@ def _typed(info, value) -> bool:
         return isinstance(value, list) and all(_typed(info.item(), v) for v in value)
     if info.kind == d.PRESENCE:
         return isinstance(value, bool)
-    if info.kind in (d.TEXT, d.CODE):
+    if info.kind == d.TEXT:
         return isinstance(value, str)
+    if info.kind == d.CODE:  # an old spelling is converted by the reader (never built)
+        if not isinstance(value, str):
+            return False
+        code = info.codes.table(DIJON).get(value.lower() if info.codes.fold else value)
+        return code is None or code == value
     if info.kind == d.BOOL:
         return True
     if info.kind == d.ID:

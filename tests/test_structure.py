@@ -1,7 +1,9 @@
 """The package's structure: no module of ppaip_rules imports itself back in a circle.
 
-Read from the source (nothing is imported): every ``import``, at the top of a module or
-inside a function, is an edge (one under ``if TYPE_CHECKING:`` is not: it never runs). The
+Read from the source (nothing is imported): every ``import``, at the top of a module,
+inside a function or under ``if TYPE_CHECKING:`` (type checkers and tools follow it), is an
+edge, and ``from . import x`` is an edge to the package itself as well as to ``x`` (it
+runs the package's ``__init__``): the same reading as a plain source scanner's. The
 registry (ppaip_rules/registry.py) is a leaf that the areas register into; it imports them
 by name (``registry.AREAS``) at the first lookup; the CLI owns every command. A new circle
 fails this test with the modules that form it. The package starts fast: a fresh process
@@ -26,10 +28,11 @@ def _modules(package: Path) -> dict[str, Path]:
 
 
 def _imports(name: str, file: Path, known: dict[str, Path]) -> set[str]:
-    """The package's modules that ``name`` imports (``from . import x`` → only ``x``)."""
+    """The package's modules that ``name`` imports (``from . import x``: the package and
+    ``x``)."""
     base = name if file.name == "__init__.py" else name.rsplit(".", 1)[0]
     found: set[str] = set()
-    for node in _runtime_nodes(ast.parse(file.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 parts = base.split(".")
@@ -37,26 +40,13 @@ def _imports(name: str, file: Path, known: dict[str, Path]) -> set[str]:
                 target = ".".join(parts + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            submodules = {f"{target}.{a.name}" for a in node.names} & known.keys()
-            candidates = submodules if submodules else {target}
+            candidates = {target, *(f"{target}.{a.name}" for a in node.names)}
         elif isinstance(node, ast.Import):
             candidates = {a.name for a in node.names}
         else:
             continue
         found.update(c for c in candidates if c in known and c != name)
     return found
-
-
-def _runtime_nodes(tree: ast.AST):
-    """Every node, except those under ``if TYPE_CHECKING:`` (never run: not an edge)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            stack.extend(node.orelse)
-            continue
-        stack.extend(ast.iter_child_nodes(node))
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -134,9 +124,11 @@ def test_cycle_finder_sees_a_circle(tmp_path):
     (package / "e.py").write_text("from . import d\n")
     assert _cycles(import_graph(package)) == [["pkg.a", "pkg.b"]]
     (package / "c.py").write_text("from . import e\n")  # c → e → d → (type-checking) c
-    assert _cycles(import_graph(package)) == [["pkg.a", "pkg.b"]]
-    (package / "d.py").write_text("from . import c\n")
     assert _cycles(import_graph(package)) == [["pkg.a", "pkg.b"], ["pkg.c", "pkg.d", "pkg.e"]]
+    (package / "d.py").write_text("x = 1\n")
+    (package / "__init__.py").write_text("from .e import d\n")  # the package → e → d
+    (package / "d.py").write_text("from . import x\n")  # d → the package (its __init__)
+    assert _cycles(import_graph(package)) == [["pkg", "pkg.d", "pkg.e"], ["pkg.a", "pkg.b"]]
 
 
 # --- lazy loading (issue 13: a fast start; every rule still reachable) -------------------

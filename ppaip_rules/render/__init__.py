@@ -36,7 +36,7 @@ class Stamp:
 
     @classmethod
     def of(cls, params: Any = None, as_of: Any = None) -> Stamp:
-        from .. import __version__
+        from .._version import __version__
         from ..parameters import DIJON
 
         params = params or DIJON
