@@ -11,6 +11,7 @@ says which may say something about a case (a batch skips the silent ones).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,6 +43,7 @@ from .frenchtext import format_value, plural
 from .model import INFO, VIOLATION, WARNING, Example, Flag, Rule, get_rule, missing_fact, rule
 from .obligations import breach_flags, when
 from .parameters import ContractParameters
+from .registry import RULES
 
 
 def _flag(message: str, pair: Pair | None = None, severity=None, **extra: Any) -> Flag:
@@ -576,11 +578,19 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "PROG-DIAGNOSTIC", "REFUS
 _resolved: dict[str, tuple[Rule, Any]] = {}
 
 
+#: The modules that declare the rules of :data:`CASE_RULES` declared elsewhere: imported
+#: alone, so that a process that only evaluates cases (a batch worker) does not import
+#: every area (tests/test_structure.py checks the list).
+CASE_RULE_MODULES = ("deadline_rules", "eligibility", "programme")
+
+
 def case_checks() -> dict[str, tuple[Rule, Any]]:
     """``rule ID -> (rule, flags function)`` for :data:`CASE_RULES`, resolved once."""
     if not _resolved:
+        for module in CASE_RULE_MODULES:
+            importlib.import_module(f"{__package__}.{module}")
         for rule_id in CASE_RULES:
-            r = get_rule(rule_id)
+            r = RULES.get(rule_id) or get_rule(rule_id)
             _resolved[rule_id] = (r, r.decide if rule_id in _DECIDED_HERE
                                   else _EXTERNAL[rule_id])
     return _resolved

@@ -179,6 +179,28 @@ def test_the_order_of_the_rules_does_not_depend_on_what_was_used_first():
         "import json, ppaip_rules.lot, ppaip_rules; " + kinds)
 
 
+def test_evaluating_a_case_imports_only_the_areas_whose_rules_it_runs():
+    # what a batch worker runs (issue 13: ppaip_rules.batch imports the timeline itself):
+    # the case rules and the modules that declare the rules a case reads, not the roster,
+    # the lot, the premises
+    loaded = _fresh("import json, sys; from ppaip_rules.timeline import evaluate_case; "
+                    "evaluate_case({'events': ["
+                    "{'type': 'prescription_received', 'at': '2025-05-02'}]}, "
+                    "as_of='2025-06-02'); print(json.dumps(sorted(sys.modules)))")
+    assert "ppaip_rules.case_rules" in loaded  # the test can fail: it sees what is imported
+    assert [m for m in ("ppaip_rules.staffing", "ppaip_rules.roster_csv", "ppaip_rules.lot",
+                        "ppaip_rules.premises") if m in loaded] == []
+
+
+def test_the_modules_imported_for_the_case_rules_declare_every_rule_a_case_runs():
+    from ppaip_rules import registry
+    from ppaip_rules.case_rules import CASE_RULE_MODULES, CASE_RULES
+
+    registry.load()
+    origins = {registry._RULE_ORIGIN[rule_id] for rule_id in CASE_RULES}
+    assert origins == {f"ppaip_rules.{m}" for m in ("case_rules", *CASE_RULE_MODULES)}
+
+
 def test_every_module_that_declares_a_rule_or_a_kind_is_listed_in_the_areas():
     from ppaip_rules import registry
 
