@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -202,33 +202,6 @@ def as_date_or_datetime(value: Any, path: str) -> dt.date | dt.datetime:
                          ) from None
 
 
-def as_choice(choices: Iterable[str]) -> Converter[str]:
-    allowed = tuple(choices)
-
-    def convert(value: Any, path: str) -> str:
-        if not isinstance(value, str) or value not in allowed:
-            raise InputError(path, "une valeur parmi : " + ", ".join(allowed))
-        return value
-    return convert
-
-
-def as_list(item: Converter[T], max_items: int = 100_000) -> Converter[tuple[T, ...]]:
-    def convert(value: Any, path: str) -> tuple[T, ...]:
-        if not isinstance(value, (list, tuple)) or len(value) > max_items:
-            raise InputError(path, f"une liste ({max_items} éléments au plus)")
-        return tuple(item(v, join(path, i)) for i, v in enumerate(value))
-    return convert
-
-
-def as_object(build: Callable[[Fields], T], model: type | None = None) -> Converter[T]:
-    """A nested object read by ``build(Fields)``; an instance of ``model`` passes as is."""
-    def convert(value: Any, path: str) -> T:
-        if model is not None and isinstance(value, model):
-            return value
-        return build(Fields(value, path))
-    return convert
-
-
 _MISSING = object()
 
 
@@ -282,13 +255,6 @@ def _expected_of(convert: Callable) -> str:
     except InputError as error:
         return error.expected
     return "une valeur"
-
-
-def read_model(value: Any, model: type[T], build: Callable[[Fields], T], path: str = "") -> T:
-    """A model instance as is, or one read from a JSON-like dict."""
-    if isinstance(value, model):
-        return value
-    return build(Fields(value, path))
 
 
 # --- hardening helpers shared by every reader (issue 16) ------------------------------
@@ -348,18 +314,6 @@ def check_instant(value: dt.datetime, path: str) -> dt.datetime:
 
 _SWITCH_WORDS = {"oui": True, "non": False, "true": True, "false": False}
 _SWITCH = "true ou false (ou « oui » / « non »)"
-
-
-def as_switch(value: Any, path: str) -> bool:
-    """A policy switch: a boolean, or the words ``oui``/``non``/``true``/``false``
-    (any case). Nothing else: ``"false"`` is False, ``"0"`` or ``1`` is refused."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        word = _SWITCH_WORDS.get(value.strip().lower())
-        if word is not None:
-            return word
-    raise InputError(path, _SWITCH)
 
 
 def require_switch(value: Any, name: str) -> bool:
