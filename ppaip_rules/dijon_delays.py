@@ -1,18 +1,18 @@
 """The delays of the Dijon contract's deadlines, as plain data (issue 13: cold start).
 
-A leaf (it imports only the calendar's :class:`Unit`): the first
-:func:`~ppaip_rules.deadline` of a process, under the default contract, reads its
-delay here and imports neither attrs nor the contract parameters. The source of
-the figures stays :data:`ppaip_rules.parameters.DIJON` (``delays``, CCTP 3, 6.1-2,
-6.1-3, 6.2 B, 6.4, 6.6, 6.7): ``tests/test_deadlines.py`` proves this table equal to
-what ``DIJON`` says for every deadline rule, so a change made there and not here fails.
+The one place where these figures are written (CCTP 3, 6.1-2, 6.1-3, 6.2 B, 6.4, 6.6,
+6.7): :data:`ppaip_rules.parameters.DIJON` builds its ``delays`` from this table. A leaf
+(it imports only the calendar's :class:`Unit`): the first :func:`~ppaip_rules.deadline`
+of a process, under the default contract, reads its delay here and imports neither attrs
+nor the contract parameters. A variant contract changes its delays in its parameter file,
+not here.
 """
 
 from __future__ import annotations
 
 from .calendar import Unit
 
-#: rule ID → (amount, unit), exactly ``DIJON.delays`` (see the module's docstring).
+#: rule ID → (amount, unit): the delays of the Dijon contract (``DIJON.delays``).
 DIJON_DEADLINE_DELAYS: dict[str, tuple[int, Unit]] = {
     "PROG-FIRST-MEETING": (5, Unit.CALENDAR_DAYS),
     "PROG-START": (5, Unit.CALENDAR_DAYS),

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from .calendar import Unit
+from .dijon_delays import DIJON_DEADLINE_DELAYS
 from .errors import InputError
 
 
@@ -217,17 +218,11 @@ CATALOGUE_ALIASES: dict[str, dict[str, str]] = {
 
 # --- end of the issue 3 block --------------------------------------------------
 
-DIJON_DELAYS = {
-    "PROG-FIRST-MEETING": Delay(5, Unit.CALENDAR_DAYS),
-    "PROG-START": Delay(5, Unit.CALENDAR_DAYS),
-    "PROG-CALENDAR-CHANGE": Delay(48, Unit.HOURS),
-    "REFUSAL-48H": Delay(48, Unit.HOURS),
-    "RUN-INTERRUPTION-48H": Delay(48, Unit.HOURS),
-    "END-BILAN-IND": Delay(5, Unit.JOURS_OUVRES),
-    "END-BILAN-COLL": Delay(10, Unit.JOURS_OUVRES),
-    "STAFF-REPLACE": Delay(10, Unit.JOURS_OUVRABLES),
-    "STAFF-ACCESS": Delay(1, Unit.MONTHS),
-}
+#: The Dijon delays (CCTP 3, 6.1-2, 6.1-3, 6.2 B, 6.4, 6.6, 6.7): written once, as plain data,
+#: in :mod:`ppaip_rules.dijon_delays` (the first deadline of a process reads them there
+#: without importing this module).
+DIJON_DELAYS = {rule_id: Delay(amount, unit)
+                for rule_id, (amount, unit) in DIJON_DEADLINE_DELAYS.items()}
 
 
 def _frozen_mapping(value: Mapping) -> Mapping:

@@ -229,7 +229,8 @@ def test_trace_of_an_hour_deadline_mentions_the_clock_change():
 
 def test_the_plain_delay_table_of_the_cold_start_is_dijons_delays():
     # Issue 13: the first deadline() reads its delay from ppaip_rules.dijon_delays
-    # (no attrs, no parameters); DIJON stays the source of the figures.
+    # (no attrs, no parameters), where the figures are written once; DIJON is built from
+    # it and every deadline rule has its delay there.
     from ppaip_rules.dijon_delays import DIJON_DEADLINE_DELAYS
 
     assert set(DIJON_DEADLINE_DELAYS) == set(SPECS) == set(DIJON.delays)
