@@ -19,7 +19,6 @@ Built once by :func:`~ppaip_rules.timeline.evaluate_case`; the obligations
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 
@@ -50,6 +49,7 @@ from .events import (
     sort_events,
 )
 from .parameters import ContractParameters
+from .parsing import trusted
 
 
 @attrs.frozen(slots=True)
@@ -420,27 +420,8 @@ def _ends_walk(f: CaseFacts) -> None:
     f.terminal = end
 
 
-def trusted(cls: type) -> Any:
-    """The attrs constructor of ``cls`` without the guard that :func:`guard_models` puts
-    on direct construction (issue 16): for results the library builds from values it has
-    already checked. Resolved once per class."""
-    build = _TRUSTED.get(cls)
-    if build is None:
-        init = getattr(cls.__init__, "__wrapped__", cls.__init__)
-        new = object.__new__
 
-        def build(*args: Any) -> Any:
-            obj = new(cls)
-            init(obj, *args)
-            return obj
-
-        _TRUSTED[cls] = build
-    return build
-
-
-_TRUSTED: dict[type, Any] = {}
-
-__all__ = ["CaseFacts", "Hours", "Pair", "trusted", "walk"]
+__all__ = ["CaseFacts", "Hours", "Pair", "walk"]
 
 
 # Issue 16: a model built directly from Python raises InputError naming the argument.

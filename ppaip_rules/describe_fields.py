@@ -357,7 +357,7 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
     metadata = {_META: info, _CHECK: check, _EXTRA: validator}
     converter: Any = (_to_set(info) if unique else _to_tuple) if many else (
         _to_paris if kind in (PARIS_INSTANT, DAY_OR_INSTANT) else None)
-    more: dict[str, Any] = {"repr": _hidden} if personal else {}
+    more: dict[str, Any] = {"repr": hidden_repr} if personal else {}
     if kw_only is not None:
         more["kw_only"] = kw_only
     if required:
@@ -367,7 +367,7 @@ def field(kind: Any, label: str, description: str = "", *, required: bool = Fals
                        converter=converter, **more)
 
 
-def _hidden(value: Any) -> str:
+def hidden_repr(value: Any) -> str:
     """How a personal value shows in a ``repr``: never itself."""
     return "None" if value is None else "'…'"
 

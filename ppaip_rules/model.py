@@ -170,21 +170,6 @@ class _LazyTrace:
         return _finding_steps(self.rule, self.flag, self.params)
 
 
-_new_object = object.__new__
-
-
-def _finding_init() -> Callable[..., None]:
-    """attrs' ``Finding.__init__``, under the guard :func:`guard_models` puts on direct
-    construction (resolved on first use: the guard comes at the end of this module)."""
-    init = _FINDING_INIT
-    if not init:
-        init.append(getattr(Finding.__init__, "__wrapped__", Finding.__init__))
-    return init[0]
-
-
-_FINDING_INIT: list[Callable[..., None]] = []
-
-
 def _trace_value(value: Any) -> Any:
     """A finding's trace as given: steps, or a trace still to build."""
     return value if type(value) is _LazyTrace else _steps(value)
@@ -368,12 +353,10 @@ class Rule:
         """
         # Every field given in order, to attrs' own constructor: the values come from a
         # Flag and a Rule already built (the hot path of every check).
-        finding = _new_object(Finding)
-        _finding_init()(finding, self.id, self.clause, flag.severity or self.severity,
-                        self.title, flag.message, flag.expected, flag.found, flag.path,
-                        _LazyTrace(self, flag, params),  # built on first read
-                        flag.missing, None)
-        return finding
+        return _trusted(Finding)(self.id, self.clause, flag.severity or self.severity,
+                                 self.title, flag.message, flag.expected, flag.found,
+                                 flag.path, _LazyTrace(self, flag, params),  # built on read
+                                 flag.missing, None)
 
     def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
         """The steps of this rule's metadata: its requirement with its clause, then each
@@ -794,5 +777,6 @@ on_rule_added(_DECIDING.clear)
 
 # Issue 16: a model built directly from Python raises InputError naming the argument.
 from .parsing import guard_models as _guard_models  # noqa: E402
+from .parsing import trusted as _trusted  # noqa: E402
 
 _guard_models(globals())

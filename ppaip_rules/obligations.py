@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .calendar import PARIS, UTC, day_end_us, elapsed_interval
-from .case_facts import CaseFacts, Pair, trusted
+from .case_facts import CaseFacts, Pair
 from .deadlines import SPECS, Deadline, deadline
 from .errors import InputError
 from .events import (
@@ -44,6 +44,7 @@ from .events import (
 from .frenchtext import format_datetime, format_moment, plural
 from .model import Flag, missing_fact
 from .parameters import ContractParameters
+from .parsing import trusted
 
 
 class ObligationStatus(str, enum.Enum):

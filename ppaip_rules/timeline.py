@@ -87,9 +87,10 @@ from .calendar import (
     require_input_year,
     week_bounds,
 )
-from .case_facts import CaseFacts, Hours, Pair, trusted, walk
+from .case_facts import CaseFacts, Hours, Pair, walk
 from .case_rules import CASE_RULES, case_checks, speaking
 from .checks import register_kind
+from .describe_fields import hidden_repr
 from .errors import InputError
 from .events import (
     CourseInterrupted,
@@ -118,7 +119,7 @@ from .obligations import (
     when,
 )
 from .parameters import DIJON, ContractParameters
-from .parsing import TIME_FOLD, TIME_GAP, as_date, as_datetime, check_instant
+from .parsing import TIME_FOLD, TIME_GAP, as_date, as_datetime, check_instant, trusted
 
 # --- where a case stands, and what the evaluation says ------------------------------
 
@@ -163,15 +164,11 @@ _STATE_LABELS = {
 
 
 
-def _hidden(value: Any) -> str:
-    return "None" if value is None else "'…'"
-
-
 @attrs.frozen
 class CaseEvaluation:
     """Everything :func:`evaluate_case` says about one case as of ``as_of``."""
 
-    case_id: str | None = attrs.field(repr=_hidden)
+    case_id: str | None = attrs.field(repr=hidden_repr)
     as_of: dt.datetime
     state: CaseState
     state_since: Event | None
