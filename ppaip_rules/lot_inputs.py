@@ -159,8 +159,8 @@ INPUT_DATE = Custom("input_date", _INPUT_DATE_EXPECTED, _as_input_date, _check_i
                      "2025-4-1", "demain"))
 
 _DAY_OR_INSTANT = as_event_instant(False)
-_DAY_EXPECTED = ("une date AAAA-MM-JJ ou une date et heure ISO 8601 avec fuseau (son jour à "
-                 "Paris)")
+_DAY_EXPECTED = ("une date AAAA-MM-JJ ou une date et heure ISO 8601 (sans fuseau : heure de "
+                 "Paris), dont on retient le jour à Paris")
 
 
 def _as_day(value: Any, path: str) -> dt.date:
