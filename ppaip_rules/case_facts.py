@@ -19,6 +19,8 @@ Built once by :func:`~ppaip_rules.timeline.evaluate_case`; the obligations
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from operator import attrgetter, itemgetter
 
 import attrs
 
@@ -69,6 +71,9 @@ class Hours:
 
 Pair = tuple  # (input index, event)
 
+# C getters, for the loops over every event of every case of a batch.
+_KEY, _TYPE, _EVENT = attrgetter("key"), attrgetter("TYPE"), itemgetter(1)
+
 
 class CaseFacts:
     """A case's events sorted, grouped by type, and the sequences that need order.
@@ -86,7 +91,6 @@ class CaseFacts:
         "as_of_ts",
         "breached",
         "by",
-        "by_rule",
         "case",
         "deadlines",
         "decisions",
@@ -122,35 +126,21 @@ class CaseFacts:
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
         log = case.events
-        keys = [e.key for e in log]
+        keys = list(map(_KEY, log))
         order = sorted(range(len(log)), key=keys.__getitem__)  # equal keys: input order
         if order and log[order[-1]].instant_us > round(as_of_ts * 1e6):
             # Something may be after as_of (a date given alone counts until its 24:00).
             order = [i for i in order if ((log[i].ts <= as_of_ts) if log[i].ts is not None
                                           else (log[i].day <= as_of_day))]
         self.ignored = len(log) - len(order)
-        events: list[Pair] = []
-        by: dict[str, list[Pair]] = {}
-        previous = None
-        for i in order:
-            key = keys[i]
-            if key == previous:  # same moment, same type: order by content instead
-                self.events = sort_events((i, log[i]) for i in order)
-                self.by = {}
-                for pair in self.events:
-                    self.by.setdefault(pair[1].TYPE, []).append(pair)
-                break
-            previous = key
-            e = log[i]
-            pair = (i, e)
-            events.append(pair)
-            group = by.get(e.TYPE)
-            if group is None:
-                by[e.TYPE] = [pair]
-            else:
-                group.append(pair)
+        if len(set(keys)) < len(keys):  # same moment, same type: order by content instead
+            events = sort_events((i, log[i]) for i in order)
         else:
-            self.events, self.by = events, by
+            events = list(zip(order, map(log.__getitem__, order), strict=True))
+        by: defaultdict[str, list[Pair]] = defaultdict(list)
+        for event_type, pair in zip(map(_TYPE, map(_EVENT, events)), events, strict=True):
+            by[event_type].append(pair)
+        self.events, self.by = events, dict(by)  # a plain dict: a lookup never adds a group
         self.obligations: list = []  # filled by obligations.build_obligations
         self.order: list[tuple] = []
 
@@ -188,7 +178,7 @@ class CaseFacts:
 
     def mine(self, rule_id: str) -> list:
         """The obligations of ``rule_id`` (:class:`~ppaip_rules.obligations.Obligation`)."""
-        return self.by_rule.get(rule_id, [])
+        return [o for o in self.obligations if o.rule_id == rule_id]
 
 
 _DECISIONS = ((ProposalSent, ProposalValidated, ProposalRefused),
@@ -287,13 +277,30 @@ def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
 
 def _hours_walk(f: CaseFacts) -> None:
     """Delivered hours, and each session that takes them past the hours in force."""
+    sessions = f.by.get(SessionHeld.TYPE, ())
+    validations = f.validations
+    last = validations[-1][1][1] if validations else None
     individual = collective = 0.0
-    excess, unknown = [], []
+    for _, s in sessions:
+        if s.mode == "individual":
+            individual += s.hours
+        else:
+            collective += s.hours
+    f.hours = trusted(Hours)(last.individual_hours if last else None,
+                             last.collective_hours if last else None, individual, collective)
+    f.hour_excess, f.hour_unknown = [], []
+    if not validations or not sessions or (
+            len(validations) == 1 and last.individual_hours is not None
+            and last.collective_hours is not None
+            and individual <= last.individual_hours + 1e-9
+            and collective <= last.collective_hours + 1e-9):
+        return  # no hours in force, or within them all along (a session adds hours >= 0)
+    individual = collective = 0.0
+    excess, unknown = f.hour_excess, f.hour_unknown
     current = None
     vi, flagged = 0, set()
-    validations = f.validations
     pending = len(validations)
-    for idx, s in f.by.get(SessionHeld.TYPE, ()):
+    for idx, s in sessions:
         while vi < pending and not before(s, validations[vi][0][1]):
             current = validations[vi]
             vi += 1
@@ -315,10 +322,6 @@ def _hours_walk(f: CaseFacts) -> None:
             elif done > allowed + 1e-9:
                 flagged.add((s.mode, vi))
                 excess.append((idx, s, done, allowed, current[0][1]))
-    f.hour_excess, f.hour_unknown = excess, unknown
-    last = validations[-1][1][1] if validations else None
-    f.hours = trusted(Hours)(last.individual_hours if last else None,
-                    last.collective_hours if last else None, individual, collective)
 
 
 def _absence_walk(f: CaseFacts) -> None:

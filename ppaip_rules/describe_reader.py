@@ -432,6 +432,17 @@ class _Plan:
 
 
 _PLANS: dict[type, _Plan] = {}
+
+#: The instants and days already read, by text and kind (PARIS_INSTANT, DAY_OR_INSTANT):
+#: a batch's logs repeat their days and hours. Bounded: emptied when full.
+_MOMENTS: dict[Any, dict[str, Any]] = {PARIS_INSTANT: {}, DAY_OR_INSTANT: {}}
+_MOMENTS_MAX = 65_536
+
+
+def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
+    if len(memo) >= _MOMENTS_MAX:
+        memo.clear()
+    memo[text] = value
 #: The kinds whose reading step does not check: the model's check follows it.
 _CHECKED_AFTER = (TEXT, BOOL, INT, NUMBER)
 
@@ -483,7 +494,7 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
     lines += ["    n = ''", "    try:"]
     namespace.update(plain_instant=_PLAIN_INSTANT_RE, iso_date=_ISO_DATE_RE.fullmatch,
                      from_iso=_fromisoformat, from_iso_date=_date_fromisoformat,
-                     low=FIRST_YEAR, high=LAST_YEAR)
+                     low=FIRST_YEAR, high=LAST_YEAR, remember=_remember)
     for i, (name, step, required, check, default) in enumerate(steps):
         info = infos[name]
         namespace[f"s{i}"], namespace[f"c{i}"], namespace[f"d{i}"] = step, check, default
@@ -513,16 +524,28 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
                       "            else:",
                       f"                v = s{i}(v, '')"]
         elif info.kind in (PARIS_INSTANT, DAY_OR_INSTANT) and not info.many:
-            # The plain ISO forms parsed inline (each text once, its year checked once);
-            # the step for the others, and to refuse with the French message.
+            # A text read before is taken from the memo (a log repeats its days and hours;
+            # the value is immutable). Otherwise the plain ISO forms are parsed inline (each
+            # text once, its year checked once), the step reads the others, and refuses
+            # with the French message; what it accepted is remembered.
             shape = "plain_instant(v)" if info.kind == PARIS_INSTANT else \
                 "(plain_instant(v) or (len(v) == 10 and iso_date(v)))"
-            lines += [f"            if type(v) is str and {shape}:",
-                      "                try:",
-                      "                    w = (from_iso if len(v) > 10 else from_iso_date)(v)",
-                      "                except ValueError:",
-                      f"                    w = s{i}(v, '')",
-                      f"                v = w if low < w.year < high else s{i}(w, '')",
+            namespace[f"memo{i}"] = _MOMENTS[info.kind]
+            lines += ["            if type(v) is str:",
+                      f"                w = memo{i}.get(v)",
+                      "                if w is None:",
+                      f"                    if {shape}:",
+                      "                        try:",
+                      "                            w = (from_iso if len(v) > 10 else "
+                      "from_iso_date)(v)",
+                      "                        except ValueError:",
+                      f"                            w = s{i}(v, '')",
+                      "                        if not low < w.year < high:",
+                      f"                            w = s{i}(w, '')",
+                      "                    else:",
+                      f"                        w = s{i}(v, '')",
+                      f"                    remember(memo{i}, v, w)",
+                      "                v = w",
                       "            else:",
                       f"                v = s{i}(v, '')"]
         elif info.kind == CODE and not info.many and info.codes is not None and \
@@ -647,6 +670,10 @@ def _read_variants(info: FieldInfo, fail: Callable[..., InputError]) -> Step:
     def read_variants(value: Any, path: str) -> Any:
         if (type(value) is not list and not isinstance(value, tuple)) or len(value) > limit:
             raise fail(path)
+        try:  # the plain case: objects whose makers are compiled, read in one go
+            return tuple([makers[element[tag_name]](element) for element in value])
+        except Exception:  # anything else: read again below, one by one, and refused
+            pass  # there with the path of the faulty element
         i = 0
         out: list[Any] = []
         append = out.append

@@ -174,19 +174,16 @@ class Event:
 
     def __attrs_post_init__(self) -> None:
         at = self.at
-        if type(at) is dt.date:
-            day, ts = at, None
-            instant_us = day_end_us(at)  # a date stands after every instant of its day
-        else:
-            ts = at.timestamp()
-            day = at.astimezone(PARIS).date()
-            # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
-            instant_us = round(ts * 1_000_000)
+        # The same ``at`` object (a day or an hour that a reader's memo gives to many
+        # events) is derived once; the entry holds it, so its id is not reused meanwhile.
+        derived = _DERIVED.get(id(at))
+        if derived is None or derived[0] is not at:
+            derived = _derive(at)
         # The slots set through their descriptors (faster than object.__setattr__).
-        _SET_DAY(self, day)
-        _SET_TS(self, ts)
-        _SET_INSTANT_US(self, instant_us)
-        _SET_KEY(self, (instant_us, ts is None, self.RANK))
+        _SET_DAY(self, derived[1])
+        _SET_TS(self, derived[2])
+        _SET_INSTANT_US(self, derived[3])
+        _SET_KEY(self, (derived[3], derived[2] is None, self.RANK))
 
     @property
     def timed(self) -> bool:
@@ -214,6 +211,26 @@ class Event:
 #: ``setattr``, not a descriptor's ``__set__``).
 _SET_DAY, _SET_TS, _SET_INSTANT_US, _SET_KEY = (
     Event.__dict__[name].__set__ for name in ("day", "ts", "instant_us", "key"))
+
+
+#: ``id(at) -> (at, day, ts, instant_us)`` for the instants already derived (bounded).
+_DERIVED: dict[int, tuple] = {}
+
+
+def _derive(at: dt.date | dt.datetime) -> tuple:
+    if type(at) is dt.date:
+        day, ts = at, None
+        instant_us = day_end_us(at)  # a date stands after every instant of its day
+    else:
+        ts = at.timestamp()
+        day = at.astimezone(PARIS).date()
+        # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
+        instant_us = round(ts * 1_000_000)
+    derived = (at, day, ts, instant_us)
+    if len(_DERIVED) >= 65_536:
+        _DERIVED.clear()
+    _DERIVED[id(at)] = derived
+    return derived
 
 
 _CONTENT: dict[type, tuple[str, ...]] = {}

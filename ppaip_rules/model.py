@@ -124,6 +124,39 @@ def _steps(value: Any) -> tuple[Step, ...]:
     return tuple([v if type(v) is Step else Step(str(v)) for v in value])
 
 
+class LazyText:
+    """A French sentence rendered from its data on first read: ``render(*data)``.
+
+    A finding's message is rendered from what it says (issue 13: a batch of millions of
+    cases reads few messages). ``data`` holds values already checked, never more than
+    the message needs (not a whole case)."""
+
+    __slots__ = ("data", "render")
+
+    def __init__(self, render: Callable[..., str], *data: Any):
+        self.render, self.data = render, data
+
+    def __str__(self) -> str:
+        return self.render(*self.data)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
+def _text(value: Any) -> str:
+    """A message as given, or rendered (what equality compares)."""
+    return value.render(*value.data) if type(value) is LazyText else value
+
+
+def _read_message(self: Any) -> str:
+    """The French message (a :class:`LazyText` is rendered once, on first read)."""
+    value = self._message
+    if type(value) is LazyText:
+        value = value.render(*value.data)
+        object.__setattr__(self, "_message", value)
+    return value
+
+
 @attrs.frozen
 class Flag:
     """What a deciding function yields: one problem, before the rule is attached.
@@ -131,10 +164,11 @@ class Flag:
     ``severity`` overrides the rule's own (e.g. a warning band, or an info
     finding when a fact needed to decide is missing). ``path`` names the
     input field concerned; ``trace`` explains the decision step by step (:class:`Step`,
-    or plain French strings, converted to steps).
+    or plain French strings, converted to steps). ``message`` may be given as a
+    :class:`LazyText`, rendered on first read.
     """
 
-    message: str
+    _message: str | LazyText = attrs.field(eq=_text, alias="message")
     expected: Any = None
     found: Any = None
     severity: Severity | None = None
@@ -144,6 +178,13 @@ class Flag:
     #: (RULES.md "Missing facts"): an information finding that makes the report
     #: incomplete, never read as compliance nor as a breach.
     missing: bool = False
+
+    message = property(_read_message)
+
+    def __repr__(self) -> str:  # as attrs writes it, the message under its public name
+        return (f"Flag(message={self.message!r}, expected={self.expected!r}, "
+                f"found={self.found!r}, severity={self.severity!r}, path={self.path!r}, "
+                f"trace={self.trace!r}, missing={self.missing!r})")
 
 
 def missing_fact(path: str, what: str, *, expected: Any = None) -> Flag:
@@ -188,7 +229,9 @@ class Finding:
     clause: str
     severity: Severity
     title: str
-    message: str
+    #: The French message (:attr:`message`; given as a :class:`LazyText`, rendered on
+    #: first read).
+    _message: str | LazyText = attrs.field(eq=_text, alias="message")
     expected: Any = None
     found: Any = None
     path: str | None = None
@@ -203,6 +246,8 @@ class Finding:
     #: Where the finding's field is in a spreadsheet input: ``{"ligne", "colonne"}``,
     #: plus ``"feuille"`` for a workbook (see :mod:`ppaip_rules.spreadsheet`).
     source: dict | None = None
+
+    message = property(_read_message)
 
     @property
     def trace(self) -> tuple[Step, ...]:
@@ -354,7 +399,7 @@ class Rule:
         # Every field given in order, to attrs' own constructor: the values come from a
         # Flag and a Rule already built (the hot path of every check).
         return _trusted(Finding)(self.id, self.clause, flag.severity or self.severity,
-                                 self.title, flag.message, flag.expected, flag.found,
+                                 self.title, flag._message, flag.expected, flag.found,
                                  flag.path, _LazyTrace(self, flag, params),  # built on read
                                  flag.missing, None)
 

@@ -42,7 +42,7 @@ from .events import (
     before,
 )
 from .frenchtext import format_datetime, format_moment, plural
-from .model import Flag, missing_fact
+from .model import Flag, LazyText, missing_fact
 from .parameters import ContractParameters
 from .parsing import trusted
 
@@ -237,6 +237,8 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
             act is None or unknown[1].key < act[1].key) and _status(
             due, due_us, unknown, f) is MET:
         act, status = unknown, UNKNOWN
+    if status is not MET and status is not PENDING:  # (UNKNOWN: the rule speaks too)
+        f.breached.add(rule_id)
     order = f.order
     order.append((due_us, trigger[1].key, rule_id, len(order)))
     f.obligations.append(_new(Obligation, (
@@ -248,9 +250,14 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
           due_event: Pair | None, due_text: str, due_label: str) -> None:
     """An obligation with no contract period, due before a later event (``due_event``)."""
     if act is not None:
-        status = MET if due_event is None or not before(due_event[1], act[1]) else MET_LATE
+        if due_event is None or not before(due_event[1], act[1]):
+            status = MET
+        else:
+            status = MET_LATE
+            f.breached.add(rule_id)
     elif due_event is not None:
         status = OVERDUE
+        f.breached.add(rule_id)
     elif _lapsed(f, None):
         return
     else:
@@ -338,6 +345,7 @@ def _bilan_of_workshop(workshop: str | None):
 def build_obligations(f: CaseFacts) -> None:
     """Every obligation of the case, its status, sorted by due instant; then by rule."""
     f.deadlines = _deadline_cache(f.params, f.policy_key)
+    f.breached = set()  # the rules with an obligation breached (or unknown)
     rx = f.first(PrescriptionReceived)
     if rx is not None:
         _with_deadline(f, "PROG-FIRST-MEETING", rx, rx[1].at,
@@ -398,17 +406,6 @@ def build_obligations(f: CaseFacts) -> None:
     if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger
         obligations = f.obligations
         f.obligations = [obligations[k[3]] for k in sorted(f.order)]
-    by_rule: dict[str, list[Obligation]] = {}
-    breached = set()
-    for o in f.obligations:
-        group = by_rule.get(o.rule_id)
-        if group is None:
-            by_rule[o.rule_id] = [o]
-        else:
-            group.append(o)
-        if o.status is MET_LATE or o.status is OVERDUE or o.status is UNKNOWN:
-            breached.add(o.rule_id)  # (UNKNOWN: the rule speaks, with a missing fact)
-    f.by_rule, f.breached = by_rule, breached
 
 
 def _start_act(f: CaseFacts, validation: Event) -> Pair | None:
@@ -484,7 +481,9 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     # Flags built from values already checked: attrs' constructor, every field in order
     # (message, expected, found, severity, path, trace, missing), without the guard.
     _flag = trusted(Flag)
-    for o in f.by_rule.get(rule_id, ()):
+    for o in f.obligations:
+        if o.rule_id != rule_id:
+            continue
         if o.status is UNKNOWN:
             field, what = _UNKNOWN_FACTS[rule_id]
             yield missing_fact(f"events[{o.act_index}].{field}", f"{what} ({o.act.LABEL.lower()} "
@@ -492,27 +491,41 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
             continue
         if o.status is not MET_LATE and o.status is not OVERDUE:
             continue
-        path = f"events[{o.trigger_index}]"
+        # The messages are rendered from the obligation on first read (LazyText).
         if o.deadline is not None:
-            d = o.deadline
             if o.status is MET_LATE:  # what Deadline.flag says, built once
-                at = o.act.at
-                yield _flag(f"{o.what} le {when(o.act)}, après l'échéance du "
-                            f"{_due_text(o.due)} ({_lateness(o.due, at, o.act.day)}).",
-                            o.due, at, None, f"events[{o.act_index}]", d.trace, False)
+                yield _flag(LazyText(_late_text, o), o.due, o.act.at, None,
+                            f"events[{o.act_index}]", o.deadline.trace, False)
             else:
-                yield _flag(f"{o.what} : aucun enregistrement au {format_datetime(f.as_of)}, "
-                            f"échéance du {_due_text(o.due)} dépassée "
-                            f"({_lateness(o.due, f.as_of, f.as_of_day)}). {_ACTIONS[rule_id]}",
-                            o.due, None, None, path, d.trace, False)
+                yield _flag(LazyText(_overdue_text, o, f.as_of, f.as_of_day), o.due, None,
+                            None, f"events[{o.trigger_index}]", o.deadline.trace, False)
         elif o.status is MET_LATE:
-            yield _flag(f"{o.what} le {when(o.act)}, après {o.due_label} du "
-                        f"{when(o.due_event)} : trop tard.", o.due, o.act.at, None,
+            yield _flag(LazyText(_too_late_text, o), o.due, o.act.at, None,
                         f"events[{o.act_index}]", o.trace, False)
         else:
-            yield _flag(f"{o.what} : aucun enregistrement avant {o.due_label} du "
-                        f"{when(o.due_event)}. {_ACTIONS[rule_id]}", o.due, None, None, path,
-                        o.trace, False)
+            yield _flag(LazyText(_not_before_text, o), o.due, None, None,
+                        f"events[{o.trigger_index}]", o.trace, False)
+
+
+def _late_text(o: Obligation) -> str:
+    return (f"{o.what} le {when(o.act)}, après l'échéance du {_due_text(o.due)} "
+            f"({_lateness(o.due, o.act.at, o.act.day)}).")
+
+
+def _overdue_text(o: Obligation, as_of: dt.datetime, as_of_day: dt.date) -> str:
+    return (f"{o.what} : aucun enregistrement au {format_datetime(as_of)}, échéance du "
+            f"{_due_text(o.due)} dépassée ({_lateness(o.due, as_of, as_of_day)}). "
+            f"{_ACTIONS[o.rule_id]}")
+
+
+def _too_late_text(o: Obligation) -> str:
+    return (f"{o.what} le {when(o.act)}, après {o.due_label} du {when(o.due_event)} : "
+            f"trop tard.")
+
+
+def _not_before_text(o: Obligation) -> str:
+    return (f"{o.what} : aucun enregistrement avant {o.due_label} du {when(o.due_event)}. "
+            f"{_ACTIONS[o.rule_id]}")
 
 
 __all__ = ["MET", "MET_LATE", "OVERDUE", "PENDING", "UNKNOWN", "Obligation",

@@ -93,6 +93,7 @@ from .checks import register_kind
 from .describe_fields import hidden_repr
 from .errors import InputError
 from .events import (
+    Case,
     CourseInterrupted,
     Event,
     FirstMeeting,
@@ -290,29 +291,57 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     :class:`~ppaip_rules.errors.InputError` naming the field.
     """
     as_of_dt, as_of_day, as_of_ts = read_as_of(as_of)
-    check_departement(departement)
-    case = read_case(events)
-    policy = {"extend_to_working_day": bool(extend_to_working_day),
-              "whit_monday_worked": bool(whit_monday_worked), "departement": departement,
-              "good_friday_holiday": bool(good_friday_holiday)}
+    if departement is not None:
+        check_departement(departement)
+    case = events if type(events) is Case else read_case(events)
+    switches = (bool(extend_to_working_day), bool(whit_monday_worked), departement,
+                bool(good_friday_holiday))
+    policy = _POLICIES.get(switches) or _policy(switches)
     f = CaseFacts(case, as_of_dt, as_of_day, as_of_ts, params, policy,
                   bool(suspension_stops_clock))
     f.policy_start_held = bool(start_needs_held_session)
     walk(f)
     build_obligations(f)
-    findings = []
     speak = speaking(f)
     if speak:
-        checks = case_checks()
-        for rule_id in CASE_RULES:
-            if rule_id in speak:
-                r, flags = checks[rule_id]
-                for flag in flags(f, params):
-                    findings.append(r.finding(flag, params))
+        findings = []
+        checks = _CHECKS or _case_checks()
+        for rule_id in sorted(speak, key=_RULE_ORDER.__getitem__) if len(speak) > 1 else speak:
+            r, flags = checks[rule_id]
+            for flag in flags(f, params):
+                findings.append(r.finding(flag, params))
+        report = _new_report("case", tuple(findings), CASE_RULES) if findings else _QUIET
+    else:
+        report = _QUIET
     state, since = _state(f)
-    return trusted(CaseEvaluation)(
-        case.case_id, as_of_dt, state, since[1] if since else None, tuple(f.obligations),
-        f.hours, trusted(Report)("case", tuple(findings), CASE_RULES), f.ignored)
+    return _new_evaluation(case.case_id, as_of_dt, state, since[1] if since else None,
+                           tuple(f.obligations), f.hours, report, f.ignored)
+
+
+#: The policy switches as :func:`~ppaip_rules.deadlines.deadline` takes them, by their
+#: values (read-only: shared by the cases of a batch).
+_POLICIES: dict[tuple, dict] = {}
+
+
+def _policy(switches: tuple) -> dict:
+    policy = _POLICIES[switches] = dict(zip(_POLICY_KEYS, switches, strict=True))
+    return policy
+
+
+#: The rules of the case by position in :data:`CASE_RULES` (findings come in that order).
+_RULE_ORDER = {rule_id: i for i, rule_id in enumerate(CASE_RULES)}
+_CHECKS: dict = {}
+
+
+def _case_checks() -> dict:
+    _CHECKS.update(case_checks())
+    return _CHECKS
+
+
+_new_evaluation = trusted(CaseEvaluation)
+_new_report = trusted(Report)
+#: The report of a case on which no rule has anything to say (immutable: shared).
+_QUIET = _new_report("case", (), CASE_RULES)
 
 
 def _state(f: CaseFacts) -> tuple[CaseState, Pair | None]:
