@@ -124,36 +124,58 @@ def _steps(value: Any) -> tuple[Step, ...]:
     return tuple([v if type(v) is Step else Step(str(v)) for v in value])
 
 
-class LazyText:
-    """A French sentence rendered from its data on first read: ``render(*data)``.
+class Deferred:
+    """A value computed from its data on first read: ``render(*data)``.
 
-    A finding's message is rendered from what it says (issue 13: a batch of millions of
-    cases reads few messages). ``data`` holds values already checked, never more than
-    the message needs (not a whole case)."""
+    A finding's message (a French sentence) and a flag's trace (its steps) may be given
+    so: they are rendered from what the finding says (issue 13: a batch of millions of
+    cases reads few of them). ``data`` holds values already checked, never more than
+    the rendering needs (not a whole case)."""
 
     __slots__ = ("data", "render")
 
-    def __init__(self, render: Callable[..., str], *data: Any):
+    def __init__(self, render: Callable[..., Any], *data: Any):
         self.render, self.data = render, data
 
-    def __str__(self) -> str:
+    def value(self) -> Any:
         return self.render(*self.data)
 
     def __repr__(self) -> str:
-        return repr(str(self))
+        return repr(self.value())
+
+
 
 
 def _text(value: Any) -> str:
     """A message as given, or rendered (what equality compares)."""
-    return value.render(*value.data) if type(value) is LazyText else value
+    return value.render(*value.data) if type(value) is Deferred else value
 
 
 def _read_message(self: Any) -> str:
-    """The French message (a :class:`LazyText` is rendered once, on first read)."""
+    """The French message (a :class:`Deferred` one is rendered once, on first read)."""
     value = self._message
-    if type(value) is LazyText:
+    if type(value) is Deferred:
         value = value.render(*value.data)
         object.__setattr__(self, "_message", value)
+    return value
+
+
+def _flag_trace(value: Any) -> Any:
+    """A flag's trace as given: steps (strings become steps), or steps still to compute."""
+    return value if type(value) is Deferred else _steps(value)
+
+
+def _flag_steps(value: Any) -> tuple[Step, ...]:
+    """What a flag's equality compares: its steps, computed if need be."""
+    return _steps(value.render(*value.data)) if type(value) is Deferred else value
+
+
+def _read_flag_trace(self: Any) -> tuple[Step, ...]:
+    """A flag's steps (computed once, on first read, when given as :class:`Deferred`)."""
+    value = self._trace
+    if type(value) is Deferred:
+        value = _steps(value.render(*value.data))
+        object.__setattr__(self, "_trace", value)
     return value
 
 
@@ -164,22 +186,24 @@ class Flag:
     ``severity`` overrides the rule's own (e.g. a warning band, or an info
     finding when a fact needed to decide is missing). ``path`` names the
     input field concerned; ``trace`` explains the decision step by step (:class:`Step`,
-    or plain French strings, converted to steps). ``message`` may be given as a
-    :class:`LazyText`, rendered on first read.
+    or plain French strings, converted to steps). ``message`` and ``trace`` may be given
+    as :class:`Deferred` values, computed on first read.
     """
 
-    _message: str | LazyText = attrs.field(eq=_text, alias="message")
+    _message: str | Deferred = attrs.field(eq=_text, alias="message")
     expected: Any = None
     found: Any = None
     severity: Severity | None = None
     path: str | None = None
-    trace: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+    _trace: tuple[Step, ...] = attrs.field(default=(), converter=_flag_trace, eq=_flag_steps,
+                                           alias="trace")
     #: True when the flag says a fact needed to decide is missing from the input
     #: (RULES.md "Missing facts"): an information finding that makes the report
     #: incomplete, never read as compliance nor as a breach.
     missing: bool = False
 
     message = property(_read_message)
+    trace = property(_read_flag_trace)
 
     def __repr__(self) -> str:  # as attrs writes it, the message under its public name
         return (f"Flag(message={self.message!r}, expected={self.expected!r}, "
@@ -229,9 +253,9 @@ class Finding:
     clause: str
     severity: Severity
     title: str
-    #: The French message (:attr:`message`; given as a :class:`LazyText`, rendered on
+    #: The French message (:attr:`message`; given as a :class:`Deferred`, rendered on
     #: first read).
-    _message: str | LazyText = attrs.field(eq=_text, alias="message")
+    _message: str | Deferred = attrs.field(eq=_text, alias="message")
     expected: Any = None
     found: Any = None
     path: str | None = None

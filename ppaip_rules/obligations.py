@@ -42,7 +42,7 @@ from .events import (
     before,
 )
 from .frenchtext import format_datetime, format_moment, plural
-from .model import Flag, LazyText, missing_fact
+from .model import Deferred, Flag, missing_fact
 from .parameters import ContractParameters
 from .parsing import trusted
 
@@ -491,20 +491,29 @@ def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
             continue
         if o.status is not MET_LATE and o.status is not OVERDUE:
             continue
-        # The messages are rendered from the obligation on first read (LazyText).
+        # The messages and traces are rendered from the obligation on first read.
         if o.deadline is not None:
+            trace = Deferred(_deadline_trace, o.deadline)
             if o.status is MET_LATE:  # what Deadline.flag says, built once
-                yield _flag(LazyText(_late_text, o), o.due, o.act.at, None,
-                            f"events[{o.act_index}]", o.deadline.trace, False)
+                yield _flag(Deferred(_late_text, o), o.due, o.act.at, None,
+                            f"events[{o.act_index}]", trace, False)
             else:
-                yield _flag(LazyText(_overdue_text, o, f.as_of, f.as_of_day), o.due, None,
-                            None, f"events[{o.trigger_index}]", o.deadline.trace, False)
+                yield _flag(Deferred(_overdue_text, o, f.as_of, f.as_of_day), o.due, None,
+                            None, f"events[{o.trigger_index}]", trace, False)
         elif o.status is MET_LATE:
-            yield _flag(LazyText(_too_late_text, o), o.due, o.act.at, None,
-                        f"events[{o.act_index}]", o.trace, False)
+            yield _flag(Deferred(_too_late_text, o), o.due, o.act.at, None,
+                        f"events[{o.act_index}]", Deferred(_obligation_trace, o), False)
         else:
-            yield _flag(LazyText(_not_before_text, o), o.due, None, None,
-                        f"events[{o.trigger_index}]", o.trace, False)
+            yield _flag(Deferred(_not_before_text, o), o.due, None, None,
+                        f"events[{o.trigger_index}]", Deferred(_obligation_trace, o), False)
+
+
+def _deadline_trace(d: Deadline) -> tuple:
+    return d.trace
+
+
+def _obligation_trace(o: Obligation) -> tuple:
+    return o.trace
 
 
 def _late_text(o: Obligation) -> str:
