@@ -72,7 +72,7 @@ class Hours:
 Pair = tuple  # (input index, event)
 
 # C getters, for the loops over every event of every case of a batch.
-_KEY, _TYPE, _EVENT = attrgetter("key"), attrgetter("TYPE"), itemgetter(1)
+_SORT_KEY, _TYPE, _EVENT = attrgetter("sort_key"), attrgetter("TYPE"), itemgetter(1)
 
 
 class CaseFacts:
@@ -126,7 +126,7 @@ class CaseFacts:
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
         log = case.events
-        keys = list(map(_KEY, log))
+        keys = list(map(_SORT_KEY, log))  # (the order of Event.key, as integers)
         order = sorted(range(len(log)), key=keys.__getitem__)  # equal keys: input order
         if order and log[order[-1]].instant_us > round(as_of_ts * 1e6):
             # Something may be after as_of (a date given alone counts until its 24:00).
@@ -286,7 +286,7 @@ def _hours_walk(f: CaseFacts) -> None:
             individual += s.hours
         else:
             collective += s.hours
-    f.hours = trusted(Hours)(last.individual_hours if last else None,
+    f.hours = _new_hours(last.individual_hours if last else None,
                              last.collective_hours if last else None, individual, collective)
     f.hour_excess, f.hour_unknown = [], []
     if not validations or not sessions or (
@@ -431,3 +431,4 @@ __all__ = ["CaseFacts", "Hours", "Pair", "walk"]
 from .parsing import guard_models as _guard_models  # noqa: E402
 
 _guard_models(globals())
+_new_hours = trusted(Hours)  # attrs' constructor, without the guard (values checked)

@@ -152,7 +152,9 @@ class Event:
     date), ``instant_us`` (whole microseconds since the epoch; a date stands for
     the last microsecond of its Paris day, 24:00 less 1 µs) and ``key`` (the sort
     key: ``(instant_us, date_only, RANK)``, a date after every instant of its day,
-    then the workflow order) are derived once, at construction.
+    then the workflow order) are derived once, at construction. ``sort_key`` is ``key``
+    as one integer, ``instant_us × 64 + 32 × date_only + RANK`` (RANK < 32): the same
+    order, sorted faster (a batch sorts millions of logs).
     """
 
     #: The ``type`` of the event in JSON.
@@ -171,6 +173,7 @@ class Event:
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
     instant_us: int = attrs.field(init=False, eq=False, repr=False)
     key: tuple[int, bool, int] = attrs.field(init=False, eq=False, repr=False)
+    sort_key: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         at = self.at
@@ -183,11 +186,19 @@ class Event:
         _SET_DAY(self, derived[1])
         _SET_TS(self, derived[2])
         _SET_INSTANT_US(self, derived[3])
-        _SET_KEY(self, (derived[3], derived[2] is None, self.RANK))
+        date_only = derived[2] is None
+        _SET_KEY(self, (derived[3], date_only, self.RANK))
+        _SET_SORT_KEY(self, (derived[3] << 6) + (32 if date_only else 0) + self.RANK)
 
     @property
     def timed(self) -> bool:
         return self.ts is not None
+
+    def __reduce__(self) -> tuple:
+        # A pickle (a worker's result) carries the fields given, not the derived ones:
+        # they are derived again on loading.
+        cls = type(self)
+        return _restore, (cls, tuple(getattr(self, name) for name in _content_names(cls)))
 
     def to_dict(self) -> dict:
         """The JSON form read back by :func:`read_event`."""
@@ -209,8 +220,8 @@ class Event:
 
 #: The setters of Event's derived slots (member descriptors: a frozen class refuses
 #: ``setattr``, not a descriptor's ``__set__``).
-_SET_DAY, _SET_TS, _SET_INSTANT_US, _SET_KEY = (
-    Event.__dict__[name].__set__ for name in ("day", "ts", "instant_us", "key"))
+_SET_DAY, _SET_TS, _SET_INSTANT_US, _SET_KEY, _SET_SORT_KEY = (
+    Event.__dict__[name].__set__ for name in ("day", "ts", "instant_us", "key", "sort_key"))
 
 
 #: ``id(at) -> (at, day, ts, instant_us)`` for the instants already derived (bounded).
@@ -231,6 +242,15 @@ def _derive(at: dt.date | dt.datetime) -> tuple:
         _DERIVED.clear()
     _DERIVED[id(at)] = derived
     return derived
+
+
+def _restore(cls: type, values: tuple) -> Event:
+    """An event rebuilt from its given fields (``_content_names`` order), then derived."""
+    event = object.__new__(cls)
+    for name, value in zip(_content_names(cls), values, strict=True):
+        object.__setattr__(event, name, value)
+    event.__attrs_post_init__()
+    return event
 
 
 _CONTENT: dict[type, tuple[str, ...]] = {}
@@ -567,6 +587,7 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in sorted(
      LastIndividualInterview, WorkshopEnded, ProgrammeEnded, BilanDelivered, ConsentToShare,
      DocumentProduced),
     key=lambda cls: cls.RANK)}
+assert all(0 <= cls.RANK < 32 for cls in EVENT_TYPES.values()), "sort_key holds RANK in 5 bits"
 
 
 def sort_events(events: Iterable[tuple[int, Event]]) -> list[tuple[int, Event]]:

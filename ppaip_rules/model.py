@@ -422,7 +422,7 @@ class Rule:
         """
         # Every field given in order, to attrs' own constructor: the values come from a
         # Flag and a Rule already built (the hot path of every check).
-        return _trusted(Finding)(self.id, self.clause, flag.severity or self.severity,
+        return _new_finding(self.id, self.clause, flag.severity or self.severity,
                                  self.title, flag._message, flag.expected, flag.found,
                                  flag.path, _LazyTrace(self, flag, params),  # built on read
                                  flag.missing, None)
@@ -849,3 +849,6 @@ from .parsing import guard_models as _guard_models  # noqa: E402
 from .parsing import trusted as _trusted  # noqa: E402
 
 _guard_models(globals())
+
+#: Finding's attrs constructor without the guard (every field in order: Rule.finding).
+_new_finding = _trusted(Finding)

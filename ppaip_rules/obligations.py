@@ -191,11 +191,18 @@ def _deadline_cache(params: ContractParameters, policy_key: tuple) -> dict:
     return entry[1]
 
 
-def _deadline(f: CaseFacts, rule_id: str, start: Any,
-              pauses: tuple) -> tuple[Deadline, int, Any, str]:
+def _start_key(start: Any) -> Any:
+    """What the deadline cache knows a start by: a day, or an instant as whole microseconds
+    since the epoch (an aware datetime compares slowly, and for Python two instants of
+    the autumn fold with the same wall time are equal)."""
+    return start if type(start) is dt.date else round(start.timestamp() * 1e6)
+
+
+def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple,
+              start_key: Any) -> tuple[Deadline, int, Any, str]:
     """The deadline, its end as whole microseconds since the epoch (a day ends at 24:00),
     its end (the due date or instant) and the act due (the rule's, in French)."""
-    key = (rule_id, start, pauses)
+    key = (rule_id, start_key, pauses)
     cache = f.deadlines
     hit = cache.get(key)
     if hit is None:
@@ -223,12 +230,16 @@ def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None, due_us: int = 0) ->
 
 def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
                    act: Pair | None, lapses: bool = False, pauses: tuple = (),
-                   unknown: Pair | None = None) -> None:
+                   unknown: Pair | None = None, start_key: Any = None) -> None:
     """``unknown``: an act that may fulfil the obligation, but a fact that decides it is
     not recorded (its recipients…): when it came in time and the obligation would
-    otherwise be breached, the status is UNKNOWN (a missing fact, never a breach)."""
-    hit = f.deadlines.get((rule_id, start, pauses))  # (_deadline's cache, looked up inline)
-    d, due_us, due, what = hit if hit is not None else _deadline(f, rule_id, start, pauses)
+    otherwise be breached, the status is UNKNOWN (a missing fact, never a breach).
+    ``start_key``: :func:`_start_key` of ``start``, when the caller knows it already."""
+    if start_key is None:
+        start_key = _start_key(start)
+    hit = f.deadlines.get((rule_id, start_key, pauses))  # (_deadline's cache, inline)
+    d, due_us, due, what = hit if hit is not None else _deadline(f, rule_id, start, pauses,
+                                                                 start_key)
     if act is None and unknown is None and lapses and f.terminal is not None and _lapsed(
             f, due, due_us):
         return
@@ -349,7 +360,8 @@ def build_obligations(f: CaseFacts) -> None:
     rx = f.first(PrescriptionReceived)
     if rx is not None:
         _with_deadline(f, "PROG-FIRST-MEETING", rx, rx[1].at,
-                       f.first_from(FirstMeeting, rx[1]), lapses=True)
+                       f.first_from(FirstMeeting, rx[1]), lapses=True,
+                       start_key=rx[1].day if rx[1].ts is None else rx[1].instant_us)
     # The first meeting starts its obligations even when it came too early (before the
     # prescription, which ELIG-PRESCRIBED reports): a later event never removes them.
     meeting = f.first(FirstMeeting)
@@ -373,16 +385,16 @@ def build_obligations(f: CaseFacts) -> None:
         first = next((v[0] for v in f.validations if isinstance(v[0][1], ProposalValidated)),
                      None)
         if first is not None:
-            pauses = _pauses(f) if f.stops_clock else ()
+            pauses = _pauses(f) if f.stops_clock and f.suspensions else ()
             _with_deadline(f, "PROG-START", first, first[1].day, _start_act(f, first[1]),
-                           lapses=True, pauses=pauses)
+                           lapses=True, pauses=pauses, start_key=first[1].day)
     changes = f.of(CalendarChanged)
     if changes:
         coverage = _Coverage(f.of(CalendarChangeCommunicated))
         for change in changes:
             act, unknown = coverage.of(change[1])
             _with_deadline(f, "PROG-CALENDAR-CHANGE", change, change[1].at, act,
-                           unknown=unknown)
+                           unknown=unknown, start_key=change[1].instant_us)
     reconvocations, r = f.of(Reconvocation), 0
     for absence, next_appointment, _, next_absence in f.absences:
         while r < len(reconvocations) and before(reconvocations[r][1], absence[1]):
@@ -395,14 +407,18 @@ def build_obligations(f: CaseFacts) -> None:
               "après l'absence, avant le rendez-vous suivant", "le rendez-vous suivant")
     for trigger in f.interruptions:
         _with_deadline(f, "RUN-INTERRUPTION-48H", trigger, trigger[1].at,
-                       f.first_from(InterruptionReported, trigger[1]))
+                       f.first_from(InterruptionReported, trigger[1]),
+                       start_key=trigger[1].day if trigger[1].ts is None
+                       else trigger[1].instant_us)
     bilans = f.of(BilanDelivered)
     for last in f.of(LastIndividualInterview):
         act, unknown = _covering(bilans, last[1], _bilan_individual)
-        _with_deadline(f, "END-BILAN-IND", last, last[1].day, act, unknown=unknown)
+        _with_deadline(f, "END-BILAN-IND", last, last[1].day, act, unknown=unknown,
+                       start_key=last[1].day)
     for ended in f.of(WorkshopEnded):
         act, unknown = _covering(bilans, ended[1], _bilan_of_workshop(ended[1].workshop))
-        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, act, unknown=unknown)
+        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, act, unknown=unknown,
+                       start_key=ended[1].day)
     if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger
         obligations = f.obligations
         f.obligations = [obligations[k[3]] for k in sorted(f.order)]
@@ -476,11 +492,14 @@ def _lateness(due: dt.date | dt.datetime, at: dt.date | dt.datetime, day: dt.dat
     return f"{hours} h {minutes:02d} de retard" if hours else f"{minutes} min de retard"
 
 
+_new_flag = trusted(Flag)
+
+
 def breach_flags(f: CaseFacts, rule_id: str) -> Iterator[Flag]:
     """A flag for each obligation of ``rule_id`` met late or overdue, with its trace."""
     # Flags built from values already checked: attrs' constructor, every field in order
     # (message, expected, found, severity, path, trace, missing), without the guard.
-    _flag = trusted(Flag)
+    _flag = _new_flag
     for o in f.obligations:
         if o.rule_id != rule_id:
             continue

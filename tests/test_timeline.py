@@ -632,6 +632,28 @@ def test_property_regression_same_instant_events_sort_by_content():
     assert canonical(r1) == canonical(r2)
 
 
+@given(st.lists(events(), min_size=2, max_size=12))
+def test_property_sort_key_orders_events_as_their_named_key(raw):
+    """Event.sort_key (one integer, what a case is sorted by) gives the order of Event.key
+    (instant, date given alone, workflow rank), ties included."""
+    log = [read_event(item) for item in raw]
+    for a in log:
+        for b in log:
+            assert (a.sort_key < b.sort_key) == (a.key < b.key)
+            assert (a.sort_key == b.sort_key) == (a.key == b.key)
+
+
+@given(st.lists(events(), min_size=1, max_size=8))
+def test_property_an_event_pickles_with_its_fields_and_derives_the_rest(raw):
+    import pickle
+
+    for event in (read_event(item) for item in raw):
+        back = pickle.loads(pickle.dumps(event))
+        assert back == event and type(back) is type(event)
+        assert (back.day, back.ts, back.instant_us, back.key, back.sort_key) == (
+            event.day, event.ts, event.instant_us, event.key, event.sort_key)
+
+
 def test_random_shuffles_of_the_example_give_the_same_obligations():
     data = json.loads((EXAMPLES / "case.non-conforme.json").read_text())
     reference = canonical(evaluate_case(data, as_of=AS_OF))
