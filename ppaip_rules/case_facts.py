@@ -126,7 +126,7 @@ class CaseFacts:
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
         log = case.events
-        keys = list(map(_SORT_KEY, log))  # (the order of Event.key, as integers)
+        keys = list(map(_SORT_KEY, log))  # (Event.key's order, as integers)
         order = sorted(range(len(log)), key=keys.__getitem__)  # equal keys: input order
         if order and log[order[-1]].instant_us > round(as_of_ts * 1e6):
             # Something may be after as_of (a date given alone counts until its 24:00).
@@ -201,7 +201,7 @@ def walk(f: CaseFacts) -> None:
                                                                  ChangeValidated)):
                 validations.append((decision, proposal))
     if len(validations) > 1:
-        validations.sort(key=lambda v: v[0][1].key)
+        validations.sort(key=lambda v: v[0][1].sort_key)
     f.validations = validations
     _hours_walk(f)
     _absence_walk(f)
@@ -219,29 +219,29 @@ def _order_suspects(f: CaseFacts) -> None:
     if f.events and f.events[0][1].TYPE != PrescriptionReceived.TYPE:
         suspects.add("ELIG-PRESCRIBED")
     meeting = get(FirstMeeting.TYPE)
-    meeting_key = meeting[0][1].key if meeting else None
+    meeting_key = meeting[0][1].sort_key if meeting else None
     proposals = get(ProposalSent.TYPE)
-    if proposals and ((meeting_key is None or proposals[0][1].key < meeting_key) or any(
+    if proposals and ((meeting_key is None or proposals[0][1].sort_key < meeting_key) or any(
             not (p.individual_hours or 0) + (p.collective_hours or 0) > 0
             for _, p in proposals)):
         suspects.add("PROG-PROPOSAL")
     calendars = get(CalendarSent.TYPE)
-    if calendars and (meeting_key is None or calendars[0][1].key < meeting_key):
+    if calendars and (meeting_key is None or calendars[0][1].sort_key < meeting_key):
         suspects.add("PROG-CALENDAR")
     sessions = get(SessionHeld.TYPE)
     if f.orphan_decisions or (sessions and (
             not (validated := get(ProposalValidated.TYPE))
-            or sessions[0][1].key < validated[0][1].key)):
+            or sessions[0][1].sort_key < validated[0][1].sort_key)):
         suspects.add("PROG-VALIDATION")
     lasts = get(LastIndividualInterview.TYPE, ())
     bilans = get(BilanDelivered.TYPE)
     if any(last[1].cpip_invited is False for last in lasts) or (bilans and (
             (first_bilan := next((b for b in bilans if b[1].scope == "individual"), None))
-            is not None and (not lasts or first_bilan[1].key < lasts[0][1].key))):
+            is not None and (not lasts or first_bilan[1].sort_key < lasts[0][1].sort_key))):
         suspects.add("END-BILAN-IND")
     ends = get(ProgrammeEnded.TYPE)
     if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
-            sessions and sessions[-1][1].key > ends[0][1].key)):
+            sessions and sessions[-1][1].sort_key > ends[0][1].sort_key)):
         suspects.add("END-CAUSE")
     f.suspects = suspects
 
@@ -418,7 +418,7 @@ def _ends_walk(f: CaseFacts) -> None:
     end = f.abandonment
     for cls in _TERMINALS:
         found = by.get(cls.TYPE)
-        if found and (end is None or found[0][1].key < end[1].key):
+        if found and (end is None or found[0][1].sort_key < end[1].sort_key):
             end = found[0]
     f.terminal = end
 

@@ -439,10 +439,11 @@ _MOMENTS: dict[Any, dict[str, Any]] = {PARIS_INSTANT: {}, DAY_OR_INSTANT: {}}
 _MOMENTS_MAX = 65_536
 
 
-def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
+def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
     if len(memo) >= _MOMENTS_MAX:
         memo.clear()
     memo[text] = value
+    return value
 #: The kinds whose reading step does not check: the model's check follows it.
 _CHECKED_AFTER = (TEXT, BOOL, INT, NUMBER)
 
@@ -495,6 +496,10 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
     namespace.update(plain_instant=_PLAIN_INSTANT_RE, iso_date=_ISO_DATE_RE.fullmatch,
                      from_iso=_fromisoformat, from_iso_date=_date_fromisoformat,
                      low=FIRST_YEAR, high=LAST_YEAR, remember=_remember)
+    # A variant whose post-initialisation only derives slots from one field (``__derived__
+    # = (field, derive, slots)``, ``derive(model, value)`` giving the slots' values) has
+    # them derived once per text read, with the field's value, and set here.
+    derived = getattr(model, "__derived__", None) if whole is not None else None
     for i, (name, step, required, check, default) in enumerate(steps):
         info = infos[name]
         namespace[f"s{i}"], namespace[f"c{i}"], namespace[f"d{i}"] = step, check, default
@@ -530,24 +535,36 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
             # with the French message; what it accepted is remembered.
             shape = "plain_instant(v)" if info.kind == PARIS_INSTANT else \
                 "(plain_instant(v) or (len(v) == 10 and iso_date(v)))"
-            namespace[f"memo{i}"] = _MOMENTS[info.kind]
-            lines += ["            if type(v) is str:",
-                      f"                w = memo{i}.get(v)",
-                      "                if w is None:",
-                      f"                    if {shape}:",
-                      "                        try:",
-                      "                            w = (from_iso if len(v) > 10 else "
-                      "from_iso_date)(v)",
-                      "                        except ValueError:",
-                      f"                            w = s{i}(v, '')",
-                      "                        if not low < w.year < high:",
-                      f"                            w = s{i}(w, '')",
-                      "                    else:",
-                      f"                        w = s{i}(v, '')",
-                      f"                    remember(memo{i}, v, w)",
-                      "                v = w",
-                      "            else:",
-                      f"                v = s{i}(v, '')"]
+            parse = [f"                    if {shape}:",
+                     "                        try:",
+                     "                            w = (from_iso if len(v) > 10 else "
+                     "from_iso_date)(v)",
+                     "                        except ValueError:",
+                     f"                            w = s{i}(v, '')",
+                     "                        if not low < w.year < high:",
+                     f"                            w = s{i}(w, '')",
+                     "                    else:",
+                     f"                        w = s{i}(v, '')"]
+            if derived is not None and derived[0] == name:
+                # The memo of this variant: text -> (value, *derived slots).
+                namespace.update(dmemo={}, derive=derived[1])
+                lines += ["            if type(v) is str:",
+                          "                h = dmemo.get(v)",
+                          "                if h is None:", *parse,
+                          "                    h = remember(dmemo, v, (w, *derive(model, w)))",
+                          "                v = h[0]",
+                          "            else:",
+                          f"                v = s{i}(v, '')",
+                          "                h = (v, *derive(model, v))"]
+            else:
+                namespace[f"memo{i}"] = _MOMENTS[info.kind]
+                lines += ["            if type(v) is str:",
+                          f"                w = memo{i}.get(v)",
+                          "                if w is None:", *parse,
+                          f"                    remember(memo{i}, v, w)",
+                          "                v = w",
+                          "            else:",
+                          f"                v = s{i}(v, '')"]
         elif info.kind == CODE and not info.many and info.codes is not None and \
                 info.codes.source is None:
             # A fixed list: the exact spelling looked up inline, the step for the others.
@@ -577,7 +594,11 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
             namespace[f"a{i}"], namespace[f"x{i}"] = attribute, extra
             lines.append(f"    x{i}(inst, a{i}, inst.{attribute.name})")
         namespace["post"] = getattr(model, "__attrs_post_init__", None)
-        if namespace["post"] is not None:
+        if derived is not None and "dmemo" in namespace:  # derived slots, not the post-init
+            for j, slot in enumerate(derived[2], 1):
+                namespace[f"dw{j}"] = getattr(model, slot).__set__
+                lines.append(f"    dw{j}(inst, h[{j}])")
+        elif namespace["post"] is not None:
             lines.append("    post(inst)")
         lines.append("    return inst")
     exec(compile("\n".join(lines), f"<describe plan of {model.__name__}>", "exec"), namespace)

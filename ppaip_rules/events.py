@@ -150,11 +150,12 @@ class Event:
 
     ``day`` (the Paris calendar day), ``ts`` (the POSIX timestamp, None for a
     date), ``instant_us`` (whole microseconds since the epoch; a date stands for
-    the last microsecond of its Paris day, 24:00 less 1 µs) and ``key`` (the sort
-    key: ``(instant_us, date_only, RANK)``, a date after every instant of its day,
-    then the workflow order) are derived once, at construction. ``sort_key`` is ``key``
-    as one integer, ``instant_us × 64 + 32 × date_only + RANK`` (RANK < 32): the same
-    order, sorted faster (a batch sorts millions of logs).
+    the last microsecond of its Paris day, 24:00 less 1 µs) and ``sort_key`` are
+    derived once, at construction. The order of events is that of :attr:`key`,
+    ``(instant_us, date_only, RANK)``: a date after every instant of its day, then the
+    workflow order. ``sort_key`` is that key as one integer, ``instant_us × 64 + 32 ×
+    date_only + RANK`` (RANK < 32): the same order, compared faster (a batch sorts
+    millions of logs).
     """
 
     #: The ``type`` of the event in JSON.
@@ -172,27 +173,21 @@ class Event:
     day: dt.date = attrs.field(init=False, eq=False, repr=False)
     ts: float | None = attrs.field(init=False, eq=False, repr=False)
     instant_us: int = attrs.field(init=False, eq=False, repr=False)
-    key: tuple[int, bool, int] = attrs.field(init=False, eq=False, repr=False)
     sort_key: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        at = self.at
-        # The same ``at`` object (a day or an hour that a reader's memo gives to many
-        # events) is derived once; the entry holds it, so its id is not reused meanwhile.
-        derived = _DERIVED.get(id(at))
-        if derived is None or derived[0] is not at:
-            derived = _derive(at)
         # The slots set through their descriptors (faster than object.__setattr__).
-        _SET_DAY(self, derived[1])
-        _SET_TS(self, derived[2])
-        _SET_INSTANT_US(self, derived[3])
-        date_only = derived[2] is None
-        _SET_KEY(self, (derived[3], date_only, self.RANK))
-        _SET_SORT_KEY(self, (derived[3] << 6) + (32 if date_only else 0) + self.RANK)
+        for setter, value in zip(_DERIVED_SETTERS, _derived(type(self), self.at), strict=True):
+            setter(self, value)
 
     @property
     def timed(self) -> bool:
         return self.ts is not None
+
+    @property
+    def key(self) -> tuple[int, bool, int]:
+        """The sort key, named: ``(instant_us, date_only, RANK)`` (``sort_key`` in order)."""
+        return (self.instant_us, self.ts is None, self.RANK)
 
     def __reduce__(self) -> tuple:
         # A pickle (a worker's result) carries the fields given, not the derived ones:
@@ -218,17 +213,8 @@ class Event:
                      for value in (getattr(self, name) for name in _content_names(type(self))))
 
 
-#: The setters of Event's derived slots (member descriptors: a frozen class refuses
-#: ``setattr``, not a descriptor's ``__set__``).
-_SET_DAY, _SET_TS, _SET_INSTANT_US, _SET_KEY, _SET_SORT_KEY = (
-    Event.__dict__[name].__set__ for name in ("day", "ts", "instant_us", "key", "sort_key"))
-
-
-#: ``id(at) -> (at, day, ts, instant_us)`` for the instants already derived (bounded).
-_DERIVED: dict[int, tuple] = {}
-
-
-def _derive(at: dt.date | dt.datetime) -> tuple:
+def _derived(cls: type[Event], at: dt.date | dt.datetime) -> tuple:
+    """``(day, ts, instant_us, sort_key)`` of an event of ``cls`` at ``at``."""
     if type(at) is dt.date:
         day, ts = at, None
         instant_us = day_end_us(at)  # a date stands after every instant of its day
@@ -237,11 +223,15 @@ def _derive(at: dt.date | dt.datetime) -> tuple:
         day = at.astimezone(PARIS).date()
         # Exact: whole microseconds since the epoch stay below 2**53 until year 2255.
         instant_us = round(ts * 1_000_000)
-    derived = (at, day, ts, instant_us)
-    if len(_DERIVED) >= 65_536:
-        _DERIVED.clear()
-    _DERIVED[id(at)] = derived
-    return derived
+    return day, ts, instant_us, (instant_us << 6) + (32 if ts is None else 0) + cls.RANK
+
+
+#: The derived slots (see :class:`Event`) and their setters (member descriptors: a frozen
+#: class refuses ``setattr``, not a descriptor's ``__set__``).
+_DERIVED_SLOTS = ("day", "ts", "instant_us", "sort_key")
+_DERIVED_SETTERS = tuple(Event.__dict__[name].__set__ for name in _DERIVED_SLOTS)
+#: How the reader derives them along with ``at`` (describe: one derivation per text read).
+Event.__derived__ = ("at", _derived, _DERIVED_SLOTS)  # type: ignore[attr-defined]
 
 
 def _restore(cls: type, values: tuple) -> Event:
@@ -592,7 +582,7 @@ assert all(0 <= cls.RANK < 32 for cls in EVENT_TYPES.values()), "sort_key holds 
 
 def sort_events(events: Iterable[tuple[int, Event]]) -> list[tuple[int, Event]]:
     """``(input index, event)`` pairs in the deterministic order of the module doc."""
-    decorated = [(e.key, i, e) for i, e in events]
+    decorated = [(e.sort_key, i, e) for i, e in events]
     decorated.sort()  # equal keys compare the indexes, never the events
     if len({item[0] for item in decorated}) < len(decorated):
         # Equal keys (same moment, same type) are rare: order them by content,

@@ -245,13 +245,13 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
         return
     status = _status(due, due_us, act, f)
     if unknown is not None and status.is_breach and (
-            act is None or unknown[1].key < act[1].key) and _status(
+            act is None or unknown[1].sort_key < act[1].sort_key) and _status(
             due, due_us, unknown, f) is MET:
         act, status = unknown, UNKNOWN
     if status is not MET and status is not PENDING:  # (UNKNOWN: the rule speaks too)
         f.breached.add(rule_id)
     order = f.order
-    order.append((due_us, trigger[1].key, rule_id, len(order)))
+    order.append((due_us, trigger[1].sort_key, rule_id, len(order)))
     f.obligations.append(_new(Obligation, (
         rule_id, what, trigger[1], trigger[0], due,
         act[1] if act else None, act[0] if act else None, status, d, None, None, None)))
@@ -273,7 +273,7 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
         return
     else:
         status = PENDING
-    f.order.append((due_event[1].instant_us if due_event else _NO_DUE, trigger[1].key, rule_id,
+    f.order.append((due_event[1].instant_us if due_event else _NO_DUE, trigger[1].sort_key, rule_id,
                     len(f.order)))
     f.obligations.append(_new(Obligation, (
         rule_id, what, trigger[1], trigger[0], due_event[1].at if due_event else None,
@@ -373,7 +373,7 @@ def build_obligations(f: CaseFacts) -> None:
             _with_deadline(f, "REFUSAL-48H", meeting, end, impossibility)
         validated, session = f.first_from(ProposalValidated, m), f.first_from(SessionHeld, m)
         first_step = validated if session is None or (
-            validated is not None and validated[1].key < session[1].key) else session
+            validated is not None and validated[1].sort_key < session[1].sort_key) else session
         _tied(f, "PROG-PROPOSAL", "Envoi de la proposition de programme au CPIP", meeting,
               f.first_from(ProposalSent, m), first_step,
               "à l'issue du premier entretien", "la validation du programme" if first_step
@@ -433,7 +433,7 @@ def _start_act(f: CaseFacts, validation: Event) -> Pair | None:
         return held
     for pair in f.of(SessionMissed):
         e = pair[1]
-        if held is not None and held[1].key < e.key:
+        if held is not None and held[1].sort_key < e.sort_key:
             break
         if e.by_person and not before(e, validation):
             return pair

@@ -369,7 +369,7 @@ def _state(f: CaseFacts) -> tuple[CaseState, Pair | None]:
     if f.validations:
         return CaseState.VALIDATED, f.validations[0][0]
     last = max((p for p, _ in f.decisions if isinstance(p[1], ProposalSent)),
-               key=lambda p: p[1].key, default=None)
+               key=lambda p: p[1].sort_key, default=None)
     if last is not None:
         decision = next(d for p, d in f.decisions if p is last)
         if decision is None:
