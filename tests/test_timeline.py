@@ -654,6 +654,20 @@ def test_property_an_event_pickles_with_its_fields_and_derives_the_rest(raw):
             event.day, event.ts, event.instant_us, event.key, event.sort_key)
 
 
+@given(st.lists(events(), min_size=1, max_size=8))
+def test_property_events_read_twice_derive_what_their_instant_says(raw):
+    """The reader derives an event's day, timestamp and sort key once per text (its memo):
+    read again, or built from its instant, an event derives the same."""
+    from ppaip_rules.events import _derived
+
+    for item in raw:
+        first, again = read_event(item), read_event(dict(item))
+        assert first == again
+        for event in (first, again):
+            assert (event.day, event.ts, event.instant_us, event.sort_key) == _derived(
+                type(event), event.at)
+
+
 def test_random_shuffles_of_the_example_give_the_same_obligations():
     data = json.loads((EXAMPLES / "case.non-conforme.json").read_text())
     reference = canonical(evaluate_case(data, as_of=AS_OF))
