@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from operator import attrgetter, itemgetter
 
 import attrs
@@ -144,8 +145,9 @@ class CaseFacts:
         self.obligations: list = []  # filled by obligations.build_obligations
         self.order: list[tuple] = []
 
-    def of(self, cls: type[Event]) -> list[Pair]:
-        return self.by.get(cls.TYPE, [])
+    def of(self, cls: type[Event]) -> Sequence[Pair]:
+        """The events of ``cls`` in the log's order (read-only: a group, or an empty tuple)."""
+        return self.by.get(cls.TYPE, ())
 
     def first(self, cls: type[Event]) -> Pair | None:
         found = self.by.get(cls.TYPE)
