@@ -327,3 +327,35 @@ def test_two_workers_give_the_rows_of_one_on_generated_cases_and_bad_lines():
     with pytest.raises(InputError) as err:
         list(evaluate_cases(lines[20:], as_of=AS_OF, workers=2, chunk_size=32))
     assert err.value.path == "[81].events[0].at"
+
+
+# --- Reading NDJSON lines: a key given twice is refused anywhere, naming its path -----------
+
+def test_load_json_reads_generated_lines_as_json_does():
+    from ppaip_rules.parsing import load_json
+
+    for line in _generated_lines(50, seed=2):
+        assert load_json(line.encode()) == json.loads(line)
+    assert load_json('\ufeff{"a": [1, 2.5, null, true, "é"]}'.encode()) == {
+        "a": [1, 2.5, None, True, "é"]}
+
+
+@pytest.mark.parametrize("raw, path", [
+    (b'{"case_id": "A", "events": [{"type": "x"}, {"at": 1, "at": 2}]}', "events[1].at"),
+    (b'{"events": [{"to": ["cpip"]}], "case_id": "A", "case_id": "B"}', "case_id"),
+    (b'[{"at": 1}, {"events": [{"at": 1}, {"to": [], "at": 1, "at": 1}]}]', "[1].events[1].at"),
+])
+def test_load_json_refuses_a_key_given_twice_at_any_depth_naming_its_path(raw, path):
+    from ppaip_rules.parsing import load_json
+
+    with pytest.raises(InputError) as err:
+        load_json(raw, "cas.json")
+    assert (err.value.path, err.value.problem) == (path, "clé en double")
+
+
+def test_load_json_a_document_unreadable_after_a_key_given_twice_is_unreadable_json():
+    from ppaip_rules.parsing import load_json
+
+    with pytest.raises(InputError) as err:
+        load_json(b'{"a": 1, "a": 2, "b": [1,', "cas.json")
+    assert err.value.path == "cas.json" and "JSON illisible" in err.value.problem
