@@ -134,7 +134,7 @@ def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
     chunk: list = []
     start = index = 0
     for item in cases:
-        if isinstance(item, (str, bytes)) and not item.strip():
+        if isinstance(item, (str, bytes)) and (not item or item.isspace()):  # blank: no copy
             continue
         chunk.append(item)
         index += 1
