@@ -122,14 +122,16 @@ def parts(n: int) -> None:
     print(f"{'octets envoyés par cas (pickle)':<52} {sum(map(len, sent)) / n:>8.0f}")
 
 
-def measure(path: Path, workers: int, repeats: int) -> dict:
-    results = []
+def measure(path: Path, workers: tuple[int, ...], repeats: int) -> list[dict]:
+    """The median of each measurement, per number of workers; the configurations take
+    turns (1, 2, 1, 2…), so that a change of the machine's load weighs on each alike."""
+    results: list[list[dict]] = [[] for _ in workers]
     for _ in range(repeats):
-        out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
-                                       str(workers)], text=True, env=FRESH_ENV)
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    best = {k: statistics.median(r[k] for r in results) for k in results[0]}
-    return best
+        for runs, n in zip(results, workers, strict=True):
+            out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
+                                           str(n)], text=True, env=FRESH_ENV)
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+    return [{k: statistics.median(r[k] for r in runs) for k in runs[0]} for runs in results]
 
 
 def main() -> None:
@@ -156,9 +158,8 @@ def main() -> None:
                        env=FRESH_ENV, check=True)  # fills the bytecode cache
         print(f"{args.cases:,} cas NDJSON ({small.stat().st_size / 1e6:.1f} Mo), "
               f"{os.cpu_count()} cœurs, médiane de {args.repeats} ; cibles du ticket 13 en regard")
-        one = measure(small, 1, args.repeats)
-        two = measure(small, 2, args.repeats)
-        double = measure(large, 2, 1)
+        one, two = measure(small, (1, 2), args.repeats)
+        (double,) = measure(large, (2,), 1)
         load = " ; ".join(f"{x:.1f}" for x in os.getloadavg())
     per_case_us = one["cpu"] / one["cases"] * 1e6
     print(f"{'mesure':<52} {'valeur':>12}  cible")
