@@ -59,10 +59,22 @@ def write_ndjson(path: Path, n: int, seed: int = 2025) -> None:
             out.write(json.dumps(as_dict(generate_case(rng, i)), ensure_ascii=False) + "\n")
 
 
+def busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux), else None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run(path: str, workers: int) -> None:
     """One configuration, in this (fresh) process: prints a JSON line of measurements."""
     from ppaip_rules.batch import evaluate_cases
 
+    busy = busy_seconds()
     t, c = time.perf_counter(), time.process_time()
     cases = obligations = findings = 0
     for rows in evaluate_cases(Path(path), as_of=AS_OF, workers=workers):
@@ -73,7 +85,11 @@ def run(path: str, workers: int) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     parent = time.process_time() - c
+    # Other work on the machine meanwhile, in cores kept busy: the cores this run did not use.
+    others = None if busy is None else max(0.0, busy_seconds() - busy - parent
+                                           - kids.ru_utime - kids.ru_stime) / wall
     print(json.dumps({
+        "other_cores": others,
         "cases": cases, "obligations": obligations, "findings": findings, "wall": wall,
         "cpu": parent + kids.ru_utime + kids.ru_stime, "cpu_parent": parent,
         "cpu_workers": kids.ru_utime + kids.ru_stime,
@@ -131,7 +147,8 @@ def measure(path: Path, workers: tuple[int, ...], repeats: int) -> list[dict]:
             out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
                                            str(n)], text=True, env=FRESH_ENV)
             runs.append(json.loads(out.strip().splitlines()[-1]))
-    return [{k: statistics.median(r[k] for r in runs) for k in runs[0]} for runs in results]
+    return [{k: statistics.median(r[k] for r in runs) if runs[0][k] is not None else None
+             for k in runs[0]} for runs in results]
 
 
 def main() -> None:
@@ -177,6 +194,11 @@ def main() -> None:
     busiest = max(two["cpu_parent"], two["cpu_workers"] / 2)
     print(f"{'accélération 2 / 1 estimée d’après le CPU':<52} {one['cpu'] / busiest:>11.2f}×  "
           f"≥ 1,7× (charge moyenne 1/5/15 min : {load})")
+    if one["other_cores"] is not None:
+        # Two processes need both cores: other work meanwhile slows them, not one process.
+        print(f"{'autre travail pendant la mesure, 1 / 2 processus':<52} "
+              f"{one['other_cores']:>5.2f} / {two['other_cores']:<5.2f}  "
+              f"cœurs occupés ailleurs ; au-delà de 0,1, refaire la mesure")
     for label, r in (("1 processus", one), ("2 processus", two), ("2 processus, 2× cas", double)):
         print(f"{label + ' : mémoire max parent / worker (Mo)':<52} "
               f"{r['rss_parent_mb']:>5.0f} / {r['rss_worker_mb']:<5.0f}  < 150 Mo")
