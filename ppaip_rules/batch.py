@@ -197,10 +197,13 @@ def _error_row(index: int, path: str, message: str) -> dict:
     return row
 
 
-def _case_row(index, case_id, as_of, state, state_since, verdict, complete, obligations,
-              overdue, pending, violations, warnings, informations, missing_facts,
-              validated_individual, validated_collective, delivered_individual,
-              delivered_collective, ignored_after_as_of) -> dict:
+# The rows' dicts, built from the values of :func:`_values` (each key written once, here;
+# a test checks that they are the columns, in order).
+
+def _case_row(index: int, case_id: Any, values: tuple) -> dict:
+    (as_of, state, state_since, verdict, complete, obligations, overdue, pending, violations,
+     warnings, informations, missing_facts, validated_individual, validated_collective,
+     delivered_individual, delivered_collective, ignored_after_as_of) = values
     return {
         "index": index, "case_id": case_id, "as_of": as_of, "state": state,
         "state_since": state_since, "verdict": verdict, "complete": complete,
@@ -214,8 +217,9 @@ def _case_row(index, case_id, as_of, state, state_since, verdict, complete, obli
     }
 
 
-def _obligation_row(index, case_id, rule_id, trigger_type, trigger_at, trigger_index, due,
-                    status, act_type, act_at, act_index) -> dict:
+def _obligation_row(index: int, case_id: Any, values: tuple) -> dict:
+    (rule_id, trigger_type, trigger_at, trigger_index, due, status, act_type, act_at,
+     act_index) = values
     return {
         "index": index, "case_id": case_id, "rule_id": rule_id, "trigger_type": trigger_type,
         "trigger_at": trigger_at, "trigger_index": trigger_index, "due": due,
@@ -223,7 +227,8 @@ def _obligation_row(index, case_id, rule_id, trigger_type, trigger_at, trigger_i
     }
 
 
-def _finding_row(index, case_id, rule_id, clause, severity, path, message, missing) -> dict:
+def _finding_row(index: int, case_id: Any, values: tuple) -> dict:
+    rule_id, clause, severity, path, message, missing = values
     return {
         "index": index, "case_id": case_id, "rule_id": rule_id, "clause": clause,
         "severity": severity, "path": path, "message": message, "missing": missing,
@@ -232,9 +237,9 @@ def _finding_row(index, case_id, rule_id, clause, severity, path, message, missi
 
 def _rows(index: int, case_id: Any, case: tuple, obligations: list, findings: list
           ) -> CaseRows:
-    return CaseRows(_case_row(index, case_id, *case),
-                    tuple([_obligation_row(index, case_id, *o) for o in obligations]),
-                    tuple([_finding_row(index, case_id, *f) for f in findings]))
+    return CaseRows(_case_row(index, case_id, case),
+                    tuple([_obligation_row(index, case_id, o) for o in obligations]),
+                    tuple([_finding_row(index, case_id, f) for f in findings]))
 
 
 def _values(ev: Any) -> tuple[tuple, list[tuple], list[tuple]]:
