@@ -4,6 +4,8 @@ Run by hand, never by the test suite (from the repository root):
 
     PYTHONPATH=. python benchmarks/bench_batch.py                 # 20,000 cases
     PYTHONPATH=. python benchmarks/bench_batch.py --cases 100000
+    PYTHONPATH=. python benchmarks/bench_batch.py --parts         # cost of each part
+
 
 The cases are those of ``bench_timeline.py`` (about 20 events each), written once
 as an NDJSON file. Each configuration runs in a fresh process
@@ -14,6 +16,12 @@ rows are consumed and dropped, as a job that writes them out would.
 Targets (issue 13): on 2 workers at least 1.7× faster than on 1; memory under
 150 MB whatever the number of cases (checked by running twice the cases); the
 projection to 5 M case-years is printed from the measured cost per case.
+
+``--parts`` measures, in this process and in CPU time (best of 5 passes over 3,000
+cases, per case), each part of the path of one NDJSON case: reading the line
+(``load_json``, and ``json.loads`` alone as the floor), evaluating it, writing its
+rows in one process (``rows_of``), and on several processes the worker's part
+(the rows' values, pickled) and the parent's (unpickled, rows built).
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 AS_OF = "2026-06-30T12:00:00+02:00"
+#: PPAIP_BENCH_SMOKE=1 (tests/test_benchmarks.py): tiny sizes, one repeat, no verdict on time.
+SMOKE = os.environ.get("PPAIP_BENCH_SMOKE") == "1"
 
 #: Each run and its workers read and write compiled bytecode in a private cache, as an
 #: installed package would (PYTHONDONTWRITEBYTECODE would make each worker compile it all).
@@ -49,13 +59,25 @@ def write_ndjson(path: Path, n: int, seed: int = 2025) -> None:
             out.write(json.dumps(as_dict(generate_case(rng, i)), ensure_ascii=False) + "\n")
 
 
+def busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux), else None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run(path: str, workers: int) -> None:
     """One configuration, in this (fresh) process: prints a JSON line of measurements."""
     from ppaip_rules.batch import evaluate_cases
 
+    busy = busy_seconds()
     t, c = time.perf_counter(), time.process_time()
     cases = obligations = findings = 0
-    for rows in evaluate_cases(Path(path), as_of=AS_OF, workers=workers, chunk_size=250):
+    for rows in evaluate_cases(Path(path), as_of=AS_OF, workers=workers):
         cases += 1
         obligations += len(rows.obligations)
         findings += len(rows.findings)
@@ -63,21 +85,70 @@ def run(path: str, workers: int) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     parent = time.process_time() - c
+    # Other work on the machine meanwhile, in cores kept busy: the cores this run did not use.
+    others = None if busy is None else max(0.0, busy_seconds() - busy - parent
+                                           - kids.ru_utime - kids.ru_stime) / wall
     print(json.dumps({
+        "other_cores": others,
         "cases": cases, "obligations": obligations, "findings": findings, "wall": wall,
         "cpu": parent + kids.ru_utime + kids.ru_stime, "cpu_parent": parent,
         "cpu_workers": kids.ru_utime + kids.ru_stime,
         "rss_parent_mb": own.ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024}))
 
 
-def measure(path: Path, workers: int, repeats: int) -> dict:
-    results = []
+def parts(n: int) -> None:
+    """CPU time per case of each part of the path of one NDJSON case (in this process)."""
+    import pickle
+    import timeit
+
+    from ppaip_rules.batch import _rows, _unpack, _values, rows_of
+    from ppaip_rules.parsing import load_json
+    from ppaip_rules.timeline import evaluate_case
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cases.ndjson"
+        write_ndjson(path, n)
+        lines = path.read_bytes().splitlines()
+    data = [load_json(line) for line in lines]
+    evs = [evaluate_case(d, as_of=AS_OF) for d in data]
+    packed = [(ev.case_id, *_values(ev)) for ev in evs]
+    chunks = [packed[i:i + 200] for i in range(0, n, 200)]
+    sent = [pickle.dumps(c, pickle.HIGHEST_PROTOCOL) for c in chunks]
+
+    def cpu(fn) -> float:
+        timer = time.process_time
+        return min(timeit.repeat(fn, timer=timer, number=1, repeat=1 if SMOKE else 5)) / n * 1e6
+
+    print(f"{n:,} cas NDJSON, temps CPU par cas (µs), meilleur de {1 if SMOKE else 5} passages")
+    for label, fn in (
+        ("lecture de la ligne (load_json)", lambda: [load_json(x) for x in lines]),
+        ("   dont json.loads seul (plancher)", lambda: [json.loads(x) for x in lines]),
+        ("évaluation (evaluate_case, objet JSON lu)",
+         lambda: [evaluate_case(d, as_of=AS_OF) for d in data]),
+        ("lignes plates, 1 processus (rows_of)",
+         lambda: [rows_of(ev, i) for i, ev in enumerate(evs)]),
+        ("worker : valeurs des lignes + pickle", lambda: [pickle.dumps(
+            [(ev.case_id, *_values(ev)) for ev in evs[i:i + 200]], pickle.HIGHEST_PROTOCOL)
+            for i in range(0, n, 200)]),
+        ("parent : unpickle + lignes construites",
+         lambda: [_unpack(0, pickle.loads(x)) for x in sent]),
+        ("   dont lignes construites seules", lambda: [_rows(0, *p) for p in packed]),
+    ):
+        print(f"{label:<52} {cpu(fn):>8.1f}")
+    print(f"{'octets envoyés par cas (pickle)':<52} {sum(map(len, sent)) / n:>8.0f}")
+
+
+def measure(path: Path, workers: tuple[int, ...], repeats: int) -> list[dict]:
+    """The median of each measurement, per number of workers; the configurations take
+    turns (1, 2, 1, 2…), so that a change of the machine's load weighs on each alike."""
+    results: list[list[dict]] = [[] for _ in workers]
     for _ in range(repeats):
-        out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
-                                       str(workers)], text=True, env=FRESH_ENV)
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    best = {k: statistics.median(r[k] for r in results) for k in results[0]}
-    return best
+        for runs, n in zip(results, workers, strict=True):
+            out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
+                                           str(n)], text=True, env=FRESH_ENV)
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+    return [{k: statistics.median(r[k] for r in runs) if runs[0][k] is not None else None
+             for k in runs[0]} for runs in results]
 
 
 def main() -> None:
@@ -85,9 +156,15 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--run", nargs=2, metavar=("FILE", "WORKERS"))
+    parser.add_argument("--parts", action="store_true")
     args = parser.parse_args()
     if args.run:
         run(args.run[0], int(args.run[1]))
+        return
+    if SMOKE:
+        args.cases, args.repeats = 40, 1
+    if args.parts:
+        parts(40 if SMOKE else 3_000)
         return
     with tempfile.TemporaryDirectory() as tmp:
         small, large = Path(tmp) / "cases.ndjson", Path(tmp) / "cases-x2.ndjson"
@@ -98,9 +175,8 @@ def main() -> None:
                        env=FRESH_ENV, check=True)  # fills the bytecode cache
         print(f"{args.cases:,} cas NDJSON ({small.stat().st_size / 1e6:.1f} Mo), "
               f"{os.cpu_count()} cœurs, médiane de {args.repeats} ; cibles du ticket 13 en regard")
-        one = measure(small, 1, args.repeats)
-        two = measure(small, 2, args.repeats)
-        double = measure(large, 2, 1)
+        one, two = measure(small, (1, 2), args.repeats)
+        (double,) = measure(large, (2,), 1)
         load = " ; ".join(f"{x:.1f}" for x in os.getloadavg())
     per_case_us = one["cpu"] / one["cases"] * 1e6
     print(f"{'mesure':<52} {'valeur':>12}  cible")
@@ -118,6 +194,11 @@ def main() -> None:
     busiest = max(two["cpu_parent"], two["cpu_workers"] / 2)
     print(f"{'accélération 2 / 1 estimée d’après le CPU':<52} {one['cpu'] / busiest:>11.2f}×  "
           f"≥ 1,7× (charge moyenne 1/5/15 min : {load})")
+    if one["other_cores"] is not None:
+        # Two processes need both cores: other work meanwhile slows them, not one process.
+        print(f"{'autre travail pendant la mesure, 1 / 2 processus':<52} "
+              f"{one['other_cores']:>5.2f} / {two['other_cores']:<5.2f}  "
+              f"cœurs occupés ailleurs ; au-delà de 0,1, refaire la mesure")
     for label, r in (("1 processus", one), ("2 processus", two), ("2 processus, 2× cas", double)):
         print(f"{label + ' : mémoire max parent / worker (Mo)':<52} "
               f"{r['rss_parent_mb']:>5.0f} / {r['rss_worker_mb']:<5.0f}  < 150 Mo")

@@ -110,13 +110,15 @@ def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
         pending: deque = deque()
         try:
             for start, chunk in chunks:
-                pending.append(pool.submit(_evaluate_chunk, job, start, chunk))
+                pending.append((start, pool.submit(_pack_chunk, job, start, chunk)))
                 if len(pending) >= 2 * workers:
-                    yield from pending.popleft().result()
+                    first, future = pending.popleft()
+                    yield from _unpack(first, future.result())
             while pending:
-                yield from pending.popleft().result()
+                first, future = pending.popleft()
+                yield from _unpack(first, future.result())
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
 
 
@@ -132,7 +134,7 @@ def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
     chunk: list = []
     start = index = 0
     for item in cases:
-        if isinstance(item, (str, bytes)) and not item.strip():
+        if isinstance(item, (str, bytes)) and (not item or item.isspace()):  # blank: no copy
             continue
         chunk.append(item)
         index += 1
@@ -144,8 +146,18 @@ def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
 
 
 def _evaluate_chunk(job: tuple, start: int, chunk: list) -> list[CaseRows]:
-    """The rows of a chunk of cases (runs in a worker process, or in this one)."""
-    from .checks import load_json
+    """The rows of a chunk of cases, evaluated in this process."""
+    return _unpack(start, _pack_chunk(job, start, chunk))
+
+
+def _pack_chunk(job: tuple, start: int, chunk: list) -> list[tuple]:
+    """The values of a chunk's rows (runs in a worker process, or in this one).
+
+    What crosses back from a worker is compact: per case, ``(case_id, case values,
+    obligation value tuples, finding value tuples)`` in the columns' order without
+    ``index`` and ``case_id`` (which the rows repeat), or ``(error_path, error)`` for
+    a case refused with ``errors="row"``; :func:`_unpack` builds the rows' dicts."""
+    from .parsing import load_json
     from .timeline import evaluate_case
 
     as_of, params, policy, errors = job
@@ -162,60 +174,130 @@ def _evaluate_chunk(job: tuple, start: int, chunk: list) -> list[CaseRows]:
                 f"[{i}]", error.expected, error.problem)
             if errors == "raise":
                 raise located from None
-            out.append(CaseRows(_error_row(i, located), (), ()))
+            out.append((located.path, str(located)))
             continue
-        out.append(rows_of(ev, i))
+        out.append((ev.case_id, *_values(ev)))
     return out
 
 
-def _error_row(index: int, error: InputError) -> dict:
+def _unpack(start: int, packed: list[tuple]) -> list[CaseRows]:
+    """The :class:`CaseRows` of a chunk from :func:`_pack_chunk`'s values."""
+    out = []
+    for index, item in enumerate(packed, start):
+        if len(item) == 2:
+            out.append(CaseRows(_error_row(index, *item), (), ()))
+        else:
+            out.append(_rows(index, *item))
+    return out
+
+
+def _error_row(index: int, path: str, message: str) -> dict:
     row = dict.fromkeys(CASE_COLUMNS)
-    row.update(index=index, error_path=error.path, error=str(error))
+    row.update(index=index, error_path=path, error=message)
     return row
 
 
-def _iso(value: Any) -> str | None:
-    return None if value is None else value.isoformat()
+# The rows' dicts, built from the values of :func:`_values` (each key written once, here;
+# a test checks that they are the columns, in order).
+
+def _case_row(index: int, case_id: Any, values: tuple) -> dict:
+    (as_of, state, state_since, verdict, complete, obligations, overdue, pending, violations,
+     warnings, informations, missing_facts, validated_individual, validated_collective,
+     delivered_individual, delivered_collective, ignored_after_as_of) = values
+    return {
+        "index": index, "case_id": case_id, "as_of": as_of, "state": state,
+        "state_since": state_since, "verdict": verdict, "complete": complete,
+        "obligations": obligations, "overdue": overdue, "pending": pending,
+        "violations": violations, "warnings": warnings, "informations": informations,
+        "missing_facts": missing_facts, "validated_individual": validated_individual,
+        "validated_collective": validated_collective,
+        "delivered_individual": delivered_individual,
+        "delivered_collective": delivered_collective,
+        "ignored_after_as_of": ignored_after_as_of, "error_path": None, "error": None,
+    }
+
+
+def _obligation_row(index: int, case_id: Any, values: tuple) -> dict:
+    (rule_id, trigger_type, trigger_at, trigger_index, due, status, act_type, act_at,
+     act_index) = values
+    return {
+        "index": index, "case_id": case_id, "rule_id": rule_id, "trigger_type": trigger_type,
+        "trigger_at": trigger_at, "trigger_index": trigger_index, "due": due,
+        "status": status, "act_type": act_type, "act_at": act_at, "act_index": act_index,
+    }
+
+
+def _finding_row(index: int, case_id: Any, values: tuple) -> dict:
+    rule_id, clause, severity, path, message, missing = values
+    return {
+        "index": index, "case_id": case_id, "rule_id": rule_id, "clause": clause,
+        "severity": severity, "path": path, "message": message, "missing": missing,
+    }
+
+
+def _rows(index: int, case_id: Any, case: tuple, obligations: list, findings: list
+          ) -> CaseRows:
+    return CaseRows(_case_row(index, case_id, case),
+                    tuple([_obligation_row(index, case_id, o) for o in obligations]),
+                    tuple([_finding_row(index, case_id, f) for f in findings]))
+
+
+def _values(ev: Any) -> tuple[tuple, list[tuple], list[tuple]]:
+    """The values of one evaluation's rows, in the columns' order, after ``index`` and
+    ``case_id``: ``(case values, [obligation values], [finding values])``.
+
+    One pass over the obligations and one over the findings; an event's instant is
+    written (``isoformat``) once, however many obligations it triggers or fulfils. An
+    enumeration member's value is read as ``_value_`` (what ``.value`` returns, without
+    going through its descriptor)."""
+    written: dict[int, str] = {}  # id(event) -> its instant in ISO form (events live on)
+    obligations = []
+    overdue = pending = 0
+    for o in ev.obligations:
+        trigger, act, due = o.trigger, o.act, o.due
+        status = o.status._value_
+        if status == "overdue":
+            overdue += 1
+        elif status == "pending":
+            pending += 1
+        trigger_at = written.get(id(trigger))
+        if trigger_at is None:
+            trigger_at = written[id(trigger)] = trigger.at.isoformat()
+        if act is None:
+            act_type = act_at = None
+        else:
+            act_type = act.TYPE
+            act_at = written.get(id(act))
+            if act_at is None:
+                act_at = written[id(act)] = act.at.isoformat()
+        obligations.append((o.rule_id, trigger.TYPE, trigger_at, o.trigger_index,
+                            None if due is None else due.isoformat(), status, act_type,
+                            act_at, o.act_index))
+    report = ev.report
+    violations = warnings = informations = 0
+    findings = []
+    for f in report.findings:
+        severity = f.severity._value_
+        if severity == "violation":
+            violations += 1
+        elif severity == "warning":
+            warnings += 1
+        elif severity == "info":
+            informations += 1
+        findings.append((f.rule_id, f.clause, severity, f.path, f.message, f.missing))
+    hours, since = ev.hours, ev.state_since
+    case = (ev.as_of.isoformat(), ev.state._value_,
+            None if since is None else since.at.isoformat(), report.verdict,
+            report.complete, len(obligations), overdue, pending, violations, warnings,
+            informations, report.missing_facts, hours.validated_individual,
+            hours.validated_collective, hours.delivered_individual,
+            hours.delivered_collective, ev.ignored_after_as_of)
+    return case, obligations, findings
 
 
 def rows_of(ev: Any, index: int = 0) -> CaseRows:
     """The flat rows of one :class:`~ppaip_rules.timeline.CaseEvaluation`."""
-    from .model import Severity
-
-    report, hours, case_id = ev.report, ev.hours, ev.case_id
-    findings = report.findings
-    statuses = [o.status.value for o in ev.obligations]
-    case = {
-        "index": index, "case_id": case_id, "as_of": ev.as_of.isoformat(),
-        "state": ev.state.value,
-        "state_since": _iso(ev.state_since.at) if ev.state_since is not None else None,
-        "verdict": report.verdict, "complete": report.complete,
-        "obligations": len(statuses), "overdue": statuses.count("overdue"),
-        "pending": statuses.count("pending"),
-        "violations": sum(f.severity is Severity.VIOLATION for f in findings),
-        "warnings": sum(f.severity is Severity.WARNING for f in findings),
-        "informations": sum(f.severity is Severity.INFO for f in findings),
-        "missing_facts": report.missing_facts,
-        "validated_individual": hours.validated_individual,
-        "validated_collective": hours.validated_collective,
-        "delivered_individual": hours.delivered_individual,
-        "delivered_collective": hours.delivered_collective,
-        "ignored_after_as_of": ev.ignored_after_as_of, "error_path": None, "error": None,
-    }
-    obligations = tuple({
-        "index": index, "case_id": case_id, "rule_id": o.rule_id,
-        "trigger_type": o.trigger.TYPE, "trigger_at": o.trigger.at.isoformat(),
-        "trigger_index": o.trigger_index, "due": _iso(o.due), "status": o.status.value,
-        "act_type": o.act.TYPE if o.act is not None else None,
-        "act_at": o.act.at.isoformat() if o.act is not None else None,
-        "act_index": o.act_index,
-    } for o in ev.obligations)
-    finding_rows = tuple({
-        "index": index, "case_id": case_id, "rule_id": f.rule_id, "clause": f.clause,
-        "severity": f.severity.value, "path": f.path, "message": f.message,
-        "missing": f.missing,
-    } for f in findings)
-    return CaseRows(case, obligations, finding_rows)
+    return _rows(index, ev.case_id, *_values(ev))
 
 
 __all__ = ["CASE_COLUMNS", "FINDING_COLUMNS", "OBLIGATION_COLUMNS", "POLICIES", "CaseRows",

@@ -495,16 +495,37 @@ def _refuse_duplicates(data: Any) -> None:
                          if isinstance(v, (dict, list)))
 
 
+class _KeyTwice(Exception):
+    """Raised by :func:`_unique_pairs`: the document is read again to name the key's path."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _KeyTwice
+    return obj
+
+
+#: The decoder of :func:`load_json`, built once (``json.loads`` with a hook builds one per
+#: call): it stops at the first key given twice, which is then found with its path.
+_DECODER: list = []
+
+
 def load_json(raw: bytes, filename: str = "-") -> Any:
     """JSON from bytes (UTF-8, with or without BOM); errors are :class:`InputError`.
 
     A key given twice in one object is refused (the last would silently win)."""
     import json  # here: a deadline alone never reads JSON (issue 13, cold start)
 
+    if not _DECODER:
+        _DECODER.append(json.JSONDecoder(object_pairs_hook=_unique_pairs))
     found: list = []
     try:
-        data = json.loads(raw.decode("utf-8-sig"),
-                          object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
+        text = raw.decode("utf-8-sig")
+        try:
+            return _DECODER[0].decode(text)
+        except _KeyTwice:
+            data = json.loads(text, object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
     except UnicodeDecodeError:
         raise InputError(filename, "un fichier JSON encodé en UTF-8",
                          "encodage illisible") from None

@@ -212,3 +212,150 @@ def test_evaluate_cases_on_two_spawned_workers_equals_one_and_raises_bad_input()
 def test_evaluate_cases_is_public():
     # the public name is the module function behind the argument guard (issue 16)
     assert getattr(ppaip_rules.evaluate_cases, "__wrapped__", None) is evaluate_cases
+
+
+# --- The rows of many cases: the same values, in one process or two ------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_bench_timeline_batch", ROOT / "benchmarks" / "bench_timeline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _generated_lines(n: int, seed: int) -> list[str]:
+    """NDJSON lines of generated cases; one in seven leaves a fact unrecorded."""
+    import random
+
+    bench = _generator()
+    rng = random.Random(seed)
+    lines = []
+    for i in range(n):
+        case = bench.as_dict(bench.generate_case(rng, i))
+        if i % 7 == 3:
+            for event in case["events"]:
+                event.pop(("to", "ipro_deposited", "cpip_invited", "justified")[i % 4], None)
+        lines.append(json.dumps(case, ensure_ascii=False))
+    return lines
+
+
+def _reference_rows(ev, index):
+    """The rows as version 0.3.0 wrote them (one dict literal per row, counts by sums)."""
+    from ppaip_rules.model import Severity
+
+    def iso(value):
+        return None if value is None else value.isoformat()
+
+    report, hours, case_id = ev.report, ev.hours, ev.case_id
+    findings = report.findings
+    statuses = [o.status.value for o in ev.obligations]
+    case = {
+        "index": index, "case_id": case_id, "as_of": ev.as_of.isoformat(),
+        "state": ev.state.value,
+        "state_since": iso(ev.state_since.at) if ev.state_since is not None else None,
+        "verdict": report.verdict, "complete": report.complete,
+        "obligations": len(statuses), "overdue": statuses.count("overdue"),
+        "pending": statuses.count("pending"),
+        "violations": sum(f.severity is Severity.VIOLATION for f in findings),
+        "warnings": sum(f.severity is Severity.WARNING for f in findings),
+        "informations": sum(f.severity is Severity.INFO for f in findings),
+        "missing_facts": report.missing_facts,
+        "validated_individual": hours.validated_individual,
+        "validated_collective": hours.validated_collective,
+        "delivered_individual": hours.delivered_individual,
+        "delivered_collective": hours.delivered_collective,
+        "ignored_after_as_of": ev.ignored_after_as_of, "error_path": None, "error": None,
+    }
+    obligations = tuple({
+        "index": index, "case_id": case_id, "rule_id": o.rule_id,
+        "trigger_type": o.trigger.TYPE, "trigger_at": o.trigger.at.isoformat(),
+        "trigger_index": o.trigger_index, "due": iso(o.due), "status": o.status.value,
+        "act_type": o.act.TYPE if o.act is not None else None,
+        "act_at": o.act.at.isoformat() if o.act is not None else None,
+        "act_index": o.act_index,
+    } for o in ev.obligations)
+    finding_rows = tuple({
+        "index": index, "case_id": case_id, "rule_id": f.rule_id, "clause": f.clause,
+        "severity": f.severity.value, "path": f.path, "message": f.message,
+        "missing": f.missing,
+    } for f in findings)
+    return CaseRows(case, obligations, finding_rows)
+
+
+def _typed_rows(rows):
+    """Rows with each value's type beside it (True == 1 and 1.0 == 1 must not pass)."""
+    return [[(k, type(v), v) for k, v in row.items()]
+            for r in rows for row in (r.case, *r.obligations, *r.findings)]
+
+
+@pytest.mark.parametrize("options", [
+    {"as_of": "2026-03-01T12:00:00+01:00"},
+    {"as_of": "2025-09-15T08:00:00+02:00", "suspension_stops_clock": False},
+    {"as_of": "2025-12-24T18:00:00+01:00", "extend_to_working_day": False,
+     "departement": "67", "good_friday_holiday": False, "start_needs_held_session": True},
+], ids=["after", "mid-course", "policies"])
+def test_rows_of_many_cases_equal_the_rows_written_one_dict_at_a_time(options):
+    lines = _generated_lines(300, seed=13)
+    cases = [*(json.loads(line) for line in lines), BREACHING, COMPLIANT]
+    rows = list(evaluate_cases([*lines, json.dumps(BREACHING), json.dumps(COMPLIANT)],
+                               **options))
+    expected = [_reference_rows(evaluate_case(c, **options), i) for i, c in enumerate(cases)]
+    assert rows == expected
+    assert _typed_rows(rows) == _typed_rows(expected)
+    assert {o["status"] for r in rows for o in r.obligations} >= {"met", "pending"}
+    assert any(r.findings for r in rows) and any(r.case["missing_facts"] for r in rows)
+    assert all(tuple(r.case) == CASE_COLUMNS for r in rows)
+
+
+def test_two_workers_give_the_rows_of_one_on_generated_cases_and_bad_lines():
+    lines = _generated_lines(240, seed=5)
+    lines[17] = "{pas du json"
+    lines[101] = json.dumps(BAD)
+    lines[150] = lines[150].replace('"case_id"', '"case_id": "double", "case_id"', 1)
+    one = list(evaluate_cases(lines, as_of=AS_OF, errors="row"))
+    two = list(evaluate_cases(lines, as_of=AS_OF, errors="row", workers=2, chunk_size=32))
+    assert two == one and _typed_rows(two) == _typed_rows(one)
+    assert [r.case["index"] for r in two] == list(range(240))
+    assert [r.case["error_path"] for r in two if r.case["error_path"]] == [
+        "[17]", "[101].events[0].at", "[150].case_id"]
+    with pytest.raises(InputError) as err:
+        list(evaluate_cases(lines[20:], as_of=AS_OF, workers=2, chunk_size=32))
+    assert err.value.path == "[81].events[0].at"
+
+
+# --- Reading NDJSON lines: a key given twice is refused anywhere, naming its path -----------
+
+def test_load_json_reads_generated_lines_as_json_does():
+    from ppaip_rules.parsing import load_json
+
+    for line in _generated_lines(50, seed=2):
+        assert load_json(line.encode()) == json.loads(line)
+    assert load_json('\ufeff{"a": [1, 2.5, null, true, "é"]}'.encode()) == {
+        "a": [1, 2.5, None, True, "é"]}
+
+
+@pytest.mark.parametrize("raw, path", [
+    (b'{"case_id": "A", "events": [{"type": "x"}, {"at": 1, "at": 2}]}', "events[1].at"),
+    (b'{"events": [{"to": ["cpip"]}], "case_id": "A", "case_id": "B"}', "case_id"),
+    (b'[{"at": 1}, {"events": [{"at": 1}, {"to": [], "at": 1, "at": 1}]}]', "[1].events[1].at"),
+])
+def test_load_json_refuses_a_key_given_twice_at_any_depth_naming_its_path(raw, path):
+    from ppaip_rules.parsing import load_json
+
+    with pytest.raises(InputError) as err:
+        load_json(raw, "cas.json")
+    assert (err.value.path, err.value.problem) == (path, "clé en double")
+
+
+def test_load_json_a_document_unreadable_after_a_key_given_twice_is_unreadable_json():
+    from ppaip_rules.parsing import load_json
+
+    with pytest.raises(InputError) as err:
+        load_json(b'{"a": 1, "a": 2, "b": [1,', "cas.json")
+    assert err.value.path == "cas.json" and "JSON illisible" in err.value.problem
