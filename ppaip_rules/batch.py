@@ -162,7 +162,7 @@ def _pack_chunk(job: tuple, start: int, chunk: list) -> list[tuple]:
 
     as_of, params, policy, errors = job
     params = DIJON if params is None else params
-    out = []
+    out: list[tuple] = []
     for i, item in enumerate(chunk, start):
         try:
             if isinstance(item, (str, bytes)):
