@@ -405,19 +405,59 @@ def trusted(cls: type) -> Any:
     already checked. Resolved once per class."""
     build = _TRUSTED.get(cls)
     if build is None:
-        init = getattr(cls.__init__, "__wrapped__", cls.__init__)
-        new = object.__new__
+        build = _slot_builder(cls)
+        if build is None:
+            init = getattr(cls.__init__, "__wrapped__", cls.__init__)
+            new = object.__new__
 
-        def build(*args: Any) -> Any:
-            obj = new(cls)
-            init(obj, *args)
-            return obj
+            def build(*args: Any) -> Any:
+                obj = new(cls)
+                init(obj, *args)
+                return obj
 
         _TRUSTED[cls] = build
     return build
 
 
 _TRUSTED: dict[type, Any] = {}
+
+
+def _slot_builder(cls: type) -> Any:
+    """For a slotted attrs class whose fields are all given to ``__init__`` and have no
+    validator: a generated function that does what attrs' ``__init__`` does (the same
+    parameters, defaults and converters, then ``__attrs_post_init__``), each slot set
+    through its descriptor (faster than the frozen class's ``object.__setattr__``).
+    None for any other class (attrs' own constructor is used)."""
+    import attrs
+
+    fields = attrs.fields(cls)
+    if "__slots__" not in cls.__dict__ or any(
+            not f.init or f.validator is not None or isinstance(f.default, attrs.Factory)
+            or (f.converter is not None and not callable(f.converter))
+            or isinstance(f.converter, attrs.Converter) for f in fields):
+        return None
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    positional, keywords, body = [], [], []
+    for i, f in enumerate(fields):
+        parameter = f"a{i}" if f.default is attrs.NOTHING else f"a{i}=d{i}"
+        namespace[f"d{i}"] = f.default
+        (keywords if f.kw_only else positional).append(parameter)
+        slot = cls.__dict__.get(f.name)
+        if slot is None or not hasattr(slot, "__set__"):
+            return None
+        namespace[f"s{i}"] = slot.__set__
+        if f.converter is not None:
+            namespace[f"c{i}"] = f.converter
+            body.append(f"    s{i}(obj, c{i}(a{i}))")
+        else:
+            body.append(f"    s{i}(obj, a{i})")
+    if hasattr(cls, "__attrs_post_init__"):
+        body.append("    obj.__attrs_post_init__()")
+    signature = ", ".join([*positional, *(["*", *keywords] if keywords else [])])
+    source = "\n".join([f"def build({signature}):", "    obj = new(cls)", *body,
+                        "    return obj"])
+    exec(compile(source, f"<trusted constructor of {cls.__name__}>", "exec"), namespace)
+    return namespace["build"]
 
 
 def _init_error(cls: type, args: tuple, kwargs: dict) -> InputError:

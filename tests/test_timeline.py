@@ -1062,3 +1062,32 @@ def test_calendar_changes_are_checked_in_linear_time(monkeypatch):
 
     small, large = cost(200), cost(1600)
     assert large <= 8 * small * 1.2  # linear (quadratic would be 64×)
+
+
+def test_the_unguarded_constructors_build_what_attrs_builds():
+    """parsing.trusted: for the case results, a generated constructor (slots set through
+    their descriptors) gives the very object attrs' own __init__ gives, converters and
+    defaults included; a class it cannot build that way keeps attrs' constructor."""
+    import attrs
+
+    from ppaip_rules.case_facts import Hours
+    from ppaip_rules.model import Deferred, Finding, Flag, Report, Severity
+    from ppaip_rules.parsing import trusted
+    from ppaip_rules.timeline import CaseEvaluation
+
+    flag_args = (Deferred(str.upper, "late"), 1, 2, Severity.WARNING, "events[0]",
+                 ["un pas"], False)
+    finding_args = ("R-1", "CCTP 6.1", Severity.VIOLATION, "titre", "message", None, None,
+                    "events[1]", ("un", "deux"), True, None)
+    ev = evaluate_case(START, as_of=AS_OF)
+    evaluation_args = ("C-1", ev.as_of, ev.state, ev.state_since, ev.obligations, ev.hours,
+                       ev.report, 2)
+    for cls, args in ((Flag, flag_args), (Finding, finding_args), (Hours, (1.0, None, 2.0, 0.0)),
+                      (Report, ("case", [], ["R-1"])), (CaseEvaluation, evaluation_args)):
+        built, reference = trusted(cls)(*args), cls(*args)
+        assert "trusted constructor" in trusted(cls).__code__.co_filename
+        assert built == reference
+        for field in attrs.fields(cls):
+            assert type(getattr(built, field.name)) is type(getattr(reference, field.name))
+    assert trusted(Report)("case", [], ["R-1"]).findings == ()  # the converter ran
+    assert trusted(Flag)(*flag_args).trace == ("un pas",)
