@@ -8,8 +8,10 @@ import each other).
 
 import copy
 import datetime as dt
+import importlib.util
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -383,3 +385,13 @@ def mutated(draw: Any, document: Any, values: st.SearchStrategy = json_values) -
         else:
             parent.append(draw(values))
     return doc
+
+
+def bench_timeline():
+    """The case generator of ``benchmarks/bench_timeline.py`` (plausible logs of about 20
+    events), loaded from its file: the benchmarks folder is not a package."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_timeline.py"
+    spec = importlib.util.spec_from_file_location("_bench_timeline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from strategies import bench_timeline
 
 import ppaip_rules
 from ppaip_rules import DIJON, CalendarRangeError, InputError, deadline, evaluate_case
@@ -220,13 +221,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _generator():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "_bench_timeline_batch", ROOT / "benchmarks" / "bench_timeline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_timeline()
 
 
 def _generated_lines(n: int, seed: int) -> list[str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import random
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from strategies import bench_timeline
 
 from ppaip_rules.errors import InputError
 from ppaip_rules.events import Case, read_event
@@ -50,11 +50,7 @@ CONFIGS = {
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "_bench_timeline_golden", ROOT / "benchmarks" / "bench_timeline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_timeline()
 
 
 #: Values a perturbed field may take (None: not recorded).
