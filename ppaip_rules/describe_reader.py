@@ -83,12 +83,27 @@ def _step(info: FieldInfo) -> Step:
     if info.many and (info.unique or info.min_items):
         inner = _step(attrs.evolve(info, unique=False, min_items=0))
         least, unique = info.min_items, info.unique
+        # A list of codes from a fixed list (recipients…) is read once per spelling: the
+        # same few lists come back in every log. Only what was read without error is kept.
+        memo: dict[Any, Any] | None = {} if kind == CODE and info.codes is not None \
+            and info.codes.source is None else None
 
         def read_bounded(value: Any, path: str) -> Any:
+            key = None
+            if memo is not None and type(value) is list:
+                try:
+                    found = memo.get(key := tuple(value))
+                except TypeError:  # an element that cannot be a key: read below
+                    found = key = None
+                if found is not None:
+                    return found
             if isinstance(value, (list, tuple)) and len(value) < least:
                 raise fail(path)
             got = inner(value, path)
-            return frozenset(got) if unique else got
+            got = frozenset(got) if unique else got
+            if memo is not None and key is not None:
+                _remember(memo, key, got)
+            return got
         return read_bounded
     if info.many and isinstance(info.kind, Tagged):
         return _read_variants(info, fail)
@@ -439,7 +454,7 @@ _MOMENTS: dict[Any, dict[str, Any]] = {PARIS_INSTANT: {}, DAY_OR_INSTANT: {}}
 _MOMENTS_MAX = 65_536
 
 
-def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
+def _remember(memo: dict[Any, Any], text: Any, value: Any) -> Any:
     if len(memo) >= _MOMENTS_MAX:
         memo.clear()
     memo[text] = value

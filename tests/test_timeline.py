@@ -1091,3 +1091,19 @@ def test_the_unguarded_constructors_build_what_attrs_builds():
             assert type(getattr(built, field.name)) is type(getattr(reference, field.name))
     assert trusted(Report)("case", [], ["R-1"]).findings == ()  # the converter ran
     assert trusted(Flag)(*flag_args).trace == ("un pas",)
+
+
+def test_a_list_of_recipients_read_again_is_the_same_and_a_bad_one_is_still_refused():
+    """The reader keeps each list of recipients it has read (describe_reader's memo): read
+    again, the list gives the same set; a bad list is refused at its element's path
+    however many good ones came before."""
+    bilan = {"type": "bilan_delivered", "at": "2025-06-02", "scope": "individual",
+             "to": ["cpip", "person"]}
+    for _ in range(3):
+        assert read_event(dict(bilan, to=["cpip", "person"])).to == {"cpip", "person"}
+    assert read_event(dict(bilan, to=["person", "person"])).to == {"person"}
+    for bad, path in ((["cpip", "juge"], "to[1]"), ([], "to"), ([["cpip"]], "to[0]"),
+                      ([None], "to[0]")):
+        with pytest.raises(InputError) as error:
+            read_event(dict(bilan, to=bad))
+        assert error.value.path == path
