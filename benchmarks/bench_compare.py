@@ -4,6 +4,13 @@ Run by hand, never by the test suite (from the repository root):
 
     git worktree add /tmp/before v0.3.0          # or any commit to compare with
     PYTHONPATH=. python benchmarks/bench_compare.py --old /tmp/before --new . --rounds 8
+    PYTHONPATH=. python benchmarks/bench_compare.py --old /tmp/before --new . --instructions
+
+``--instructions`` counts, with ``valgrind --tool=callgrind`` (when installed), the
+machine instructions of evaluate_case per case instead of timing it: a count that the
+load of the machine does not change. Each checkout runs one warm pass over 400 cases,
+then three; the difference, divided by the 800 cases of the two extra passes, is
+printed (``PYTHONHASHSEED=0``, bytecode cached beforehand).
 
 On a shared virtual machine the speed of one same computation varies from minute to
 minute, sometimes twice over. So the two checkouts take turns, each run in a fresh
@@ -54,6 +61,51 @@ def one_run(checkout: Path, cases: int) -> list[float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+#: ``--instructions``: one run over 400 cases (typed or JSON), ``passes`` warm passes.
+COUNT = r'''
+import sys
+sys.path.insert(0, "benchmarks")
+import bench_timeline as b
+from ppaip_rules.timeline import evaluate_case
+cases = b.generate(400); dicts = b.as_dicts(cases)
+items = dicts if sys.argv[1] == "json" else cases
+for _ in range(int(sys.argv[2])):
+    for item in items: evaluate_case(item, as_of=b.AS_OF)
+'''
+
+
+def instructions(checkout: Path, mode: str) -> float:
+    """Instructions per case of evaluate_case (``mode``: typed or json), by callgrind."""
+    import re
+    import tempfile
+
+    env = {**os.environ, "PYTHONPATH": str(checkout), "PYTHONHASHSEED": "0",
+           "PYTHONPYCACHEPREFIX": os.path.join(tempfile.gettempdir(), "ppaip-bench-pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", COUNT, mode, "1"], cwd=checkout, env=env, check=True)
+    counts = []
+    for passes in (1, 3):
+        with tempfile.TemporaryDirectory() as tmp:
+            done = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
+                 sys.executable, "-c", COUNT, mode, str(passes)],
+                cwd=checkout, env=env, capture_output=True, text=True, check=True)
+        counts.append(int(re.search(r"Collected : (\d+)", done.stderr).group(1)))
+    return (counts[1] - counts[0]) / 800
+
+
+def count_instructions(old: Path, new: Path) -> None:
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        print("valgrind absent : rien à compter (apt-get install valgrind)")
+        return
+    for mode in ("typed", "json"):
+        before, after = instructions(old, mode), instructions(new, mode)
+        print(f"{'modèles' if mode == 'typed' else 'JSON':>7} : {before / 1000:7.1f} k → "
+              f"{after / 1000:7.1f} k instructions par cas (rapport {after / before:.2f})")
+
+
 def main() -> None:
     here = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser()
@@ -61,7 +113,12 @@ def main() -> None:
     parser.add_argument("--new", type=Path, default=here, help="checkout measured")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--instructions", action="store_true",
+                        help="compter les instructions (valgrind) au lieu de chronométrer")
     args = parser.parse_args()
+    if args.instructions:
+        count_instructions(args.old.resolve(), args.new.resolve())
+        return
     rounds, cases = (1, 20) if SMOKE else (args.rounds, args.cases)
     runs: dict[str, list[list[float]]] = {"old": [], "new": []}
     for _ in range(rounds):
