@@ -305,7 +305,7 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     speak = speaking(f)
     if speak:
         findings = []
-        checks = _CHECKS or _case_checks()
+        checks = case_checks()
         for rule_id in sorted(speak, key=_RULE_ORDER.__getitem__) if len(speak) > 1 else speak:
             r, flags = checks[rule_id]
             for flag in flags(f, params):
@@ -330,13 +330,6 @@ def _policy(switches: tuple) -> dict:
 
 #: The rules of the case by position in :data:`CASE_RULES` (findings come in that order).
 _RULE_ORDER = {rule_id: i for i, rule_id in enumerate(CASE_RULES)}
-_CHECKS: dict = {}
-
-
-def _case_checks() -> dict:
-    _CHECKS.update(case_checks())
-    return _CHECKS
-
 
 _new_evaluation = trusted(CaseEvaluation)
 _new_report = trusted(Report)
