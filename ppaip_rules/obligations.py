@@ -230,13 +230,11 @@ def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None, due_us: int = 0) ->
 
 def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
                    act: Pair | None, lapses: bool = False, pauses: tuple = (),
-                   unknown: Pair | None = None, start_key: Any = None) -> None:
+                   unknown: Pair | None = None) -> None:
     """``unknown``: an act that may fulfil the obligation, but a fact that decides it is
     not recorded (its recipients…): when it came in time and the obligation would
-    otherwise be breached, the status is UNKNOWN (a missing fact, never a breach).
-    ``start_key``: :func:`_start_key` of ``start``, when the caller knows it already."""
-    if start_key is None:
-        start_key = _start_key(start)
+    otherwise be breached, the status is UNKNOWN (a missing fact, never a breach)."""
+    start_key = _start_key(start)
     hit = f.deadlines.get((rule_id, start_key, pauses))  # (_deadline's cache, inline)
     d, due_us, due, what = hit if hit is not None else _deadline(f, rule_id, start, pauses,
                                                                  start_key)
@@ -360,8 +358,7 @@ def build_obligations(f: CaseFacts) -> None:
     rx = f.first(PrescriptionReceived)
     if rx is not None:
         _with_deadline(f, "PROG-FIRST-MEETING", rx, rx[1].at,
-                       f.first_from(FirstMeeting, rx[1]), lapses=True,
-                       start_key=rx[1].day if rx[1].ts is None else rx[1].instant_us)
+                       f.first_from(FirstMeeting, rx[1]), lapses=True)
     # The first meeting starts its obligations even when it came too early (before the
     # prescription, which ELIG-PRESCRIBED reports): a later event never removes them.
     meeting = f.first(FirstMeeting)
@@ -387,14 +384,14 @@ def build_obligations(f: CaseFacts) -> None:
         if first is not None:
             pauses = _pauses(f) if f.stops_clock and f.suspensions else ()
             _with_deadline(f, "PROG-START", first, first[1].day, _start_act(f, first[1]),
-                           lapses=True, pauses=pauses, start_key=first[1].day)
+                           lapses=True, pauses=pauses)
     changes = f.of(CalendarChanged)
     if changes:
         coverage = _Coverage(f.of(CalendarChangeCommunicated))
         for change in changes:
             act, unknown = coverage.of(change[1])
             _with_deadline(f, "PROG-CALENDAR-CHANGE", change, change[1].at, act,
-                           unknown=unknown, start_key=change[1].instant_us)
+                           unknown=unknown)
     reconvocations, r = f.of(Reconvocation), 0
     for absence, next_appointment, _, next_absence in f.absences:
         while r < len(reconvocations) and before(reconvocations[r][1], absence[1]):
@@ -407,18 +404,14 @@ def build_obligations(f: CaseFacts) -> None:
               "après l'absence, avant le rendez-vous suivant", "le rendez-vous suivant")
     for trigger in f.interruptions:
         _with_deadline(f, "RUN-INTERRUPTION-48H", trigger, trigger[1].at,
-                       f.first_from(InterruptionReported, trigger[1]),
-                       start_key=trigger[1].day if trigger[1].ts is None
-                       else trigger[1].instant_us)
+                       f.first_from(InterruptionReported, trigger[1]))
     bilans = f.of(BilanDelivered)
     for last in f.of(LastIndividualInterview):
         act, unknown = _covering(bilans, last[1], _bilan_individual)
-        _with_deadline(f, "END-BILAN-IND", last, last[1].day, act, unknown=unknown,
-                       start_key=last[1].day)
+        _with_deadline(f, "END-BILAN-IND", last, last[1].day, act, unknown=unknown)
     for ended in f.of(WorkshopEnded):
         act, unknown = _covering(bilans, ended[1], _bilan_of_workshop(ended[1].workshop))
-        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, act, unknown=unknown,
-                       start_key=ended[1].day)
+        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, act, unknown=unknown)
     if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger
         obligations = f.obligations
         f.obligations = [obligations[k[3]] for k in sorted(f.order)]
