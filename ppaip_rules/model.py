@@ -160,18 +160,19 @@ def _read_message(self: Any) -> str:
     return value
 
 
-def _flag_trace(value: Any) -> Any:
-    """A flag's trace as given: steps (strings become steps), or steps still to compute."""
+def _trace_value(value: Any) -> Any:
+    """A trace as given: steps (strings become steps), or steps still to compute."""
     return value if type(value) is Deferred else _steps(value)
 
 
-def _flag_steps(value: Any) -> tuple[Step, ...]:
-    """What a flag's equality compares: its steps, computed if need be."""
+def _resolved_trace(value: Any) -> tuple[Step, ...]:
+    """What equality compares: the trace's steps, computed if need be."""
     return _steps(value.render(*value.data)) if type(value) is Deferred else value
 
 
-def _read_flag_trace(self: Any) -> tuple[Step, ...]:
-    """A flag's steps (computed once, on first read, when given as :class:`Deferred`)."""
+def _read_trace(self: Any) -> tuple[Step, ...]:
+    """The steps of a flag's or a finding's trace (computed once, on first read, when
+    given as :class:`Deferred`)."""
     value = self._trace
     if type(value) is Deferred:
         value = _steps(value.render(*value.data))
@@ -195,15 +196,15 @@ class Flag:
     found: Any = None
     severity: Severity | None = None
     path: str | None = None
-    _trace: tuple[Step, ...] = attrs.field(default=(), converter=_flag_trace, eq=_flag_steps,
-                                           alias="trace")
+    _trace: tuple[Step, ...] = attrs.field(default=(), converter=_trace_value,
+                                           eq=_resolved_trace, alias="trace")
     #: True when the flag says a fact needed to decide is missing from the input
     #: (RULES.md "Missing facts"): an information finding that makes the report
     #: incomplete, never read as compliance nor as a breach.
     missing: bool = False
 
     message = property(_read_message)
-    trace = property(_read_flag_trace)
+    trace = property(_read_trace)
 
     def __repr__(self) -> str:  # as attrs writes it, the message under its public name
         return (f"Flag(message={self.message!r}, expected={self.expected!r}, "
@@ -220,29 +221,6 @@ def missing_fact(path: str, what: str, *, expected: Any = None) -> Flag:
     return Flag(f"information manquante : {what} ; la règle n'a pas pu être vérifiée.",
                 expected=expected, found="non renseigné", severity=Severity.INFO, path=path,
                 missing=True)
-
-
-class _LazyTrace:
-    """A finding's trace not built yet: the rule's steps completed by the flag's
-    (:func:`_finding_steps`), built on first read of :attr:`Finding.trace`."""
-
-    __slots__ = ("flag", "params", "rule")
-
-    def __init__(self, rule: Rule, flag: Flag, params: Any):
-        self.rule, self.flag, self.params = rule, flag, params
-
-    def build(self) -> tuple[Step, ...]:
-        return _finding_steps(self.rule, self.flag, self.params)
-
-
-def _trace_value(value: Any) -> Any:
-    """A finding's trace as given: steps, or a trace still to build."""
-    return value if type(value) is _LazyTrace else _steps(value)
-
-
-def _resolved_trace(value: Any) -> tuple[Step, ...]:
-    """What a finding's equality compares: the trace's steps, built if need be."""
-    return value.build() if type(value) is _LazyTrace else value
 
 
 @attrs.frozen
@@ -262,7 +240,8 @@ class Finding:
     #: The explanation, step by step (:class:`Step`): the rule's clause, each parameter
     #: it reads with its value in force, the field and value found, the computation.
     #: Read through :attr:`trace` (argument ``trace``): :meth:`Rule.finding` leaves it to
-    #: build on first read (:class:`_LazyTrace`; a batch reads few traces).
+    #: build on first read (a :class:`Deferred` of :func:`_finding_steps`; a batch reads
+    #: few traces).
     _trace: tuple[Step, ...] = attrs.field(default=(), converter=_trace_value,
                                            eq=_resolved_trace, alias="trace")
     #: A fact needed to decide the rule is missing (see :func:`missing_fact`).
@@ -272,15 +251,8 @@ class Finding:
     source: dict | None = None
 
     message = property(_read_message)
-
-    @property
-    def trace(self) -> tuple[Step, ...]:
-        """The explanation, step by step (built once, on first read)."""
-        value = self._trace
-        if type(value) is _LazyTrace:
-            value = value.build()
-            object.__setattr__(self, "_trace", value)
-        return value
+    trace = property(_read_trace, doc="The explanation, step by step (built once, on first "
+                                      "read).")
 
     def __repr__(self) -> str:  # as attrs writes it, the trace under its public name
         return (f"Finding(rule_id={self.rule_id!r}, clause={self.clause!r}, "
@@ -424,7 +396,7 @@ class Rule:
         # Flag and a Rule already built (the hot path of every check).
         return _new_finding(self.id, self.clause, flag.severity or self.severity,
                                  self.title, flag._message, flag.expected, flag.found,
-                                 flag.path, _LazyTrace(self, flag, params),  # built on read
+                                 flag.path, Deferred(_finding_steps, self, flag, params),  # built on read
                                  flag.missing, None)
 
     def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
