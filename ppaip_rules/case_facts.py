@@ -19,9 +19,8 @@ Built once by :func:`~ppaip_rules.timeline.evaluate_case`; the obligations
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 import attrs
 
@@ -72,8 +71,8 @@ class Hours:
 
 Pair = tuple  # (input index, event)
 
-# C getters, for the loops over every event of every case of a batch.
-_SORT_KEY, _TYPE, _EVENT = attrgetter("sort_key"), attrgetter("TYPE"), itemgetter(1)
+#: A C getter, for the sort of every case of a batch.
+_SORT_KEY = attrgetter("sort_key")
 
 
 class CaseFacts:
@@ -121,9 +120,10 @@ class CaseFacts:
     )
 
     def __init__(self, case: Case, as_of: dt.datetime, as_of_day: dt.date, as_of_ts: float,
-                 params: ContractParameters, policy: dict, stops_clock: bool):
+                 params: ContractParameters, policy: dict, stops_clock: bool,
+                 policy_key: tuple | None = None):
         self.case, self.params, self.policy, self.stops_clock = case, params, policy, stops_clock
-        self.policy_key = tuple(policy.values())
+        self.policy_key = tuple(policy.values()) if policy_key is None else policy_key
         self.as_of, self.as_of_day, self.as_of_ts = as_of, as_of_day, as_of_ts
         # Sorted as sort_events() does, inlined: this runs for every case of a batch.
         log = case.events
@@ -137,11 +137,16 @@ class CaseFacts:
         if len(set(keys)) < len(keys):  # same moment, same type: order by content instead
             events = sort_events((i, log[i]) for i in order)
         else:
-            events = list(zip(order, map(log.__getitem__, order), strict=True))
-        by: defaultdict[str, list[Pair]] = defaultdict(list)
-        for event_type, pair in zip(map(_TYPE, map(_EVENT, events)), events, strict=True):
-            by[event_type].append(pair)
-        self.events, self.by = events, dict(by)  # a plain dict: a lookup never adds a group
+            events = [(i, log[i]) for i in order]
+        # Grouped by type, in the log's order (a plain dict: a lookup never adds a group).
+        by: dict[str, list[Pair]] = {}
+        for pair in events:
+            event_type = pair[1].TYPE
+            if event_type in by:
+                by[event_type].append(pair)
+            else:
+                by[event_type] = [pair]
+        self.events, self.by = events, by
         self.obligations: list = []  # filled by obligations.build_obligations
         self.order: list[tuple] = []
 

@@ -198,6 +198,12 @@ def _start_key(start: Any) -> Any:
     return start if type(start) is dt.date else round(start.timestamp() * 1e6)
 
 
+def _from_event(e: Event) -> tuple[Any, Any]:
+    """A period that starts at an event's moment: the start and its cache key
+    (:func:`_start_key`, already derived by the event)."""
+    return e.at, (e.day if e.ts is None else e.instant_us)
+
+
 def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple,
               start_key: Any) -> tuple[Deadline, int, Any, str]:
     """The deadline, its end as whole microseconds since the epoch (a day ends at 24:00),
@@ -228,31 +234,41 @@ def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None, due_us: int = 0) ->
     return e.day <= due
 
 
-def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any,
+def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any, start_key: Any,
                    act: Pair | None, lapses: bool = False, pauses: tuple = (),
                    unknown: Pair | None = None) -> None:
-    """``unknown``: an act that may fulfil the obligation, but a fact that decides it is
+    """The obligation of a contract period from ``start`` (known to the deadline cache
+    by ``start_key``) fulfilled by ``act``.
+
+    ``unknown``: an act that may fulfil the obligation, but a fact that decides it is
     not recorded (its recipients…): when it came in time and the obligation would
     otherwise be breached, the status is UNKNOWN (a missing fact, never a breach)."""
-    start_key = _start_key(start)
     hit = f.deadlines.get((rule_id, start_key, pauses))  # (_deadline's cache, inline)
     d, due_us, due, what = hit if hit is not None else _deadline(f, rule_id, start, pauses,
                                                                  start_key)
-    if act is None and unknown is None and lapses and f.terminal is not None and _lapsed(
-            f, due, due_us):
-        return
-    status = _status(due, due_us, act, f)
-    if unknown is not None and status.is_breach and (
+    if act is None:
+        if unknown is None and lapses and f.terminal is not None and _lapsed(f, due, due_us):
+            return
+        status = _status(due, due_us, None, f)
+    elif type(due) is dt.date:  # (_status, inline: the usual case, an act)
+        status = MET if act[1].day <= due else MET_LATE
+    else:
+        status = _status(due, due_us, act, f)
+    if unknown is not None and (status is MET_LATE or status is OVERDUE) and (
             act is None or unknown[1].sort_key < act[1].sort_key) and _status(
             due, due_us, unknown, f) is MET:
         act, status = unknown, UNKNOWN
     if status is not MET and status is not PENDING:  # (UNKNOWN: the rule speaks too)
         f.breached.add(rule_id)
     order = f.order
-    order.append((due_us, trigger[1].sort_key, rule_id, len(order)))
-    f.obligations.append(_new(Obligation, (
-        rule_id, what, trigger[1], trigger[0], due,
-        act[1] if act else None, act[0] if act else None, status, d, None, None, None)))
+    e = trigger[1]
+    order.append((due_us, e.sort_key, rule_id, len(order)))
+    if act is None:
+        f.obligations.append(_new(Obligation, (
+            rule_id, what, e, trigger[0], due, None, None, status, d, None, None, None)))
+    else:
+        f.obligations.append(_new(Obligation, (
+            rule_id, what, e, trigger[0], due, act[1], act[0], status, d, None, None, None)))
 
 
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
@@ -357,7 +373,7 @@ def build_obligations(f: CaseFacts) -> None:
     f.breached = set()  # the rules with an obligation breached (or unknown)
     rx = f.first(PrescriptionReceived)
     if rx is not None:
-        _with_deadline(f, "PROG-FIRST-MEETING", rx, rx[1].at,
+        _with_deadline(f, "PROG-FIRST-MEETING", rx, *_from_event(rx[1]),
                        f.first_from(FirstMeeting, rx[1]), lapses=True)
     # The first meeting starts its obligations even when it came too early (before the
     # prescription, which ELIG-PRESCRIBED reports): a later event never removes them.
@@ -367,7 +383,7 @@ def build_obligations(f: CaseFacts) -> None:
         impossibility = f.first_from(ImpossibilityReported, m)
         if impossibility is not None:
             end = elapsed_interval(m.at, m.duration_hours)[1] if m.duration_hours else m.at
-            _with_deadline(f, "REFUSAL-48H", meeting, end, impossibility)
+            _with_deadline(f, "REFUSAL-48H", meeting, end, _start_key(end), impossibility)
         validated, session = f.first_from(ProposalValidated, m), f.first_from(SessionHeld, m)
         first_step = validated if session is None or (
             validated is not None and validated[1].sort_key < session[1].sort_key) else session
@@ -383,14 +399,14 @@ def build_obligations(f: CaseFacts) -> None:
                      None)
         if first is not None:
             pauses = _pauses(f) if f.stops_clock and f.suspensions else ()
-            _with_deadline(f, "PROG-START", first, first[1].day, _start_act(f, first[1]),
-                           lapses=True, pauses=pauses)
+            _with_deadline(f, "PROG-START", first, first[1].day, first[1].day,
+                           _start_act(f, first[1]), lapses=True, pauses=pauses)
     changes = f.of(CalendarChanged)
     if changes:
         coverage = _Coverage(f.of(CalendarChangeCommunicated))
         for change in changes:
             act, unknown = coverage.of(change[1])
-            _with_deadline(f, "PROG-CALENDAR-CHANGE", change, change[1].at, act,
+            _with_deadline(f, "PROG-CALENDAR-CHANGE", change, *_from_event(change[1]), act,
                            unknown=unknown)
     reconvocations, r = f.of(Reconvocation), 0
     for absence, next_appointment, _, next_absence in f.absences:
@@ -403,15 +419,17 @@ def build_obligations(f: CaseFacts) -> None:
               reconvocation, next_appointment,
               "après l'absence, avant le rendez-vous suivant", "le rendez-vous suivant")
     for trigger in f.interruptions:
-        _with_deadline(f, "RUN-INTERRUPTION-48H", trigger, trigger[1].at,
+        _with_deadline(f, "RUN-INTERRUPTION-48H", trigger, *_from_event(trigger[1]),
                        f.first_from(InterruptionReported, trigger[1]))
     bilans = f.of(BilanDelivered)
     for last in f.of(LastIndividualInterview):
         act, unknown = _covering(bilans, last[1], _bilan_individual)
-        _with_deadline(f, "END-BILAN-IND", last, last[1].day, act, unknown=unknown)
+        _with_deadline(f, "END-BILAN-IND", last, last[1].day, last[1].day, act,
+                       unknown=unknown)
     for ended in f.of(WorkshopEnded):
         act, unknown = _covering(bilans, ended[1], _bilan_of_workshop(ended[1].workshop))
-        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, act, unknown=unknown)
+        _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, ended[1].day, act,
+                       unknown=unknown)
     if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger
         obligations = f.obligations
         f.obligations = [obligations[k[3]] for k in sorted(f.order)]

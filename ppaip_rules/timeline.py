@@ -296,9 +296,9 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
     case = events if type(events) is Case else read_case(events)
     switches = (bool(extend_to_working_day), bool(whit_monday_worked), departement,
                 bool(good_friday_holiday))
-    policy = _POLICIES.get(switches) or _policy(switches)
+    policy, policy_key = _POLICIES.get(switches) or _policy(switches)
     f = CaseFacts(case, as_of_dt, as_of_day, as_of_ts, params, policy,
-                  bool(suspension_stops_clock))
+                  bool(suspension_stops_clock), policy_key)
     f.policy_start_held = bool(start_needs_held_session)
     walk(f)
     build_obligations(f)
@@ -318,14 +318,15 @@ def evaluate_case(events: Any, *, as_of: Any, params: ContractParameters = DIJON
                            tuple(f.obligations), f.hours, report, f.ignored)
 
 
-#: The policy switches as :func:`~ppaip_rules.deadlines.deadline` takes them, by their
-#: values (read-only: shared by the cases of a batch).
-_POLICIES: dict[tuple, dict] = {}
+#: The policy switches as :func:`~ppaip_rules.deadlines.deadline` takes them, and their
+#: values as a key, by their values (read-only: shared by the cases of a batch).
+_POLICIES: dict[tuple, tuple[dict, tuple]] = {}
 
 
-def _policy(switches: tuple) -> dict:
-    policy = _POLICIES[switches] = dict(zip(_POLICY_KEYS, switches, strict=True))
-    return policy
+def _policy(switches: tuple) -> tuple[dict, tuple]:
+    policy = dict(zip(_POLICY_KEYS, switches, strict=True))
+    entry = _POLICIES[switches] = (policy, tuple(policy.values()))
+    return entry
 
 
 #: The rules of the case by position in :data:`CASE_RULES` (findings come in that order).
