@@ -8,8 +8,7 @@ order), grouped by type, and what only an ordered walk of the log can tell
 - the hours delivered, and each session that takes them past the validated hours;
 - the absences of the person's doing, their reconvocations, the abandonment;
 - the suspension intervals and their inconsistencies;
-- the interruptions to report and the first event that ends the case;
-- the rules whose order checks may fire (a cheap, generous test).
+- the interruptions to report and the first event that ends the case.
 
 Built once by :func:`~ppaip_rules.timeline.evaluate_case`; the obligations
 (:mod:`ppaip_rules.obligations`) and every rule of the ``case`` subject
@@ -25,19 +24,15 @@ from operator import attrgetter
 import attrs
 
 from .events import (
-    BilanDelivered,
-    CalendarSent,
     Case,
     ChangeProposed,
     ChangeRefused,
     ChangeValidated,
     CourseInterrupted,
     Event,
-    FirstMeeting,
     ImpossibilityReported,
     InterruptionReported,
     LastIndividualInterview,
-    PrescriptionReceived,
     ProgrammeEnded,
     ProposalRefused,
     ProposalSent,
@@ -112,7 +107,6 @@ class CaseFacts:
         "policy_key",
         "policy_start_held",
         "stops_clock",
-        "suspects",
         "suspensions",
         "terminal",
         "uncaused",
@@ -214,43 +208,6 @@ def walk(f: CaseFacts) -> None:
     _absence_walk(f)
     _suspension_walk(f)
     _ends_walk(f)
-    _order_suspects(f)
-
-
-def _order_suspects(f: CaseFacts) -> None:
-    """Rules whose order checks may fire: a cheap, generous test (the rule decides).
-
-    In the sorted log, an event can only be before another when it sorts first.
-    """
-    get, suspects = f.by.get, set()
-    if f.events and f.events[0][1].TYPE != PrescriptionReceived.TYPE:
-        suspects.add("ELIG-PRESCRIBED")
-    meeting = get(FirstMeeting.TYPE)
-    meeting_key = meeting[0][1].sort_key if meeting else None
-    proposals = get(ProposalSent.TYPE)
-    if proposals and ((meeting_key is None or proposals[0][1].sort_key < meeting_key) or any(
-            not (p.individual_hours or 0) + (p.collective_hours or 0) > 0
-            for _, p in proposals)):
-        suspects.add("PROG-PROPOSAL")
-    calendars = get(CalendarSent.TYPE)
-    if calendars and (meeting_key is None or calendars[0][1].sort_key < meeting_key):
-        suspects.add("PROG-CALENDAR")
-    sessions = get(SessionHeld.TYPE)
-    if f.orphan_decisions or (sessions and (
-            not (validated := get(ProposalValidated.TYPE))
-            or sessions[0][1].sort_key < validated[0][1].sort_key)):
-        suspects.add("PROG-VALIDATION")
-    lasts = get(LastIndividualInterview.TYPE, ())
-    bilans = get(BilanDelivered.TYPE)
-    if any(last[1].cpip_invited is False for last in lasts) or (bilans and (
-            (first_bilan := next((b for b in bilans if b[1].scope == "individual"), None))
-            is not None and (not lasts or first_bilan[1].sort_key < lasts[0][1].sort_key))):
-        suspects.add("END-BILAN-IND")
-    ends = get(ProgrammeEnded.TYPE)
-    if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
-            sessions and sessions[-1][1].sort_key > ends[0][1].sort_key)):
-        suspects.add("END-CAUSE")
-    f.suspects = suspects
 
 
 def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):

@@ -572,7 +572,7 @@ CASE_RULES = ("ELIG-PRESCRIBED", "PROG-FIRST-MEETING", "PROG-DIAGNOSTIC", "REFUS
               "END-BILAN-COLL", "DOC-IPRO-DEPOSIT")
 
 #: A rule of the case runs only when it may say something: a breach of its obligations,
-#: a suspicion of :func:`~ppaip_rules.case_facts.walk`, or a fact that its flags read
+#: events in an order its checks may object to, or a fact that its flags read
 #: (:func:`speaking`) — a batch evaluates millions of cases, most of them quiet. A
 #: property test checks that running every rule every time gives the same report.
 _resolved: dict[str, tuple[Rule, Any]] = {}
@@ -597,11 +597,49 @@ def case_checks() -> dict[str, tuple[Rule, Any]]:
 
 
 def speaking(f: CaseFacts) -> set[str]:
-    """The rules of the case that may say something (see above): each test is a cheap
-    over-approximation of when the rule's flags fire."""
-    speak = f.breached | f.suspects
-    by = f.by
-    if ImpossibilityReported.TYPE in by:
+    """The rules of the case that may say something (see above): each test is a cheap,
+    generous over-approximation of when the rule's flags fire (the rule decides).
+
+    The order checks first: in the sorted log, an event can only be before another
+    when it sorts first. Then the facts the flags read.
+    """
+    speak = set(f.breached)
+    get = f.by.get
+    events = f.events
+    if events and events[0][1].TYPE != PrescriptionReceived.TYPE:
+        speak.add("ELIG-PRESCRIBED")
+    meeting = get(FirstMeeting.TYPE)
+    meeting_key = meeting[0][1].sort_key if meeting else None
+    proposals = get(ProposalSent.TYPE)
+    if proposals:
+        if meeting_key is None or proposals[0][1].sort_key < meeting_key:
+            speak.add("PROG-PROPOSAL")
+        else:
+            for _, p in proposals:
+                if not (p.individual_hours or 0) + (p.collective_hours or 0) > 0:
+                    speak.add("PROG-PROPOSAL")  # no hours proposed, or none recorded
+                    break
+    calendars = get(CalendarSent.TYPE)
+    if calendars and (meeting_key is None or calendars[0][1].sort_key < meeting_key):
+        speak.add("PROG-CALENDAR")
+    sessions = get(SessionHeld.TYPE)
+    if f.orphan_decisions or (sessions and (
+            not (validated := get(ProposalValidated.TYPE))
+            or sessions[0][1].sort_key < validated[0][1].sort_key)):
+        speak.add("PROG-VALIDATION")
+    lasts = get(LastIndividualInterview.TYPE)
+    bilans = get(BilanDelivered.TYPE)
+    if lasts and any(p[1].cpip_invited is not True for p in lasts):
+        speak.add("END-BILAN-IND")
+    elif bilans and (first_bilan := next((b for b in bilans if b[1].scope == "individual"),
+                                         None)) is not None and (
+            not lasts or first_bilan[1].sort_key < lasts[0][1].sort_key):
+        speak.add("END-BILAN-IND")
+    ends = get(ProgrammeEnded.TYPE)
+    if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
+            sessions and sessions[-1][1].sort_key > ends[0][1].sort_key)):
+        speak.add("END-CAUSE")
+    if ImpossibilityReported.TYPE in f.by:
         speak.add("REFUSAL-48H")
     if f.hour_excess or f.hour_unknown:
         speak.add("PROG-HOURS-REALISED")
@@ -609,25 +647,19 @@ def speaking(f: CaseFacts) -> set[str]:
         speak.add("RUN-ABSENCE")
     if f.orphan_reports:
         speak.add("RUN-INTERRUPTION-48H")
-    meeting = by.get(FirstMeeting.TYPE)
     if meeting:
         if meeting[0][1].calendar_given is not True:
             speak.add("PROG-CALENDAR-PERSON")
-        consulted = by.get(DiagnosticConsulted.TYPE)
+        consulted = get(DiagnosticConsulted.TYPE)
         if not consulted or before(meeting[0][1], consulted[0][1]):
             speak.add("PROG-DIAGNOSTIC")
-    proposals = by.get(ProposalSent.TYPE)
-    if proposals and any(p.individual_hours is None and p.collective_hours is None
-                         for _, p in proposals):
-        speak.add("PROG-PROPOSAL")
     if f.suspensions or f.orphan_resumes:
         if _suspension_speaks(f):
             speak.add("RUN-SUSPENSION")
-    lasts = by.get(LastIndividualInterview.TYPE)
-    if lasts and any(p[1].cpip_invited is not True for p in lasts):
-        speak.add("END-BILAN-IND")
-    for event_type in (BilanDelivered.TYPE, DocumentProduced.TYPE):
-        documents = by.get(event_type)
+    if bilans and any(p[1].ipro_deposited is not True for p in bilans):
+        speak.add("DOC-IPRO-DEPOSIT")
+    else:
+        documents = get(DocumentProduced.TYPE)
         if documents and any(p[1].ipro_deposited is not True for p in documents):
             speak.add("DOC-IPRO-DEPOSIT")
     return speak
