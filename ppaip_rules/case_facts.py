@@ -70,6 +70,10 @@ Pair = tuple  # (input index, event)
 _SORT_KEY = attrgetter("sort_key")
 
 
+def _pair_sort_key(pair: Pair) -> int:
+    return pair[1].sort_key
+
+
 class CaseFacts:
     """A case's events sorted, grouped by type, and the sequences that need order.
 
@@ -169,13 +173,16 @@ class CaseFacts:
         return None
 
     def only(self, *classes: type[Event]) -> list[Pair]:
-        """The events of these types, in the log's order (no re-sorting)."""
-        present = [cls.TYPE for cls in classes if cls.TYPE in self.by]
-        if not present:
-            return []
-        if len(present) == 1:
-            return self.by[present[0]]
-        return [p for p in self.events if p[1].TYPE in present]
+        """The events of these types, in the log's order."""
+        by = self.by
+        groups = [by[cls.TYPE] for cls in classes if cls.TYPE in by]
+        if len(groups) < 2:
+            return groups[0] if groups else []
+        # Each group is in the log's order, and events of two types never share a sort
+        # key (one RANK per type): merged by it, they come in the log's order.
+        merged = [pair for group in groups for pair in group]
+        merged.sort(key=_pair_sort_key)
+        return merged
 
     def mine(self, rule_id: str) -> list:
         """The obligations of ``rule_id`` (:class:`~ppaip_rules.obligations.Obligation`)."""
@@ -188,6 +195,25 @@ _DECISIONS = ((ProposalSent, ProposalValidated, ProposalRefused),
 
 def walk(f: CaseFacts) -> None:
     """The sequences that depend on order: decisions, hours, absences, suspensions, ends."""
+    by = f.by
+    proposals, validated = by.get(ProposalSent.TYPE), by.get(ProposalValidated.TYPE)
+    if (proposals and validated and len(proposals) == 1 and len(validated) == 1
+            and ProposalRefused.TYPE not in by and before(proposals[0][1], validated[0][1])
+            and not any(cls.TYPE in by for cls in _DECISIONS[1])):
+        # The usual case: one proposal, then its validation (what _pair() concludes).
+        f.decisions, f.orphan_decisions = [(proposals[0], validated[0])], []
+        f.validations = [(validated[0], proposals[0])]
+    else:
+        _decisions(f)
+    _hours_walk(f)
+    _absence_walk(f)
+    _suspension_walk(f)
+    _ends_walk(f)
+
+
+def _decisions(f: CaseFacts) -> None:
+    """Each CPIP decision paired with the proposal it answers (:func:`_pair`), and the
+    validations in force, in the log's order."""
     f.decisions, f.orphan_decisions = [], []
     validations = []
     by = f.by
@@ -204,10 +230,6 @@ def walk(f: CaseFacts) -> None:
     if len(validations) > 1:
         validations.sort(key=lambda v: v[0][1].sort_key)
     f.validations = validations
-    _hours_walk(f)
-    _absence_walk(f)
-    _suspension_walk(f)
-    _ends_walk(f)
 
 
 def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
@@ -252,15 +274,15 @@ def _hours_walk(f: CaseFacts) -> None:
             collective += s.hours
     f.hours = _new_hours(last.individual_hours if last else None,
                              last.collective_hours if last else None, individual, collective)
-    f.hour_excess, f.hour_unknown = [], []
     if not validations or not sessions or (
             len(validations) == 1 and last.individual_hours is not None
             and last.collective_hours is not None
             and individual <= last.individual_hours + 1e-9
             and collective <= last.collective_hours + 1e-9):
+        f.hour_excess = f.hour_unknown = ()  # (shared: read-only)
         return  # no hours in force, or within them all along (a session adds hours >= 0)
     individual = collective = 0.0
-    excess, unknown = f.hour_excess, f.hour_unknown
+    excess, unknown = f.hour_excess, f.hour_unknown = [], []
     current = None
     vi, flagged = 0, set()
     pending = len(validations)
@@ -300,11 +322,11 @@ def _absence_walk(f: CaseFacts) -> None:
     13); ``other_absences``: absences of the administration's or the provider's doing,
     which call for rescheduling and never count toward an abandonment.
     """
-    f.absences, f.abandonment, f.abandonment_unknown = [], None, []
-    f.uncaused, f.other_absences = [], []
-    missed = f.of(SessionMissed)
-    if not missed:
+    f.abandonment = None
+    if SessionMissed.TYPE not in f.by:
+        f.absences = f.abandonment_unknown = f.uncaused = f.other_absences = ()  # (shared)
         return
+    f.absences, f.abandonment_unknown, f.uncaused, f.other_absences = [], [], [], []
     stream = f.only(SessionHeld, SessionMissed, Reconvocation)
     awaiting = None  # [absence pair, next appointment pair, reconvoked?, next absence]
     for pair in stream:
@@ -341,10 +363,11 @@ def _absence_walk(f: CaseFacts) -> None:
 
 def _suspension_walk(f: CaseFacts) -> None:
     """Suspension intervals ``(start pair, resume pair or None)`` and inconsistencies."""
-    f.suspensions, f.orphan_resumes, f.nested_suspensions = [], [], []
-    starts, ends = f.of(SuspensionStarted), f.of(SuspensionEnded)
-    if not starts and not ends:
+    by = f.by
+    if SuspensionStarted.TYPE not in by and SuspensionEnded.TYPE not in by:
+        f.suspensions = f.orphan_resumes = f.nested_suspensions = ()  # (shared: read-only)
         return
+    f.suspensions, f.orphan_resumes, f.nested_suspensions = [], [], []
     open_ = None
     for pair in f.only(SuspensionStarted, SuspensionEnded):
         if isinstance(pair[1], SuspensionStarted):
@@ -361,7 +384,8 @@ def _suspension_walk(f: CaseFacts) -> None:
         f.suspensions.append((open_, None))
 
 
-_TERMINALS = (ImpossibilityReported, CourseInterrupted, ProgrammeEnded, LastIndividualInterview)
+_TERMINALS = tuple(cls.TYPE for cls in (ImpossibilityReported, CourseInterrupted,
+                                         ProgrammeEnded, LastIndividualInterview))
 
 
 def _ends_walk(f: CaseFacts) -> None:
@@ -380,8 +404,8 @@ def _ends_walk(f: CaseFacts) -> None:
     f.orphan_reports = [r for r in reports if not any(
         not before(r[1], t[1]) for t in f.interruptions)] if reports else []
     end = f.abandonment
-    for cls in _TERMINALS:
-        found = by.get(cls.TYPE)
+    for event_type in _TERMINALS:
+        found = by.get(event_type)
         if found and (end is None or found[0][1].sort_key < end[1].sort_key):
             end = found[0]
     f.terminal = end

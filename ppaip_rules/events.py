@@ -578,6 +578,9 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in sorted(
      DocumentProduced),
     key=lambda cls: cls.RANK)}
 assert all(0 <= cls.RANK < 32 for cls in EVENT_TYPES.values()), "sort_key holds RANK in 5 bits"
+# One RANK per type: events of two types never share a sort_key (CaseFacts.only merges
+# groups by it).
+assert len({cls.RANK for cls in EVENT_TYPES.values()}) == len(EVENT_TYPES), "RANK per type"
 
 
 def sort_events(events: Iterable[tuple[int, Event]]) -> list[tuple[int, Event]]:
