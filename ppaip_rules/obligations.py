@@ -182,13 +182,20 @@ _DEADLINES: dict[tuple, tuple[ContractParameters, dict]] = {}
 
 
 def _deadline_cache(params: ContractParameters, policy_key: tuple) -> dict:
+    last = _LAST_CACHE[0]  # the cases of a batch share their parameters and policy
+    if last[0] is params and last[1] == policy_key:
+        return last[2]
     key = (id(params), policy_key)
     entry = _DEADLINES.get(key)
     if entry is None or entry[0] is not params:
         if len(_DEADLINES) > 64:
             _DEADLINES.clear()
         entry = _DEADLINES[key] = (params, {})
+    _LAST_CACHE[0] = (params, policy_key, entry[1])  # one atomic replacement (threads)
     return entry[1]
+
+
+_LAST_CACHE: list = [(None, None, None)]
 
 
 def _start_key(start: Any) -> Any:
@@ -274,25 +281,31 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any, start_
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
           due_event: Pair | None, due_text: str, due_label: str) -> None:
     """An obligation with no contract period, due before a later event (``due_event``)."""
+    due = due_event[1] if due_event is not None else None
     if act is not None:
-        if due_event is None or not before(due_event[1], act[1]):
+        if due is None or not before(due, act[1]):
             status = MET
         else:
             status = MET_LATE
             f.breached.add(rule_id)
-    elif due_event is not None:
+    elif due is not None:
         status = OVERDUE
         f.breached.add(rule_id)
-    elif _lapsed(f, None):
+    elif f.terminal is not None:  # (_lapsed: the case ended before it was due)
         return
     else:
         status = PENDING
-    f.order.append((due_event[1].instant_us if due_event else _NO_DUE, trigger[1].sort_key, rule_id,
-                    len(f.order)))
+    order = f.order
+    e = trigger[1]
+    if due is None:
+        order.append((_NO_DUE, e.sort_key, rule_id, len(order)))
+        due_at = None
+    else:
+        order.append((due.instant_us, e.sort_key, rule_id, len(order)))
+        due_at = due.at
     f.obligations.append(_new(Obligation, (
-        rule_id, what, trigger[1], trigger[0], due_event[1].at if due_event else None,
-        act[1] if act else None, act[0] if act else None, status, None,
-        due_event[1] if due_event else None, due_text, due_label)))
+        rule_id, what, e, trigger[0], due_at, act[1] if act else None,
+        act[0] if act else None, status, None, due, due_text, due_label)))
 
 
 _WANTED = frozenset(RECIPIENTS)
@@ -394,13 +407,12 @@ def build_obligations(f: CaseFacts) -> None:
         _tied(f, "PROG-CALENDAR", "Transmission du calendrier personnalisé au CPIP", meeting,
               f.first_from(CalendarSent, m), session,
               "proposé lors du premier entretien puis transmis", "la première séance")
-    if f.validations:
-        first = next((v[0] for v in f.validations if isinstance(v[0][1], ProposalValidated)),
-                     None)
-        if first is not None:
+    for first, _ in f.validations:  # the first validation of a programme (not a change)
+        if isinstance(first[1], ProposalValidated):
             pauses = _pauses(f) if f.stops_clock and f.suspensions else ()
             _with_deadline(f, "PROG-START", first, first[1].day, first[1].day,
                            _start_act(f, first[1]), lapses=True, pauses=pauses)
+            break
     changes = f.of(CalendarChanged)
     if changes:
         coverage = _Coverage(f.of(CalendarChangeCommunicated))
