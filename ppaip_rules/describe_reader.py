@@ -504,9 +504,11 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
     namespace: dict[str, Any] = {"InputError": InputError, "set_": _set, "read": _read,
                                  "missing": _missing, "model": model, "control": CONTROL,
                                  "new": object.__new__, "names": whole, "unknown": _unknown}
-    lines = ["def make(data):", "    if not data.keys() <= names:",
-             "        raise unknown(data, names)", "    get = data.get",
-             "    inst = new(model)"] if whole is not None else ["def fill(inst, get):"]
+    # make() counts the keys it found (the tag, and each field given a value): when the
+    # data has more, it may have an unknown key, checked then (and first when a field is
+    # refused: an unknown key is likely a misspelt field).
+    lines = ["def make(data):", "    get = data.get", "    inst = new(model)",
+             "    found = 1"] if whole is not None else ["def fill(inst, get):"]
     lines += ["    n = ''", "    try:"]
     namespace.update(plain_instant=_PLAIN_INSTANT_RE, iso_date=_ISO_DATE_RE.fullmatch,
                      from_iso=_fromisoformat, from_iso_date=_date_fromisoformat,
@@ -528,6 +530,8 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
         lines += [f"        n = {name!r}", f"        v = get({name!r})", "        if v is None:",
                   f"            raise missing(model, {name!r})" if required else
                   f"            {setter}d{i})", "        else:"]
+        if whole is not None:
+            lines.append("            found += 1")
         if isinstance(info.kind, type) and not info.many:
             namespace[f"m{i}"] = info.kind
             lines.append(f"            v = read(m{i}, v)")  # the error's path: at(n)
@@ -591,8 +595,10 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
             # passes as is.
             plain = {NUMBER: "type(v) is str", INT: "type(v) is float" if info.words is None
                      else "type(v) is float or type(v) is str",
+                     # (printable text has no control character: the regex only
+                     # for the others)
                      ID: f"not (type(v) is str and len(v) <= {ID_MAX} and v.strip() "
-                         "and not control(v))"}.get(
+                         "and (v.isprintable() or not control(v)))"}.get(
                          info.kind) if not info.many else None
             lines.append(f"            if {plain}: v = s{i}(v, '')" if plain else
                          f"            v = s{i}(v, '')")
@@ -601,8 +607,13 @@ def _compile(model: type, steps: list[tuple[str, Step | None, bool, Check | None
             lines.append(f"            if not ({fast}): c{i}(v, '')" if fast else
                          f"            c{i}(v, '')")
         lines.append(f"            {setter}v)")
-    lines += ["    except InputError as error:", "        raise error.at(n) from None"]
+    lines += ["    except InputError as error:"]
     if whole is not None:
+        lines += ["        if not data.keys() <= names:", "            raise unknown(data, names)"]
+    lines += ["        raise error.at(n) from None"]
+    if whole is not None:
+        lines += ["    if len(data) != found and not data.keys() <= names:",
+                  "        raise unknown(data, names)"]
         extras = [(attribute, extra) for attribute in attrs.fields(model)
                   if attribute.init and (extra := extra_of(attribute)) is not None]
         for i, (attribute, extra) in enumerate(extras):
