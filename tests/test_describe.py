@@ -471,6 +471,21 @@ def test_an_unknown_event_type_is_named_with_the_accepted_types_in_french():
     assert missing.value.path == "events[0].type"
 
 
+def test_an_unknown_event_key_is_refused_before_the_field_it_likely_misspells():
+    """A variant counts the keys it found: a misspelt field ("hour") is named as an
+    unknown key near "hours", not as the missing "hours"; a key given as null is not
+    unknown, and an unknown key is refused even when every field is valid."""
+    held = {"type": "session_held", "at": "2025-05-06T10:00:00+02:00", "mode": "individual"}
+    with pytest.raises(InputError) as typo:
+        read(Case, {"events": [{**held, "hour": 2}]})
+    assert typo.value.path == "events[0].?"  # (a key typed is never echoed)
+    assert "proche de « hours »" in str(typo.value)
+    assert read(Case, {"events": [{**held, "hours": 2, "workshop": None}]}).events[0].hours == 2
+    with pytest.raises(InputError) as extra:
+        read(Case, {"events": [{**held, "hours": 2, "workshop": None, "hour": 2}]})
+    assert extra.value.path == "events[0].?"
+
+
 def test_an_event_field_of_another_type_is_refused_with_its_path():
     with pytest.raises(InputError) as error:
         read(Case, {"events": [{"type": "calendar_sent", "at": "2025-05-02", "hours": 2}]})
