@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import islice
 from operator import attrgetter
 
 import attrs
@@ -323,24 +324,32 @@ def _absence_walk(f: CaseFacts) -> None:
     which call for rescheduling and never count toward an abandonment.
     """
     f.abandonment = None
-    if SessionMissed.TYPE not in f.by:
+    missed = f.by.get(SessionMissed.TYPE)
+    if not missed:
         f.absences = f.abandonment_unknown = f.uncaused = f.other_absences = ()  # (shared)
         return
     f.absences, f.abandonment_unknown, f.uncaused, f.other_absences = [], [], [], []
-    stream = f.only(SessionHeld, SessionMissed, Reconvocation)
+    held_type, missed_type, reconvocation_type = (SessionHeld.TYPE, SessionMissed.TYPE,
+                                                  Reconvocation.TYPE)
     awaiting = None  # [absence pair, next appointment pair, reconvoked?, next absence]
-    for pair in stream:
+    # Sessions and reconvocations before the first absence change nothing: from there on.
+    events = f.events
+    for pair in islice(events, events.index(missed[0]), None):
         e = pair[1]
-        if isinstance(e, Reconvocation):
+        event_type = e.TYPE
+        if event_type == reconvocation_type:
             if awaiting is not None:
                 awaiting[2] = True
             continue
-        if isinstance(e, SessionMissed) and not e.by_person:
-            f.other_absences.append(pair)  # to reschedule: not an appointment of the count
+        if event_type == missed_type:
+            if not e.by_person:
+                f.other_absences.append(pair)  # to reschedule: not an appointment of the count
+                continue
+        elif event_type != held_type:
             continue
         if awaiting is not None and awaiting[1] is None:
             awaiting[1] = pair
-        if isinstance(e, SessionHeld):
+        if event_type == held_type:
             awaiting = None
             continue
         if e.cause is None:

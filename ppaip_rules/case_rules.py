@@ -627,14 +627,17 @@ def speaking(f: CaseFacts) -> set[str]:
             not (validated := get(ProposalValidated.TYPE))
             or sessions[0][1].sort_key < validated[0][1].sort_key)):
         speak.add("PROG-VALIDATION")
-    lasts = get(LastIndividualInterview.TYPE)
-    bilans = get(BilanDelivered.TYPE)
-    if lasts and any(p[1].cpip_invited is not True for p in lasts):
-        speak.add("END-BILAN-IND")
-    elif bilans and (first_bilan := next((b for b in bilans if b[1].scope == "individual"),
-                                         None)) is not None and (
-            not lasts or first_bilan[1].sort_key < lasts[0][1].sort_key):
-        speak.add("END-BILAN-IND")
+    lasts, bilans = get(LastIndividualInterview.TYPE, ()), get(BilanDelivered.TYPE, ())
+    for _, last in lasts:
+        if last.cpip_invited is not True:
+            speak.add("END-BILAN-IND")
+            break
+    else:
+        for _, bilan in bilans:  # the first individual bilan: before the last interview?
+            if bilan.scope == "individual":
+                if not lasts or bilan.sort_key < lasts[0][1].sort_key:
+                    speak.add("END-BILAN-IND")
+                break
     ends = get(ProgrammeEnded.TYPE)
     if ends and (len(ends) > 1 or ends[0][1].cause == "hours_completed" or (
             sessions and sessions[-1][1].sort_key > ends[0][1].sort_key)):
@@ -656,12 +659,11 @@ def speaking(f: CaseFacts) -> set[str]:
     if f.suspensions or f.orphan_resumes:
         if _suspension_speaks(f):
             speak.add("RUN-SUSPENSION")
-    if bilans and any(p[1].ipro_deposited is not True for p in bilans):
-        speak.add("DOC-IPRO-DEPOSIT")
-    else:
-        documents = get(DocumentProduced.TYPE)
-        if documents and any(p[1].ipro_deposited is not True for p in documents):
+    documents = get(DocumentProduced.TYPE)
+    for _, document in [*bilans, *documents] if documents else bilans:
+        if document.ipro_deposited is not True:
             speak.add("DOC-IPRO-DEPOSIT")
+            break
     return speak
 
 

@@ -386,7 +386,8 @@ def build_obligations(f: CaseFacts) -> None:
     f.breached = set()  # the rules with an obligation breached (or unknown)
     rx = f.first(PrescriptionReceived)
     if rx is not None:
-        _with_deadline(f, "PROG-FIRST-MEETING", rx, *_from_event(rx[1]),
+        start, start_key = _from_event(rx[1])
+        _with_deadline(f, "PROG-FIRST-MEETING", rx, start, start_key,
                        f.first_from(FirstMeeting, rx[1]), lapses=True)
     # The first meeting starts its obligations even when it came too early (before the
     # prescription, which ELIG-PRESCRIBED reports): a later event never removes them.
@@ -418,7 +419,8 @@ def build_obligations(f: CaseFacts) -> None:
         coverage = _Coverage(f.of(CalendarChangeCommunicated))
         for change in changes:
             act, unknown = coverage.of(change[1])
-            _with_deadline(f, "PROG-CALENDAR-CHANGE", change, *_from_event(change[1]), act,
+            start, start_key = _from_event(change[1])
+            _with_deadline(f, "PROG-CALENDAR-CHANGE", change, start, start_key, act,
                            unknown=unknown)
     reconvocations, r = f.of(Reconvocation), 0
     for absence, next_appointment, _, next_absence in f.absences:
@@ -431,7 +433,8 @@ def build_obligations(f: CaseFacts) -> None:
               reconvocation, next_appointment,
               "après l'absence, avant le rendez-vous suivant", "le rendez-vous suivant")
     for trigger in f.interruptions:
-        _with_deadline(f, "RUN-INTERRUPTION-48H", trigger, *_from_event(trigger[1]),
+        start, start_key = _from_event(trigger[1])
+        _with_deadline(f, "RUN-INTERRUPTION-48H", trigger, start, start_key,
                        f.first_from(InterruptionReported, trigger[1]))
     bilans = f.of(BilanDelivered)
     for last in f.of(LastIndividualInterview):
