@@ -301,6 +301,56 @@ def test_a_duplicate_json_key_is_refused_naming_its_path():
     assert error.value.problem == "clé en double"
 
 
+def _has_duplicate_key(text: str) -> bool:
+    """The reference: a hook at every object (what load_json did for every document)."""
+    seen: list[bool] = []
+
+    def pairs(items):
+        seen.append(len({k for k, _ in items}) < len(items))
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return any(seen)
+
+
+_json_keys = st.sampled_from(["at", "a", 'a":b', "a\\", " ", "é", "at "])
+_json_docs = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(['":', '" :', "x", ""]),
+    lambda inner: st.lists(inner, max_size=4) | st.lists(
+        st.tuples(_json_keys, inner), max_size=4),
+    max_leaves=12)
+
+
+def _written(doc, spaces) -> str:
+    """A JSON text where a list of pairs is an object (keys may repeat), with whitespace
+    drawn from ``spaces`` around each colon and comma."""
+    if isinstance(doc, list) and doc and all(isinstance(x, tuple) for x in doc):
+        items = [json.dumps(k) + next(spaces) + ":" + next(spaces) + _written(v, spaces)
+                 for k, v in doc]
+        return "{" + ("," + next(spaces)).join(items) + "}"
+    if isinstance(doc, list):
+        return "[" + ("," + next(spaces)).join(_written(x, spaces) for x in doc) + "]"
+    return json.dumps(doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_docs, st.lists(st.sampled_from(["", "", " ", "\n", "\t", "\r\n  "]),
+                            min_size=1, max_size=8))
+def test_property_load_json_refuses_a_duplicate_key_exactly_when_one_is_written(doc, spaces):
+    """load_json checks duplicates by counting keys (the text's, the objects'): it refuses
+    exactly the documents where some object has a key twice, whatever the whitespace and
+    whatever quotes and colons the strings hold."""
+    import itertools
+
+    text = _written(doc, itertools.cycle(spaces))
+    if _has_duplicate_key(text):
+        with pytest.raises(InputError) as error:
+            load_json(text.encode())
+        assert error.value.problem == "clé en double"
+    else:
+        assert load_json(text.encode()) == json.loads(text)
+
+
 def test_a_duplicate_key_in_a_parameter_file_is_refused(tmp_path):
     file = tmp_path / "variante.json"
     file.write_text('{"renewals": 1, "renewals": 3}', encoding="utf-8")
