@@ -546,40 +546,8 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict:
     return obj
 
 
-def _keys_written(text: str) -> int:
-    """At least the number of keys written in a JSON text: each key is a string followed
-    by a colon, after optional whitespace, so its closing quote is followed by one of
-    these five characters (a string value may add to the count, never take from it)."""
-    return (text.count('":') + text.count('" ') + text.count('"\n') + text.count('"\t')
-            + text.count('"\r'))
-
-
-def _keys_read(value: Any) -> int:
-    """The number of keys of the objects read (a key given twice counts once)."""
-    if type(value) is dict:
-        count = len(value)
-        for item in value.values():
-            if type(item) is dict or type(item) is list:
-                count += _keys_read(item)
-        return count
-    count = 0
-    for item in value:
-        if type(item) is dict or type(item) is list:
-            count += _keys_read(item)
-    return count
-
-
-def _counted(data: Any) -> int:
-    """:func:`_keys_read`, or -1 for a nesting too deep to walk (read again, checked)."""
-    try:
-        return _keys_read(data)
-    except RecursionError:
-        return -1
-
-
-#: The decoders of :func:`load_json`, built once (``json.loads`` with a hook builds one per
-#: call): a plain one; one that stops at the first key given twice, which is then found
-#: with its path.
+#: The decoder of :func:`load_json`, built once (``json.loads`` with a hook builds one per
+#: call): it stops at the first key given twice, which is then found with its path.
 _DECODER: list = []
 
 
@@ -590,21 +558,14 @@ def load_json(raw: bytes, filename: str = "-") -> Any:
     import json  # here: a deadline alone never reads JSON (issue 13, cold start)
 
     if not _DECODER:
-        _DECODER.extend((json.JSONDecoder(),
-                         json.JSONDecoder(object_pairs_hook=_unique_pairs)))
+        _DECODER.append(json.JSONDecoder(object_pairs_hook=_unique_pairs))
     found: list = []
     try:
         text = raw.decode("utf-8-sig")
-        data = _DECODER[0].decode(text)
-        # No key given twice when the objects read hold as many keys as the text has at
-        # most (the usual case, checked in C and one walk); otherwise read again, with
-        # a check at each object.
-        if type(data) in (dict, list) and _keys_written(text) != _counted(data):
-            try:
-                return _DECODER[1].decode(text)
-            except _KeyTwice:
-                data = json.loads(text,
-                                  object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
+        try:
+            return _DECODER[0].decode(text)
+        except _KeyTwice:
+            data = json.loads(text, object_pairs_hook=lambda pairs: _object_pairs(pairs, found))
     except UnicodeDecodeError:
         raise InputError(filename, "un fichier JSON encodé en UTF-8",
                          "encodage illisible") from None
