@@ -311,21 +311,31 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
 _WANTED = frozenset(RECIPIENTS)
 
 
-def _covering(candidates: list[Pair], trigger: Event, accept) -> tuple[Pair | None,
-                                                                       Pair | None]:
+def _covering(candidates: list[Pair], trigger: Event, kind: str | None = None,
+              workshop: str | None = None) -> tuple[Pair | None, Pair | None]:
     """The event from which every recipient has been served, from ``trigger`` on, and the
-    first candidate before it that may count but lacks a fact (recipients or kind not
-    recorded). ``accept(e)``: True, False, or None (not recorded)."""
+    first candidate before it that may count but lacks a fact (recipients, or kind of
+    bilan, not recorded).
+
+    ``kind``: None, every candidate counts (communications); otherwise the kind of bilan
+    that counts (``individual``; ``collective``: of ``workshop``, or of any workshop when
+    None; a bilan naming no workshop may be the workshop's)."""
     served: set[str] = set()
     unknown = None
     for pair in candidates:
         e = pair[1]
         if before(e, trigger):
             continue
-        verdict = accept(e)
-        if verdict is False:
-            continue
-        if verdict is None or e.to is None:
+        if kind is not None:
+            found = e.kind
+            if found is None:  # not recorded: may count
+                if unknown is None:
+                    unknown = pair
+                continue
+            if found != kind or (workshop is not None and e.workshop is not None
+                                 and e.workshop != workshop):
+                continue
+        if e.to is None:
             if unknown is None:
                 unknown = pair
             continue
@@ -336,9 +346,10 @@ def _covering(candidates: list[Pair], trigger: Event, accept) -> tuple[Pair | No
 
 
 class _Coverage:
-    """Communications of calendar changes, indexed once: for each change, the covering
-    communication and the first one without recipients, in linear time overall (the
-    changes are visited in order; each scan restarts from a pointer, never from 0)."""
+    """Communications of calendar changes, indexed once: for each change, what
+    :func:`_covering` finds, in linear time overall (the changes are visited in order;
+    each scan restarts from a pointer, never from 0: changes and communications are
+    instants, so the sorted communications before a change come first)."""
 
     def __init__(self, communications: list[Pair]):
         self.items = communications
@@ -356,28 +367,14 @@ class _Coverage:
 
     def of(self, trigger: Event) -> tuple[Pair | None, Pair | None]:
         items, i = self.items, self.start
-        while i < len(items) and before(items[i][1], trigger):
+        n = len(items)
+        while i < n and before(items[i][1], trigger):
             i += 1
         self.start = i  # the triggers come in order: the next scan starts here
-        n = len(items)
         cover = max(table[i] for table in self.next_of.values())
         unknown = self.next_unknown[i]
         return (items[cover] if cover < n else None,
                 items[unknown] if unknown < n and unknown < cover else None)
-
-
-def _bilan_individual(b: BilanDelivered) -> bool | None:
-    kind = b.kind
-    return None if kind is None else kind == "individual"
-
-
-def _bilan_of_workshop(workshop: str | None):
-    def accept(b: BilanDelivered) -> bool | None:
-        kind = b.kind
-        if kind is None:
-            return None
-        return kind == "collective" and (workshop is None or b.workshop in (None, workshop))
-    return accept
 
 
 def build_obligations(f: CaseFacts) -> None:
@@ -416,9 +413,12 @@ def build_obligations(f: CaseFacts) -> None:
             break
     changes = f.of(CalendarChanged)
     if changes:
-        coverage = _Coverage(f.of(CalendarChangeCommunicated))
+        communications = f.of(CalendarChangeCommunicated)
+        # One change: one scan. Several: the communications indexed once.
+        covering = (_Coverage(communications).of if len(changes) > 1 else
+                    lambda change: _covering(communications, change))
         for change in changes:
-            act, unknown = coverage.of(change[1])
+            act, unknown = covering(change[1])
             start, start_key = _from_event(change[1])
             _with_deadline(f, "PROG-CALENDAR-CHANGE", change, start, start_key, act,
                            unknown=unknown)
@@ -438,11 +438,11 @@ def build_obligations(f: CaseFacts) -> None:
                        f.first_from(InterruptionReported, trigger[1]))
     bilans = f.of(BilanDelivered)
     for last in f.of(LastIndividualInterview):
-        act, unknown = _covering(bilans, last[1], _bilan_individual)
+        act, unknown = _covering(bilans, last[1], "individual")
         _with_deadline(f, "END-BILAN-IND", last, last[1].day, last[1].day, act,
                        unknown=unknown)
     for ended in f.of(WorkshopEnded):
-        act, unknown = _covering(bilans, ended[1], _bilan_of_workshop(ended[1].workshop))
+        act, unknown = _covering(bilans, ended[1], "collective", ended[1].workshop)
         _with_deadline(f, "END-BILAN-COLL", ended, ended[1].day, ended[1].day, act,
                        unknown=unknown)
     if len(f.obligations) > 1:  # by due instant (a due day ends at 24:00), then trigger

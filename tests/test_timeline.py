@@ -1064,6 +1064,31 @@ def test_calendar_changes_are_checked_in_linear_time(monkeypatch):
     assert large <= 8 * small * 1.2  # linear (quadratic would be 64×)
 
 
+_midnights = st.sampled_from(["2025-05-13T00:00:00+02:00", "2025-05-13T09:00:00+02:00",
+                              "2025-05-12T23:59:00+02:00", "2025-05-14T00:00:00+02:00",
+                              "2025-05-13T09:00:00+02:00", "2025-05-13T07:00:00Z"])
+
+
+@given(st.lists(_midnights, min_size=1, max_size=4),
+       st.lists(st.tuples(_midnights, st.sampled_from([None, ["cpip"], ["person"], BOTH])),
+                max_size=6))
+def test_property_calendar_changes_indexed_or_scanned_agree(changes, communications):
+    """The communications indexed once for several changes (obligations._Coverage) find,
+    for each change, what one scan finds (obligations._covering, used for one change):
+    equal instants, and instants around midnight, included."""
+    from ppaip_rules.events import read_case
+    from ppaip_rules.obligations import _Coverage, _covering
+
+    case = read_case([e("calendar_changed", at) for at in changes] + [
+        e("calendar_change_communicated", at, **({} if to is None else {"to": to}))
+        for at, to in communications])
+    pairs = sorted(enumerate(case.events), key=lambda p: p[1].sort_key)
+    sent = [p for p in pairs if isinstance(p[1], CalendarChangeCommunicated)]
+    index = _Coverage(sent)
+    for _, change in (p for p in pairs if isinstance(p[1], CalendarChanged)):
+        assert index.of(change) == _covering(sent, change)
+
+
 def test_the_unguarded_constructors_build_what_attrs_builds():
     """parsing.trusted: for the case results, a generated constructor (slots set through
     their descriptors) gives the very object attrs' own __init__ gives, converters and
