@@ -400,23 +400,18 @@ _TERMINALS = tuple(cls.TYPE for cls in (ImpossibilityReported, CourseInterrupted
 def _ends_walk(f: CaseFacts) -> None:
     """Interruptions to report, and the first event that ends the case."""
     by = f.by
-    interrupted, ends = by.get(CourseInterrupted.TYPE), by.get(ProgrammeEnded.TYPE, ())
+    triggers = list(by.get(CourseInterrupted.TYPE, ()))
+    if f.abandonment is not None:
+        triggers.append(f.abandonment)
+    for pair in by.get(ProgrammeEnded.TYPE, ()):
+        if pair[1].cause == "interruption" and not any(
+                not before(pair[1], t[1]) for t in triggers):
+            triggers.append(pair)
+            break
+    f.interruptions = sort_events(triggers) if len(triggers) > 1 else triggers
     reports = by.get(InterruptionReported.TYPE)
-    if (interrupted is None and f.abandonment is None and reports is None
-            and all(pair[1].cause != "interruption" for pair in ends)):
-        f.interruptions = f.orphan_reports = ()  # the usual case: nothing interrupted
-    else:
-        triggers = list(interrupted or ())
-        if f.abandonment is not None:
-            triggers.append(f.abandonment)
-        for pair in ends:
-            if pair[1].cause == "interruption" and not any(
-                    not before(pair[1], t[1]) for t in triggers):
-                triggers.append(pair)
-                break
-        f.interruptions = sort_events(triggers) if len(triggers) > 1 else triggers
-        f.orphan_reports = [r for r in reports if not any(
-            not before(r[1], t[1]) for t in f.interruptions)] if reports else []
+    f.orphan_reports = [r for r in reports if not any(
+        not before(r[1], t[1]) for t in f.interruptions)] if reports else []
     end = f.abandonment
     for event_type in _TERMINALS:
         found = by.get(event_type)
