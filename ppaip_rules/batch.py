@@ -13,6 +13,7 @@ results are consumed, and at most ``2 × workers`` chunks are in flight.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -246,11 +247,9 @@ def _values(ev: Any) -> tuple[tuple, list[tuple], list[tuple]]:
     """The values of one evaluation's rows, in the columns' order, after ``index`` and
     ``case_id``: ``(case values, [obligation values], [finding values])``.
 
-    One pass over the obligations and one over the findings; an event's instant is
-    written (``isoformat``) once, however many obligations it triggers or fulfils. An
-    enumeration member's value is read as ``_value_`` (what ``.value`` returns, without
-    going through its descriptor)."""
-    written: dict[int, str] = {}  # id(event) -> its instant in ISO form (events live on)
+    One pass over the obligations and one over the findings; instants are written by
+    :func:`_iso`. An enumeration member's value is read as ``_value_`` (what ``.value``
+    returns, without going through its descriptor)."""
     obligations = []
     overdue = pending = 0
     for o in ev.obligations:
@@ -260,18 +259,12 @@ def _values(ev: Any) -> tuple[tuple, list[tuple], list[tuple]]:
             overdue += 1
         elif status == "pending":
             pending += 1
-        trigger_at = written.get(id(trigger))
-        if trigger_at is None:
-            trigger_at = written[id(trigger)] = trigger.at.isoformat()
         if act is None:
             act_type = act_at = None
         else:
-            act_type = act.TYPE
-            act_at = written.get(id(act))
-            if act_at is None:
-                act_at = written[id(act)] = act.at.isoformat()
-        obligations.append((o.rule_id, trigger.TYPE, trigger_at, o.trigger_index,
-                            None if due is None else due.isoformat(), status, act_type,
+            act_type, act_at = act.TYPE, _iso(act.at)
+        obligations.append((o.rule_id, trigger.TYPE, _iso(trigger.at), o.trigger_index,
+                            None if due is None else _iso(due), status, act_type,
                             act_at, o.act_index))
     report = ev.report
     violations = warnings = informations = 0
@@ -286,13 +279,36 @@ def _values(ev: Any) -> tuple[tuple, list[tuple], list[tuple]]:
             informations += 1
         findings.append((f.rule_id, f.clause, severity, f.path, f.message, f.missing))
     hours, since = ev.hours, ev.state_since
-    case = (ev.as_of.isoformat(), ev.state._value_,
-            None if since is None else since.at.isoformat(), report.verdict,
+    case = (_iso(ev.as_of), ev.state._value_,
+            None if since is None else _iso(since.at), report.verdict,
             report.complete, len(obligations), overdue, pending, violations, warnings,
             informations, report.missing_facts, hours.validated_individual,
             hours.validated_collective, hours.delivered_individual,
             hours.delivered_collective, ev.ignored_after_as_of)
     return case, obligations, findings
+
+
+def _iso(moment: Any) -> str:
+    """``moment.isoformat()``: a day's written each time (cheap); an instant's remembered
+    (its offset costs a time-zone lookup, and the cases of a batch share their instants:
+    the reader and the deadlines give the same objects for the same moments).
+
+    An instant is known by itself, its time zone and its fold: two aware datetimes at
+    the same instant are equal whatever their offsets, and two wall times of one zone
+    are equal whatever their folds, yet each is written its own way."""
+    if type(moment) is _DATE:
+        return moment.isoformat()
+    key = (moment, moment.tzinfo, moment.fold)
+    text = _ISO.get(key)
+    if text is None:
+        if len(_ISO) >= 65_536:
+            _ISO.clear()
+        text = _ISO[key] = moment.isoformat()
+    return text
+
+
+_ISO: dict[tuple, str] = {}
+_DATE = _dt.date
 
 
 def rows_of(ev: Any, index: int = 0) -> CaseRows:

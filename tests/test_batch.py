@@ -354,3 +354,20 @@ def test_load_json_a_document_unreadable_after_a_key_given_twice_is_unreadable_j
     with pytest.raises(InputError) as err:
         load_json(b'{"a": 1, "a": 2, "b": [1,', "cas.json")
     assert err.value.path == "cas.json" and "JSON illisible" in err.value.problem
+
+
+def test_rows_write_each_instant_as_given_equal_instants_and_autumn_folds_included():
+    """The rows' instants are remembered across cases; two equal instants written with
+    different offsets, and the two 02:30 of the autumn change, keep their own text."""
+    from zoneinfo import ZoneInfo
+
+    from ppaip_rules.batch import _iso
+
+    paris = ZoneInfo("Europe/Paris")
+    first = dt.datetime(2025, 10, 26, 2, 30, tzinfo=paris)
+    second = first.replace(fold=1)
+    utc = dt.datetime(2025, 5, 2, 10, tzinfo=dt.timezone.utc)
+    local = utc.astimezone(paris)
+    assert first == second and utc == local  # equal for Python, not written alike
+    for moment in (first, second, utc, local, dt.date(2025, 5, 2), first, utc):
+        assert _iso(moment) == moment.isoformat()
