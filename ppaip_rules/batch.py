@@ -63,10 +63,12 @@ def evaluate_cases(cases: Iterable[Any] | os.PathLike, *, as_of: Any,
       of events, a JSON-like case object) or of NDJSON lines (``str`` or
       ``bytes``; blank lines are skipped); an open NDJSON file works as is, and a
       :class:`os.PathLike` path is opened and read line by line.
-    - ``workers``: processes to use; 1 evaluates in this process. With more, a
-      :class:`~concurrent.futures.ProcessPoolExecutor` is started with the
-      ``spawn`` method (or ``mp_context``) and cases travel in chunks of
-      ``chunk_size`` (NDJSON lines are parsed in the workers).
+    - ``workers``: how many processes evaluate, this one included; 1 evaluates in
+      this process only. With more, a :class:`~concurrent.futures.ProcessPoolExecutor`
+      of ``workers - 1`` processes is started with the ``spawn`` method (or
+      ``mp_context``) and cases travel to them in chunks of ``chunk_size`` (NDJSON
+      lines are parsed there); this process evaluates a chunk whenever the rows due
+      are not ready.
     - ``errors``: ``"raise"`` (default) raises the first bad case's
       :class:`InputError`, its path prefixed by the case's position
       (``[12].events[3].at``); ``"row"`` yields a case row naming the error instead.
@@ -103,24 +105,77 @@ def evaluate_cases(cases: Iterable[Any] | os.PathLike, *, as_of: Any,
 
 def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
                   ) -> Iterator[CaseRows]:
+    """The rows of the chunks, in input order, evaluated by ``workers`` processes: this
+    one and ``workers - 1`` started ones.
+
+    Each started process has up to four chunks ahead of it. This process yields the
+    rows due when they are ready; while they are not, it evaluates the next chunk
+    itself, or, at the end of the input, takes back the last chunk sent that no process
+    has started. So its work overlaps the start of the others (which import the
+    library), fewer rows travel between processes, and no process waits at the end.
+    At most ``6 × workers`` chunks are held at once."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     context = mp_context or multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque = deque()
+    ahead, held = 4 * (workers - 1), 6 * workers
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        # In input order: [start, chunk, a Future, or its packed values, or the error
+        # to raise when its rows are due].
+        queue: deque[list] = deque()
+        source = iter(chunks)
         try:
-            for start, chunk in chunks:
-                pending.append((start, pool.submit(_pack_chunk, job, start, chunk)))
-                if len(pending) >= 2 * workers:
-                    first, future = pending.popleft()
-                    yield from _unpack(first, future.result())
-            while pending:
-                first, future = pending.popleft()
-                yield from _unpack(first, future.result())
+            while True:
+                sent = sum(type(entry[2]) is Future for entry in queue)
+                while sent < ahead and (chunk := next(source, None)) is not None:
+                    queue.append([*chunk, pool.submit(_pack_chunk, job, *chunk)])
+                    sent += 1
+                if not queue:
+                    return
+                head = queue[0][2]
+                if type(head) is Future and not head.done() and (
+                        _here(job, queue, held, source) or _taken_back(job, queue)):
+                    continue  # the rows due may be ready now
+                start, _, item = queue.popleft()
+                if type(item) is Future:
+                    item = item.result()
+                if isinstance(item, InputError):
+                    raise item
+                yield from _unpack(start, item)
         finally:
-            for _, future in pending:
-                future.cancel()
+            for entry in queue:
+                if type(entry[2]) is Future:
+                    entry[2].cancel()
+
+
+def _here(job: tuple, queue: deque, held: int, source: Iterator) -> bool:
+    """Whether the next chunk was evaluated here (False: none left, or ``held`` held)."""
+    if len(queue) >= held or (chunk := next(source, None)) is None:
+        return False
+    queue.append([*chunk, _packed_here(job, *chunk)])
+    return True
+
+
+def _taken_back(job: tuple, queue: deque) -> bool:
+    """Whether the last chunk sent that no process had started was taken back and
+    evaluated here (at the end of the input, this process would otherwise wait)."""
+    from concurrent.futures import Future
+
+    for entry in reversed(queue):
+        if type(entry[2]) is Future and entry[2].cancel():
+            entry[2] = _packed_here(job, entry[0], entry[1])
+            return True
+    return False
+
+
+def _packed_here(job: tuple, start: int, chunk: list) -> list[tuple] | InputError:
+    """:func:`_pack_chunk` in this process; a bad case's error kept, to be raised when
+    its rows are due (an earlier chunk, still in another process, may hold an earlier
+    bad case)."""
+    try:
+        return _pack_chunk(job, start, chunk)
+    except InputError as error:
+        return error
 
 
 def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
