@@ -108,7 +108,7 @@ def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
     """The rows of the chunks, in input order, evaluated by ``workers`` processes: this
     one and ``workers - 1`` started ones.
 
-    Each started process has up to four chunks ahead of it. This process yields the
+    Each started process has up to four chunks to do. This process yields the
     rows due when they are ready; while they are not, it evaluates the next chunk
     itself, or, at the end of the input, takes back the last chunk sent that no process
     has started. So its work overlaps the start of the others (which import the
@@ -126,8 +126,10 @@ def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
         source = iter(chunks)
         try:
             while True:
-                sent = sum(type(entry[2]) is Future for entry in queue)
-                while sent < ahead and (chunk := next(source, None)) is not None:
+                # (a chunk done but not yet due does not count: the process is free)
+                sent = sum(type(entry[2]) is Future and not entry[2].done() for entry in queue)
+                while sent < ahead and len(queue) < held and (
+                        chunk := next(source, None)) is not None:
                     queue.append([*chunk, pool.submit(_pack_chunk, job, *chunk)])
                     sent += 1
                 if not queue:
