@@ -14,6 +14,7 @@ results are consumed, and at most ``2 × workers`` chunks are in flight.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -97,7 +98,7 @@ def evaluate_cases(cases: Iterable[Any] | os.PathLike, *, as_of: Any,
     job = (as_of, None if params is DIJON else params, policy, errors)
     chunks = _chunks(cases, chunk_size)
     if workers == 1:
-        for start, chunk in chunks:
+        for start, chunk, _ in chunks:
             yield from _evaluate_chunk(job, start, chunk)
         return
     yield from _on_processes(job, chunks, workers, mp_context)
@@ -130,7 +131,10 @@ def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
                 sent = sum(type(entry[2]) is Future and not entry[2].done() for entry in queue)
                 while sent < ahead and len(queue) < held and (
                         chunk := next(source, None)) is not None:
-                    queue.append([*chunk, pool.submit(_pack_chunk, job, *chunk)])
+                    start, cases, where = chunk
+                    queue.append([start, cases, pool.submit(_pack_range, job, start, where)
+                                  if where is not None else
+                                  pool.submit(_pack_chunk, job, start, cases)])
                     sent += 1
                 if not queue:
                     return
@@ -154,7 +158,8 @@ def _here(job: tuple, queue: deque, held: int, source: Iterator) -> bool:
     """Whether the next chunk was evaluated here (False: none left, or ``held`` held)."""
     if len(queue) >= held or (chunk := next(source, None)) is None:
         return False
-    queue.append([*chunk, _packed_here(job, *chunk)])
+    start, cases, _ = chunk
+    queue.append([start, cases, _packed_here(job, start, cases)])
     return True
 
 
@@ -180,11 +185,12 @@ def _packed_here(job: tuple, start: int, chunk: list) -> list[tuple] | InputErro
         return error
 
 
-def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
-    """``(position of the first case, cases)`` chunks, read lazily; blank lines skipped."""
+def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list, tuple | None]]:
+    """``(position of the first case, cases, where)`` chunks, read lazily; blank lines
+    skipped. ``where``: for a file given by its path, ``(path, offset, length)`` of the
+    chunk's bytes (another process reads them there: :func:`_pack_range`), else None."""
     if isinstance(cases, os.PathLike):
-        with open(cases, "rb") as stream:
-            yield from _chunks(stream, size)
+        yield from _file_chunks(os.path.abspath(cases), size)
         return
     if isinstance(cases, (str, bytes, dict)) or not hasattr(cases, "__iter__"):
         raise InputError("cases", "une suite de cas (liste, itérable, fichier NDJSON ouvert "
@@ -197,10 +203,51 @@ def _chunks(cases: Any, size: int) -> Iterator[tuple[int, list]]:
         chunk.append(item)
         index += 1
         if len(chunk) >= size:
-            yield start, chunk
+            yield start, chunk, None
             chunk, start = [], index
     if chunk:
-        yield start, chunk
+        yield start, chunk, None
+
+
+def _file_chunks(path: str, size: int) -> Iterator[tuple[int, list, tuple]]:
+    """:func:`_chunks` of an NDJSON file, each with where its bytes are."""
+    with open(path, "rb") as stream:
+        chunk: list = []
+        start = index = first = offset = 0
+        for line in stream:
+            offset += len(line)
+            if line.isspace():
+                continue
+            chunk.append(line)
+            index += 1
+            if len(chunk) >= size:
+                yield start, chunk, (path, first, offset - first)
+                chunk, start, first = [], index, offset
+        if chunk:
+            yield start, chunk, (path, first, offset - first)
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """The lines of NDJSON bytes as reading the file gives them, blank ones skipped."""
+    return [line for line in io.BytesIO(data) if not line.isspace()]
+
+
+#: The files a process reads chunks from, by path (kept open across its chunks).
+_FILES: dict[str, Any] = {}
+
+
+def _pack_range(job: tuple, start: int, where: tuple) -> list[tuple]:
+    """:func:`_pack_chunk` of the lines at ``where`` (``(path, offset, length)``), read in
+    this process: only the place of a chunk travels, not its lines."""
+    path, offset, length = where
+    stream = _FILES.get(path)
+    if stream is None:
+        for other in _FILES.values():
+            other.close()
+        _FILES.clear()
+        stream = _FILES[path] = open(path, "rb")  # kept open: see _FILES
+    stream.seek(offset)
+    return _pack_chunk(job, start, _lines(stream.read(length)))
 
 
 def _evaluate_chunk(job: tuple, start: int, chunk: list) -> list[CaseRows]:

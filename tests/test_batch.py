@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from strategies import bench_timeline
 
 import ppaip_rules
@@ -371,3 +373,43 @@ def test_rows_write_each_instant_as_given_equal_instants_and_autumn_folds_includ
     assert first == second and utc == local  # equal for Python, not written alike
     for moment in (first, second, utc, local, dt.date(2025, 5, 2), first, utc):
         assert _iso(moment) == moment.isoformat()
+
+
+def test_a_file_read_by_its_path_on_two_processes_gives_the_rows_of_one(tmp_path):
+    """Given a path, the started processes read their chunks' bytes in the file: blank
+    lines, CRLF endings, a last line without its newline and a bad line give the rows
+    (errors and their texts included) that one process gives."""
+    lines = _generated_lines(90, seed=11)
+    lines[30] = '{"case_id": "cassé", '  # unreadable JSON: its error names line and column
+    text = "\n".join(lines[:40]) + "\n\n   \n" + "\r\n".join(lines[40:])
+    path = tmp_path / "cases.ndjson"
+    path.write_bytes(text.encode("utf-8"))
+    one = list(evaluate_cases(path, as_of=AS_OF, errors="row"))
+    two = list(evaluate_cases(path, as_of=AS_OF, errors="row", workers=2, chunk_size=8))
+    assert two == one and len(one) == 90
+    assert [r.case["error_path"] for r in one if r.case["error_path"]] == ["[30]"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([b'{"a": 1}\n', b"\n", b"  \n", b'{"b": 2}\r\n', b"\r\n",
+                                 b'{"c":\r3}\n', b'{"d": 4}']), max_size=30),
+       st.integers(min_value=1, max_value=5))
+def test_property_file_chunks_locate_the_lines_they_hold(pieces, size):
+    """Each chunk of a file says where its bytes are: read there, they give the chunk's
+    lines, as reading the file line by line gives them (blank ones skipped)."""
+    import tempfile
+
+    from ppaip_rules.batch import _chunks, _lines
+
+    data = b"".join(pieces)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cases.ndjson"
+        path.write_bytes(data)
+        chunks = list(_chunks(path, size))
+    starts = [start for start, _, _ in chunks]
+    assert [line for _, lines, _ in chunks for line in lines] == [
+        line for line in io.BytesIO(data) if not line.isspace()]
+    for (start, lines, (_, offset, length)), following in zip(
+            chunks, [*starts[1:], None], strict=False):  # (no chunk: no pair)
+        assert _lines(data[offset:offset + length]) == lines
+        assert following is None or following == start + len(lines)
