@@ -8,7 +8,7 @@ of text, numbers, booleans and None (dates in ISO form): ready for ``csv``,
 pandas, a Dask bag or Spark's ``mapInPandas``, and picklable across processes.
 
 Memory does not grow with the number of cases: the input is read as the
-results are consumed, and at most ``2 × workers`` chunks are in flight.
+results are consumed, and at most ``6 × workers`` chunks are held at once.
 """
 
 from __future__ import annotations
