@@ -113,8 +113,8 @@ def _on_processes(job: tuple, chunks: Iterator, workers: int, mp_context: Any
 
     Each started process has up to four chunks to do. This process yields the
     rows due when they are ready; while they are not, it evaluates the next chunk
-    itself, or, at the end of the input, takes back the last chunk sent that no process
-    has started. So its work overlaps the start of the others (which import the
+    itself, or, with none to take (at the end of the input), takes back the last chunk
+    sent that no process has started. So its work overlaps the start of the others (which import the
     library), fewer rows travel between processes, and no process waits at the end.
     At most ``6 × workers`` chunks are held at once."""
     import multiprocessing
@@ -176,7 +176,8 @@ def _here(job: tuple, queue: deque, held: int, source: Iterator) -> bool:
 
 def _taken_back(job: tuple, queue: deque) -> bool:
     """Whether the last chunk sent that no process had started was taken back and
-    evaluated here (at the end of the input, this process would otherwise wait)."""
+    evaluated here (with no next chunk to evaluate, at the end of the input or with
+    ``held`` chunks held, this process would otherwise wait)."""
     from concurrent.futures import Future
 
     for entry in reversed(queue):
