@@ -16,7 +16,9 @@ rows are consumed and dropped, as a job that writes them out would.
 Each run also times a fixed pure-Python loop before and after (the machine's speed at
 that moment); only the rounds whose runs all stayed within 15 % of the best count
 (``measure``): on a shared virtual machine, the same computation sometimes runs at half
-speed for a minute.
+speed for a minute. Around each round, the same loop also runs in two processes at once
+against one alone: the speed-up the machine itself gives two processes then (its
+"ceiling", 2.0 on two free cores), printed next to the measured one.
 
 Targets (issue 13): on 2 workers at least 1.7× faster than on 1; memory under
 150 MB whatever the number of cases (checked by running twice the cases); the
@@ -82,6 +84,23 @@ def calibration_ms() -> float:
         for i in range(200_000):
             total += i * i % 7
     return min(timed_once(loop) for _ in range(5)) * 1000
+
+
+#: A fixed pure-Python loop, run as a script: ``two_core_ceiling``.
+LOOP = "import time\nt = time.perf_counter()\ntotal = 0\nfor i in range(3_000_000): " \
+       "total += i * i % 7\nprint(time.perf_counter() - t)"
+
+
+def two_core_ceiling() -> float:
+    """What the machine gives two processes now: the speed-up of a fixed pure-Python
+    loop run in two processes at once against one alone (2.0 on two free cores; a
+    shared virtual machine sometimes gives its second core only in part)."""
+    def loops(n: int) -> float:
+        procs = [subprocess.Popen([sys.executable, "-c", LOOP], stdout=subprocess.PIPE,
+                                  text=True) for _ in range(n)]
+        return max(float(p.communicate()[0]) for p in procs)
+    alone = min(loops(1) for _ in range(2))
+    return 2 * alone / loops(2)
 
 
 def timed_once(fn) -> float:
@@ -173,10 +192,14 @@ def measure(path: Path, workers: tuple[int, ...], repeats: int) -> list[dict]:
     rounds: list[list[dict]] = []
     for _ in range(repeats):
         rounds.append([])
+        ceiling = two_core_ceiling()
         for n in workers:
             out = subprocess.check_output([sys.executable, __file__, "--run", str(path),
                                            str(n)], text=True, env=FRESH_ENV)
             rounds[-1].append(json.loads(out.strip().splitlines()[-1]))
+        ceiling = min(ceiling, two_core_ceiling())
+        for r in rounds[-1]:
+            r["ceiling"] = ceiling
     best = min(r["calibration"] for one in rounds for r in one)
     quiet = [one for one in rounds if all(r["calibration"] <= 1.15 * best for r in one)]
     kept = quiet or rounds
@@ -222,6 +245,8 @@ def main() -> None:
     print(f"{'2 processus : temps mur (s)':<52} {two['wall']:>12.2f}")
     print(f"{'accélération 2 processus / 1':<52} {one['wall'] / two['wall']:>11.2f}×  ≥ 1,7× "
           f"({two['rounds']} tours calmes)")
+    print(f"{'plafond de la machine : boucle pure, 2 processus / 1':<52} "
+          f"{two['ceiling']:>11.2f}×  (2,00 sur deux cœurs libres)")
     print(f"{'2 processus : CPU total par cas (µs)':<52} "
           f"{two['cpu'] / two['cases'] * 1e6:>12.0f}")
     print(f"{'2 processus : CPU du parent / des workers (s)':<52} "
