@@ -241,9 +241,6 @@ def _pair(proposals: list[Pair], decisions: list[Pair], orphans: list[Pair]):
     strictly before: "refused on 7 May, new proposal on 7 May" pairs the
     refusal with the earlier proposal and leaves the new one open.
     """
-    if len(proposals) == 1 and len(decisions) == 1 and before(proposals[0][1], decisions[0][1]):
-        yield proposals[0], decisions[0]  # the usual case: one proposal, then its decision
-        return
     open_: list[Pair] = []
     i = 0
     for d in decisions:

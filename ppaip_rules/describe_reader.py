@@ -449,16 +449,20 @@ class _Plan:
 _PLANS: dict[type, _Plan] = {}
 
 #: The instants and days already read, by text and kind (PARIS_INSTANT, DAY_OR_INSTANT):
-#: a batch's logs repeat their days and hours. Bounded: emptied when full.
+#: a batch's logs repeat their days and hours. Bounded, as every memo of the reader.
 _MOMENTS: dict[Any, dict[str, Any]] = {PARIS_INSTANT: {}, DAY_OR_INSTANT: {}}
-_MOMENTS_MAX = 65_536
+#: The size at which a memo of the reader is emptied (:func:`_remember`).
+_MEMO_MAX = 65_536
 
 
 def _remember(memo: dict[Any, Any], text: Any, value: Any) -> Any:
-    if len(memo) >= _MOMENTS_MAX:
+    """``memo[text] = value`` (a full memo is emptied first), and the value."""
+    if len(memo) >= _MEMO_MAX:
         memo.clear()
     memo[text] = value
     return value
+
+
 #: The kinds whose reading step does not check: the model's check follows it.
 _CHECKED_AFTER = (TEXT, BOOL, INT, NUMBER)
 

@@ -144,18 +144,16 @@ class Deferred:
         return repr(self.value())
 
 
-
-
 def _text(value: Any) -> str:
     """A message as given, or rendered (what equality compares)."""
-    return value.render(*value.data) if type(value) is Deferred else value
+    return value.value() if type(value) is Deferred else value
 
 
 def _read_message(self: Any) -> str:
     """The French message (a :class:`Deferred` one is rendered once, on first read)."""
     value = self._message
     if type(value) is Deferred:
-        value = value.render(*value.data)
+        value = value.value()
         object.__setattr__(self, "_message", value)
     return value
 
@@ -167,7 +165,7 @@ def _trace_value(value: Any) -> Any:
 
 def _resolved_trace(value: Any) -> tuple[Step, ...]:
     """What equality compares: the trace's steps, computed if need be."""
-    return _steps(value.render(*value.data)) if type(value) is Deferred else value
+    return _steps(value.value()) if type(value) is Deferred else value
 
 
 def _read_trace(self: Any) -> tuple[Step, ...]:
@@ -175,7 +173,7 @@ def _read_trace(self: Any) -> tuple[Step, ...]:
     given as :class:`Deferred`)."""
     value = self._trace
     if type(value) is Deferred:
-        value = _steps(value.render(*value.data))
+        value = _steps(value.value())
         object.__setattr__(self, "_trace", value)
     return value
 
@@ -394,10 +392,10 @@ class Rule:
         """
         # Every field given in order, to attrs' own constructor: the values come from a
         # Flag and a Rule already built (the hot path of every check).
-        return _new_finding(self.id, self.clause, flag.severity or self.severity,
-                                 self.title, flag._message, flag.expected, flag.found,
-                                 flag.path, Deferred(_finding_steps, self, flag, params),  # built on read
-                                 flag.missing, None)
+        return _new_finding(self.id, self.clause, flag.severity or self.severity, self.title,
+                            flag._message, flag.expected, flag.found, flag.path,
+                            Deferred(_finding_steps, self, flag, params),  # built on read
+                            flag.missing, None)
 
     def rule_steps(self, params: Any = None) -> tuple[Step, ...]:
         """The steps of this rule's metadata: its requirement with its clause, then each

@@ -228,13 +228,11 @@ def _deadline(f: CaseFacts, rule_id: str, start: Any, pauses: tuple,
     return hit
 
 
-def _lapsed(f: CaseFacts, due: dt.date | dt.datetime | None, due_us: int = 0) -> bool:
-    """Whether the case ended before ``due`` (None: whenever it ended)."""
+def _lapsed(f: CaseFacts, due: dt.date | dt.datetime, due_us: int) -> bool:
+    """Whether the case ended (:attr:`CaseFacts.terminal`) before ``due``."""
     end = f.terminal
     if end is None:
         return False
-    if due is None:
-        return True
     e = end[1]
     if type(due) is not dt.date:
         return e.ts * 1e6 <= due_us if e.ts is not None else e.day <= due_day(due)
@@ -270,12 +268,9 @@ def _with_deadline(f: CaseFacts, rule_id: str, trigger: Pair, start: Any, start_
     order = f.order
     e = trigger[1]
     order.append((due_us, e.sort_key, rule_id, len(order)))
-    if act is None:
-        f.obligations.append(_new(Obligation, (
-            rule_id, what, e, trigger[0], due, None, None, status, d, None, None, None)))
-    else:
-        f.obligations.append(_new(Obligation, (
-            rule_id, what, e, trigger[0], due, act[1], act[0], status, d, None, None, None)))
+    act_index, act_event = act if act is not None else (None, None)
+    f.obligations.append(_new(Obligation, (
+        rule_id, what, e, trigger[0], due, act_event, act_index, status, d, None, None, None)))
 
 
 def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None,
@@ -291,7 +286,7 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
     elif due is not None:
         status = OVERDUE
         f.breached.add(rule_id)
-    elif f.terminal is not None:  # (_lapsed: the case ended before it was due)
+    elif f.terminal is not None:  # the case ended before anything fixed the due date
         return
     else:
         status = PENDING
@@ -303,9 +298,10 @@ def _tied(f: CaseFacts, rule_id: str, what: str, trigger: Pair, act: Pair | None
     else:
         order.append((due.instant_us, e.sort_key, rule_id, len(order)))
         due_at = due.at
+    act_index, act_event = act if act is not None else (None, None)
     f.obligations.append(_new(Obligation, (
-        rule_id, what, e, trigger[0], due_at, act[1] if act else None,
-        act[0] if act else None, status, None, due, due_text, due_label)))
+        rule_id, what, e, trigger[0], due_at, act_event, act_index, status, None, due,
+        due_text, due_label)))
 
 
 _WANTED = frozenset(RECIPIENTS)
