@@ -79,6 +79,8 @@ def busy_seconds() -> float | None:
 
 def calibration_ms() -> float:
     """The best of 5 runs of a fixed pure-Python loop (ms): the machine's speed now."""
+    from bench_timeline import timed_once
+
     def loop() -> None:
         total = 0
         for i in range(200_000):
@@ -101,12 +103,6 @@ def two_core_ceiling() -> float:
         return max(float(p.communicate()[0]) for p in procs)
     alone = min(loops(1) for _ in range(2))
     return 2 * alone / loops(2)
-
-
-def timed_once(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def run(path: str, workers: int) -> None:
